@@ -1,0 +1,188 @@
+import type { z } from "zod";
+import { PATHS } from "./constants";
+import { PluralError } from "./errors";
+import { DEFAULT_RETRY, send, silentLogger, type HttpRequest, type Logger, type RetryPolicy, type Transport } from "./http";
+import {
+  captureRequest,
+  createOrderRequest,
+  createPaymentRequest,
+  refundRequest,
+  refundResponse,
+  tokenResponse,
+  wrappedOrder,
+  type CaptureRequest,
+  type CreateOrderRequest,
+  type CreatePaymentRequest,
+  type PluralOrder,
+  type PluralRefund,
+  type RefundRequest,
+} from "./schemas";
+
+export type PluralClientConfig = {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** Refresh the token this long before it expires (default 60 s, or a tenth of a short lifetime). */
+  tokenSkewMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+};
+
+export type UpiPaymentInput = {
+  merchantPaymentReference: string;
+  amountInPaise: number;
+} & ({ mode: "INTENT" } | { mode: "QR" } | { mode: "COLLECT"; vpa: string });
+
+const FALLBACK_TOKEN_SECONDS = 3600;
+
+function validate<S extends z.ZodType>(schema: S, input: unknown, op: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message}`).join("; ");
+  throw new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: `${op}: ${problems}`, retryable: false });
+}
+
+function parseResponse<S extends z.ZodType>(schema: S, body: unknown, op: string, requestId: string): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
+  throw new PluralError({ kind: "response", code: "INVALID_RESPONSE", message: `${op}: unexpected answer from Plural (${problems})`, requestId, retryable: false });
+}
+
+/**
+ * The one client for Plural's v3 API. Holds a token cache (single-flight), and refreshes the token
+ * once on a 401. No database and no React here: callers decide what to store.
+ */
+export function createPluralClient(config: PluralClientConfig) {
+  const now = config.now ?? Date.now;
+  const transport: Transport = {
+    baseUrl: config.baseUrl.replace(/\/+$/, ""),
+    timeoutMs: config.timeoutMs ?? 15_000,
+    retry: { ...DEFAULT_RETRY, ...config.retry },
+    fetch: config.fetch ?? globalThis.fetch.bind(globalThis),
+    logger: config.logger ?? silentLogger,
+    sleep: config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    random: config.random ?? Math.random,
+  };
+
+  let cached: { token: string; refreshAt: number } | undefined;
+  let inflight: Promise<string> | undefined;
+  let tokenRequests = 0;
+
+  async function fetchToken(): Promise<string> {
+    tokenRequests++;
+    const res = await send(transport, {
+      method: "POST",
+      path: PATHS.token,
+      body: { client_id: config.clientId, client_secret: config.clientSecret, grant_type: "client_credentials" },
+      idempotent: true,
+      op: "token",
+    });
+    const t = parseResponse(tokenResponse, res.body, "token", res.requestId);
+    const issuedAt = now();
+    let lifetimeMs = FALLBACK_TOKEN_SECONDS * 1000;
+    if (t.expires_in) lifetimeMs = t.expires_in * 1000;
+    else if (t.expires_at && !Number.isNaN(Date.parse(t.expires_at))) lifetimeMs = Math.max(0, Date.parse(t.expires_at) - issuedAt);
+    const skew = config.tokenSkewMs ?? Math.min(60_000, lifetimeMs / 10);
+    cached = { token: t.access_token, refreshAt: issuedAt + lifetimeMs - skew };
+    return t.access_token;
+  }
+
+  /** A valid token, fetched at most once however many callers ask at the same time. */
+  function getToken(): Promise<string> {
+    if (cached && now() < cached.refreshAt) return Promise.resolve(cached.token);
+    inflight ??= fetchToken().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  async function authed(req: Omit<HttpRequest, "token">) {
+    const token = await getToken();
+    try {
+      return await send(transport, { ...req, token });
+    } catch (e) {
+      if (!(e instanceof PluralError) || e.status !== 401) throw e;
+      // The token was revoked or expired early: drop it (unless another call already replaced it), retry once.
+      if (cached?.token === token) cached = undefined;
+      const fresh = await getToken();
+      return send(transport, { ...req, token: fresh });
+    }
+  }
+
+  async function orderCall(req: Omit<HttpRequest, "token">): Promise<PluralOrder> {
+    const res = await authed(req);
+    return parseResponse(wrappedOrder, res.body, req.op, res.requestId);
+  }
+
+  return {
+    getToken,
+    /** Forget the cached token (e.g. after rotating credentials). */
+    clearToken() {
+      cached = undefined;
+    },
+    /** How many token requests this client has made (for tests and benchmarks). */
+    get tokenRequestCount() {
+      return tokenRequests;
+    },
+
+    async createOrder(input: CreateOrderRequest): Promise<PluralOrder> {
+      const body = validate(createOrderRequest, input, "createOrder");
+      return orderCall({ method: "POST", path: PATHS.orders, body, idempotent: true, op: "createOrder" });
+    },
+
+    async getOrder(orderId: string): Promise<PluralOrder> {
+      if (!orderId) throw new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: "getOrder: order id is required" });
+      return orderCall({ method: "GET", path: PATHS.order(orderId), idempotent: true, op: "getOrder" });
+    },
+
+    async getOrderByReference(merchantOrderReference: string): Promise<PluralOrder> {
+      if (!merchantOrderReference) throw new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: "getOrderByReference: reference is required" });
+      return orderCall({ method: "GET", path: PATHS.orderByReference(merchantOrderReference), idempotent: true, op: "getOrderByReference" });
+    },
+
+    async createPayment(orderId: string, input: CreatePaymentRequest): Promise<PluralOrder> {
+      const body = validate(createPaymentRequest, input, "createPayment");
+      return orderCall({ method: "POST", path: PATHS.payments(orderId), body, idempotent: true, op: "createPayment" });
+    },
+
+    /** UPI INTENT, QR (INTENT with `upi_qr`) or COLLECT on `vpa`. */
+    async createUpiPayment(orderId: string, p: UpiPaymentInput): Promise<PluralOrder> {
+      const upi_details =
+        p.mode === "COLLECT" ? { txn_mode: "COLLECT" as const, payer: { vpa: p.vpa } } : p.mode === "QR" ? { txn_mode: "INTENT" as const, upi_qr: true } : { txn_mode: "INTENT" as const };
+      return this.createPayment(orderId, {
+        payments: [
+          {
+            merchant_payment_reference: p.merchantPaymentReference,
+            payment_method: "UPI",
+            payment_amount: { value: p.amountInPaise, currency: "INR" },
+            payment_option: { upi_details },
+          },
+        ],
+      });
+    },
+
+    async capture(orderId: string, input: CaptureRequest): Promise<PluralOrder> {
+      const body = validate(captureRequest, input, "capture");
+      return orderCall({ method: "PUT", path: PATHS.capture(orderId), body, idempotent: true, op: "capture" });
+    },
+
+    /** Not retried automatically: a lost answer is resolved by Get Order, not by cancelling twice. */
+    async cancel(orderId: string): Promise<PluralOrder> {
+      return orderCall({ method: "PUT", path: PATHS.cancel(orderId), idempotent: false, op: "cancel" });
+    },
+
+    async refund(orderId: string, input: RefundRequest): Promise<PluralRefund> {
+      const body = validate(refundRequest, input, "refund");
+      const res = await authed({ method: "POST", path: PATHS.refund(orderId), body, idempotent: true, op: "refund" });
+      return parseResponse(refundResponse, res.body, "refund", res.requestId);
+    },
+  };
+}
+
+export type PluralClient = ReturnType<typeof createPluralClient>;
