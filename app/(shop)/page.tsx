@@ -1,0 +1,33 @@
+import Image from "next/image";
+import Link from "next/link";
+import { db } from "@/lib/db";
+import { formatPaise } from "@/lib/money";
+
+export const dynamic = "force-dynamic";
+
+export default async function HomePage() {
+  const products = await db().product.findMany({ where: { active: true }, orderBy: { createdAt: "asc" } });
+  return (
+    <section aria-labelledby="catalog-heading">
+      <h1 id="catalog-heading" className="text-2xl font-semibold tracking-tight mb-1">
+        Catalog
+      </h1>
+      <p className="text-slate-600 mb-6">Small-batch goods from across India. Pay with any UPI app.</p>
+      <ul className="grid gap-6 grid-cols-1 sm:grid-cols-2 lg:grid-cols-4">
+        {products.map((p) => (
+          <li key={p.id} className="group bg-white rounded-xl border border-slate-200 overflow-hidden hover:shadow-md transition-shadow">
+            <Link href={`/products/${p.slug}`} className="block">
+              <Image src={p.image} alt="" width={400} height={400} className="aspect-square w-full object-cover" unoptimized />
+              <div className="p-4">
+                <h2 className="font-medium group-hover:text-brand-700">{p.name}</h2>
+                <p className="mt-1 text-slate-700" data-testid="price">
+                  {formatPaise(p.priceInPaise)}
+                </p>
+              </div>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import { env } from "@/lib/env";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Plural UPI Storefront", template: "%s · Plural UPI Storefront" },
+  description: "A reference storefront that accepts UPI through Pine Labs Plural.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#1d5fd1" };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  const sandbox = env().pluralEnv === "sandbox";
+  return (
+    <html lang="en-IN">
+      <body className="min-h-dvh flex flex-col">
+        {sandbox && (
+          <div role="note" className="bg-amber-100 text-amber-900 text-sm text-center px-4 py-1.5 border-b border-amber-200">
+            <strong>Sandbox</strong>: payments go to the built-in Plural simulator. No real money moves.{" "}
+            <Link href="/sandbox" className="underline underline-offset-2">
+              Open the sandbox
+            </Link>
+          </div>
+        )}
+        <header className="bg-white border-b border-slate-200">
+          <div className="mx-auto max-w-6xl px-4 h-14 flex items-center justify-between gap-4">
+            <Link href="/" className="font-semibold text-lg tracking-tight text-brand-900">
+              Plural <span className="text-brand-600">UPI</span> Store
+            </Link>
+            <nav aria-label="Main" className="flex items-center gap-4 text-sm">
+              <Link href="/" className="hover:text-brand-700">
+                Catalog
+              </Link>
+              <Link href="/cart" className="hover:text-brand-700">
+                Cart
+              </Link>
+            </nav>
+          </div>
+        </header>
+        <main id="main" className="flex-1 mx-auto w-full max-w-6xl px-4 py-8">
+          {children}
+        </main>
+        <footer className="border-t border-slate-200 text-xs text-slate-500 py-6 text-center">
+          Reference integration of Pine Labs Plural&apos;s seamless UPI checkout. Prices include GST.
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseEnv, SANDBOX_DEFAULTS } from "./env";
+
+describe("configuration", () => {
+  it("needs nothing in sandbox mode", () => {
+    const e = parseEnv({});
+    expect(e).toMatchObject({ pluralEnv: "sandbox", clientId: SANDBOX_DEFAULTS.clientId, clientSecret: SANDBOX_DEFAULTS.clientSecret, appUrl: "http://localhost:3000", baseUrl: "http://localhost:3000/sandbox", databaseUrl: "file:./prisma/dev.db" });
+    expect(e.secretKey).toBe(e.clientSecret);
+    expect(e.webhookSecret).toBe(e.clientSecret);
+  });
+
+  it("derives the sandbox base URL from APP_URL and lets PLURAL_BASE_URL override", () => {
+    expect(parseEnv({ APP_URL: "http://127.0.0.1:4000/" }).baseUrl).toBe("http://127.0.0.1:4000/sandbox");
+    expect(parseEnv({ PLURAL_BASE_URL: "http://127.0.0.1:9999/" }).baseUrl).toBe("http://127.0.0.1:9999");
+  });
+
+  it("uses the documented hosts for uat and prod", () => {
+    const creds = { PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "00112233445566778899aabbccddeeff" };
+    expect(parseEnv({ ...creds, PLURAL_ENV: "uat" }).baseUrl).toBe("https://pluraluat.v2.pinepg.in");
+    expect(parseEnv({ ...creds, PLURAL_ENV: "prod" }).baseUrl).toBe("https://api.pluralpay.in");
+  });
+
+  it("lists every missing credential at once in uat", () => {
+    try {
+      parseEnv({ PLURAL_ENV: "uat" });
+      throw new Error("expected ConfigError");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const problems = (e as ConfigError).problems;
+      expect(problems.some((p) => p.includes("PLURAL_CLIENT_ID"))).toBe(true);
+      expect(problems.some((p) => p.includes("PLURAL_CLIENT_SECRET"))).toBe(true);
+    }
+  });
+
+  it("lists every invalid value at once", () => {
+    try {
+      parseEnv({ PLURAL_ENV: "staging", APP_URL: "not a url", PLURAL_TIMEOUT_MS: "5" });
+      throw new Error("expected ConfigError");
+    } catch (e) {
+      const problems = (e as ConfigError).problems.join("\n");
+      expect(problems).toMatch(/PLURAL_ENV/);
+      expect(problems).toMatch(/APP_URL/);
+      expect(problems).toMatch(/PLURAL_TIMEOUT_MS/);
+    }
+  });
+
+  it("demands a hex callback key and never prints secrets", () => {
+    try {
+      parseEnv({ PLURAL_ENV: "uat", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "not-hex-secret-value" });
+      throw new Error("expected ConfigError");
+    } catch (e) {
+      expect((e as ConfigError).message).toMatch(/PLURAL_SECRET_KEY/);
+      expect((e as ConfigError).message).not.toContain("not-hex-secret-value");
+    }
+    expect(parseEnv({ PLURAL_ENV: "uat", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "not-hex", PLURAL_SECRET_KEY: "abcd" }).secretKey).toBe("abcd");
+  });
+
+  it("refuses a real Plural host in sandbox mode and the sandbox secret in prod", () => {
+    expect(() => parseEnv({ PLURAL_BASE_URL: "https://api.pluralpay.in" })).toThrow(ConfigError);
+    expect(() => parseEnv({ PLURAL_ENV: "prod", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: SANDBOX_DEFAULTS.clientSecret })).toThrow(/sandbox/);
+  });
+});

@@ -1,0 +1,139 @@
+import { z } from "zod";
+
+/**
+ * All configuration, validated once. Every problem is reported at once, and the server refuses to
+ * start in `uat`/`prod` without credentials. In `sandbox` mode every Plural credential has a built-in
+ * default, so a fresh clone needs no `.env`.
+ */
+
+export const SANDBOX_DEFAULTS = {
+  clientId: "sandbox-merchant-0001",
+  // 32 hex characters, like real v3 client secrets, so it also works as the hex callback key.
+  clientSecret: "5a4e3b2c1d0f9e8d7c6b5a4938271605",
+  merchantId: "100001",
+} as const;
+
+const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const rawSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PLURAL_ENV: z.enum(["sandbox", "uat", "prod"]).default("sandbox"),
+  PLURAL_CLIENT_ID: optionalString,
+  PLURAL_CLIENT_SECRET: optionalString,
+  PLURAL_SECRET_KEY: optionalString,
+  PLURAL_WEBHOOK_SECRET: optionalString,
+  PLURAL_WEBHOOK_SECRET_FORMAT: z.enum(["raw", "base64"]).default("raw"),
+  PLURAL_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  PLURAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  PLURAL_PRE_AUTH: bool,
+  APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  DATABASE_URL: z.string().min(1).default("file:./prisma/dev.db"),
+  ADMIN_PASSWORD: optionalString,
+});
+
+export type Env = {
+  nodeEnv: "development" | "production" | "test";
+  pluralEnv: "sandbox" | "uat" | "prod";
+  clientId: string;
+  clientSecret: string;
+  /** Hex string; hex-decoded to the HMAC key for return-URL signatures (reference §7.2). */
+  secretKey: string;
+  webhookSecret: string;
+  webhookSecretFormat: "raw" | "base64";
+  baseUrl: string;
+  timeoutMs: number;
+  preAuth: boolean;
+  appUrl: string;
+  databaseUrl: string;
+  adminPassword: string | undefined;
+};
+
+export const PLURAL_HOSTS = {
+  uat: "https://pluraluat.v2.pinepg.in",
+  prod: "https://api.pluralpay.in",
+} as const;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment (defaults to `process.env`); throws a ConfigError listing every problem. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = rawSchema.safeParse(source);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const r = parsed.data;
+  const sandbox = r.PLURAL_ENV === "sandbox";
+  const appUrl = r.APP_URL.replace(/\/+$/, "");
+
+  const clientId = r.PLURAL_CLIENT_ID ?? (sandbox ? SANDBOX_DEFAULTS.clientId : undefined);
+  const clientSecret = r.PLURAL_CLIENT_SECRET ?? (sandbox ? SANDBOX_DEFAULTS.clientSecret : undefined);
+  if (!clientId) problems.push(`PLURAL_CLIENT_ID is required when PLURAL_ENV=${r.PLURAL_ENV}`);
+  if (!clientSecret) problems.push(`PLURAL_CLIENT_SECRET is required when PLURAL_ENV=${r.PLURAL_ENV}`);
+
+  const secretKey = r.PLURAL_SECRET_KEY ?? clientSecret;
+  if (secretKey && !HEX.test(secretKey)) {
+    problems.push(
+      r.PLURAL_SECRET_KEY
+        ? "PLURAL_SECRET_KEY must be an even-length hex string (it is hex-decoded to the callback HMAC key)"
+        : "PLURAL_SECRET_KEY is not set and PLURAL_CLIENT_SECRET is not hex: set PLURAL_SECRET_KEY to the hex key Pine Labs gave you",
+    );
+  }
+  const webhookSecret = r.PLURAL_WEBHOOK_SECRET ?? clientSecret;
+  if (webhookSecret && r.PLURAL_WEBHOOK_SECRET_FORMAT === "base64" && !/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(webhookSecret)) {
+    problems.push("PLURAL_WEBHOOK_SECRET is not base64 but PLURAL_WEBHOOK_SECRET_FORMAT=base64");
+  }
+
+  const baseUrl = (r.PLURAL_BASE_URL ?? (sandbox ? `${appUrl}/sandbox` : PLURAL_HOSTS[r.PLURAL_ENV as "uat" | "prod"])).replace(/\/+$/, "");
+  if (sandbox && Object.values(PLURAL_HOSTS).some((h) => baseUrl.startsWith(h))) {
+    problems.push("PLURAL_BASE_URL points at a real Plural host while PLURAL_ENV=sandbox: set PLURAL_ENV=uat or prod");
+  }
+  if (r.PLURAL_ENV === "prod" && sandbox === false && clientSecret === SANDBOX_DEFAULTS.clientSecret) {
+    problems.push("PLURAL_CLIENT_SECRET is the sandbox's built-in secret: use your production credentials");
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: r.NODE_ENV,
+    pluralEnv: r.PLURAL_ENV,
+    clientId: clientId!,
+    clientSecret: clientSecret!,
+    secretKey: secretKey!,
+    webhookSecret: webhookSecret!,
+    webhookSecretFormat: r.PLURAL_WEBHOOK_SECRET_FORMAT,
+    baseUrl,
+    timeoutMs: r.PLURAL_TIMEOUT_MS,
+    preAuth: r.PLURAL_PRE_AUTH,
+    appUrl,
+    databaseUrl: r.DATABASE_URL,
+    adminPassword: r.ADMIN_PASSWORD,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Brings the database up to date before the server starts: apply migrations, seed an empty catalog.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+if (existsSync(".env")) process.loadEnvFile(".env");
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"]);
+run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts", "--if-empty"]);

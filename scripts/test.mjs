@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: the whole suite. Finds a Chromium (installing Debian's when it can), runs the unit and
+ * route tests (Vitest), builds the app and runs the browser tests (Playwright). Ends with one line:
+ * "N passed, N failed".
+ *   --e2e-only   skip Vitest        --unit-only   skip the build and the browser tests
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const args = new Set(process.argv.slice(2));
+const passthrough = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+function run(cmd, argv, extraEnv = {}) {
+  const r = spawnSync(cmd, argv, { stdio: "inherit", env: { ...env, ...extraEnv } });
+  return r.status ?? 1;
+}
+
+function findChromium() {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  try {
+    const { chromium } = createRequire(import.meta.url)("playwright-core");
+    candidates.push(chromium.executablePath());
+  } catch {
+    /* Playwright has no browser of its own here */
+  }
+  return candidates.find((p) => p && existsSync(p));
+}
+
+function ensureChromium() {
+  let found = findChromium();
+  if (found) return found;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (isRoot && existsSync("/etc/debian_version") && existsSync("/usr/bin/apt-get")) {
+    console.log("No Chromium found: installing Debian's chromium package (as `playwright install --with-deps` would)...");
+    const env2 = { DEBIAN_FRONTEND: "noninteractive" };
+    if (run("apt-get", ["update", "-q"], env2) === 0 && run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "chromium", "fonts-liberation"], env2) === 0) found = findChromium();
+  }
+  if (!found) {
+    console.error("\nNo Chromium for the browser tests. Install one, then run npm test again:\n  sudo apt-get install -y chromium     # Debian/Ubuntu\nor point CHROMIUM_PATH at an existing Chromium or Chrome binary.\n");
+    process.exit(1);
+  }
+  return found;
+}
+
+mkdirSync("test-results", { recursive: true });
+
+if (!args.has("--e2e-only")) {
+  const out = "test-results/vitest.json";
+  rmSync(out, { force: true });
+  const code = run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile=${out}`, ...passthrough]);
+  if (existsSync(out)) {
+    const r = JSON.parse(readFileSync(out, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  } else if (code !== 0) failed += 1;
+  if (code !== 0 && failed === 0) failed += 1;
+}
+
+if (!args.has("--unit-only")) {
+  const chromium = ensureChromium();
+  console.log(`Chromium: ${chromium}`);
+  let code = run(process.execPath, ["node_modules/next/dist/bin/next", "build"]);
+  if (code !== 0) {
+    console.error("next build failed");
+    failed += 1;
+  } else {
+    const out = "test-results/playwright.json";
+    rmSync(out, { force: true });
+    code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...passthrough], { CHROMIUM_PATH: chromium, PW_JSON_OUTPUT: out });
+    if (existsSync(out)) {
+      const s = JSON.parse(readFileSync(out, "utf8")).stats;
+      passed += s.expected + s.flaky;
+      failed += s.unexpected;
+      skipped += s.skipped;
+    }
+    if (code !== 0 && failed === 0) failed += 1;
+  }
+}
+
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 ? 1 : 0);
