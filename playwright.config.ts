@@ -39,6 +39,7 @@ export default defineConfig({
       DATABASE_URL: "file:./prisma/e2e.db",
       PLURAL_ENV: "sandbox",
       LOG_LEVEL: "warn",
+      SANDBOX_STATE_FILE: ".sandbox/e2e-state.json",
     },
   },
 });

@@ -10,6 +10,8 @@ if (!/^file:.*(e2e|test)[^/]*\.db$/.test(url)) {
 }
 const file = url.slice("file:".length);
 for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+// The sandbox (the simulated Plural) starts empty too.
+if (process.env.SANDBOX_STATE_FILE) rmSync(process.env.SANDBOX_STATE_FILE, { force: true });
 for (const [cmd, args] of [
   [process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"]],
   [process.execPath, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts"]],

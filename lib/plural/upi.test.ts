@@ -21,7 +21,7 @@ describe("UPI links", () => {
 
   it("builds the documented link and parses it back", () => {
     const link = buildUpiLink({ pa: "pinelabs.24092@hdfcbank", pn: "Pine Test", amountInPaise: 100, tr: "68706", tn: "Payment for v1" });
-    expect(link).toBe("upi://pay?mode=04&pa=pinelabs.24092%40hdfcbank&pn=Pine%20Test&mc=6012&cu=INR&am=1.00&tr=68706&tn=Payment%20for%20v1");
+    expect(link).toBe("upi://pay?mode=04&pa=pinelabs.24092@hdfcbank&pn=Pine%20Test&mc=6012&cu=INR&am=1.00&tr=68706&tn=Payment%20for%20v1");
     expect(parseUpiLink(link)).toMatchObject({ pa: "pinelabs.24092@hdfcbank", pn: "Pine Test", amountInPaise: 100, tr: "68706", tn: "Payment for v1", mc: "6012", cu: "INR" });
   });
 

@@ -33,7 +33,8 @@ export type UpiLink = {
   cu?: string;
 };
 
-const enc = (s: string) => encodeURIComponent(s);
+/** Percent-encodes, but leaves "@" as is: the documented links carry `pa=name@bank` literally. */
+const enc = (s: string) => encodeURIComponent(s).replaceAll("%40", "@");
 
 /** `upi://pay?mode=04&pa=…&pn=…&mc=6012&cu=INR&am=1.00&tr=…&tn=…`, the documented order (reference §11). */
 export function buildUpiLink(l: UpiLink): string {

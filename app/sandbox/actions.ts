@@ -1,0 +1,92 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { revalidatePath } from "next/cache";
+import { sandbox, sandboxEnabled, SandboxError } from "@/lib/sandbox";
+
+function guard() {
+  if (!sandboxEnabled()) throw new Error("The sandbox is disabled");
+}
+
+/** Only same-site relative paths are followed after an action. */
+function safeReturn(value: FormDataEntryValue | null, fallback: string): string {
+  const s = typeof value === "string" ? value : "";
+  return s.startsWith("/sandbox") && !s.startsWith("//") ? s : fallback;
+}
+
+function withParam(path: string, key: string, value: string) {
+  const url = new URL(path, "http://x");
+  url.searchParams.set(key, value);
+  return url.pathname + url.search;
+}
+
+/** The sandbox UPI app's Approve / Decline buttons, and the landing page's. */
+export async function answerPayment(formData: FormData) {
+  guard();
+  const paymentId = String(formData.get("paymentId") ?? "");
+  const decision = String(formData.get("decision") ?? "");
+  const back = safeReturn(formData.get("returnTo"), "/sandbox/upi");
+  let result = decision === "approve" ? "approved" : "declined";
+  try {
+    if (decision === "approve") sandbox().approve(paymentId, String(formData.get("payerVpa") ?? "") || undefined);
+    else if (decision === "decline") sandbox().decline(paymentId, "PAYMENT_DECLINED", "The payer declined the request");
+    else if (decision === "cancel") {
+      sandbox().decline(paymentId, "USER_CANCELLED");
+      result = "cancelled";
+    } else throw new SandboxError(400, "INVALID_REQUEST", "Unknown decision");
+  } catch (e) {
+    if (e instanceof SandboxError) redirect(withParam(back, "error", e.message));
+    throw e;
+  }
+  redirect(withParam(back, "done", result));
+}
+
+export async function resetSandbox() {
+  guard();
+  sandbox().reset(true);
+  revalidatePath("/sandbox");
+}
+
+export async function expireTokens() {
+  guard();
+  sandbox().expireTokens();
+  revalidatePath("/sandbox");
+}
+
+export async function clearFaults() {
+  guard();
+  sandbox().state.faults = [];
+  revalidatePath("/sandbox");
+}
+
+export async function redeliverWebhook(formData: FormData) {
+  guard();
+  const id = String(formData.get("id") ?? "");
+  const d = [...sandbox().state.deliveries].reverse().find((x) => x.id === id);
+  if (d) await sandbox().deliver(d);
+  revalidatePath("/sandbox");
+}
+
+const int = (v: FormDataEntryValue | null, min: number, max: number, fallback: number) => {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+};
+
+export async function saveSettings(formData: FormData) {
+  guard();
+  const s = sandbox().settings;
+  sandbox().updateSettings({
+    challenge_mode: formData.get("challenge_mode") === "landing" ? "landing" : "upi",
+    cancel_policy: formData.get("cancel_policy") === "any_open" ? "any_open" : "authorized_only",
+    payment_expiry_seconds: int(formData.get("payment_expiry_seconds"), 1, 86_400, s.payment_expiry_seconds),
+    token_ttl_seconds: int(formData.get("token_ttl_seconds"), 1, 86_400, s.token_ttl_seconds),
+    webhook: {
+      enabled: formData.get("webhook_enabled") === "on",
+      delay_ms: int(formData.get("webhook_delay_ms"), 0, 600_000, s.webhook.delay_ms),
+      duplicate: formData.get("webhook_duplicate") === "on",
+      out_of_order: formData.get("webhook_out_of_order") === "on",
+      drop: formData.get("webhook_drop") === "on" ? 1 : 0,
+    },
+  });
+  revalidatePath("/sandbox");
+}

@@ -1,0 +1,603 @@
+/**
+ * Contract suite: drives lib/plural against the sandbox over HTTP for every endpoint, status path
+ * and documented error, and checks answers against the documented shapes. With PLURAL_ENV=uat and
+ * credentials it runs the same calls against Plural's UAT; tests that need to force an outcome are
+ * sandbox-only.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createPluralClient, type PluralClient } from "../plural/client";
+import { PluralError } from "../plural/errors";
+import { DOC_COLLECT_RESPONSE, DOC_CREATE_ORDER_RESPONSE, DOC_INTENT_RESPONSE, DOC_WEBHOOK_ORDER_PROCESSED } from "../plural/fixtures";
+import { orderResponse } from "../plural/schemas";
+import { verifyCallback, verifyWebhook } from "../plural/signature";
+import { parseUpiLink } from "../plural/upi";
+import type { Sandbox } from "./engine";
+import { startSandboxServer, TEST_CREDENTIALS } from "./testing";
+
+const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIENT_ID && !!process.env.PLURAL_CLIENT_SECRET;
+const sandboxOnly = it.skipIf(UAT);
+
+let server: Awaited<ReturnType<typeof startSandboxServer>> | undefined;
+let sb: Sandbox;
+let client: PluralClient;
+let baseUrl: string;
+
+/** Webhook receiver: records deliveries; `failNext` answers 500 that many times. */
+const hooks = { received: [] as Array<{ id: string; body: string; headers: Record<string, string>; verified: boolean }>, failNext: 0, url: "" };
+const receiver = createServer(async (req, res) => {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = Buffer.concat(chunks).toString("utf8");
+  const headers = req.headers as Record<string, string>;
+  hooks.received.push({ id: headers["webhook-id"] ?? "", body, headers, verified: verifyWebhook(body, headers, TEST_CREDENTIALS.webhookSecret).ok });
+  if (hooks.failNext > 0) {
+    hooks.failNext--;
+    res.writeHead(500).end();
+  } else res.writeHead(200).end("ok");
+});
+
+beforeAll(async () => {
+  if (UAT) {
+    baseUrl = process.env.PLURAL_BASE_URL ?? "https://pluraluat.v2.pinepg.in";
+    client = createPluralClient({ baseUrl, clientId: process.env.PLURAL_CLIENT_ID!, clientSecret: process.env.PLURAL_CLIENT_SECRET! });
+    return;
+  }
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  hooks.url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  server = await startSandboxServer();
+  sb = server.sandbox;
+  baseUrl = server.baseUrl;
+  client = createPluralClient({ baseUrl, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, retry: { baseDelayMs: 10, maxDelayMs: 50 }, timeoutMs: 3000 });
+});
+afterAll(async () => {
+  await server?.close();
+  if (receiver.listening) await new Promise<void>((r) => receiver.close(() => r()));
+});
+beforeEach(() => {
+  if (UAT) return;
+  sb.reset();
+  sb.updateSettings({ auto_answer_ms: 30, refund_delay_ms: 30, webhook: { url: hooks.url, retry_base_ms: 20, timeout_ms: 1000 } });
+  hooks.received.length = 0;
+  hooks.failNext = 0;
+});
+
+const ref = (p = "ord") => `${p}_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
+const newOrder = (value = 34900, extra: object = {}) => client.createOrder({ merchant_order_reference: ref(), order_amount: { value, currency: "INR" }, ...extra });
+async function raw(method: string, path: string, body?: unknown, token?: string | null) {
+  const t = token === null ? undefined : (token ?? (await client.getToken()));
+  const res = await fetch(baseUrl + path, { method, headers: { "content-type": "application/json", ...(t ? { authorization: `Bearer ${t}` } : {}) }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+async function rejection(p: Promise<unknown>): Promise<PluralError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(PluralError);
+    return e as PluralError;
+  }
+  throw new Error("expected a PluralError");
+}
+/** Keys of the documented sample that our answer must also have (shape check). */
+function expectShape(actual: unknown, sample: unknown, path = "data") {
+  if (Array.isArray(sample)) {
+    expect(Array.isArray(actual), path).toBe(true);
+    if (sample.length && (actual as unknown[]).length) expectShape((actual as unknown[])[0], sample[0], `${path}[0]`);
+    return;
+  }
+  if (sample && typeof sample === "object") {
+    expect(actual && typeof actual === "object", path).toBeTruthy();
+    for (const [k, v] of Object.entries(sample)) {
+      if (k === "purchase_details" || k === "notes" || k === "payment_option" || k === "merchant_payment_reference") continue;
+      expect(actual, `${path}.${k}`).toHaveProperty(k);
+      expectShape((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
+    }
+    return;
+  }
+  expect(typeof actual, path).toBe(typeof sample);
+}
+const waitFor = async <T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 5000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+const events = () => hooks.received.map((h) => (JSON.parse(h.body) as { event_type: string }).event_type);
+
+describe.skipIf(UAT)("UAT", () => {
+  it.skip("runs against Plural's UAT only with PLURAL_ENV=uat, PLURAL_CLIENT_ID and PLURAL_CLIENT_SECRET set (skipped: running against the sandbox)", () => {});
+});
+
+describe("token", () => {
+  it("issues a bearer token with expires_in and expires_at", async () => {
+    const r = await raw("POST", "/api/auth/v1/token", { client_id: UAT ? process.env.PLURAL_CLIENT_ID : TEST_CREDENTIALS.clientId, client_secret: UAT ? process.env.PLURAL_CLIENT_SECRET : TEST_CREDENTIALS.clientSecret, grant_type: "client_credentials" }, null);
+    expect(r.status).toBe(200);
+    expect(r.body.access_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    if (!UAT) {
+      expect(r.body.expires_in).toBe(3600);
+      expect(Date.parse(r.body.expires_at) - Date.now()).toBeGreaterThan(3500_000);
+      expect(r.body.data).toBeUndefined();
+    }
+  });
+
+  it("refuses bad credentials with 401 UNAUTHORIZED", async () => {
+    const r = await raw("POST", "/api/auth/v1/token", { client_id: "nobody", client_secret: "wrong", grant_type: "client_credentials" }, null);
+    expect(r.status).toBe(401);
+    expect(r.body).toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  sandboxOnly("answers 400 INVALID_REQUEST for a missing field or grant type", async () => {
+    expect((await raw("POST", "/api/auth/v1/token", { client_id: "x" }, null)).body.code).toBe("INVALID_REQUEST");
+    expect((await raw("POST", "/api/auth/v1/token", { client_id: TEST_CREDENTIALS.clientId, client_secret: TEST_CREDENTIALS.clientSecret, grant_type: "password" }, null)).status).toBe(400);
+    expect((await raw("POST", "/api/auth/v1/token", "{not json", null)).status).toBe(400);
+  });
+
+  it("rejects a missing or unknown token on every other endpoint", async () => {
+    expect((await raw("GET", "/api/pay/v1/orders/v1-x", undefined, null)).status).toBe(401);
+    expect((await raw("POST", "/api/pay/v1/orders", {}, "not-a-token")).body).toEqual({ code: "UNAUTHORIZED", message: "Unauthorized" });
+  });
+
+  sandboxOnly("rejects an expired token; the client refreshes once and carries on", async () => {
+    const o = await newOrder();
+    const before = client.tokenRequestCount;
+    sb.expireTokens();
+    expect((await raw("GET", `/api/pay/v1/orders/${o.order_id}`, undefined, (await client.getToken()))).status).toBe(401);
+    expect((await client.getOrder(o.order_id)).order_id).toBe(o.order_id);
+    expect(client.tokenRequestCount).toBe(before + 1);
+  });
+
+  sandboxOnly("tokens really expire after the configured TTL", async () => {
+    sb.updateSettings({ token_ttl_seconds: 1 });
+    const r = await raw("POST", "/api/auth/v1/token", { client_id: TEST_CREDENTIALS.clientId, client_secret: TEST_CREDENTIALS.clientSecret, grant_type: "client_credentials" }, null);
+    expect(r.body.expires_in).toBe(1);
+    expect((await raw("GET", "/api/pay/v1/orders/reference/nothing", undefined, r.body.access_token)).status).toBe(404);
+    await new Promise((res) => setTimeout(res, 1100));
+    expect((await raw("GET", "/api/pay/v1/orders/reference/nothing", undefined, r.body.access_token)).status).toBe(401);
+  });
+});
+
+describe("orders", () => {
+  it("creates an order in the documented shape", async () => {
+    const reference = ref();
+    const res = await raw("POST", "/api/pay/v1/orders", {
+      merchant_order_reference: reference,
+      order_amount: { value: 1100, currency: "INR" },
+      pre_auth: false,
+      notes: "order1",
+      purchase_details: DOC_CREATE_ORDER_RESPONSE.data.purchase_details,
+    });
+    expect(res.status).toBe(200);
+    expectShape(res.body.data, DOC_CREATE_ORDER_RESPONSE.data);
+    expect(res.body.data).toMatchObject({ merchant_order_reference: reference, type: "CHARGE", status: "CREATED", order_amount: { value: 1100, currency: "INR" }, pre_auth: false, payments: [] });
+    expect(res.body.data.order_id).toMatch(/^v1-\d{10,12}-aa-[A-Za-z0-9]{6}$/);
+    expect(res.body.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3,6}Z$/);
+    expect(orderResponse.safeParse(res.body.data).success).toBe(true);
+  });
+
+  sandboxOnly("accepts a numeric merchant_order_reference and answers it as a string", async () => {
+    const n = Math.floor(Math.random() * 1e9);
+    const res = await raw("POST", "/api/pay/v1/orders", { merchant_order_reference: n, order_amount: { value: 1100, currency: "INR" } });
+    expect(res.body.data.merchant_order_reference).toBe(String(n));
+  });
+
+  const invalid: Array<[string, object, string]> = [
+    ["amount below 100", { order_amount: { value: 99, currency: "INR" } }, "Amount must be an Integer value greater than or equal to 1"],
+    ["fractional amount", { order_amount: { value: 100.5, currency: "INR" } }, "Amount must be an Integer value greater than or equal to 1"],
+    ["amount above the limit", { order_amount: { value: 100_000_001, currency: "INR" } }, "Amount must be an Integer value less than or equal to 100000000"],
+    ["empty reference", { merchant_order_reference: "" }, "Merchant Order Reference must not be empty"],
+    ["51-character reference", { merchant_order_reference: "a".repeat(51) }, "Merchant Order Reference must be less than or equal to 50 characters"],
+    ["unknown payment method", { allowed_payment_methods: ["CASH"] }, "Payment method is missing/invalid"],
+    ["51-character first name", { purchase_details: { customer: { first_name: "x".repeat(51) } } }, "Invalid Request Parameters"],
+    ["short pincode", { purchase_details: { customer: { billing_address: { pincode: "123" } } } }, "Invalid Request Parameters"],
+    ["relative callback URL", { callback_url: "/return" }, "Invalid Request Parameters"],
+  ];
+  for (const [name, patch, message] of invalid) {
+    sandboxOnly(`rejects ${name} with 400 INVALID_REQUEST "${message}"`, async () => {
+      const res = await raw("POST", "/api/pay/v1/orders", { merchant_order_reference: ref(), order_amount: { value: 1100, currency: "INR" }, ...patch });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: "INVALID_REQUEST", message });
+      expect(sb.snapshot().orders).toHaveLength(0);
+    });
+  }
+
+  it("returns the existing order for a repeated identical request", async () => {
+    const body = { merchant_order_reference: ref(), order_amount: { value: 1100, currency: "INR" as const } };
+    const a = await client.createOrder(body);
+    const b = await client.createOrder(body);
+    expect(b.order_id).toBe(a.order_id);
+  });
+
+  sandboxOnly("answers 422 DUPLICATE_REQUEST for the same reference with another body, or always in reject mode", async () => {
+    const reference = ref();
+    await client.createOrder({ merchant_order_reference: reference, order_amount: { value: 1100, currency: "INR" } });
+    const e = await rejection(client.createOrder({ merchant_order_reference: reference, order_amount: { value: 1200, currency: "INR" } }));
+    expect(e).toMatchObject({ status: 422, code: "DUPLICATE_REQUEST" });
+    sb.updateSettings({ idempotency: "reject" });
+    expect((await rejection(client.createOrder({ merchant_order_reference: reference, order_amount: { value: 1100, currency: "INR" } }))).code).toBe("DUPLICATE_REQUEST");
+  });
+
+  it("gets an order by id and by merchant reference", async () => {
+    const o = await newOrder();
+    expect((await client.getOrder(o.order_id)).merchant_order_reference).toBe(o.merchant_order_reference);
+    expect((await client.getOrderByReference(o.merchant_order_reference!)).order_id).toBe(o.order_id);
+  });
+
+  it("answers ORDER_NOT_FOUND for an unknown order", async () => {
+    const e = await rejection(client.getOrder("v1-000000000000-aa-NOPE00"));
+    expect(e.isNotFound).toBe(true);
+    expect(e.code).toBe("ORDER_NOT_FOUND");
+    expect((await rejection(client.getOrderByReference("no_such_reference"))).isNotFound).toBe(true);
+  });
+});
+
+describe("UPI payments", () => {
+  it("INTENT: challenge_url is the documented upi:// deep link", async () => {
+    const o = await newOrder(34900);
+    const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 34900 });
+    expect(p.status).toBe("PENDING");
+    const link = parseUpiLink(p.challenge_url!);
+    expect(link).toMatchObject({ amountInPaise: 34900, mc: "6012", cu: "INR", mode: "04" });
+    expect(link!.tn).toContain(o.order_id);
+    expect(p.payments[0]).toMatchObject({ status: "PENDING", payment_method: "UPI", upi: { txn_mode: "INTENT" } });
+    expect(p.payments[0]!.id).toMatch(new RegExp(`^${o.order_id}-up-.$`));
+    const rawRes = await raw("GET", `/api/pay/v1/orders/${o.order_id}`);
+    expectShape(rawRes.body.data, DOC_INTENT_RESPONSE.data);
+  });
+
+  it("QR: also an image_url that serves a PNG of the same link, expiring like a pre-signed URL", async () => {
+    const o = await newOrder(34900);
+    const p = await client.createUpiPayment(o.order_id, { mode: "QR", merchantPaymentReference: ref("pay"), amountInPaise: 34900 });
+    expect(p.challenge_url).toMatch(/^upi:\/\/pay\?/);
+    expect(p.image_url).toContain("X-Amz-Expires=1200");
+    expect(p.payments[0]!.upi).toMatchObject({ txn_mode: "INTENT", upi_qr: true });
+    const img = await fetch(p.image_url!);
+    expect(img.status).toBe(200);
+    expect(img.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await img.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    if (!UAT) expect((await fetch(p.image_url!.replace(/X-Amz-Signature=\w+/, "X-Amz-Signature=0000"))).status).toBe(403);
+  });
+
+  it("COLLECT: validates the VPA and waits for the payer", async () => {
+    const o = await newOrder(100);
+    const p = await client.createUpiPayment(o.order_id, { mode: "COLLECT", vpa: "kevin.bob@examplebank", merchantPaymentReference: ref("pay"), amountInPaise: 100 });
+    expect(p.status).toBe("PENDING");
+    expect(p.payments[0]).toMatchObject({ status: "PENDING", upi: { txn_mode: "COLLECT", payer: { vpa: "kevin.bob@examplebank" } } });
+    expectShape((await raw("GET", `/api/pay/v1/orders/${o.order_id}`)).body.data, DOC_COLLECT_RESPONSE.data);
+  });
+
+  sandboxOnly("rejects other methods, wrong amounts and bad VPAs with the documented codes", async () => {
+    const o = await newOrder(1100);
+    const pay = (item: object) => raw("POST", `/api/pay/v1/orders/${o.order_id}/payments`, { payments: [{ merchant_payment_reference: ref("pay"), payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details: { txn_mode: "INTENT" } }, ...item }] });
+    expect((await pay({ payment_method: "CARD" })).body).toMatchObject({ code: "PAYMENT_METHOD_NOT_ENABLED" });
+    expect((await pay({ payment_method: "CARD" })).status).toBe(422);
+    expect((await pay({ payment_method: "" })).body).toMatchObject({ code: "INVALID_REQUEST", message: "Payment method is missing/invalid" });
+    expect((await pay({ payment_amount: { value: 1000, currency: "INR" } })).status).toBe(400);
+    expect((await pay({ payment_option: { upi_details: { txn_mode: "COLLECT" } } })).status).toBe(400);
+    expect((await pay({ payment_option: { upi_details: { txn_mode: "COLLECT", payer: { vpa: "not-a-vpa" } } } })).status).toBe(400);
+    expect((await pay({ payment_option: { upi_details: { txn_mode: "COLLECT", payer: { vpa: "invalid@sandbox" } } } })).body).toMatchObject({ code: "INVALID_USER_ACCOUNT" });
+    expect((await pay({ payment_option: { upi_details: { txn_mode: "QR" } } })).status).toBe(400);
+    expect((await raw("POST", `/api/pay/v1/orders/v1-000000000000-aa-NOPE00/payments`, { payments: [{ payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details: { txn_mode: "INTENT" } } }] })).status).toBe(404);
+    expect((await client.getOrder(o.order_id)).status).toBe("CREATED");
+  });
+
+  sandboxOnly("accepts the docs' UPI sample without merchant_payment_reference", async () => {
+    const o = await newOrder(1100);
+    const res = await raw("POST", `/api/pay/v1/orders/${o.order_id}/payments`, { payments: [{ payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details: { txn_mode: "INTENT" } } }] });
+    expect(res.status).toBe(200);
+    expect(res.body.data.status).toBe("PENDING");
+  });
+
+  it("replays a payment with the same merchant_payment_reference instead of creating a second one", async () => {
+    const o = await newOrder(1100);
+    const input = { mode: "INTENT" as const, merchantPaymentReference: ref("pay"), amountInPaise: 1100 };
+    const a = await client.createUpiPayment(o.order_id, input);
+    const b = await client.createUpiPayment(o.order_id, input);
+    expect(b.payments.length).toBe(a.payments.length);
+    expect(b.payments.at(-1)!.id).toBe(a.payments.at(-1)!.id);
+  });
+
+  sandboxOnly("a new payment on a pending order replaces the pending one, which can no longer be paid", async () => {
+    const o = await newOrder(1100);
+    const qr = await client.createUpiPayment(o.order_id, { mode: "QR", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    const collect = await client.createUpiPayment(o.order_id, { mode: "COLLECT", vpa: "someone@okaxis", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    expect(collect.payments.map((p) => p.status)).toEqual(["CANCELLED", "PENDING"]);
+    expect(() => sb.approve(qr.payments[0]!.id)).toThrow(/only a PENDING payment/);
+    sb.updateSettings({ pending_payment_policy: "reject" });
+    expect((await rejection(client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code).toBe("PAYMENT_PENDING");
+  });
+});
+
+describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
+  it("approve: PENDING → PROCESSED, with ORDER_PROCESSED signed as documented", async () => {
+    const o = await newOrder(34900, { notes: "order1", callback_url: "https://shop.example/return", failure_callback_url: "https://shop.example/failed" });
+    const p = await client.createUpiPayment(o.order_id, { mode: "QR", merchantPaymentReference: ref("pay"), amountInPaise: 34900 });
+    sb.approve(p.payments[0]!.id, "shopper@okicici");
+    const done = await client.getOrder(o.order_id);
+    expect(done.status).toBe("PROCESSED");
+    expect(done.payments[0]).toMatchObject({ status: "PROCESSED", acquirer_data: { approval_code: "00" } });
+    expect(done.payments[0]!.acquirer_data!.acquirer_reference).toMatch(/^\d{12}$/);
+    await sb.flush();
+    expect(events()).toEqual(["ORDER_PROCESSED"]);
+    const hook = hooks.received[0]!;
+    expect(hook.verified).toBe(true);
+    expect(hook.id).toMatch(/^msg_[A-Za-z0-9]{27}$/);
+    const payload = JSON.parse(hook.body);
+    expectShape(payload.data, DOC_WEBHOOK_ORDER_PROCESSED.data);
+    expect(payload.data.payments[0].payment_option.upi_data.payer.vpa).toBe("shopper@okicici");
+    expect(payload.data.integration_mode).toBe("SEAMLESS");
+  });
+
+  it("decline: ATTEMPTED with retries remaining, then a retry on the same order succeeds", async () => {
+    const o = await newOrder(1100);
+    const first = await client.createUpiPayment(o.order_id, { mode: "COLLECT", vpa: "someone@okaxis", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    sb.decline(first.payments[0]!.id);
+    const attempted = await client.getOrder(o.order_id);
+    expect(attempted).toMatchObject({ status: "ATTEMPTED", payment_retries_remaining: 2 });
+    expect(attempted.payments[0]).toMatchObject({ status: "FAILED", error_detail: { code: "PAYMENT_DECLINED", message: "Transaction declined by Acquirer due to unknown reason" } });
+    const second = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    sb.approve(second.payments[1]!.id);
+    expect((await client.getOrder(o.order_id)).status).toBe("PROCESSED");
+    await sb.flush();
+    expect(events()).toEqual(["PAYMENT_FAILED", "ORDER_PROCESSED"]);
+  });
+
+  it("FAILED when the retries run out; no further payment is accepted", async () => {
+    const o = await newOrder(1100);
+    for (let i = 0; i < 3; i++) {
+      const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+      sb.decline(p.payments.at(-1)!.id, "USER_AUTHENTICATION_FAILED");
+    }
+    expect((await client.getOrder(o.order_id)).status).toBe("FAILED");
+    expect((await rejection(client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code).toBe("OPERATION_NOT_ALLOWED");
+    await sb.flush();
+    expect(events().slice(-2)).toEqual(["PAYMENT_FAILED", "ORDER_FAILED"]);
+  });
+
+  it("expiry: an unanswered payment fails with PAYMENT_EXPIRED and sends PAYMENT_FAILED", async () => {
+    sb.updateSettings({ payment_expiry_seconds: 1 });
+    const o = await newOrder(1100);
+    await client.createUpiPayment(o.order_id, { mode: "COLLECT", vpa: "timeout@sandbox", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    const after = await waitFor(() => client.getOrder(o.order_id), (x) => x.status !== "PENDING", 3000);
+    expect(after.status).toBe("ATTEMPTED");
+    expect(after.payments[0]).toMatchObject({ status: "FAILED", error_detail: { code: "PAYMENT_EXPIRED", message: "The payment has expired" } });
+    await sb.flush();
+    expect(events()).toEqual(["PAYMENT_FAILED"]);
+  });
+
+  it("test VPAs answer by themselves", async () => {
+    const a = await newOrder(1100);
+    await client.createUpiPayment(a.order_id, { mode: "COLLECT", vpa: "success@sandbox", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    const b = await newOrder(1100);
+    await client.createUpiPayment(b.order_id, { mode: "COLLECT", vpa: "decline@sandbox", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    const c = await newOrder(1100);
+    await client.createUpiPayment(c.order_id, { mode: "COLLECT", vpa: "nofunds@sandbox", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    expect((await waitFor(() => client.getOrder(a.order_id), (x) => x.status !== "PENDING")).status).toBe("PROCESSED");
+    expect((await waitFor(() => client.getOrder(b.order_id), (x) => x.status !== "PENDING")).status).toBe("ATTEMPTED");
+    expect((await waitFor(() => client.getOrder(c.order_id), (x) => x.status !== "PENDING")).payments[0]!.error_detail?.code).toBe("INSUFFICIENT_FUNDS");
+  });
+
+  it("test amounts have fixed outcomes (.51 approves, .52 declines)", async () => {
+    const a = await newOrder(10151);
+    await client.createUpiPayment(a.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 10151 });
+    const b = await newOrder(10152);
+    await client.createUpiPayment(b.order_id, { mode: "QR", merchantPaymentReference: ref("pay"), amountInPaise: 10152 });
+    expect((await waitFor(() => client.getOrder(a.order_id), (x) => x.status !== "PENDING")).status).toBe("PROCESSED");
+    expect((await waitFor(() => client.getOrder(b.order_id), (x) => x.status !== "PENDING")).status).toBe("ATTEMPTED");
+  });
+
+  it("pre-auth: AUTHORIZED → capture → PROCESSED; capture is only allowed from AUTHORIZED", async () => {
+    const o = await newOrder(5000, { pre_auth: true });
+    expect((await rejection(client.capture(o.order_id, { merchant_capture_reference: ref("cap") }))).code).toBe("OPERATION_NOT_ALLOWED");
+    const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 5000 });
+    sb.approve(p.payments[0]!.id);
+    expect((await client.getOrder(o.order_id)).status).toBe("AUTHORIZED");
+    const cap = ref("cap");
+    const captured = await client.capture(o.order_id, { merchant_capture_reference: cap, capture_amount: { value: 5000, currency: "INR" } });
+    expect(captured.status).toBe("PROCESSED");
+    expect(captured.payments[0]).toMatchObject({ status: "PROCESSED", capture_data: [{ merchant_capture_reference: cap }] });
+    expect((await client.capture(o.order_id, { merchant_capture_reference: cap })).status).toBe("PROCESSED");
+    await sb.flush();
+    expect(events()).toEqual(["ORDER_AUTHORIZED", "ORDER_PROCESSED"]);
+  });
+
+  it("pre-auth: AUTHORIZED → cancel → CANCELLED; cancel is refused on a pending order unless any_open", async () => {
+    const o = await newOrder(5000, { pre_auth: true });
+    const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 5000 });
+    sb.approve(p.payments[0]!.id);
+    const cancelled = await client.cancel(o.order_id);
+    expect(cancelled).toMatchObject({ status: "CANCELLED", payments: [{ status: "CANCELLED" }] });
+    expect((await rejection(client.cancel(o.order_id))).code).toBe("OPERATION_NOT_ALLOWED");
+
+    const pending = await newOrder(1100);
+    await client.createUpiPayment(pending.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    expect((await rejection(client.cancel(pending.order_id))).code).toBe("OPERATION_NOT_ALLOWED");
+    sb.updateSettings({ cancel_policy: "any_open" });
+    expect((await client.cancel(pending.order_id)).status).toBe("CANCELLED");
+    expect((await rejection(client.createUpiPayment(pending.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code).toBe("ORDER_CANCELLED");
+    await sb.flush();
+    expect(events()).toEqual(["ORDER_AUTHORIZED", "ORDER_CANCELLED", "ORDER_CANCELLED"]);
+  });
+
+  async function paidOrder(value = 10000) {
+    const o = await newOrder(value);
+    const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: value });
+    sb.approve(p.payments[0]!.id);
+    return o;
+  }
+
+  it("refunds: partial then the rest; the parent becomes PARTIALLY_ then FULLY_REFUNDED", async () => {
+    const o = await paidOrder(10000);
+    const r1 = await client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 4000, currency: "INR" } });
+    expect(r1).toMatchObject({ parentOrderId: o.order_id, status: "PENDING", amount: 4000 });
+    expect((await waitFor(() => client.getOrder(r1.refundId), (x) => x.status !== "PENDING")).status).toBe("PROCESSED");
+    expect((await client.getOrder(o.order_id)).status).toBe("PARTIALLY_REFUNDED");
+    expect((await rejection(client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 6001, currency: "INR" } }))).status).toBe(400);
+    const r2 = await client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 6000, currency: "INR" } });
+    await waitFor(() => client.getOrder(r2.refundId), (x) => x.status !== "PENDING");
+    const parent = await client.getOrder(o.order_id);
+    expect(parent.status).toBe("FULLY_REFUNDED");
+    expect(parent.refunds).toHaveLength(2);
+    await sb.flush();
+    expect(events()).toEqual(["ORDER_PROCESSED", "REFUND_PROCESSED", "REFUND_PROCESSED"]);
+    const refundHook = JSON.parse(hooks.received[1]!.body);
+    expect(refundHook.data).toMatchObject({ type: "REFUND", parent_order_id: o.order_id, status: "PROCESSED" });
+  });
+
+  it("refunds: idempotent by reference, refused before payment, .13 paise fails with REFUND_FAILED, refund_amount accepted", async () => {
+    const unpaid = await newOrder(10000);
+    expect((await rejection(client.refund(unpaid.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 100, currency: "INR" } }))).code).toBe("OPERATION_NOT_ALLOWED");
+    const o = await paidOrder(10000);
+    const body = { merchant_order_reference: ref("rf"), order_amount: { value: 1000, currency: "INR" as const } };
+    const a = await client.refund(o.order_id, body);
+    const b = await client.refund(o.order_id, body);
+    expect(b.refundId).toBe(a.refundId);
+    const failing = await client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 1013, currency: "INR" } });
+    expect((await waitFor(() => client.getOrder(failing.refundId), (x) => x.status !== "PENDING")).status).toBe("FAILED");
+    const woo = await raw("POST", `/api/pay/v1/refunds/${o.order_id}`, { merchant_order_reference: ref("rf"), refund_amount: 500, refund_reason: "damaged" });
+    expect(woo.body.data).toMatchObject({ type: "REFUND", order_amount: { value: 500 } });
+    await sb.flush();
+    expect(events()).toContain("REFUND_FAILED");
+  });
+
+  it("landing mode: an https challenge page, and a signed callback for the return URL", async () => {
+    sb.updateSettings({ challenge_mode: "landing" });
+    const o = await newOrder(1100, { callback_url: "https://shop.example/return", failure_callback_url: "https://shop.example/failed" });
+    const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    expect(p.challenge_url).toBe(`${baseUrl}/pay/${encodeURIComponent(p.payments[0]!.id)}`);
+    sb.decline(p.payments[0]!.id);
+    const failed = sb.callbackFor(sb.order(o.order_id))!;
+    expect(failed.url).toBe("https://shop.example/failed");
+    expect(failed.fields).toMatchObject({ order_id: o.order_id, status: "ATTEMPTED", error_code: "PAYMENT_DECLINED" });
+    expect(verifyCallback(failed.fields, TEST_CREDENTIALS.clientSecret)).toBe(true);
+    const p2 = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    sb.approve(p2.payments[1]!.id);
+    const ok = sb.callbackFor(sb.order(o.order_id))!;
+    expect(ok).toMatchObject({ url: "https://shop.example/return", fields: { order_id: o.order_id, status: "PROCESSED" } });
+    expect(Object.keys(ok.fields).sort()).toEqual(["order_id", "signature", "status"]);
+    expect(verifyCallback(ok.fields, TEST_CREDENTIALS.clientSecret)).toBe(true);
+  });
+});
+
+describe.skipIf(UAT)("webhook delivery (sandbox only)", () => {
+  async function approvedOrder() {
+    const o = await newOrder(1100);
+    const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    sb.approve(p.payments[0]!.id);
+    return o;
+  }
+
+  it("retries a non-2xx answer with the same webhook-id until it is accepted", async () => {
+    hooks.failNext = 2;
+    await approvedOrder();
+    await sb.flush();
+    expect(hooks.received.map((h) => h.id)).toEqual(Array(3).fill(hooks.received[0]!.id));
+    const d = sb.snapshot().webhooks[0]!;
+    expect(d.state).toBe("delivered");
+    expect(d.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
+  });
+
+  it("gives up after 3 retries", async () => {
+    hooks.failNext = 10;
+    await approvedOrder();
+    await sb.flush();
+    expect(hooks.received).toHaveLength(4);
+    expect(sb.snapshot().webhooks[0]!.state).toBe("failed");
+  });
+
+  it("drop, duplicate and out-of-order knobs", async () => {
+    sb.updateSettings({ webhook: { drop: 1 } });
+    await approvedOrder();
+    await sb.flush();
+    expect(hooks.received).toHaveLength(0);
+    expect(sb.snapshot().webhooks[0]!.state).toBe("dropped");
+
+    sb.updateSettings({ webhook: { drop: 0, duplicate: true } });
+    await approvedOrder();
+    await sb.flush();
+    expect(hooks.received).toHaveLength(2);
+    expect(hooks.received[0]!.id).toBe(hooks.received[1]!.id);
+
+    hooks.received.length = 0;
+    sb.updateSettings({ webhook: { duplicate: false, out_of_order: true } });
+    const o = await newOrder(1100);
+    const p1 = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    sb.decline(p1.payments[0]!.id);
+    const p2 = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    sb.approve(p2.payments[1]!.id);
+    await sb.flush();
+    expect(events()).toEqual(["ORDER_PROCESSED", "PAYMENT_FAILED"]);
+  });
+
+  it("redelivers an event on request with the same id and a fresh signature", async () => {
+    await approvedOrder();
+    await sb.flush();
+    const id = hooks.received[0]!.id;
+    const res = await fetch(`${server!.url}/sandbox/control/webhooks/${id}/redeliver`, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(hooks.received.map((h) => h.id)).toEqual([id, id]);
+    expect(hooks.received.every((h) => h.verified)).toBe(true);
+  });
+});
+
+describe.skipIf(UAT)("faults (sandbox only)", () => {
+  const control = (path: string, body?: unknown, method = "POST") => fetch(`${server!.url}/sandbox/control/${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  it("503 for the next 2 calls: the client retries and succeeds", async () => {
+    const o = await newOrder();
+    expect((await control("faults", { endpoint: "getOrder", kind: "status", status: 503, count: 2 })).status).toBe(201);
+    expect((await client.getOrder(o.order_id)).order_id).toBe(o.order_id);
+    expect(sb.state.faults[0]).toMatchObject({ hits: 2, remaining: 0 });
+  });
+
+  it("a lost answer on create order: the retry replays the same order, never a second one", async () => {
+    await control("faults", { endpoint: "createOrder", kind: "status", status: 504, count: 1, phase: "after" });
+    const o = await newOrder();
+    expect(sb.snapshot().orders).toHaveLength(1);
+    expect(sb.snapshot().orders[0]!.order_id).toBe(o.order_id);
+  });
+
+  it("a hung request times out in the client", async () => {
+    await control("faults", { endpoint: "getOrder", kind: "hang", count: 5 });
+    const slow = createPluralClient({ baseUrl, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, timeoutMs: 150, retry: { retries: 1, baseDelayMs: 1 } });
+    const e = await rejection(slow.getOrder("v1-x"));
+    expect(e.kind).toBe("timeout");
+  });
+
+  it("429 with Retry-After, latency, and clearing faults", async () => {
+    await control("faults", { endpoint: "*", kind: "latency", latency_ms: 50, count: 1 });
+    await control("faults", { endpoint: "token", kind: "status", status: 429, count: 1 });
+    const fresh = createPluralClient({ baseUrl, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, sleep: async () => {} });
+    const started = Date.now();
+    expect(await fresh.getToken()).toBeTruthy();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+    expect((await control("faults", undefined, "DELETE")).status).toBe(200);
+    expect(sb.state.faults).toEqual([]);
+    expect((await control("faults", { kind: "status" })).status).toBe(400);
+  });
+});
+
+describe.skipIf(UAT)("concurrency (sandbox only)", () => {
+  it("50 parallel payments on 50 orders: no lost or mixed state", async () => {
+    const orders = await Promise.all(Array.from({ length: 50 }, (_, i) => newOrder(10000 + i * 100)));
+    const paid = await Promise.all(orders.map((o, i) => client.createUpiPayment(o.order_id, { mode: i % 3 === 0 ? "QR" : i % 3 === 1 ? "INTENT" : "COLLECT", vpa: "payer@okaxis", merchantPaymentReference: `pay_${o.order_id.slice(-6)}_${i}`, amountInPaise: 10000 + i * 100 } as never)));
+    paid.forEach((p, i) => {
+      expect(p.order_id).toBe(orders[i]!.order_id);
+      expect(p.payments).toHaveLength(1);
+      expect(p.payments[0]!.id.startsWith(orders[i]!.order_id)).toBe(true);
+      expect(p.order_amount.value).toBe(10000 + i * 100);
+    });
+    await Promise.all(paid.map(async (p, i) => (i % 2 ? sb.approve(p.payments[0]!.id) : sb.decline(p.payments[0]!.id))));
+    const final = await Promise.all(orders.map((o) => client.getOrder(o.order_id)));
+    final.forEach((o, i) => {
+      expect(o.status).toBe(i % 2 ? "PROCESSED" : "ATTEMPTED");
+      expect(o.payments[0]!.payment_amount!.value).toBe(10000 + i * 100);
+    });
+    expect(new Set(final.map((o) => o.order_id)).size).toBe(50);
+    expect(client.tokenRequestCount).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { SandboxError, type Sandbox } from "./engine";
+
+/**
+ * `/sandbox/control/...`: reset, inspect, force outcomes, (re)deliver webhooks, expire tokens and
+ * inject faults. For tests, demos and the benchmark; it exists only in sandbox mode.
+ */
+
+const settingsPatch = z
+  .object({
+    token_ttl_seconds: z.number().int().min(1).max(86_400),
+    payment_expiry_seconds: z.number().int().min(1).max(86_400),
+    payment_retries: z.number().int().min(1).max(10),
+    auto_answer_ms: z.number().int().min(0).max(600_000),
+    refund_delay_ms: z.number().int().min(0).max(600_000),
+    challenge_mode: z.enum(["upi", "landing"]),
+    idempotency: z.enum(["replay", "reject"]),
+    cancel_policy: z.enum(["authorized_only", "any_open"]),
+    pending_payment_policy: z.enum(["replace", "reject"]),
+    merchant_name: z.string().min(1).max(50),
+    payee_vpa: z.string().min(3).max(100),
+    webhook: z
+      .object({
+        url: z.url(),
+        enabled: z.boolean(),
+        delay_ms: z.number().int().min(0).max(600_000),
+        duplicate: z.boolean(),
+        out_of_order: z.boolean(),
+        drop: z.number().min(0).max(1),
+        timeout_ms: z.number().int().min(100).max(60_000),
+        retries: z.number().int().min(0).max(10),
+        retry_base_ms: z.number().int().min(0).max(600_000),
+      })
+      .partial(),
+  })
+  .partial()
+  .strict();
+
+const faultInput = z
+  .object({
+    endpoint: z.enum(["*", "token", "createOrder", "getOrder", "getOrderByReference", "createPayment", "capture", "cancel", "refund"]).default("*"),
+    kind: z.enum(["status", "latency", "hang"]),
+    status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+    code: z.string().max(50).optional(),
+    latency_ms: z.number().int().min(0).max(120_000).optional(),
+    count: z.number().int().min(1).optional(),
+    share: z.number().min(0).max(1).optional(),
+    phase: z.enum(["before", "after"]).optional(),
+  })
+  .strict()
+  .refine((f) => f.kind !== "status" || f.status !== undefined, { message: "status is required for kind=status", path: ["status"] });
+
+const answer = z.object({ payer_vpa: z.string().max(256).optional(), code: z.string().max(50).optional(), message: z.string().max(200).optional() }).strict();
+
+const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SandboxError(400, "INVALID_REQUEST", "Malformed JSON in request body");
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new SandboxError(400, "INVALID_REQUEST", r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+  return r.data;
+}
+
+export async function handleControl(sb: Sandbox, request: Request, path: string): Promise<Response> {
+  const method = request.method.toUpperCase();
+  const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
+  try {
+    const route = `${method} ${seg.map((s, i) => (i === 1 && (seg[0] === "payments" || seg[0] === "webhooks" || seg[0] === "orders") ? ":id" : s)).join("/")}`;
+    switch (route) {
+      case "POST reset": {
+        const body = (await readJson(request)) as { keep_settings?: boolean };
+        sb.reset(!!body.keep_settings);
+        return json(200, { ok: true });
+      }
+      case "GET state":
+        return json(200, sb.snapshot());
+      case "GET orders":
+        return json(200, { orders: sb.snapshot().orders });
+      case "GET payments":
+        return json(200, { payments: sb.snapshot().payments });
+      case "GET webhooks":
+        return json(200, { webhooks: sb.snapshot().webhooks });
+      case "GET settings":
+        return json(200, sb.settings);
+      case "PATCH settings":
+      case "POST settings":
+        return json(200, sb.updateSettings(parse(settingsPatch, await readJson(request))));
+      case "POST tokens/expire":
+        sb.expireTokens();
+        return json(200, { ok: true });
+      case "GET faults":
+        return json(200, { faults: sb.state.faults });
+      case "POST faults": {
+        const f = parse(faultInput, await readJson(request));
+        const rule = { id: `flt_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, endpoint: f.endpoint, kind: f.kind, status: f.status, code: f.code, latency_ms: f.latency_ms, remaining: f.count, share: f.share, phase: f.phase, hits: 0 };
+        sb.state.faults.push(rule);
+        return json(201, rule);
+      }
+      case "DELETE faults":
+        sb.state.faults = [];
+        return json(200, { ok: true });
+      case "POST payments/:id/approve": {
+        const b = parse(answer, await readJson(request));
+        const { order } = sb.approve(seg[1]!, b.payer_vpa);
+        return json(200, { data: sb.orderJson(order) });
+      }
+      case "POST payments/:id/decline": {
+        const b = parse(answer, await readJson(request));
+        const { order } = sb.decline(seg[1]!, b.code ?? "PAYMENT_DECLINED", b.message);
+        return json(200, { data: sb.orderJson(order) });
+      }
+      case "POST payments/:id/expire": {
+        const { order } = sb.expire(seg[1]!);
+        return json(200, { data: sb.orderJson(order) });
+      }
+      case "POST orders/:id/events": {
+        const b = parse(z.object({ event_type: z.string().min(1).max(50) }).strict(), await readJson(request));
+        const d = sb.sendEvent(seg[1]!, b.event_type);
+        return json(201, { id: d?.id ?? null });
+      }
+      case "POST webhooks/:id/redeliver": {
+        const d = [...sb.state.deliveries].reverse().find((x) => x.id === seg[1]);
+        if (!d) throw new SandboxError(404, "NOT_FOUND", "No webhook delivery with that id");
+        await sb.deliver(d);
+        return json(200, { id: d.id, state: d.state, attempts: d.attempts });
+      }
+      case "POST flush":
+        await sb.flush();
+        return json(200, { ok: true });
+      default:
+        return json(404, { code: "NOT_FOUND", message: `No control endpoint ${method} /${seg.join("/")}` });
+    }
+  } catch (e) {
+    if (e instanceof SandboxError) return json(e.status, { code: e.code, message: e.message });
+    throw e;
+  }
+}

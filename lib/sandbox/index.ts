@@ -1,0 +1,39 @@
+import "server-only";
+import { env, SANDBOX_DEFAULTS } from "@/lib/env";
+import { Sandbox } from "./engine";
+import { routeSandbox } from "./http";
+
+export { Sandbox, SandboxError } from "./engine";
+export { TEST_AMOUNTS, TEST_VPAS, FAILING_REFUND_PAISE } from "./catalog";
+
+const g = globalThis as unknown as { pluralSandbox?: Sandbox };
+
+export function sandboxEnabled(): boolean {
+  return env().pluralEnv === "sandbox";
+}
+
+/** The process's sandbox (one per process, shared by every route), configured from the store's own variables. */
+export function sandbox(): Sandbox {
+  if (!g.pluralSandbox) {
+    const e = env();
+    const file = process.env.SANDBOX_STATE_FILE ?? ".sandbox/state.json";
+    g.pluralSandbox = new Sandbox({
+      merchantId: SANDBOX_DEFAULTS.merchantId,
+      clientId: e.clientId,
+      clientSecret: e.clientSecret,
+      secretKey: e.secretKey,
+      webhookSecret: e.webhookSecret,
+      webhookSecretFormat: e.webhookSecretFormat,
+      appUrl: e.appUrl,
+      publicUrl: `${e.appUrl}/sandbox`,
+      stateFile: file === "none" ? null : file,
+    });
+  }
+  return g.pluralSandbox;
+}
+
+/** Entry point of every `/sandbox/...` route handler; a 404 unless PLURAL_ENV=sandbox. */
+export async function handleSandboxHttp(request: Request): Promise<Response> {
+  if (!sandboxEnabled()) return Response.json({ code: "NOT_FOUND", message: "Not Found" }, { status: 404 });
+  return routeSandbox(sandbox(), request);
+}

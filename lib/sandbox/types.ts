@@ -1,0 +1,121 @@
+/** The sandbox's own records. They serialise to JSON as they are (timestamps in ms). */
+
+export type Money = { value: number; currency: string };
+
+export type SimPayment = {
+  id: string;
+  merchant_payment_reference: string;
+  request_hash: string;
+  status: "PENDING" | "AUTHORIZED" | "PROCESSED" | "CANCELLED" | "FAILED";
+  amount: Money;
+  txn_mode: "INTENT" | "COLLECT";
+  upi_qr: boolean;
+  payer_vpa?: string;
+  /** Numeric transaction reference carried in the `tr` of the UPI link. */
+  tr: string;
+  link: string;
+  challenge_url?: string;
+  /** Automatic outcome (test VPA or amount) and when it happens. */
+  auto?: { outcome: "approve" | "decline"; code?: string; at: number };
+  error_detail?: { code: string; message: string };
+  acquirer_reference?: string;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+  capture_data?: Array<{ merchant_capture_reference: string; capture_amount: Money; created_at: number }>;
+};
+
+export type SimOrder = {
+  order_id: string;
+  merchant_order_reference: string;
+  request_hash: string;
+  type: "CHARGE" | "REFUND";
+  status: string;
+  order_amount: Money;
+  pre_auth: boolean;
+  notes?: string;
+  callback_url?: string;
+  failure_callback_url?: string;
+  allowed_payment_methods?: string[];
+  purchase_details?: Record<string, unknown>;
+  payment_retries_remaining: number;
+  payments: SimPayment[];
+  /** For CHARGE orders: ids of REFUND orders. For REFUND orders: the parent. */
+  refund_ids: string[];
+  parent_order_id?: string;
+  refunded: number;
+  created_at: number;
+  updated_at: number;
+};
+
+export type DeliveryAttempt = { at: number; status: number | null; error?: string; ms: number };
+
+export type Delivery = {
+  id: string;
+  event_type: string;
+  order_id: string;
+  body: string;
+  state: "scheduled" | "delivered" | "failed" | "dropped";
+  attempts: DeliveryAttempt[];
+  next_at: number;
+  created_at: number;
+};
+
+export type FaultRule = {
+  id: string;
+  /** Operation name (token, createOrder, getOrder, getOrderByReference, createPayment, capture, cancel, refund) or "*". */
+  endpoint: string;
+  kind: "status" | "latency" | "hang";
+  status?: number;
+  code?: string;
+  latency_ms?: number;
+  /** Apply to the next N matching calls; unset = every matching call. */
+  remaining?: number;
+  /** Probability (0–1) that a matching call is affected; unset = 1. */
+  share?: number;
+  /** "after": do the work, then answer with the fault (a lost answer). Default "before". */
+  phase?: "before" | "after";
+  hits: number;
+};
+
+export type Settings = {
+  token_ttl_seconds: number;
+  payment_expiry_seconds: number;
+  payment_retries: number;
+  auto_answer_ms: number;
+  refund_delay_ms: number;
+  /** upi: challenge_url is the upi:// link; landing: an https page that redirects back (redirect flow). */
+  challenge_mode: "upi" | "landing";
+  /** replay: same reference + same body returns the order; reject: any repeat is DUPLICATE_REQUEST. */
+  idempotency: "replay" | "reject";
+  /** authorized_only (reference §4.6) or any_open (the UPI page's "at any time"). */
+  cancel_policy: "authorized_only" | "any_open";
+  /** A new payment on a PENDING order: replace the pending one, or refuse with PAYMENT_PENDING. */
+  pending_payment_policy: "replace" | "reject";
+  webhook: {
+    url: string;
+    enabled: boolean;
+    delay_ms: number;
+    duplicate: boolean;
+    out_of_order: boolean;
+    /** Share (0–1) of events never delivered. */
+    drop: number;
+    timeout_ms: number;
+    retries: number;
+    retry_base_ms: number;
+  };
+  merchant_name: string;
+  payee_vpa: string;
+};
+
+export type SandboxState = {
+  version: 1;
+  orders: Record<string, SimOrder>;
+  order_refs: Record<string, string>;
+  refund_refs: Record<string, string>;
+  tokens: Record<string, number>;
+  deliveries: Delivery[];
+  faults: FaultRule[];
+  settings: Settings;
+  seq: number;
+};
