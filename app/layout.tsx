@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { cartId } from "@/app/(shop)/session";
 import { env } from "@/lib/env";
+import { getCart } from "@/lib/orders";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -10,8 +12,9 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#1d5fd1" };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const sandbox = env().pluralEnv === "sandbox";
+  const count = (await getCart(await cartId())).count;
   return (
     <html lang="en-IN">
       <body className="min-h-dvh flex flex-col">
@@ -32,8 +35,14 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               <Link href="/" className="hover:text-brand-700">
                 Catalog
               </Link>
-              <Link href="/cart" className="hover:text-brand-700">
+              <Link href="/cart" className="hover:text-brand-700" data-testid="cart-link">
                 Cart
+                {count > 0 && (
+                  <span className="ml-1 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs text-white">
+                    {count}
+                    <span className="sr-only"> items</span>
+                  </span>
+                )}
               </Link>
             </nav>
           </div>

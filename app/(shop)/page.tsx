@@ -2,6 +2,8 @@ import Image from "next/image";
 import Link from "next/link";
 import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
+import { AddToCartButton } from "@/components/shop/AddToCartButton";
+import { addToCartAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
@@ -18,13 +20,16 @@ export default async function HomePage() {
           <li key={p.id} className="group bg-white rounded-xl border border-slate-200 overflow-hidden hover:shadow-md transition-shadow">
             <Link href={`/products/${p.slug}`} className="block">
               <Image src={p.image} alt="" width={400} height={400} className="aspect-square w-full object-cover" unoptimized />
-              <div className="p-4">
+              <div className="px-4 pt-4">
                 <h2 className="font-medium group-hover:text-brand-700">{p.name}</h2>
                 <p className="mt-1 text-slate-700" data-testid="price">
                   {formatPaise(p.priceInPaise)}
                 </p>
               </div>
             </Link>
+            <div className="p-4 pt-3">
+              <AddToCartButton productId={p.id} action={addToCartAction} label={`Add`} />
+            </div>
           </li>
         ))}
       </ul>

@@ -43,6 +43,7 @@ CREATE TABLE "Order" (
     "customerMobile" TEXT NOT NULL,
     "billingAddress" TEXT NOT NULL,
     "shippingAddress" TEXT NOT NULL,
+    "pluralUpdatedAt" DATETIME,
     "lastSyncedAt" DATETIME,
     "nextSyncAt" DATETIME,
     "syncAttempts" INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CartLines } from "@/components/shop/CartLines";
+import { getCart } from "@/lib/orders";
+import { setQuantityAction } from "../actions";
+import { cartId } from "../session";
+
+export const metadata: Metadata = { title: "Cart" };
+
+export default async function CartPage({ searchParams }: { searchParams: Promise<{ cancelled?: string }> }) {
+  const cart = await getCart(await cartId());
+  const { cancelled } = await searchParams;
+  return (
+    <section aria-labelledby="cart-h" className="mx-auto max-w-3xl">
+      <h1 id="cart-h" className="mb-4 text-2xl font-semibold tracking-tight">
+        Your cart
+      </h1>
+      {cancelled && (
+        <p role="status" className="mb-4 rounded-lg bg-slate-100 p-3 text-sm">
+          Payment cancelled. Your cart is as you left it.
+        </p>
+      )}
+      {cart.lines.length === 0 ? (
+        <p className="text-slate-600">
+          Your cart is empty.{" "}
+          <Link href="/" className="text-brand-700 underline">
+            Browse the catalog
+          </Link>
+          .
+        </p>
+      ) : (
+        <CartLines lines={cart.lines} setQuantity={setQuantityAction} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CheckoutForm } from "@/components/shop/CheckoutForm";
+import { formatPaise } from "@/lib/money";
+import { getCart, newCheckoutKey } from "@/lib/orders";
+import { placeOrderAction } from "../actions";
+import { cartId } from "../session";
+
+export const metadata: Metadata = { title: "Checkout" };
+
+export default async function CheckoutPage() {
+  const cart = await getCart(await cartId());
+  if (cart.lines.length === 0) {
+    return (
+      <p className="text-slate-600">
+        Your cart is empty.{" "}
+        <Link className="text-brand-700 underline" href="/">
+          Browse the catalog
+        </Link>
+        .
+      </p>
+    );
+  }
+  return (
+    <div className="grid gap-10 lg:grid-cols-[1fr_360px]">
+      <section aria-labelledby="checkout-h">
+        <h1 id="checkout-h" className="mb-6 text-2xl font-semibold tracking-tight">
+          Checkout
+        </h1>
+        <CheckoutForm action={placeOrderAction} checkoutKey={newCheckoutKey()} />
+      </section>
+      <aside aria-labelledby="summary-h" className="h-fit rounded-xl bg-white p-5 ring-1 ring-slate-200">
+        <h2 id="summary-h" className="mb-3 font-semibold">
+          Order summary
+        </h2>
+        <ul className="divide-y divide-slate-100 text-sm">
+          {cart.lines.map((l) => (
+            <li key={l.productId} className="flex justify-between gap-2 py-2">
+              <span>
+                {l.name} × {l.quantity}
+              </span>
+              <span className="tabular-nums">{formatPaise(l.lineTotalInPaise)}</span>
+            </li>
+          ))}
+        </ul>
+        <p className="mt-3 flex justify-between border-t border-slate-200 pt-3 font-semibold">
+          <span>Total</span>
+          <span className="tabular-nums" data-testid="checkout-total">
+            {formatPaise(cart.totalInPaise)}
+          </span>
+        </p>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { StatusBadge } from "@/components/StatusBadge";
+import { StatusWatcher } from "@/components/shop/StatusWatcher";
+import { db } from "@/lib/db";
+import { formatPaise } from "@/lib/money";
+import { describeFailure, PAID_STATUSES } from "@/lib/orders";
+import { reorderAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Your order" };
+
+export default async function OrderResultPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const order = await db().order.findUnique({ where: { id }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } });
+  if (!order) notFound();
+  const paid = PAID_STATUSES.has(order.status) || order.status === "AUTHORIZED";
+  const payment = paid ? order.payments.find((p) => p.status === "PROCESSED" || p.status === "AUTHORIZED") : order.payments[0];
+  const failedPayment = order.payments.find((p) => p.status === "FAILED" || p.status === "CANCELLED");
+
+  return (
+    <div className="mx-auto max-w-2xl">
+      <div aria-live="polite">
+        {paid ? (
+          <header className="mb-6 rounded-2xl bg-emerald-50 p-6 ring-1 ring-emerald-200">
+            <h1 className="text-2xl font-semibold text-emerald-900">{order.status === "AUTHORIZED" ? "Payment authorised" : "Payment received. Thank you!"}</h1>
+            <p className="mt-1 text-emerald-900">
+              {order.status === "AUTHORIZED" ? "The amount is blocked on your account and will be charged when your order ships." : `We have received ${formatPaise(order.amountInPaise)} by UPI. A receipt is below.`}
+            </p>
+          </header>
+        ) : order.status === "ATTEMPTED" ? (
+          <header className="mb-6 rounded-2xl bg-orange-50 p-6 ring-1 ring-orange-200">
+            <h1 className="text-2xl font-semibold text-orange-900">The payment did not go through</h1>
+            <p className="mt-1 text-orange-900">{describeFailure(failedPayment?.errorCode)} No money was taken.</p>
+            <Link href={`/orders/${id}/pay`} className="mt-4 inline-block rounded-lg bg-brand-600 px-5 py-2.5 font-medium text-white">
+              Try again
+            </Link>
+            {order.retriesRemaining !== null && <p className="mt-2 text-sm text-orange-900">{order.retriesRemaining} more attempt{order.retriesRemaining === 1 ? "" : "s"} allowed on this order.</p>}
+          </header>
+        ) : order.status === "FAILED" || order.status === "CANCELLED" ? (
+          <header className="mb-6 rounded-2xl bg-red-50 p-6 ring-1 ring-red-200">
+            <h1 className="text-2xl font-semibold text-red-900">{order.status === "CANCELLED" ? "This order was cancelled" : "This order could not be paid"}</h1>
+            <p className="mt-1 text-red-900">{order.status === "CANCELLED" ? "No money was taken." : `${describeFailure(failedPayment?.errorCode)} No money was taken, and this order accepts no more attempts.`}</p>
+            <form action={reorderAction} className="mt-4">
+              <input type="hidden" name="orderId" value={id} />
+              <button className="rounded-lg bg-brand-600 px-5 py-2.5 font-medium text-white">Start a new order with the same items</button>
+            </form>
+          </header>
+        ) : (
+          <header className="mb-6 rounded-2xl bg-amber-50 p-6 ring-1 ring-amber-200" role="status">
+            <h1 className="text-2xl font-semibold text-amber-900">Waiting for your payment…</h1>
+            <p className="mt-1 text-amber-900">We are confirming with Plural. This page updates by itself.</p>
+            <Link href={`/orders/${id}/pay`} className="mt-3 inline-block text-sm text-brand-700 underline">
+              Back to the payment page
+            </Link>
+            <StatusWatcher orderId={id} status={order.status} />
+          </header>
+        )}
+      </div>
+
+      <section aria-labelledby="receipt-h" className="rounded-2xl bg-white p-6 ring-1 ring-slate-200">
+        <h2 id="receipt-h" className="mb-4 flex items-center justify-between font-semibold">
+          {paid ? "Receipt" : "Order"} <StatusBadge status={order.status} />
+        </h2>
+        <ul className="divide-y divide-slate-100 text-sm">
+          {order.items.map((i) => (
+            <li key={i.id} className="flex justify-between gap-2 py-2">
+              <span>
+                {i.name} × {i.quantity}
+              </span>
+              <span className="tabular-nums">{formatPaise(i.unitPriceInPaise * i.quantity)}</span>
+            </li>
+          ))}
+        </ul>
+        <p className="mt-3 flex justify-between border-t border-slate-200 pt-3 font-semibold">
+          <span>Total</span>
+          <span className="tabular-nums" data-testid="receipt-total">
+            {formatPaise(order.amountInPaise)}
+          </span>
+        </p>
+        <dl className="mt-5 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-slate-500">Order reference</dt>
+          <dd className="font-mono">{order.merchantOrderReference}</dd>
+          {order.pluralOrderId && (
+            <>
+              <dt className="text-slate-500">Plural order id</dt>
+              <dd className="font-mono" data-testid="plural-order-id">
+                {order.pluralOrderId}
+              </dd>
+            </>
+          )}
+          {payment?.pluralPaymentId && (
+            <>
+              <dt className="text-slate-500">Payment id</dt>
+              <dd className="font-mono">{payment.pluralPaymentId}</dd>
+            </>
+          )}
+          {paid && payment?.upiReference && (
+            <>
+              <dt className="text-slate-500">UPI reference</dt>
+              <dd className="font-mono" data-testid="upi-reference">
+                {payment.upiReference}
+              </dd>
+            </>
+          )}
+          <dt className="text-slate-500">Placed</dt>
+          <dd>{order.createdAt.toLocaleString("en-IN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Kolkata" })}</dd>
+        </dl>
+      </section>
+      <p className="mt-6 text-center">
+        <Link href="/" className="text-brand-700 underline">
+          Continue shopping
+        </Link>
+      </p>
+    </div>
+  );
+}

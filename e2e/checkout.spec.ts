@@ -1,0 +1,209 @@
+import { devices } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { eventsOf, orderRow, paymentsOf } from "./support/db";
+import { sandboxApi, shotPath } from "./support/plural";
+
+test.describe("UPI checkout", () => {
+  test.afterEach(async ({ request }) => {
+    // Sandbox knobs changed by a test go back to their defaults.
+    await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+  });
+
+  test("QR on desktop, approved in the sandbox UPI app, lands on a receipt", async ({ page, store, pay, upiApp, receipt }) => {
+    await store.addToCart("Masala Chai Tin", 2);
+    await test.step("the cart shows the server's total", async () => {
+      await page.goto("/cart");
+      await expect(page.getByTestId("cart-total")).toHaveText("₹698.00");
+      await page.screenshot({ path: shotPath("cart"), fullPage: true });
+    });
+    await store.checkout();
+    const link = await test.step("the pay page shows a QR for ₹698.00", async () => {
+      const l = await pay.waitForQr();
+      await expect(page.getByTestId("pay-amount")).toHaveText("₹698.00");
+      await expect(page.getByRole("tab", { name: "Scan QR" })).toHaveAttribute("aria-selected", "true");
+      await expect(page.getByTestId("pay-status")).toContainText("Waiting for your payment");
+      await expect(page.getByTestId("pay-status")).toContainText(/expires in 1[45]:\d\d/);
+      await pay.shot("pay-qr-desktop");
+      expect(l).toMatch(/^upi:\/\/pay\?.*am=698\.00/);
+      return l;
+    });
+    const orderId = pay.orderId;
+    await upiApp.approveLink(link, "upi-app-approve");
+    await receipt.expectPaid("₹698.00");
+    await page.screenshot({ path: shotPath("receipt"), fullPage: true });
+    await test.step("the order is PROCESSED in the database and the cart is empty", async () => {
+      expect((await orderRow(orderId))!.status).toBe("PROCESSED");
+      await expect(page.getByTestId("cart-link")).not.toContainText(/\d/);
+    });
+  });
+
+  test.describe("on a phone", () => {
+    const { defaultBrowserType: _ignored, ...pixel } = devices["Pixel 7"];
+    void _ignored;
+    test.use(pixel);
+
+    test("intent: the UPI app button opens the payment, and the page follows", async ({ page, store, pay, upiApp, receipt }) => {
+      await store.addToCart("Madhubani Notebook");
+      await store.checkout();
+      await expect(page.getByRole("tab", { name: "Pay with UPI app" })).toHaveAttribute("aria-selected", "true");
+      const button = page.getByRole("link", { name: "Open my UPI app" });
+      await expect(button).toBeVisible();
+      const href = (await button.getAttribute("href"))!;
+      expect(href).toMatch(/^upi:\/\/pay\?.*am=249\.00/);
+      await pay.shot("pay-intent-mobile");
+      await upiApp.approveLink(href);
+      await receipt.expectPaid("₹249.00");
+      await page.screenshot({ path: shotPath("receipt-mobile"), fullPage: true });
+    });
+  });
+
+  test("collect with an auto-approving test UPI ID", async ({ page, store, pay, receipt }) => {
+    await store.addToCart("Jute", 1);
+    await store.checkout();
+    await pay.waitForQr();
+    const orderId = pay.orderId;
+    await pay.requestOn("success@sandbox");
+    await pay.shot("pay-collect-waiting");
+    await receipt.expectPaid("₹599.00");
+    await expect(page).toHaveURL(new RegExp(`/orders/${orderId}$`));
+    const payments = await paymentsOf(orderId);
+    expect(payments.map((p) => [p.upiMode, p.status])).toEqual([
+      ["QR", "CANCELLED"],
+      ["COLLECT", "PROCESSED"],
+    ]);
+  });
+
+  test("collect declined, then retried on the same order and paid", async ({ page, store, pay, upiApp, receipt }) => {
+    await store.addToCart("Terracotta Planter");
+    await store.checkout();
+    await pay.waitForQr();
+    const orderId = pay.orderId;
+    const pluralOrderId = (await orderRow(orderId))!.pluralOrderId;
+    await pay.requestOn("decline@sandbox");
+    await test.step("the result page explains and offers to try again", async () => {
+      await expect(page).toHaveURL(new RegExp(`/orders/${orderId}$`), { timeout: 15_000 });
+      await expect(page.getByRole("heading", { name: "The payment did not go through" })).toBeVisible();
+      await expect(page.getByText("The payment was declined in your UPI app or by your bank.")).toBeVisible();
+      await page.screenshot({ path: shotPath("result-declined"), fullPage: true });
+      await page.getByRole("link", { name: "Try again" }).click();
+    });
+    const link = await pay.waitForQr();
+    expect(pay.orderId).toBe(orderId);
+    await upiApp.approveLink(link);
+    await receipt.expectPaid("₹449.00");
+    expect((await orderRow(orderId))!.pluralOrderId).toBe(pluralOrderId);
+    expect((await paymentsOf(orderId)).map((p) => p.status)).toEqual(["CANCELLED", "FAILED", "PROCESSED"]);
+  });
+
+  test("an unanswered QR expires; trying again on the same order pays", async ({ page, request, store, pay, upiApp, receipt }) => {
+    await request.patch("/sandbox/control/settings", { data: { payment_expiry_seconds: 3 } });
+    await store.addToCart("Darjeeling");
+    await store.checkout();
+    await pay.waitForQr();
+    const orderId = pay.orderId;
+    await test.step("the request expires and the shopper is told", async () => {
+      await expect(page).toHaveURL(new RegExp(`/orders/${orderId}$`), { timeout: 20_000 });
+      await expect(page.getByText("The payment request expired before it was approved.")).toBeVisible();
+      await page.screenshot({ path: shotPath("result-expired"), fullPage: true });
+    });
+    await request.patch("/sandbox/control/settings", { data: { payment_expiry_seconds: 900 } });
+    await page.getByRole("link", { name: "Try again" }).click();
+    const link = await pay.waitForQr();
+    await upiApp.approveLink(link);
+    await receipt.expectPaid("₹749.00");
+    expect((await paymentsOf(orderId)).map((p) => p.errorCode)).toEqual(["PAYMENT_EXPIRED", null]);
+  });
+
+  test("redirect flow: Plural's page posts back to the return route, which verifies and confirms", async ({ page, request, store, receipt }) => {
+    await request.patch("/sandbox/control/settings", { data: { challenge_mode: "landing" } });
+    await store.addToCart("Copper Water Bottle");
+    await store.checkout();
+    await test.step("the browser is sent to Plural's checkout page", async () => {
+      await expect(page).toHaveURL(/\/sandbox\/pay\//, { timeout: 15_000 });
+      await page.screenshot({ path: shotPath("landing-page") });
+      await page.getByRole("button", { name: "Approve payment" }).click();
+    });
+    await receipt.expectPaid("₹999.00");
+    const orderId = page.url().split("/orders/")[1]!;
+    const events = await eventsOf(orderId);
+    expect(events.some((e) => e.source === "return" && e.type === "RETURN_PROCESSED" && e.verified === 1)).toBe(true);
+    expect(events.some((e) => e.source === "return" && e.type === "GET_ORDER_AFTER_RETURN")).toBe(true);
+  });
+
+  test("a tampered return is rejected and changes nothing", async ({ page, request, store, pay }) => {
+    await store.addToCart("Brass Diya Pair");
+    await store.checkout();
+    await pay.waitForQr();
+    const orderId = pay.orderId;
+    const { pluralOrderId } = (await orderRow(orderId))!;
+    const before = await eventsOf(orderId);
+    const res = await request.post("/api/plural/return", { form: { order_id: pluralOrderId, status: "PROCESSED", signature: "A".repeat(64) }, maxRedirects: 0 });
+    expect(res.status()).toBe(400);
+    expect(await res.text()).toContain("We could not verify this payment response");
+    const unsigned = await request.post("/api/plural/return", { form: { order_id: pluralOrderId, status: "PROCESSED" }, maxRedirects: 0 });
+    expect(unsigned.status()).toBe(400);
+    expect((await orderRow(orderId))!.status).toBe("PENDING");
+    expect(await eventsOf(orderId)).toEqual(before);
+    await page.goto(`/api/plural/return?order_id=${pluralOrderId}&status=PROCESSED&signature=${"0".repeat(64)}`);
+    await expect(page.getByRole("heading", { name: "We could not verify this payment response" })).toBeVisible();
+    await page.screenshot({ path: shotPath("return-tampered") });
+  });
+
+  test("a price sent from the browser has no effect", async ({ page, store, pay }) => {
+    await store.addToCart("Masala Chai Tin");
+    await page.goto("/checkout");
+    await page.evaluate(() => {
+      const form = document.querySelector("form")!;
+      for (const [name, value] of [
+        ["amountInPaise", "100"],
+        ["price", "1"],
+        ["total", "1"],
+        ["order_amount", "100"],
+      ] as const) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.appendChild(input);
+      }
+    });
+    await store.checkout();
+    await pay.waitForQr();
+    await expect(page.getByTestId("pay-amount")).toHaveText("₹349.00");
+    const api = await sandboxApi(page.request);
+    const plural = await api.getOrder((await orderRow(pay.orderId))!.pluralOrderId);
+    expect(plural.order_amount.value).toBe(34900);
+    expect((await orderRow(pay.orderId))!.amountInPaise).toBe(34900);
+  });
+
+  test("reloading while pending shows the same payment and never charges twice", async ({ page, store, pay, upiApp, receipt }) => {
+    await store.addToCart("Block-Print Cotton Scarf");
+    await store.checkout();
+    const first = await pay.waitForQr();
+    const orderId = pay.orderId;
+    await page.reload();
+    expect(await pay.waitForQr()).toBe(first);
+    await pay.tab("Pay with UPI app");
+    await pay.tab("Scan QR");
+    await page.reload();
+    expect(await pay.waitForQr()).toBe(first);
+    expect(await paymentsOf(orderId)).toHaveLength(1);
+    await upiApp.approveLink(first);
+    await receipt.expectPaid("₹1,299.00");
+    await page.goto(`/orders/${orderId}/pay`);
+    await expect(page).toHaveURL(new RegExp(`/orders/${orderId}$`));
+    expect(await paymentsOf(orderId)).toHaveLength(1);
+  });
+
+  test("checkout errors appear inline and keep what was typed", async ({ page, store }) => {
+    await store.addToCart("Masala Chai Tin");
+    await store.checkout({ email: "not-an-email", pincode: "12", mobile: "12345" });
+    await expect(page.getByRole("alert").first()).toContainText("Please correct the highlighted fields.");
+    await expect(page.getByText("Enter a valid e-mail address")).toBeVisible();
+    await expect(page.getByText("Enter a 6-digit PIN code")).toBeVisible();
+    await expect(page.getByText("Enter a 10-digit Indian mobile number")).toBeVisible();
+    await expect(page.getByLabel("Full name", { exact: true })).toHaveValue("Asha Verma");
+    await expect(page.getByLabel("E-mail", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await page.screenshot({ path: shotPath("checkout-errors"), fullPage: true });
+  });
+});

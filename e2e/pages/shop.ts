@@ -1,0 +1,92 @@
+import { expect, test, type Page } from "@playwright/test";
+import { shotPath } from "../support/plural";
+
+/** The shopper's path through the store, as page objects. */
+export class Store {
+  constructor(readonly page: Page) {}
+
+  async addToCart(productName: string, times = 1) {
+    await test.step(`add ${times} × ${productName} to the cart`, async () => {
+      await this.page.goto("/");
+      const card = this.page.getByRole("listitem").filter({ hasText: productName });
+      for (let i = 0; i < times; i++) {
+        await card.getByRole("button", { name: "Add" }).click();
+        await expect(card.getByText("Added to your cart.")).toBeVisible();
+      }
+    });
+  }
+
+  async checkout(details: Partial<Record<"name" | "email" | "mobile" | "address" | "city" | "state" | "pincode", string>> = {}) {
+    await test.step("fill in the checkout form and continue", async () => {
+      await this.page.goto("/checkout");
+      const d = { name: "Asha Verma", email: "asha@example.com", mobile: "9876543210", address: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001", ...details };
+      await this.page.getByLabel("Full name", { exact: true }).fill(d.name);
+      await this.page.getByLabel("E-mail", { exact: true }).fill(d.email);
+      await this.page.getByLabel("Mobile number", { exact: true }).fill(d.mobile);
+      await this.page.getByLabel("Address", { exact: true }).fill(d.address);
+      await this.page.getByLabel("City", { exact: true }).fill(d.city);
+      await this.page.getByLabel("State", { exact: true }).fill(d.state);
+      await this.page.getByLabel("PIN code", { exact: true }).fill(d.pincode);
+      await this.page.getByRole("button", { name: "Continue to UPI payment" }).click();
+    });
+  }
+}
+
+export class PayPage {
+  constructor(readonly page: Page) {}
+
+  get orderId(): string {
+    const m = /\/orders\/([^/]+)\/pay/.exec(this.page.url());
+    if (!m) throw new Error(`not on a pay page: ${this.page.url()}`);
+    return m[1]!;
+  }
+
+  async waitForQr(): Promise<string> {
+    await expect(this.page).toHaveURL(/\/orders\/[^/]+\/pay$/);
+    const qr = this.page.getByTestId("upi-qr");
+    await expect(qr).toBeVisible();
+    return (await qr.getAttribute("data-upi-link"))!;
+  }
+
+  async tab(name: "Scan QR" | "Pay with UPI app" | "Request on my UPI ID") {
+    await this.page.getByRole("tab", { name }).click();
+  }
+
+  async requestOn(vpa: string) {
+    await this.tab("Request on my UPI ID");
+    await this.page.getByRole("textbox", { name: "Your UPI ID" }).fill(vpa);
+    await this.page.getByRole("button", { name: "Send payment request" }).click();
+    await expect(this.page.getByText("Approve the request in your UPI app")).toBeVisible();
+  }
+
+  async shot(name: string) {
+    await this.page.screenshot({ path: shotPath(name), fullPage: true });
+  }
+}
+
+/** The sandbox UPI app, playing the shopper's phone, in its own tab. */
+export class UpiApp {
+  constructor(readonly page: Page) {}
+
+  async approveLink(link: string, shot?: string) {
+    await test.step("approve the payment in the sandbox UPI app", async () => {
+      await this.page.goto(`/sandbox/upi?link=${encodeURIComponent(link)}`);
+      if (shot) await this.page.screenshot({ path: shotPath(shot) });
+      await this.page.getByRole("button", { name: "Approve payment" }).click();
+      await expect(this.page.getByText("Payment approved")).toBeVisible();
+    });
+  }
+}
+
+export class Receipt {
+  constructor(readonly page: Page) {}
+
+  async expectPaid(total: string) {
+    await test.step("land on the receipt", async () => {
+      await expect(this.page).toHaveURL(/\/orders\/[^/]+$/, { timeout: 15_000 });
+      await expect(this.page.getByRole("heading", { name: "Payment received. Thank you!" })).toBeVisible();
+      await expect(this.page.getByTestId("receipt-total")).toHaveText(total);
+      await expect(this.page.getByTestId("upi-reference")).toHaveText(/^\d{12}$/);
+    });
+  }
+}

@@ -1,0 +1,136 @@
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
+import type { PluralOrder } from "@/lib/plural/schemas";
+import { canMovePayment, decideOrder, type Decision } from "./machine";
+
+export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper";
+
+export type ApplyInput = {
+  orderId: string;
+  /** The order as Plural reports it (Get Order, a create/capture/cancel answer, or a webhook's data). */
+  snapshot: PluralOrder;
+  source: EventSource;
+  /** Event type for the timeline, e.g. ORDER_PROCESSED, RETURN, GET_ORDER. */
+  type: string;
+  /** Unique id of the message where one exists (the webhook-id); a repeat is recognised and changes nothing. */
+  externalId?: string;
+  verified: boolean;
+  /** The fields received, for the timeline (never secrets). */
+  payload: unknown;
+  /** True when the snapshot was fetched from Plural just now (Get Order), so it is the truth. */
+  authoritative: boolean;
+};
+
+export type ApplyResult =
+  | { outcome: "duplicate" }
+  | { outcome: "rejected"; reason: string }
+  | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: string; to: string };
+
+const isUnique = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new Date(s) : undefined);
+
+/**
+ * THE place where an order's status changes. Return route, webhooks, reconciliation and admin
+ * actions all come here. Idempotent (a repeated message is a no-op), monotonic (decideOrder), and
+ * guarded against concurrent writers (the update only succeeds from the status it was decided on).
+ */
+export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
+  const { snapshot } = input;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await db().$transaction(async (tx) => {
+        const order = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: true, refunds: true } });
+        if (!order) return { outcome: "rejected", reason: "unknown order" } as const;
+
+        const event = await tx.orderEvent.create({
+          data: { orderId: order.id, source: input.source, type: input.type, externalId: input.externalId, verified: input.verified, payload: JSON.stringify(input.payload ?? null), statusFrom: order.status },
+        });
+
+        if (order.pluralOrderId && snapshot.order_id !== order.pluralOrderId) {
+          await tx.orderEvent.update({ where: { id: event.id }, data: { statusTo: order.status, type: `${input.type} (order id mismatch)` } });
+          return { outcome: "rejected", reason: "order id mismatch" } as const;
+        }
+        if (snapshot.order_amount.value !== order.amountInPaise) {
+          log.error("orders.amount_mismatch", { orderId: order.id, ours: order.amountInPaise, plural: snapshot.order_amount.value, source: input.source });
+          await tx.orderEvent.update({ where: { id: event.id }, data: { statusTo: order.status, type: `${input.type} (amount mismatch)` } });
+          return { outcome: "rejected", reason: "amount mismatch" } as const;
+        }
+
+        const reportedAt = time(snapshot.updated_at);
+        const newer = input.authoritative ? true : reportedAt && order.pluralUpdatedAt ? reportedAt > order.pluralUpdatedAt : reportedAt && !order.pluralUpdatedAt ? true : undefined;
+        const decision: Decision = decideOrder(order.status, snapshot.status, newer);
+        const to = decision === "apply" ? snapshot.status : order.status;
+
+        if (decision === "apply" || decision === "same") {
+          const updated = await tx.order.updateMany({
+            where: { id: order.id, status: order.status },
+            data: {
+              status: to,
+              pluralOrderId: order.pluralOrderId ?? snapshot.order_id,
+              retriesRemaining: snapshot.payment_retries_remaining ?? order.retriesRemaining,
+              pluralUpdatedAt: reportedAt && (!order.pluralUpdatedAt || reportedAt > order.pluralUpdatedAt) ? reportedAt : order.pluralUpdatedAt,
+              ...(input.authoritative ? { lastSyncedAt: new Date() } : {}),
+            },
+          });
+          if (updated.count === 0) throw new ConcurrentUpdate();
+
+          // Payments: match by Plural id, else by our merchant reference; move each only forward.
+          for (const p of snapshot.payments) {
+            const ours = order.payments.find((x) => x.pluralPaymentId === p.id) ?? order.payments.find((x) => p.merchant_payment_reference && x.merchantPaymentReference === p.merchant_payment_reference);
+            const upiReference = p.acquirer_data?.rrn || p.acquirer_data?.acquirer_reference || undefined;
+            const details = {
+              pluralPaymentId: p.id,
+              errorCode: p.error_detail?.code ?? null,
+              errorMessage: p.error_detail?.message ?? null,
+              upiReference: upiReference ?? null,
+              payerVpa: p.upi?.payer?.vpa ?? null,
+            };
+            if (ours) {
+              const move = canMovePayment(ours.status, p.status);
+              if (move || ours.status === p.status) {
+                await tx.payment.update({ where: { id: ours.id }, data: { ...details, ...(move ? { status: p.status } : {}), payerVpa: details.payerVpa ?? ours.payerVpa, upiReference: details.upiReference ?? ours.upiReference } });
+              }
+            } else {
+              await tx.payment.create({
+                data: {
+                  orderId: order.id,
+                  merchantPaymentReference: p.merchant_payment_reference || `plural_${p.id}`,
+                  upiMode: p.upi?.upi_qr ? "QR" : (p.upi?.txn_mode ?? "INTENT"),
+                  status: p.status,
+                  amountInPaise: p.payment_amount?.value ?? order.amountInPaise,
+                  ...details,
+                },
+              });
+            }
+          }
+
+          // Refunds listed on the parent (each a REFUND order).
+          for (const r of (snapshot.refunds ?? []) as Array<{ order_id?: string; merchant_order_reference?: string; status?: string }>) {
+            const ours = order.refunds.find((x) => x.pluralRefundId === r.order_id || x.merchantRefundReference === r.merchant_order_reference);
+            if (ours && r.status && ours.status !== r.status && (ours.status === "CREATED" || ours.status === "PENDING")) {
+              await tx.refund.update({ where: { id: ours.id }, data: { status: r.status, pluralRefundId: r.order_id ?? ours.pluralRefundId } });
+            }
+          }
+          const refunded = await tx.refund.aggregate({ where: { orderId: order.id, status: "PROCESSED" }, _sum: { amountInPaise: true } });
+          await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
+
+          // Paid: the cart has done its job.
+          if (decision === "apply" && (to === "PROCESSED" || to === "AUTHORIZED") && order.cartId) {
+            await tx.cartItem.deleteMany({ where: { cartId: order.cartId } });
+          }
+        }
+        await tx.orderEvent.update({ where: { id: event.id }, data: { statusTo: to } });
+        const outcome = decision === "apply" ? "applied" : decision === "same" ? "unchanged" : decision === "ignore" ? "ignored" : "ambiguous";
+        return { outcome, from: order.status, to } as const;
+      });
+    } catch (e) {
+      if (isUnique(e) && input.externalId) return { outcome: "duplicate" };
+      if (e instanceof ConcurrentUpdate) continue;
+      throw e;
+    }
+  }
+  throw new Error(`applyStatus: order ${input.orderId} kept changing under us`);
+}
+
+class ConcurrentUpdate extends Error {}

@@ -1,0 +1,58 @@
+import { db } from "@/lib/db";
+import { lineTotal } from "@/lib/money";
+
+export const MAX_QUANTITY = 10;
+
+export type CartView = {
+  id: string | null;
+  lines: Array<{ productId: string; slug: string; name: string; image: string; unitPriceInPaise: number; quantity: number; lineTotalInPaise: number }>;
+  count: number;
+  totalInPaise: number;
+};
+
+const EMPTY: CartView = { id: null, lines: [], count: 0, totalInPaise: 0 };
+
+/** The cart with today's prices from the database: nothing the browser holds decides a price. */
+export async function getCart(cartId: string | undefined): Promise<CartView> {
+  if (!cartId) return EMPTY;
+  const cart = await db().cart.findUnique({ where: { id: cartId }, include: { items: { include: { product: true }, orderBy: { id: "asc" } } } });
+  if (!cart) return EMPTY;
+  const lines = cart.items
+    .filter((i) => i.product.active)
+    .map((i) => ({ productId: i.productId, slug: i.product.slug, name: i.product.name, image: i.product.image, unitPriceInPaise: i.product.priceInPaise, quantity: i.quantity, lineTotalInPaise: i.product.priceInPaise * i.quantity }));
+  return { id: cart.id, lines, count: lines.reduce((n, l) => n + l.quantity, 0), totalInPaise: lineTotal(lines) };
+}
+
+export async function createCart(): Promise<string> {
+  return (await db().cart.create({ data: {} })).id;
+}
+
+export async function cartExists(cartId: string | undefined): Promise<boolean> {
+  return !!cartId && !!(await db().cart.findUnique({ where: { id: cartId }, select: { id: true } }));
+}
+
+/** Adds `delta` (may be negative) to a product's quantity, clamped to 0…MAX_QUANTITY. */
+export async function addToCart(cartId: string, productId: string, delta: number): Promise<void> {
+  const product = await db().product.findFirst({ where: { id: productId, active: true } });
+  if (!product) throw new CartError("That product is no longer available.");
+  if (!Number.isInteger(delta) || Math.abs(delta) > MAX_QUANTITY) throw new CartError("Invalid quantity.");
+  const existing = await db().cartItem.findUnique({ where: { cartId_productId: { cartId, productId } } });
+  await setQuantity(cartId, productId, (existing?.quantity ?? 0) + delta);
+}
+
+export async function setQuantity(cartId: string, productId: string, quantity: number): Promise<void> {
+  if (!Number.isInteger(quantity)) throw new CartError("Invalid quantity.");
+  const q = Math.max(0, Math.min(MAX_QUANTITY, quantity));
+  if (q === 0) {
+    await db().cartItem.deleteMany({ where: { cartId, productId } });
+    return;
+  }
+  await db().cartItem.upsert({ where: { cartId_productId: { cartId, productId } }, create: { cartId, productId, quantity: q }, update: { quantity: q } });
+}
+
+/** Puts an order's items back into a cart (for "start again" after a failed order). */
+export async function refillCart(cartId: string, items: Array<{ productId: string; quantity: number }>): Promise<void> {
+  for (const i of items) await setQuantity(cartId, i.productId, i.quantity);
+}
+
+export class CartError extends Error {}

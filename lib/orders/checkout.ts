@@ -1,0 +1,96 @@
+import { randomBytes } from "node:crypto";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { Prisma, type Order } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
+import { LIMITS, plural, PluralError } from "@/lib/plural";
+import { formatPaise } from "@/lib/money";
+import { applyStatus } from "./apply";
+import { getCart } from "./cart";
+import { splitName, type CheckoutForm } from "./customer";
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** A fresh idempotency key for one checkout attempt; it becomes the merchant order reference. */
+export function newCheckoutKey(): string {
+  return `ord_${randomBytes(12).toString("base64url").replace(/[^A-Za-z0-9]/g, "x")}`;
+}
+export const isCheckoutKey = (k: string) => /^ord_[A-Za-z0-9]{16}$/.test(k);
+
+/**
+ * Places the order: our record first (amount from the database, never the browser), then the
+ * Plural order with the same merchant reference. Submitting the same checkout twice, or again after
+ * an upstream failure, finds the same order and never creates a second one at Plural.
+ */
+export async function placeOrder(cartId: string | undefined, form: CheckoutForm, checkoutKey: string): Promise<Result<{ orderId: string }>> {
+  if (!isCheckoutKey(checkoutKey)) return { ok: false, error: "This checkout form has expired. Reload the page and try again." };
+  let order = await db().order.findUnique({ where: { merchantOrderReference: checkoutKey } });
+
+  if (!order) {
+    const cart = await getCart(cartId);
+    if (cart.lines.length === 0) return { ok: false, error: "Your cart is empty." };
+    if (cart.totalInPaise < LIMITS.amountMin || cart.totalInPaise > LIMITS.amountMax) {
+      return { ok: false, error: `Orders must be between ${formatPaise(LIMITS.amountMin)} and ${formatPaise(LIMITS.amountMax)}.` };
+    }
+    try {
+      order = await db().order.create({
+        data: {
+          merchantOrderReference: checkoutKey,
+          cartId: cart.id,
+          amountInPaise: cart.totalInPaise,
+          customerName: form.name,
+          customerEmail: form.email,
+          customerMobile: form.mobile,
+          billingAddress: JSON.stringify(form.billing),
+          shippingAddress: JSON.stringify(form.sameAsBilling ? form.billing : form.shipping),
+          items: { create: cart.lines.map((l) => ({ productId: l.productId, name: l.name, unitPriceInPaise: l.unitPriceInPaise, quantity: l.quantity })) },
+          events: { create: { source: "shopper", type: "ORDER_PLACED", verified: true, payload: JSON.stringify({ amountInPaise: cart.totalInPaise, items: cart.lines.length }), statusTo: "CREATED" } },
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+      order = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: checkoutKey } });
+    }
+  }
+  if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
+  return ensurePluralOrder(order);
+}
+
+/** Creates the Plural order for one of ours (again, after a failure: Plural dedupes by reference). */
+export async function ensurePluralOrder(order: Order): Promise<Result<{ orderId: string }>> {
+  if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
+  const e = env();
+  const address = (json: string) => {
+    const a = JSON.parse(json) as { address1: string; city: string; state: string; pincode: string };
+    return { address1: a.address1, city: a.city, state: a.state, pincode: a.pincode, country: "India" };
+  };
+  try {
+    const created = await plural().createOrder({
+      merchant_order_reference: order.merchantOrderReference,
+      order_amount: { value: order.amountInPaise, currency: "INR" },
+      pre_auth: e.preAuth || undefined,
+      allowed_payment_methods: ["UPI"],
+      notes: `Plural UPI Store order ${order.id}`,
+      callback_url: `${e.appUrl}/api/plural/return`,
+      failure_callback_url: `${e.appUrl}/api/plural/return`,
+      purchase_details: {
+        customer: {
+          email_id: order.customerEmail,
+          ...splitName(order.customerName),
+          mobile_number: order.customerMobile,
+          country_code: "91",
+          billing_address: address(order.billingAddress),
+          shipping_address: address(order.shippingAddress),
+        },
+        merchant_metadata: { store_order_id: order.id },
+      },
+    });
+    await applyStatus({ orderId: order.id, snapshot: created, source: "sync", type: "ORDER_CREATED", verified: true, payload: { order_id: created.order_id, status: created.status }, authoritative: true });
+    return { ok: true, value: { orderId: order.id } };
+  } catch (err) {
+    if (!(err instanceof PluralError)) throw err;
+    log.warn("checkout.create_order_failed", { orderId: order.id, code: err.code, status: err.status, requestId: err.requestId });
+    if (err.kind === "validation" || err.status === 400) return { ok: false, error: "The payment service refused this order. Check your details and try again." };
+    return { ok: false, error: "We could not reach the payment service. Your order is saved: press Pay again in a moment." };
+  }
+}

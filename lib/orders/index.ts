@@ -1,0 +1,9 @@
+import "server-only";
+
+export * from "./apply";
+export * from "./cart";
+export * from "./checkout";
+export * from "./customer";
+export * from "./machine";
+export * from "./payments";
+export * from "./sync";

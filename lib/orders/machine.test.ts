@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { canMovePayment, decideOrder } from "./machine";
+
+describe("order state machine", () => {
+  it("moves forward along the documented paths", () => {
+    for (const [a, b] of [
+      ["CREATED", "PENDING"],
+      ["PENDING", "PROCESSED"],
+      ["PENDING", "AUTHORIZED"],
+      ["AUTHORIZED", "PROCESSED"],
+      ["AUTHORIZED", "CANCELLED"],
+      ["PENDING", "FAILED"],
+      ["PROCESSED", "PARTIALLY_REFUNDED"],
+      ["PARTIALLY_REFUNDED", "FULLY_REFUNDED"],
+      ["CREATED", "PROCESSED"],
+    ]) expect(decideOrder(a!, b!), `${a}→${b}`).toBe("apply");
+  });
+
+  it("never moves backwards", () => {
+    for (const [a, b] of [
+      ["PROCESSED", "ATTEMPTED"],
+      ["PROCESSED", "PENDING"],
+      ["PROCESSED", "FAILED"],
+      ["FULLY_REFUNDED", "PROCESSED"],
+      ["FAILED", "PENDING"],
+      ["AUTHORIZED", "PENDING"],
+      ["PENDING", "CREATED"],
+    ]) expect(decideOrder(a!, b!, true), `${a}→${b}`).toBe("ignore");
+  });
+
+  it("orders PENDING ⇄ ATTEMPTED by recency, and calls it ambiguous without it", () => {
+    expect(decideOrder("ATTEMPTED", "PENDING", true)).toBe("apply");
+    expect(decideOrder("PENDING", "ATTEMPTED", false)).toBe("ignore");
+    expect(decideOrder("PENDING", "ATTEMPTED")).toBe("ambiguous");
+    expect(decideOrder("FAILED", "CANCELLED")).toBe("ambiguous");
+    expect(decideOrder("PENDING", "SOMETHING_NEW")).toBe("ambiguous");
+    expect(decideOrder("PENDING", "PENDING")).toBe("same");
+  });
+
+  it("payments move only from PENDING (or AUTHORIZED to capture/cancel)", () => {
+    expect(canMovePayment("PENDING", "PROCESSED")).toBe(true);
+    expect(canMovePayment("AUTHORIZED", "PROCESSED")).toBe(true);
+    expect(canMovePayment("PROCESSED", "FAILED")).toBe(false);
+    expect(canMovePayment("FAILED", "PROCESSED")).toBe(false);
+    expect(canMovePayment("PENDING", "PENDING")).toBe(false);
+  });
+});

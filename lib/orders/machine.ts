@@ -1,0 +1,71 @@
+/**
+ * The order state machine, as pure functions. Status only moves forward: a late or repeated
+ * message can never undo what a newer one established (a PAYMENT_FAILED after PROCESSED is ignored).
+ * The one ambiguity, PENDING ⇄ ATTEMPTED (a retry makes an ATTEMPTED order PENDING again), and
+ * FAILED ⇄ CANCELLED, is settled by Plural's updated_at, or, failing that, by asking Plural.
+ */
+const RANK: Record<string, number> = {
+  CREATED: 0,
+  PENDING: 1,
+  ATTEMPTED: 1,
+  FAILED: 2,
+  CANCELLED: 2,
+  AUTHORIZED: 3,
+  PROCESSED: 4,
+  PARTIALLY_CAPTURED: 4,
+  PARTIALLY_REFUNDED: 5,
+  FULLY_REFUNDED: 6,
+};
+
+export const PAID_STATUSES = new Set(["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
+export const OPEN_STATUSES = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
+export const FINAL_STATUSES = new Set(["FAILED", "CANCELLED", "FULLY_REFUNDED"]);
+
+export type Decision = "apply" | "same" | "ignore" | "ambiguous";
+
+/**
+ * What to do with a status reported for an order now in `from`.
+ * `newer`: whether the report is newer than what we applied last (Plural's updated_at), if known.
+ */
+export function decideOrder(from: string, to: string, newer?: boolean): Decision {
+  if (from === to) return "same";
+  const a = RANK[from];
+  const b = RANK[to];
+  if (a === undefined || b === undefined) return "ambiguous";
+  if (from === "AUTHORIZED" && to === "CANCELLED") return "apply"; // a pre-auth released
+  if (b > a) return "apply";
+  if (b < a) return "ignore";
+  if (newer === undefined) return "ambiguous";
+  return newer ? "apply" : "ignore";
+}
+
+const PAYMENT_NEXT: Record<string, string[]> = {
+  INITIATED: ["PENDING", "AUTHORIZED", "PROCESSED", "FAILED", "CANCELLED"],
+  PENDING: ["AUTHORIZED", "PROCESSED", "FAILED", "CANCELLED"],
+  AUTHORIZED: ["PROCESSED", "CANCELLED"],
+};
+
+export function canMovePayment(from: string, to: string): boolean {
+  return from !== to && (PAYMENT_NEXT[from]?.includes(to) ?? false);
+}
+
+/** Words for a shopper. */
+export function describeFailure(code: string | null | undefined): string {
+  switch (code) {
+    case "PAYMENT_EXPIRED":
+      return "The payment request expired before it was approved.";
+    case "PAYMENT_DECLINED":
+      return "The payment was declined in your UPI app or by your bank.";
+    case "INSUFFICIENT_FUNDS":
+      return "Your bank account did not have enough balance.";
+    case "USER_AUTHENTICATION_FAILED":
+      return "The UPI PIN could not be verified.";
+    case "USER_CANCELLED":
+    case "PAYMENT_CANCELLED":
+      return "The payment was cancelled.";
+    case "INVALID_USER_ACCOUNT":
+      return "That UPI ID does not exist.";
+    default:
+      return "The payment did not go through.";
+  }
+}

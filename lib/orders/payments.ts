@@ -1,0 +1,102 @@
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
+import { isValidVpa, plural, PluralError } from "@/lib/plural";
+import { applyStatus } from "./apply";
+import { OPEN_STATUSES } from "./machine";
+import type { Result } from "./checkout";
+
+export type PaymentMode = "QR" | "COLLECT";
+
+/** How long a UPI request stays payable (Plural does not document it; the sandbox's default). */
+export const PAYMENT_WINDOW_MS = 15 * 60 * 1000;
+
+export type ActivePayment = { id: string; mode: string; challengeUrl: string | null; imageUrl: string | null; payerVpa: string | null; expiresAt: string };
+
+const toActive = (p: { id: string; upiMode: string; challengeUrl: string | null; imageUrl: string | null; payerVpa: string | null; createdAt: Date }): ActivePayment => ({
+  id: p.id,
+  mode: p.upiMode,
+  challengeUrl: p.challengeUrl,
+  imageUrl: p.imageUrl,
+  payerVpa: p.payerVpa,
+  expiresAt: new Date(p.createdAt.getTime() + PAYMENT_WINDOW_MS).toISOString(),
+});
+
+/** The payment the pay page should show, if one is still waiting. */
+export async function activePayment(orderId: string): Promise<ActivePayment | null> {
+  const p = await db().payment.findFirst({ where: { orderId, status: "PENDING", pluralPaymentId: { not: null } }, orderBy: { createdAt: "desc" } });
+  if (!p || p.createdAt.getTime() + PAYMENT_WINDOW_MS < Date.now()) return null;
+  return toActive(p);
+}
+
+/**
+ * Starts (or reuses) a UPI payment on the order. QR and intent share one payment (created with
+ * `upi_qr`, it carries both the link and the image), so switching between them or reloading never
+ * creates another. A collect request replaces it. Each payment has its own merchant reference, so a
+ * double click sends the same request twice and Plural answers with the same payment.
+ */
+export async function startPayment(orderId: string, mode: PaymentMode, vpa?: string): Promise<Result<ActivePayment>> {
+  const order = await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
+  if (!order) return { ok: false, error: "Order not found." };
+  if (!order.pluralOrderId) return { ok: false, error: "This order is not ready for payment yet." };
+  if (!OPEN_STATUSES.has(order.status)) return { ok: false, error: order.status === "PROCESSED" || order.status === "AUTHORIZED" ? "This order is already paid." : "This order can no longer be paid." };
+  const payerVpa = vpa?.trim().toLowerCase();
+  if (mode === "COLLECT" && (!payerVpa || !isValidVpa(payerVpa))) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
+
+  const current = await activePayment(orderId);
+  if (current && (mode === "QR" ? current.mode === "QR" : current.mode === "COLLECT" && current.payerVpa === payerVpa)) return { ok: true, value: current };
+
+  // An earlier attempt that never got Plural's answer is sent again under its own reference.
+  const unsent = [...order.payments].reverse().find((p) => !p.pluralPaymentId && p.status === "PENDING" && p.upiMode === mode && (mode === "QR" || p.payerVpa === payerVpa));
+  const ref = unsent?.merchantPaymentReference ?? `${order.merchantOrderReference}_p${order.payments.length + 1}`;
+  let row = order.payments.find((p) => p.merchantPaymentReference === ref);
+  if (!row) {
+    try {
+      row = await db().payment.create({ data: { orderId, merchantPaymentReference: ref, upiMode: mode, status: "PENDING", amountInPaise: order.amountInPaise, payerVpa: payerVpa ?? null } });
+    } catch (e) {
+      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+      row = await db().payment.findUniqueOrThrow({ where: { merchantPaymentReference: ref } }); // a concurrent click won
+    }
+  }
+  try {
+    const res =
+      mode === "COLLECT"
+        ? await plural().createUpiPayment(order.pluralOrderId, { mode: "COLLECT", vpa: payerVpa!, merchantPaymentReference: ref, amountInPaise: order.amountInPaise })
+        : await plural().createUpiPayment(order.pluralOrderId, { mode: "QR", merchantPaymentReference: ref, amountInPaise: order.amountInPaise });
+    const mine = res.payments.find((p) => p.merchant_payment_reference === ref) ?? res.payments[res.payments.length - 1];
+    const updated = await db().payment.update({
+      where: { id: row.id },
+      data: { pluralPaymentId: mine?.id ?? null, challengeUrl: res.challenge_url ?? null, imageUrl: mode === "QR" ? (res.image_url ?? null) : null },
+    });
+    await applyStatus({ orderId, snapshot: res, source: "sync", type: "PAYMENT_CREATED", verified: true, payload: { order_id: res.order_id, status: res.status, payment_id: mine?.id, mode }, authoritative: true });
+    return { ok: true, value: toActive(updated) };
+  } catch (e) {
+    if (!(e instanceof PluralError)) throw e;
+    log.warn("payments.start_failed", { orderId, code: e.code, status: e.status, requestId: e.requestId });
+    if (e.code === "INVALID_USER_ACCOUNT") return { ok: false, error: "That UPI ID does not exist. Check it and try again." };
+    if (e.kind === "validation" || e.status === 400) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
+    if (e.code === "PAYMENT_PENDING") return { ok: false, error: "A payment request is already waiting. Approve or decline it in your UPI app first." };
+    if (e.status === 422) return { ok: false, error: "This order can no longer be paid." };
+    return { ok: false, error: "The payment service is not answering. Please try again in a moment." };
+  }
+}
+
+/**
+ * The shopper gives up: cancel at Plural where it allows it (it may not for a pending UPI order, in
+ * which case the request simply expires there), and record the choice.
+ */
+export async function cancelCheckout(orderId: string): Promise<void> {
+  const order = await db().order.findUnique({ where: { id: orderId } });
+  if (!order || !OPEN_STATUSES.has(order.status)) return;
+  if (order.pluralOrderId) {
+    try {
+      const res = await plural().cancel(order.pluralOrderId);
+      await applyStatus({ orderId, snapshot: res, source: "shopper", type: "CANCEL", verified: true, payload: { order_id: res.order_id, status: res.status }, authoritative: true });
+      return;
+    } catch (e) {
+      if (!(e instanceof PluralError)) throw e;
+      log.info("payments.cancel_not_allowed", { orderId, code: e.code, status: e.status });
+    }
+  }
+  await db().orderEvent.create({ data: { orderId, source: "shopper", type: "CHECKOUT_ABANDONED", verified: true, payload: "{}", statusFrom: order.status, statusTo: order.status } });
+}

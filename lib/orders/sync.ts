@@ -1,0 +1,38 @@
+import { db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { plural, PluralError } from "@/lib/plural";
+import { applyStatus, type ApplyResult, type EventSource } from "./apply";
+
+const inflight = new Map<string, Promise<SyncResult>>();
+
+export type SyncResult = { ok: true; result: ApplyResult; status: string } | { ok: false; reason: "no_plural_order" | "not_found" | "upstream"; error?: PluralError };
+
+/**
+ * Asks Plural for the truth (Get Order) and applies it. When the order never got its Plural id
+ * (the create-order answer was lost), it is found by our merchant reference. One request per order
+ * at a time in this process, however many pollers ask.
+ */
+export function syncOrder(orderId: string, source: EventSource = "sync", type = "GET_ORDER"): Promise<SyncResult> {
+  const running = inflight.get(orderId);
+  if (running) return running;
+  const p = doSync(orderId, source, type).finally(() => inflight.delete(orderId));
+  inflight.set(orderId, p);
+  return p;
+}
+
+async function doSync(orderId: string, source: EventSource, type: string): Promise<SyncResult> {
+  const order = await db().order.findUnique({ where: { id: orderId } });
+  if (!order) return { ok: false, reason: "not_found" };
+  try {
+    const snapshot = order.pluralOrderId ? await plural().getOrder(order.pluralOrderId) : await plural().getOrderByReference(order.merchantOrderReference);
+    const result = await applyStatus({ orderId, snapshot, source, type, verified: true, payload: { order_id: snapshot.order_id, status: snapshot.status, updated_at: snapshot.updated_at }, authoritative: true });
+    const status = "to" in result ? result.to : order.status;
+    return { ok: true, result, status };
+  } catch (e) {
+    if (!(e instanceof PluralError)) throw e;
+    await db().order.update({ where: { id: orderId }, data: { lastSyncedAt: new Date() } });
+    if (e.isNotFound) return { ok: false, reason: order.pluralOrderId ? "not_found" : "no_plural_order", error: e };
+    log.warn("orders.sync_failed", { orderId, code: e.code, status: e.status, requestId: e.requestId });
+    return { ok: false, reason: "upstream", error: e };
+  }
+}
