@@ -85,7 +85,8 @@ export function PayPanel(props: {
           if (DONE.has(s.status) || (s.status === "ATTEMPTED" && mineFailed)) {
             setStatus(s.status === "PROCESSED" || s.status === "AUTHORIZED" ? "Payment received. Taking you to your receipt…" : "The payment did not go through.");
             stop = true;
-            // A full load, so the header (cart count) is fresh too.
+            // A full load, so the root layout (the header's cart count) is rendered afresh too.
+            // eslint-disable-next-line @next/next/no-location-assign-relative-destination
             window.location.assign(`/orders/${orderId}`);
             return;
           }
