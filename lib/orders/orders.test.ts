@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { signCallback } from "@/lib/plural/signature";
+import type { Sandbox } from "@/lib/sandbox/engine";
+import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { startTestStore } from "@/lib/testing/store";
+import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
+import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
+import { applyStatus, createCart, newCheckoutKey, placeOrder, setQuantity, startPayment, syncOrder } from "./index";
+
+let server: Awaited<ReturnType<typeof startTestStore>>;
+let sb: Sandbox;
+beforeAll(async () => {
+  server = await startTestStore();
+  sb = server.sandbox;
+  sb.updateSettings({ webhook: { enabled: false } });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const form = { name: "Asha Verma", email: "asha@example.com", mobile: "9876543210", billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" }, sameAsBilling: true };
+
+async function cartWith(quantity = 2) {
+  const cartId = await createCart();
+  const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
+  await setQuantity(cartId, chai.id, quantity);
+  return cartId;
+}
+
+async function paidOrder() {
+  const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
+  if (!placed.ok) throw new Error(placed.error);
+  const p = await startPayment(placed.value.orderId, "QR");
+  if (!p.ok) throw new Error(p.error);
+  const order = await db().order.findUniqueOrThrow({ where: { id: placed.value.orderId }, include: { payments: true } });
+  return { order, payment: p.value };
+}
+
+describe("placing an order", () => {
+  it("takes the amount from the database and creates one Plural order per checkout key", async () => {
+    const cartId = await cartWith(3);
+    const key = newCheckoutKey();
+    const [a, b] = await Promise.all([placeOrder(cartId, form, key), placeOrder(cartId, form, key)]);
+    expect(a.ok && b.ok).toBe(true);
+    if (!a.ok || !b.ok) return;
+    expect(a.value.orderId).toBe(b.value.orderId);
+    const order = await db().order.findUniqueOrThrow({ where: { id: a.value.orderId }, include: { items: true } });
+    expect(order.amountInPaise).toBe(3 * 34900);
+    expect(order.status).toBe("CREATED");
+    expect(Object.values(sb.state.orders).filter((o) => o.merchant_order_reference === key)).toHaveLength(1);
+    expect(sb.orderByReference(key).callback_url).toBe("http://store.test/api/plural/return");
+  });
+
+  it("keeps the order when Plural is down, and a retry with the same key finishes it", async () => {
+    const cartId = await cartWith();
+    const key = newCheckoutKey();
+    sb.state.faults.push({ id: "f1", endpoint: "createOrder", kind: "status", status: 500, hits: 0 });
+    const failed = await placeOrder(cartId, form, key);
+    expect(failed).toMatchObject({ ok: false, error: expect.stringContaining("Your order is saved") });
+    const saved = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
+    expect(saved.pluralOrderId).toBeNull();
+    sb.state.faults = [];
+    const retried = await placeOrder(cartId, form, key);
+    expect(retried.ok && retried.value.orderId).toBe(saved.id);
+    expect((await db().order.findUniqueOrThrow({ where: { id: saved.id } })).pluralOrderId).toMatch(/^v1-/);
+  });
+
+  it("refuses an empty cart and a forged checkout key", async () => {
+    expect(await placeOrder(await createCart(), form, newCheckoutKey())).toMatchObject({ ok: false, error: "Your cart is empty." });
+    expect(await placeOrder(await cartWith(), form, "ord_<script>")).toMatchObject({ ok: false });
+  });
+});
+
+describe("starting a payment", () => {
+  it("a double click starts one payment, and QR is reused until it is replaced by collect", async () => {
+    const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
+    if (!placed.ok) throw new Error(placed.error);
+    const id = placed.value.orderId;
+    const [a, b] = await Promise.all([startPayment(id, "QR"), startPayment(id, "QR")]);
+    expect(a.ok && b.ok).toBe(true);
+    const again = await startPayment(id, "QR");
+    expect(again.ok && again.value.id).toBe(a.ok && a.value.id);
+    const plural = sb.order((await db().order.findUniqueOrThrow({ where: { id } })).pluralOrderId!);
+    expect(plural.payments).toHaveLength(1);
+    expect(await startPayment(id, "COLLECT", "not a vpa")).toMatchObject({ ok: false });
+    const collect = await startPayment(id, "COLLECT", "Asha@OKAXIS");
+    expect(collect.ok && collect.value.payerVpa).toBe("asha@okaxis");
+    expect(sb.order(plural.order_id).payments.map((p) => p.status)).toEqual(["CANCELLED", "PENDING"]);
+    const rows = await db().payment.findMany({ where: { orderId: id }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => [r.upiMode, r.status])).toEqual([
+      ["QR", "CANCELLED"],
+      ["COLLECT", "PENDING"],
+    ]);
+  });
+
+  it("an unknown UPI ID gets a plain answer", async () => {
+    const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
+    if (!placed.ok) throw new Error(placed.error);
+    expect(await startPayment(placed.value.orderId, "COLLECT", "invalid@sandbox")).toEqual({ ok: false, error: "That UPI ID does not exist. Check it and try again." });
+  });
+});
+
+describe("applyStatus", () => {
+  it("is monotonic: a stale failure never downgrades a paid order", async () => {
+    const { order, payment } = await paidOrder();
+    const pluralPaymentId = (await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!;
+    sb.approve(pluralPaymentId);
+    const paid = sb.orderJson(sb.order(order.pluralOrderId!)) as never;
+    const { orderResponse } = await import("@/lib/plural/schemas");
+    const snapshot = orderResponse.parse(paid);
+    expect(await applyStatus({ orderId: order.id, snapshot, source: "webhook", type: "ORDER_PROCESSED", externalId: `msg_${order.id}_1`, verified: true, payload: {}, authoritative: false })).toMatchObject({ outcome: "applied", to: "PROCESSED" });
+    const stale = { ...snapshot, status: "ATTEMPTED", updated_at: "2020-01-01T00:00:00.000Z" };
+    expect(await applyStatus({ orderId: order.id, snapshot: stale, source: "webhook", type: "PAYMENT_FAILED", externalId: `msg_${order.id}_2`, verified: true, payload: {}, authoritative: false })).toMatchObject({ outcome: "ignored", to: "PROCESSED" });
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PROCESSED");
+  });
+
+  it("records a repeated message once, even when both arrive at the same time", async () => {
+    const { order } = await paidOrder();
+    const { orderResponse } = await import("@/lib/plural/schemas");
+    const snapshot = orderResponse.parse(sb.orderJson(sb.order(order.pluralOrderId!)));
+    const input = { orderId: order.id, snapshot, source: "webhook" as const, type: "X", externalId: `msg_dup_${order.id}`, verified: true, payload: {}, authoritative: false };
+    const results = await Promise.all([applyStatus(input), applyStatus(input), applyStatus(input)]);
+    expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(2);
+    expect(await db().orderEvent.count({ where: { externalId: input.externalId } })).toBe(1);
+  });
+
+  it("rejects a snapshot whose amount is not the order's", async () => {
+    const { order } = await paidOrder();
+    const { orderResponse } = await import("@/lib/plural/schemas");
+    const snapshot = orderResponse.parse({ ...sb.orderJson(sb.order(order.pluralOrderId!)), status: "PROCESSED", order_amount: { value: 100, currency: "INR" } });
+    expect(await applyStatus({ orderId: order.id, snapshot, source: "webhook", type: "ORDER_PROCESSED", verified: true, payload: {}, authoritative: false })).toEqual({ outcome: "rejected", reason: "amount mismatch" });
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PENDING");
+  });
+});
+
+describe("return route", () => {
+  const post = (fields: Record<string, string>) => returnPost(new Request("http://store.test/api/plural/return", { method: "POST", body: new URLSearchParams(fields) }));
+
+  it("verifies, records, confirms with Get Order and redirects to the result page", async () => {
+    const { order, payment } = await paidOrder();
+    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    const fields = { order_id: order.pluralOrderId!, status: "PROCESSED" };
+    const res = await post({ ...fields, signature: signCallback(fields, TEST_CREDENTIALS.clientSecret) });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/orders/${order.id}`);
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PROCESSED");
+    const again = await post({ ...fields, signature: signCallback(fields, TEST_CREDENTIALS.clientSecret).toLowerCase() });
+    expect(again.status).toBe(303);
+    const events = await db().orderEvent.findMany({ where: { orderId: order.id, source: "return" } });
+    expect(events.filter((e) => e.type === "RETURN_PROCESSED")).toHaveLength(1);
+    expect(events.every((e) => e.verified)).toBe(true);
+    expect(events.some((e) => e.payload.includes("signature"))).toBe(false);
+  });
+
+  it("never trusts the status in the callback: Get Order decides", async () => {
+    const { order } = await paidOrder();
+    const fields = { order_id: order.pluralOrderId!, status: "PROCESSED" };
+    const res = await post({ ...fields, signature: signCallback(fields, TEST_CREDENTIALS.clientSecret) });
+    expect(res.status).toBe(303);
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PENDING");
+  });
+
+  it("rejects a tampered, unsigned or foreign callback with 400 and writes nothing", async () => {
+    const { order } = await paidOrder();
+    const before = await db().orderEvent.count();
+    const fields = { order_id: order.pluralOrderId!, status: "FAILED", error_code: "PAYMENT_DECLINED", error_message: "Declined" };
+    const signature = signCallback(fields, TEST_CREDENTIALS.clientSecret);
+    for (const bad of [
+      { ...fields, status: "PROCESSED", signature },
+      { ...fields, error_message: "Declined!", signature },
+      { ...fields, extra: "1", signature },
+      { ...fields },
+      { ...fields, signature: "zz" },
+      { ...fields, signature: signCallback(fields, "00112233") },
+    ]) {
+      const res = await post(bad as Record<string, string>);
+      expect(res.status).toBe(400);
+      expect(await res.text()).not.toContain(TEST_CREDENTIALS.clientSecret);
+    }
+    expect(await db().orderEvent.count()).toBe(before);
+    const signedGet = await returnGet(new Request(`http://store.test/api/plural/return?${new URLSearchParams({ ...fields, signature })}`));
+    expect(signedGet.status).toBe(303);
+  });
+
+  it("answers 404 for a validly signed callback about an unknown order", async () => {
+    const fields = { order_id: "v1-000000000000-aa-NOPE00", status: "PROCESSED" };
+    expect((await post({ ...fields, signature: signCallback(fields, TEST_CREDENTIALS.clientSecret) })).status).toBe(404);
+  });
+});
+
+describe("status route", () => {
+  it("reconciles a stale open order with Get Order", async () => {
+    const { order, payment } = await paidOrder();
+    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    await db().order.update({ where: { id: order.id }, data: { lastSyncedAt: new Date(Date.now() - 60_000) } });
+    const res = await statusGet(new Request("http://store.test"), { params: Promise.resolve({ id: order.id }) });
+    expect(await res.json()).toMatchObject({ status: "PROCESSED", payment: { status: "PROCESSED" } });
+    const missing = await statusGet(new Request("http://store.test"), { params: Promise.resolve({ id: "nope" }) });
+    expect(missing.status).toBe(404);
+  });
+
+  it("sync finds an order whose create-order answer was lost, by merchant reference", async () => {
+    const cartId = await cartWith();
+    const key = newCheckoutKey();
+    sb.state.faults.push({ id: "lost", endpoint: "createOrder", kind: "status", status: 504, phase: "after", hits: 0 });
+    const r = await placeOrder(cartId, form, key);
+    sb.state.faults = [];
+    expect(r.ok).toBe(false);
+    const order = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
+    expect(order.pluralOrderId).toBeNull();
+    const synced = await syncOrder(order.id);
+    expect(synced.ok).toBe(true);
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).pluralOrderId).toBe(sb.orderByReference(key).order_id);
+  });
+});
