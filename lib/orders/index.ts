@@ -7,3 +7,6 @@ export * from "./customer";
 export * from "./machine";
 export * from "./payments";
 export * from "./sync";
+export * from "./webhook";
+export * from "./reconcile";
+export * from "./admin";

@@ -3,6 +3,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { isValidVpa, plural, PluralError } from "@/lib/plural";
 import { applyStatus } from "./apply";
+import { syncOrder } from "./sync";
 import { OPEN_STATUSES } from "./machine";
 import type { Result } from "./checkout";
 
@@ -43,7 +44,12 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
   const payerVpa = vpa?.trim().toLowerCase();
   if (mode === "COLLECT" && (!payerVpa || !isValidVpa(payerVpa))) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
 
-  const current = await activePayment(orderId);
+  let current = await activePayment(orderId);
+  if (current) {
+    // Our record may be behind (a decline whose webhook has not arrived): ask Plural before reusing it.
+    await syncOrder(orderId, "sync", "GET_ORDER_BEFORE_PAYMENT");
+    current = await activePayment(orderId);
+  }
   if (current && (mode === "QR" ? current.mode === "QR" : current.mode === "COLLECT" && current.payerVpa === payerVpa)) return { ok: true, value: current };
 
   // An earlier attempt that never got Plural's answer is sent again under its own reference.

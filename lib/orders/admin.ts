@@ -1,0 +1,97 @@
+import { randomBytes } from "node:crypto";
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
+import { plural, PluralError } from "@/lib/plural";
+import { formatPaise } from "@/lib/money";
+import { applyStatus } from "./apply";
+import type { Result } from "./checkout";
+import { syncOrder } from "./sync";
+
+const REFUNDABLE = new Set(["PROCESSED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED"]);
+
+function upstream(e: unknown, what: string): { ok: false; error: string } {
+  if (!(e instanceof PluralError)) throw e;
+  log.warn("admin.action_failed", { what, code: e.code, status: e.status, requestId: e.requestId });
+  if (e.code === "OPERATION_NOT_ALLOWED") return { ok: false, error: `Plural does not allow ${what} for this order in its current state.` };
+  if (e.retryable) return { ok: false, error: `Plural did not answer; ${what} was not confirmed. Use "Sync with Plural" before trying again.` };
+  return { ok: false, error: `Plural refused ${what}: ${e.message}` };
+}
+
+async function loadOrder(orderId: string) {
+  const order = await db().order.findUnique({ where: { id: orderId }, include: { refunds: true } });
+  if (!order?.pluralOrderId) throw new Error("Order not found at Plural");
+  return order as typeof order & { pluralOrderId: string };
+}
+
+/** Capture an AUTHORIZED (pre-auth) order in full. The capture reference makes a repeat harmless. */
+export async function captureOrder(orderId: string): Promise<Result<string>> {
+  const order = await loadOrder(orderId);
+  if (order.status !== "AUTHORIZED") return { ok: false, error: "Only an authorised order can be captured." };
+  try {
+    const res = await plural().capture(order.pluralOrderId, { merchant_capture_reference: `${order.merchantOrderReference}_cap`, capture_amount: { value: order.amountInPaise, currency: "INR" } });
+    await applyStatus({ orderId, snapshot: res, source: "admin", type: "CAPTURE", verified: true, payload: { order_id: res.order_id, status: res.status }, authoritative: true });
+    return { ok: true, value: `Captured ${formatPaise(order.amountInPaise)}.` };
+  } catch (e) {
+    return upstream(e, "capture");
+  }
+}
+
+export async function cancelOrder(orderId: string): Promise<Result<string>> {
+  const order = await loadOrder(orderId);
+  try {
+    const res = await plural().cancel(order.pluralOrderId);
+    await applyStatus({ orderId, snapshot: res, source: "admin", type: "CANCEL", verified: true, payload: { order_id: res.order_id, status: res.status }, authoritative: true });
+    return { ok: true, value: "Order cancelled; the authorised amount is released." };
+  } catch (e) {
+    return upstream(e, "cancelling");
+  }
+}
+
+export const newRefundKey = () => `rf${randomBytes(9).toString("base64url").replace(/[^A-Za-z0-9]/g, "x")}`;
+
+/** What can still be refunded: the amount less every refund that has not failed. */
+export async function refundable(orderId: string): Promise<number> {
+  const order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
+  if (!REFUNDABLE.has(order.status)) return 0;
+  return order.amountInPaise - order.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountInPaise, 0);
+}
+
+/**
+ * A full or partial refund. The form's key becomes the refund's merchant reference, so a double
+ * click (or a retry after a timeout) sends the same refund, which Plural and our unique index dedupe.
+ */
+export async function refundOrder(orderId: string, amountInPaise: number, key: string): Promise<Result<string>> {
+  if (!/^rf[A-Za-z0-9]{12}$/.test(key)) return { ok: false, error: "This form has expired; reload the page." };
+  if (!Number.isSafeInteger(amountInPaise) || amountInPaise < 100) return { ok: false, error: "Enter an amount of at least ₹1.00." };
+  const order = await loadOrder(orderId);
+  const reference = `${order.merchantOrderReference}_${key}`;
+  let refund = order.refunds.find((r) => r.merchantRefundReference === reference);
+  if (!refund) {
+    const left = await refundable(orderId);
+    if (left <= 0) return { ok: false, error: "This order has nothing left to refund." };
+    if (amountInPaise > left) return { ok: false, error: `At most ${formatPaise(left)} can be refunded.` };
+    try {
+      refund = await db().refund.create({ data: { orderId, merchantRefundReference: reference, amountInPaise, status: "CREATED" } });
+    } catch (e) {
+      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+      refund = await db().refund.findUniqueOrThrow({ where: { merchantRefundReference: reference } });
+    }
+  }
+  try {
+    const res = await plural().refund(order.pluralOrderId, { merchant_order_reference: reference, order_amount: { value: refund.amountInPaise, currency: "INR" } });
+    const status = res.status === "PROCESSED" || res.status === "FAILED" ? res.status : "PENDING";
+    await db().refund.updateMany({ where: { id: refund.id, status: { in: ["CREATED", "PENDING"] } }, data: { pluralRefundId: res.refundId, status } });
+    await db().orderEvent.create({ data: { orderId, source: "admin", type: "REFUND_REQUESTED", verified: true, payload: JSON.stringify({ refund_id: res.refundId, amountInPaise: refund.amountInPaise, status }), statusFrom: order.status, statusTo: order.status } });
+    if (status === "PROCESSED") await syncOrder(orderId, "admin", "GET_ORDER_AFTER_REFUND");
+    return { ok: true, value: `Refund of ${formatPaise(refund.amountInPaise)} requested (${status.toLowerCase()}).` };
+  } catch (e) {
+    return upstream(e, "the refund");
+  }
+}
+
+export async function syncNow(orderId: string): Promise<Result<string>> {
+  const r = await syncOrder(orderId, "admin", "SYNC_NOW");
+  if (r.ok) return { ok: true, value: `Plural says ${r.status}.` };
+  return { ok: false, error: r.reason === "upstream" ? "Plural did not answer. Try again in a moment." : "Plural does not know this order." };
+}

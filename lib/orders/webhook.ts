@@ -1,0 +1,96 @@
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
+import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
+import { applyStatus } from "./apply";
+import { syncOrder } from "./sync";
+
+export type WebhookAnswer = { status: number; body: Record<string, unknown>; followUp?: () => Promise<unknown> };
+
+const ORDER_EVENTS = new Set(["ORDER_AUTHORIZED", "ORDER_PROCESSED", "ORDER_CANCELLED", "ORDER_FAILED", "PAYMENT_FAILED"]);
+const REFUND_EVENTS = new Set(["REFUND_PROCESSED", "REFUND_FAILED"]);
+const isUnique = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+
+/** What the timeline keeps of a payload: ids and statuses, never payer details. */
+function summary(data: Record<string, unknown>) {
+  const payments = Array.isArray(data.payments) ? (data.payments as Array<Record<string, unknown>>) : [];
+  return {
+    order_id: data.order_id,
+    parent_order_id: data.parent_order_id,
+    type: data.type,
+    status: data.status,
+    updated_at: data.updated_at,
+    payments: payments.map((p) => ({ id: p.id, status: p.status, error_detail: p.error_detail })),
+  };
+}
+
+/**
+ * A Plural webhook: verify on the raw body (constant time, ±300 s), deduplicate by webhook-id,
+ * apply through the one state machine, and answer at once. Anything slow (asking Plural when the
+ * machine cannot order two messages, refreshing a refunded parent) runs after the answer.
+ */
+export async function handleWebhook(rawBody: string, headers: Headers): Promise<WebhookAnswer> {
+  const e = env();
+  const v = verifyWebhook(rawBody, headers, e.webhookSecret, e.webhookSecretFormat);
+  if (!v.ok) {
+    log.warn("webhook.rejected", { reason: v.reason });
+    return { status: v.reason === "malformed" ? 400 : 401, body: { error: v.message } };
+  }
+  let parsedJson: unknown;
+  try {
+    parsedJson = JSON.parse(rawBody);
+  } catch {
+    return { status: 400, body: { error: "body is not JSON" } };
+  }
+  const envelope = webhookPayload.safeParse(parsedJson);
+  if (!envelope.success || typeof envelope.data.data !== "object" || envelope.data.data === null) return { status: 400, body: { error: "body is not a Plural event" } };
+  const eventType = envelope.data.event_type ?? envelope.data.eventType ?? "UNKNOWN";
+  const data = envelope.data.data as Record<string, unknown>;
+  const pluralOrderId = String((REFUND_EVENTS.has(eventType) ? (data.parent_order_id ?? data.order_id) : data.order_id) ?? (data as { orderId?: string }).orderId ?? "");
+  const order = pluralOrderId ? await db().order.findUnique({ where: { pluralOrderId }, select: { id: true, status: true } }) : null;
+
+  // Refund events, and anything we do not act on, are recorded (once) and acknowledged.
+  const record = async (type: string, extra: Partial<Prisma.OrderEventUncheckedCreateInput> = {}) => {
+    try {
+      await db().orderEvent.create({ data: { orderId: order?.id ?? null, source: "webhook", type, externalId: v.id, verified: true, payload: JSON.stringify(summary(data)), statusFrom: order?.status, statusTo: order?.status, ...extra } });
+      return true;
+    } catch (err) {
+      if (isUnique(err)) return false;
+      throw err;
+    }
+  };
+
+  if (!order) {
+    const fresh = await record(eventType);
+    log.info("webhook.unknown_order", { eventType, webhookId: v.id });
+    return { status: 200, body: { ok: true, duplicate: !fresh, known: false } };
+  }
+
+  if (REFUND_EVENTS.has(eventType)) {
+    const fresh = await record(eventType);
+    if (!fresh) return { status: 200, body: { ok: true, duplicate: true } };
+    const status = String(data.status ?? (eventType === "REFUND_PROCESSED" ? "PROCESSED" : "FAILED")).toUpperCase();
+    const ref = data.merchant_order_reference ? String(data.merchant_order_reference) : undefined;
+    const refund = await db().refund.findFirst({ where: { orderId: order.id, OR: [{ pluralRefundId: String(data.order_id ?? "") }, ...(ref ? [{ merchantRefundReference: ref }] : [])] } });
+    if (refund && (refund.status === "CREATED" || refund.status === "PENDING")) {
+      await db().refund.update({ where: { id: refund.id }, data: { status, pluralRefundId: refund.pluralRefundId ?? String(data.order_id ?? "") } });
+    }
+    return { status: 200, body: { ok: true }, followUp: () => syncOrder(order.id, "webhook", "GET_ORDER_AFTER_REFUND") };
+  }
+
+  if (!ORDER_EVENTS.has(eventType)) {
+    const fresh = await record(eventType);
+    return { status: 200, body: { ok: true, duplicate: !fresh, handled: false } };
+  }
+
+  const snapshot = orderResponse.safeParse(data);
+  if (!snapshot.success) {
+    const fresh = await record(`${eventType} (unreadable)`);
+    return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: () => syncOrder(order.id, "webhook", "GET_ORDER_AFTER_WEBHOOK") };
+  }
+  const result = await applyStatus({ orderId: order.id, snapshot: snapshot.data, source: "webhook", type: eventType, externalId: v.id, verified: true, payload: summary(data), authoritative: false });
+  if (result.outcome === "duplicate") return { status: 200, body: { ok: true, duplicate: true } };
+  const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? () => syncOrder(order.id, "webhook", "GET_ORDER_AFTER_WEBHOOK") : undefined;
+  return { status: 200, body: { ok: true, outcome: result.outcome }, followUp };
+}
