@@ -29,3 +29,6 @@ export async function sandboxApi(request: APIRequestContext) {
 export function shotPath(name: string) {
   return `test-results/screenshots/${name}.png`;
 }
+
+/** The second e2e server, which creates pre-auth orders (playwright.config.ts). */
+export const PREAUTH_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;

@@ -76,7 +76,7 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
     if (refund && (refund.status === "CREATED" || refund.status === "PENDING")) {
       await db().refund.update({ where: { id: refund.id }, data: { status, pluralRefundId: refund.pluralRefundId ?? String(data.order_id ?? "") } });
     }
-    return { status: 200, body: { ok: true }, followUp: () => syncOrder(order.id, "webhook", "GET_ORDER_AFTER_REFUND") };
+    return { status: 200, body: { ok: true }, followUp: () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_REFUND") };
   }
 
   if (!ORDER_EVENTS.has(eventType)) {
@@ -87,10 +87,10 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
   const snapshot = orderResponse.safeParse(data);
   if (!snapshot.success) {
     const fresh = await record(`${eventType} (unreadable)`);
-    return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: () => syncOrder(order.id, "webhook", "GET_ORDER_AFTER_WEBHOOK") };
+    return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_WEBHOOK") };
   }
   const result = await applyStatus({ orderId: order.id, snapshot: snapshot.data, source: "webhook", type: eventType, externalId: v.id, verified: true, payload: summary(data), authoritative: false });
   if (result.outcome === "duplicate") return { status: 200, body: { ok: true, duplicate: true } };
-  const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? () => syncOrder(order.id, "webhook", "GET_ORDER_AFTER_WEBHOOK") : undefined;
+  const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_WEBHOOK") : undefined;
   return { status: 200, body: { ok: true, outcome: result.outcome }, followUp };
 }

@@ -1,0 +1,166 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { StatusBadge } from "@/components/StatusBadge";
+import { requireAdmin } from "@/lib/admin-auth";
+import { db } from "@/lib/db";
+import { formatPaise } from "@/lib/money";
+import { newRefundKey, refundable } from "@/lib/orders";
+import { adminAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Order · Merchant console" };
+
+const when = (d: Date) => d.toLocaleString("en-IN", { timeZone: "Asia/Kolkata", dateStyle: "medium", timeStyle: "medium" });
+const btn = "rounded-lg px-4 py-2 text-sm font-medium";
+
+function Action({ orderId, action, label, confirm, tone = "bg-brand-600 text-white", children }: { orderId: string; action: string; label: string; confirm: string; tone?: string; children?: React.ReactNode }) {
+  return (
+    <details className="rounded-lg ring-1 ring-slate-200">
+      <summary className="cursor-pointer px-3 py-2 text-sm font-medium">{label}</summary>
+      <form action={adminAction} className="grid gap-2 border-t border-slate-100 p-3">
+        <input type="hidden" name="orderId" value={orderId} />
+        <input type="hidden" name="action" value={action} />
+        {children}
+        <button className={`${btn} ${tone}`}>{confirm}</button>
+      </form>
+    </details>
+  );
+}
+
+export default async function AdminOrder({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string; error?: string }> }) {
+  await requireAdmin();
+  const { id } = await params;
+  const { done, error } = await searchParams;
+  const order = await db().order.findUnique({ where: { id }, include: { items: true, payments: { orderBy: { createdAt: "asc" } }, refunds: { orderBy: { createdAt: "asc" } }, events: { orderBy: { createdAt: "asc" } } } });
+  if (!order) notFound();
+  const left = await refundable(id);
+  const billing = JSON.parse(order.billingAddress) as Record<string, string>;
+
+  return (
+    <div className="space-y-6">
+      <Link href="/admin" className="text-sm text-brand-700 underline">
+        ← Orders
+      </Link>
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="font-mono text-xl font-semibold">{order.merchantOrderReference}</h1>
+        <StatusBadge status={order.status} />
+        <span className="text-lg tabular-nums">{formatPaise(order.amountInPaise)}</span>
+        {order.refundedInPaise > 0 && <span className="text-sm text-slate-600">refunded {formatPaise(order.refundedInPaise)}</span>}
+      </header>
+      <div aria-live="polite">
+        {done && (
+          <p role="status" className="rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900">
+            {done}
+          </p>
+        )}
+        {error && (
+          <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-900">
+            {error}
+          </p>
+        )}
+      </div>
+
+      <section aria-labelledby="actions-h" className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
+        <h2 id="actions-h" className="sr-only">
+          Actions
+        </h2>
+        {order.status === "AUTHORIZED" && <Action orderId={id} action="capture" label="Capture…" confirm={`Confirm capture of ${formatPaise(order.amountInPaise)}`} />}
+        {order.status === "AUTHORIZED" && <Action orderId={id} action="cancel" label="Cancel…" confirm="Confirm cancel and release the amount" tone="bg-red-600 text-white" />}
+        {left > 0 && (
+          <Action orderId={id} action="refund" label="Refund…" confirm="Confirm refund">
+            <input type="hidden" name="refundKey" value={newRefundKey()} />
+            <label className="grid gap-1 text-sm">
+              <span>Amount in rupees (at most {formatPaise(left)})</span>
+              <input name="amount" inputMode="decimal" required defaultValue={(left / 100).toFixed(2)} className="rounded border border-slate-300 px-2 py-1.5" />
+            </label>
+          </Action>
+        )}
+        <form action={adminAction}>
+          <input type="hidden" name="orderId" value={id} />
+          <input type="hidden" name="action" value="sync" />
+          <button className={`${btn} w-full bg-white ring-1 ring-slate-300`}>Sync with Plural now</button>
+        </form>
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <section aria-labelledby="items-h" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+          <h2 id="items-h" className="mb-2 font-semibold">
+            Items
+          </h2>
+          <ul className="text-sm">
+            {order.items.map((i) => (
+              <li key={i.id} className="flex justify-between py-1">
+                <span>
+                  {i.name} × {i.quantity}
+                </span>
+                <span className="tabular-nums">{formatPaise(i.unitPriceInPaise * i.quantity)}</span>
+              </li>
+            ))}
+          </ul>
+          <h2 className="mb-1 mt-4 font-semibold">Customer</h2>
+          <p className="text-sm">
+            {order.customerName} · {order.customerEmail} · {order.customerMobile}
+            <br />
+            {billing.address1}, {billing.city}, {billing.state} {billing.pincode}
+          </p>
+          <h2 className="mb-1 mt-4 font-semibold">Plural</h2>
+          <p className="font-mono text-xs">{order.pluralOrderId ?? "not created"}</p>
+        </section>
+        <section aria-labelledby="payments-h" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+          <h2 id="payments-h" className="mb-2 font-semibold">
+            Payments
+          </h2>
+          <ul className="space-y-1 text-sm">
+            {order.payments.map((p) => (
+              <li key={p.id} className="flex flex-wrap items-center gap-2">
+                <span className="font-mono text-xs">{p.pluralPaymentId ?? p.merchantPaymentReference}</span>
+                <span>{p.upiMode}</span>
+                <StatusBadge status={p.status} />
+                {p.errorCode && <span className="text-xs text-red-700">{p.errorCode}</span>}
+                {p.upiReference && <span className="text-xs text-slate-500">UPI ref {p.upiReference}</span>}
+              </li>
+            ))}
+          </ul>
+          <h2 className="mb-2 mt-4 font-semibold">Refunds</h2>
+          {order.refunds.length === 0 ? (
+            <p className="text-sm text-slate-600">None.</p>
+          ) : (
+            <ul className="space-y-1 text-sm" data-testid="refunds">
+              {order.refunds.map((r) => (
+                <li key={r.id} className="flex items-center gap-2">
+                  <span className="tabular-nums">{formatPaise(r.amountInPaise)}</span>
+                  <StatusBadge status={r.status} />
+                  <span className="font-mono text-xs text-slate-500">{r.pluralRefundId}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby="timeline-h" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+        <h2 id="timeline-h" className="mb-3 font-semibold">
+          Timeline
+        </h2>
+        <ol className="space-y-2 text-sm" data-testid="timeline">
+          {order.events.map((e) => (
+            <li key={e.id} className="grid grid-cols-[10rem_5rem_1fr] gap-2">
+              <span className="text-xs text-slate-500">{when(e.createdAt)}</span>
+              <span className="text-xs uppercase tracking-wide text-slate-600">{e.source}</span>
+              <span>
+                <span className="font-medium">{e.type}</span>
+                {e.statusFrom !== e.statusTo && e.statusTo && (
+                  <span className="text-slate-600">
+                    {" "}
+                    {e.statusFrom} → {e.statusTo}
+                  </span>
+                )}
+                <span className={`ml-2 text-xs ${e.verified ? "text-emerald-700" : "text-red-700"}`}>{e.verified ? "verified" : "unverified"}</span>
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

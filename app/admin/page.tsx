@@ -1,0 +1,128 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { StatusBadge } from "@/components/StatusBadge";
+import { requireAdmin } from "@/lib/admin-auth";
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { formatPaise } from "@/lib/money";
+import { ORDER_STATUSES } from "@/lib/plural/constants";
+import { signOut } from "./actions";
+
+export const metadata: Metadata = { title: "Orders · Merchant console" };
+
+const PAGE_SIZE = 20;
+type Search = Promise<{ status?: string; from?: string; to?: string; q?: string; page?: string }>;
+
+const day = (s: string | undefined, end = false) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T${end ? "23:59:59.999" : "00:00:00.000"}+05:30`) : undefined);
+
+export default async function AdminOrders({ searchParams }: { searchParams: Search }) {
+  await requireAdmin();
+  const sp = await searchParams;
+  const status = sp.status && (ORDER_STATUSES as readonly string[]).includes(sp.status) ? sp.status : undefined;
+  const q = sp.q?.trim().slice(0, 100) || undefined;
+  const from = day(sp.from);
+  const to = day(sp.to, true);
+  const page = Math.max(1, Math.min(1000, Number(sp.page) || 1));
+  const where: Prisma.OrderWhereInput = {
+    ...(status ? { status } : {}),
+    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } } : {}),
+    ...(q ? { OR: [{ merchantOrderReference: { contains: q } }, { customerEmail: { contains: q } }, { pluralOrderId: { contains: q } }, { id: q }] } : {}),
+  };
+  const [orders, totals] = await Promise.all([
+    db().order.findMany({ where, orderBy: { createdAt: "desc" }, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
+    db().order.aggregate({ where, _count: true, _sum: { amountInPaise: true, refundedInPaise: true } }),
+  ]);
+  const pages = Math.max(1, Math.ceil(totals._count / PAGE_SIZE));
+  const link = (p: number) => `/admin?${new URLSearchParams({ ...(status ? { status } : {}), ...(sp.from ? { from: sp.from } : {}), ...(sp.to ? { to: sp.to } : {}), ...(q ? { q } : {}), page: String(p) })}`;
+
+  return (
+    <div className="space-y-6">
+      <header className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">Orders</h1>
+        <form action={signOut}>
+          <button className="text-sm text-slate-600 underline">Sign out</button>
+        </form>
+      </header>
+      <form method="get" className="grid gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-5" role="search">
+        <label className="grid gap-1 text-sm lg:col-span-2">
+          <span className="font-medium">Search</span>
+          <input name="q" defaultValue={q} placeholder="Reference, e-mail or Plural order id" className="rounded border border-slate-300 px-2 py-1.5" />
+        </label>
+        <label className="grid gap-1 text-sm">
+          <span className="font-medium">Status</span>
+          <select name="status" defaultValue={status ?? ""} className="rounded border border-slate-300 px-2 py-1.5">
+            <option value="">Any</option>
+            {ORDER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="grid gap-1 text-sm">
+          <span className="font-medium">From</span>
+          <input type="date" name="from" defaultValue={sp.from} className="rounded border border-slate-300 px-2 py-1.5" />
+        </label>
+        <label className="grid gap-1 text-sm">
+          <span className="font-medium">To</span>
+          <input type="date" name="to" defaultValue={sp.to} className="rounded border border-slate-300 px-2 py-1.5" />
+        </label>
+        <div className="flex gap-3 lg:col-span-5">
+          <button className="rounded-lg bg-brand-600 px-4 py-1.5 text-sm font-medium text-white">Filter</button>
+          <Link href="/admin" className="self-center text-sm text-slate-600 underline">
+            Clear
+          </Link>
+        </div>
+      </form>
+      <p className="text-sm text-slate-700" data-testid="admin-totals">
+        {totals._count} order{totals._count === 1 ? "" : "s"} · {formatPaise(totals._sum.amountInPaise ?? 0)} ordered · {formatPaise(totals._sum.refundedInPaise ?? 0)} refunded
+      </p>
+      <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
+        <table className="w-full text-sm">
+          <thead className="bg-slate-50 text-left text-slate-600">
+            <tr>
+              <th className="px-3 py-2">Reference</th>
+              <th className="px-3 py-2">Customer</th>
+              <th className="px-3 py-2">Amount</th>
+              <th className="px-3 py-2">Status</th>
+              <th className="px-3 py-2">Plural order</th>
+              <th className="px-3 py-2">Placed</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {orders.map((o) => (
+              <tr key={o.id}>
+                <td className="px-3 py-2">
+                  <Link href={`/admin/orders/${o.id}`} className="font-mono text-brand-700 underline">
+                    {o.merchantOrderReference}
+                  </Link>
+                </td>
+                <td className="px-3 py-2">{o.customerEmail}</td>
+                <td className="px-3 py-2 tabular-nums">{formatPaise(o.amountInPaise)}</td>
+                <td className="px-3 py-2">
+                  <StatusBadge status={o.status} />
+                </td>
+                <td className="px-3 py-2 font-mono text-xs">{o.pluralOrderId ?? "–"}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-500">{o.createdAt.toLocaleString("en-IN", { timeZone: "Asia/Kolkata", dateStyle: "medium", timeStyle: "short" })}</td>
+              </tr>
+            ))}
+            {orders.length === 0 && (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
+                  No orders match.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav aria-label="Pages" className="flex items-center justify-between text-sm">
+        {page > 1 ? <Link href={link(page - 1)} className="underline">← Newer</Link> : <span />}
+        <span>
+          Page {page} of {pages}
+        </span>
+        {page < pages ? <Link href={link(page + 1)} className="underline">Older →</Link> : <span />}
+      </nav>
+    </div>
+  );
+}
