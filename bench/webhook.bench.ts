@@ -1,0 +1,63 @@
+/**
+ * Webhook handling time: verify + dedupe + state machine + write, per delivery, against a real
+ * SQLite database (the route adds only Next's own overhead). Prints percentiles; asserts nothing.
+ *   npm run bench:webhook
+ */
+import { performance } from "node:perf_hooks";
+
+const N = Number(process.env.BENCH_N ?? 400);
+
+async function main() {
+  process.env.LOG_LEVEL = "silent";
+  const { startTestStore } = await import("../lib/testing/store");
+  const server = await startTestStore();
+  const sb = server.sandbox;
+  sb.updateSettings({ webhook: { enabled: false } });
+  const { db } = await import("../lib/db");
+  const { createCart, setQuantity, placeOrder, newCheckoutKey, startPayment, handleWebhook } = await import("../lib/orders");
+  const { webhookHeaders } = await import("../lib/plural/signature");
+  const { TEST_CREDENTIALS } = await import("../lib/sandbox/testing");
+  const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
+  const form = { name: "Bench Mark", email: "b@example.com", mobile: "9876543210", billing: { address1: "1 Road", city: "Pune", state: "MH", pincode: "411001" }, sameAsBilling: true };
+
+  // Orders paid at the gateway, whose ORDER_PROCESSED webhook has not been applied yet.
+  const bodies: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const cart = await createCart();
+    await setQuantity(cart, chai.id, 1);
+    const placed = await placeOrder(cart, form, newCheckoutKey());
+    if (!placed.ok) throw new Error(placed.error);
+    const p = await startPayment(placed.value.orderId, "QR");
+    if (!p.ok) throw new Error(p.error);
+    const row = await db().payment.findUniqueOrThrow({ where: { id: p.value.id } });
+    const { order } = sb.approve(row.pluralPaymentId!);
+    bodies.push(JSON.stringify({ event_type: "ORDER_PROCESSED", data: sb.orderJson(order, { webhook: true }) }));
+  }
+
+  async function run(label: string, ids: string[]) {
+    const times: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const ts = Math.floor(Date.now() / 1000);
+      const headers = new Headers(webhookHeaders(TEST_CREDENTIALS.webhookSecret, ids[i]!, ts, bodies[i]!));
+      const t0 = performance.now();
+      const a = await handleWebhook(bodies[i]!, headers);
+      times.push(performance.now() - t0);
+      if (a.status !== 200) throw new Error(`unexpected ${a.status}`);
+    }
+    times.sort((a, b) => a - b);
+    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(2);
+    console.log(`${label.padEnd(28)} n=${N}  p50=${pct(50)} ms  p95=${pct(95)} ms  p99=${pct(99)} ms  max=${times.at(-1)!.toFixed(2)} ms`);
+  }
+  const ids = bodies.map((_, i) => `msg_bench_${i}_${Date.now()}`);
+  await run("first delivery (applies)", ids);
+  await run("redelivery (duplicate)", ids);
+  await server.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createClient } from "@libsql/client";
+import { expect, test } from "./fixtures";
+
+/**
+ * The store (and its sandbox) is killed with SIGKILL while a payment is pending; Plural records the
+ * payment; webhooks are lost. After a restart, reconciliation must bring the order to Plural's status.
+ * Uses its own server process on its own port and database.
+ */
+const PORT = Number(process.env.E2E_PORT ?? 3100) + 2;
+const URL = `http://127.0.0.1:${PORT}`;
+const DB = "prisma/e2e-restart.db";
+const STATE = ".sandbox/e2e-restart-state.json";
+const env = { ...process.env, E2E_PORT: String(PORT), APP_URL: URL, PLURAL_ENV: "sandbox", LOG_LEVEL: "warn", DATABASE_URL: `file:./${DB}`, SANDBOX_STATE_FILE: STATE, RECONCILE_INTERVAL_MS: "1000" };
+
+function start(fresh: boolean): ChildProcess {
+  const cmd = fresh ? ["scripts/e2e-server.mjs"] : ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(PORT)];
+  return spawn(process.execPath, cmd, { env, detached: true, stdio: "ignore" });
+}
+async function up() {
+  await expect
+    .poll(async () => {
+      try {
+        return (await fetch(`${URL}/api/health`)).status;
+      } catch {
+        return 0;
+      }
+    }, { timeout: 60_000 })
+    .toBe(200);
+}
+const kill = (p: ChildProcess) => {
+  try {
+    process.kill(-p.pid!, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
+};
+
+test("killed mid-checkout, restarted: the order ends in Plural's status", async ({ page, pay }) => {
+  test.setTimeout(120_000);
+  let server = start(true);
+  try {
+    await up();
+    await page.context().clearCookies();
+    test.info().annotations.push({ type: "server", description: URL });
+    await page.goto(`${URL}/`);
+    await test.step("check out and get to the pay page", async () => {
+      const card = page.getByRole("listitem").filter({ hasText: "Masala Chai Tin" });
+      await card.getByRole("button", { name: "Add" }).click();
+      await expect(card.getByText("Added to your cart.")).toBeVisible();
+      await page.goto(`${URL}/checkout`);
+      for (const [label, value] of [
+        ["Full name", "Asha Verma"],
+        ["E-mail", "asha@example.com"],
+        ["Mobile number", "9876543210"],
+        ["Address", "12 MG Road"],
+        ["City", "Bengaluru"],
+        ["State", "Karnataka"],
+        ["PIN code", "560001"],
+      ] as const)
+        await page.getByLabel(label, { exact: true }).fill(value);
+      await page.getByRole("button", { name: "Continue to UPI payment" }).click();
+      await pay.waitForQr();
+    });
+    const orderId = pay.orderId;
+    await test.step("webhooks are lost; Plural records the payment; the server is killed", async () => {
+      await fetch(`${URL}/sandbox/control/settings`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ webhook: { drop: 1 } }) });
+      await page.close();
+      const payments = (await (await fetch(`${URL}/sandbox/control/payments`)).json()).payments as Array<{ id: string; status: string }>;
+      const pending = payments.find((p) => p.status === "PENDING")!;
+      expect((await fetch(`${URL}/sandbox/control/payments/${pending.id}/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300)); // Plural's own state is durable before the crash
+      kill(server);
+    });
+    const db = createClient({ url: `file:./${DB}` });
+    const status = async () => (await db.execute({ sql: `SELECT status FROM "Order" WHERE id = ?`, args: [orderId] })).rows[0]?.status;
+    expect(await status()).toBe("PENDING");
+    await test.step("restart: reconciliation asks Plural and the order becomes PROCESSED", async () => {
+      server = start(false);
+      await up();
+      await expect.poll(status, { timeout: 30_000, intervals: [500] }).toBe("PROCESSED");
+      const events = await db.execute({ sql: `SELECT source, type FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`, args: [orderId] });
+      expect(events.rows.some((r) => r.source === "sync" && r.type === "RECONCILE")).toBe(true);
+    });
+    db.close();
+  } finally {
+    kill(server);
+    rmSync(STATE, { force: true });
+  }
+});
