@@ -11,3 +11,11 @@ export function db(): PrismaClient {
 }
 
 export type { PrismaClient };
+
+/**
+ * A unique-constraint violation (Prisma P2002). Checked by shape, not by class: each Next route
+ * bundle has its own copy of Prisma's error classes, and the client is shared through globalThis.
+ */
+export function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2002";
+}

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import { plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
@@ -74,7 +73,7 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
     try {
       refund = await db().refund.create({ data: { orderId, merchantRefundReference: reference, amountInPaise, status: "CREATED" } });
     } catch (e) {
-      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+      if (!isUniqueViolation(e)) throw e;
       refund = await db().refund.findUniqueOrThrow({ where: { merchantRefundReference: reference } });
     }
   }

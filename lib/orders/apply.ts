@@ -1,5 +1,4 @@
-import { db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import type { PluralOrder } from "@/lib/plural/schemas";
 import { canMovePayment, decideOrder, type Decision } from "./machine";
@@ -27,7 +26,6 @@ export type ApplyResult =
   | { outcome: "rejected"; reason: string }
   | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: string; to: string };
 
-const isUnique = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new Date(s) : undefined);
 
 /**
@@ -125,7 +123,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         return { outcome, from: order.status, to } as const;
       });
     } catch (e) {
-      if (isUnique(e) && input.externalId) return { outcome: "duplicate" };
+      if (isUniqueViolation(e) && input.externalId) return { outcome: "duplicate" };
       if (e instanceof ConcurrentUpdate) continue;
       throw e;
     }

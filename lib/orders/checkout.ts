@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { db } from "@/lib/db";
+import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
-import { Prisma, type Order } from "@/lib/generated/prisma/client";
+import type { Order } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { LIMITS, plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
@@ -48,7 +48,7 @@ export async function placeOrder(cartId: string | undefined, form: CheckoutForm,
         },
       });
     } catch (e) {
-      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+      if (!isUniqueViolation(e)) throw e;
       order = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: checkoutKey } });
     }
   }

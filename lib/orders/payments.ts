@@ -1,5 +1,4 @@
-import { db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import { isValidVpa, plural, PluralError } from "@/lib/plural";
 import { applyStatus } from "./apply";
@@ -60,7 +59,7 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
     try {
       row = await db().payment.create({ data: { orderId, merchantPaymentReference: ref, upiMode: mode, status: "PENDING", amountInPaise: order.amountInPaise, payerVpa: payerVpa ?? null } });
     } catch (e) {
-      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+      if (!isUniqueViolation(e)) throw e;
       row = await db().payment.findUniqueOrThrow({ where: { merchantPaymentReference: ref } }); // a concurrent click won
     }
   }

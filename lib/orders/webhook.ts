@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
@@ -10,7 +10,6 @@ export type WebhookAnswer = { status: number; body: Record<string, unknown>; fol
 
 const ORDER_EVENTS = new Set(["ORDER_AUTHORIZED", "ORDER_PROCESSED", "ORDER_CANCELLED", "ORDER_FAILED", "PAYMENT_FAILED"]);
 const REFUND_EVENTS = new Set(["REFUND_PROCESSED", "REFUND_FAILED"]);
-const isUnique = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 
 /** What the timeline keeps of a payload: ids and statuses, never payer details. */
 function summary(data: Record<string, unknown>) {
@@ -56,7 +55,7 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
       await db().orderEvent.create({ data: { orderId: order?.id ?? null, source: "webhook", type, externalId: v.id, verified: true, payload: JSON.stringify(summary(data)), statusFrom: order?.status, statusTo: order?.status, ...extra } });
       return true;
     } catch (err) {
-      if (isUnique(err)) return false;
+      if (isUniqueViolation(err)) return false;
       throw err;
     }
   };

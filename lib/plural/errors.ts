@@ -4,7 +4,18 @@
  */
 export type PluralErrorKind = "http" | "network" | "timeout" | "validation" | "response";
 
+const BRAND = Symbol.for("plural-upi-storefront.PluralError");
+
 export class PluralError extends Error {
+  /**
+   * Next bundles a module once per route, so a client made in one route can throw another
+   * bundle's copy of this class. The brand makes `instanceof` true for every copy.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+  readonly [BRAND] = true;
+
   readonly kind: PluralErrorKind;
   /** HTTP status, or 0 when no HTTP answer was received. */
   readonly status: number;

@@ -6,7 +6,14 @@ import { orderJson, type SerializeContext } from "./serialize";
 import { defaultSettings, emptyState, StateFile } from "./store";
 import type { Delivery, SandboxState, Settings, SimOrder, SimPayment } from "./types";
 
+const BRAND = Symbol.for("plural-upi-storefront.SandboxError");
+
 export class SandboxError extends Error {
+  /** The sandbox is shared by every route bundle: recognise each bundle's copy of this class. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+  readonly [BRAND] = true;
   constructor(
     readonly status: number,
     readonly code: string,

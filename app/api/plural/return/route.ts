@@ -1,6 +1,5 @@
-import { db } from "@/lib/db";
+import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { syncOrder } from "@/lib/orders";
 import { verifyCallback } from "@/lib/plural";
@@ -36,7 +35,7 @@ async function handle(fields: Record<string, string>) {
     });
   } catch (e) {
     // The same callback again (reload, back button): harmless, it is already recorded.
-    if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+    if (!isUniqueViolation(e)) throw e;
   }
   await syncOrder(order.id, "return", "GET_ORDER_AFTER_RETURN");
   return new Response(null, { status: 303, headers: { location: `/orders/${order.id}`, "cache-control": "no-store" } });
