@@ -1,8 +1,8 @@
+import { rejection } from "@/lib/testing/rejection";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sendJson, sequence, startScriptedServer } from "@/lib/testing/scripted-server";
 import { createPluralClient, type PluralClientConfig } from "./client";
 import { ERROR_CODES } from "./constants";
-import { PluralError } from "./errors";
 import { DOC_COLLECT_RESPONSE, DOC_CREATE_ORDER_RESPONSE, DOC_INTENT_RESPONSE, DOC_QR_RESPONSE, DOC_REFUND_LIST_RESPONSE, DOC_REFUND_ORDER_RESPONSE } from "./fixtures";
 
 type Server = Awaited<ReturnType<typeof startScriptedServer>>;
@@ -45,15 +45,6 @@ function client(extra: Partial<PluralClientConfig> = {}) {
 const orderPath = "/api/pay/v1/orders/v1-1";
 const ok = (body: unknown = DOC_CREATE_ORDER_RESPONSE) => (_: unknown, res: import("node:http").ServerResponse) => sendJson(res, 200, body);
 
-async function rejection(p: Promise<unknown>): Promise<PluralError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(PluralError);
-    return e as PluralError;
-  }
-  throw new Error("expected a PluralError");
-}
 
 describe("token", () => {
   it("is requested with client_credentials and cached across calls", async () => {

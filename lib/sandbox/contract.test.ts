@@ -7,9 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { rejection } from "@/lib/testing/rejection";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPluralClient, type PluralClient } from "../plural/client";
-import { PluralError } from "../plural/errors";
 import { DOC_COLLECT_RESPONSE, DOC_CREATE_ORDER_RESPONSE, DOC_INTENT_RESPONSE, DOC_WEBHOOK_ORDER_PROCESSED } from "../plural/fixtures";
 import { orderResponse } from "../plural/schemas";
 import { verifyCallback, verifyWebhook } from "../plural/signature";
@@ -71,15 +71,6 @@ async function raw(method: string, path: string, body?: unknown, token?: string 
   const res = await fetch(baseUrl + path, { method, headers: { "content-type": "application/json", ...(t ? { authorization: `Bearer ${t}` } : {}) }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
-async function rejection(p: Promise<unknown>): Promise<PluralError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(PluralError);
-    return e as PluralError;
-  }
-  throw new Error("expected a PluralError");
 }
 /** Keys of the documented sample that our answer must also have (shape check). */
 function expectShape(actual: unknown, sample: unknown, path = "data") {

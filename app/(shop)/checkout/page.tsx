@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CheckoutForm } from "@/components/shop/CheckoutForm";
-import { formatPaise } from "@/lib/money";
+import { ItemList } from "@/components/shop/ItemList";
 import { getCart, newCheckoutKey } from "@/lib/orders";
 import { placeOrderAction } from "../actions";
 import { cartId } from "../session";
@@ -33,22 +33,7 @@ export default async function CheckoutPage() {
         <h2 id="summary-h" className="mb-3 font-semibold">
           Order summary
         </h2>
-        <ul className="divide-y divide-slate-100 text-sm">
-          {cart.lines.map((l) => (
-            <li key={l.productId} className="flex justify-between gap-2 py-2">
-              <span>
-                {l.name} × {l.quantity}
-              </span>
-              <span className="tabular-nums">{formatPaise(l.lineTotalInPaise)}</span>
-            </li>
-          ))}
-        </ul>
-        <p className="mt-3 flex justify-between border-t border-slate-200 pt-3 font-semibold">
-          <span>Total</span>
-          <span className="tabular-nums" data-testid="checkout-total">
-            {formatPaise(cart.totalInPaise)}
-          </span>
-        </p>
+        <ItemList items={cart.lines.map((l) => ({ key: l.productId, name: l.name, quantity: l.quantity, lineTotalInPaise: l.lineTotalInPaise }))} totalInPaise={cart.totalInPaise} totalTestId="checkout-total" />
       </aside>
     </div>
   );

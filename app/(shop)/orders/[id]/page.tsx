@@ -5,6 +5,7 @@ import { StatusBadge } from "@/components/StatusBadge";
 import { StatusWatcher } from "@/components/shop/StatusWatcher";
 import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
+import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { describeFailure, PAID_STATUSES } from "@/lib/orders";
 import { reorderAction } from "../../actions";
 
@@ -62,22 +63,7 @@ export default async function OrderResultPage({ params }: { params: Promise<{ id
         <h2 id="receipt-h" className="mb-4 flex items-center justify-between font-semibold">
           {paid ? "Receipt" : "Order"} <StatusBadge status={order.status} />
         </h2>
-        <ul className="divide-y divide-slate-100 text-sm">
-          {order.items.map((i) => (
-            <li key={i.id} className="flex justify-between gap-2 py-2">
-              <span>
-                {i.name} × {i.quantity}
-              </span>
-              <span className="tabular-nums">{formatPaise(i.unitPriceInPaise * i.quantity)}</span>
-            </li>
-          ))}
-        </ul>
-        <p className="mt-3 flex justify-between border-t border-slate-200 pt-3 font-semibold">
-          <span>Total</span>
-          <span className="tabular-nums" data-testid="receipt-total">
-            {formatPaise(order.amountInPaise)}
-          </span>
-        </p>
+        <ItemList items={orderLines(order.items)} totalInPaise={order.amountInPaise} totalTestId="receipt-total" />
         <dl className="mt-5 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-slate-500">Order reference</dt>
           <dd className="font-mono">{order.merchantOrderReference}</dd>

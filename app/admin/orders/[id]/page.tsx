@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/StatusBadge";
+import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { requireAdmin } from "@/lib/admin-auth";
 import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
@@ -87,16 +88,7 @@ export default async function AdminOrder({ params, searchParams }: { params: Pro
           <h2 id="items-h" className="mb-2 font-semibold">
             Items
           </h2>
-          <ul className="text-sm">
-            {order.items.map((i) => (
-              <li key={i.id} className="flex justify-between py-1">
-                <span>
-                  {i.name} × {i.quantity}
-                </span>
-                <span className="tabular-nums">{formatPaise(i.unitPriceInPaise * i.quantity)}</span>
-              </li>
-            ))}
-          </ul>
+          <ItemList items={orderLines(order.items)} totalInPaise={order.amountInPaise} />
           <h2 className="mb-1 mt-4 font-semibold">Customer</h2>
           <p className="text-sm">
             {order.customerName} · {order.customerEmail} · {order.customerMobile}

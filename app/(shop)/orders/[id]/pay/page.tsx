@@ -8,6 +8,7 @@ import { TEST_VPAS } from "@/lib/sandbox/catalog";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { formatPaise } from "@/lib/money";
+import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { activePayment, ensurePluralOrder, OPEN_STATUSES } from "@/lib/orders";
 import { cancelCheckoutAction, startPaymentAction } from "../../../actions";
 
@@ -87,20 +88,7 @@ export default async function PayPage({ params }: { params: Promise<{ id: string
         <h2 id="items-h" className="mb-3 font-semibold">
           Items
         </h2>
-        <ul className="divide-y divide-slate-100 text-sm">
-          {order.items.map((i) => (
-            <li key={i.id} className="flex justify-between gap-2 py-2">
-              <span>
-                {i.name} × {i.quantity}
-              </span>
-              <span className="tabular-nums">{formatPaise(i.unitPriceInPaise * i.quantity)}</span>
-            </li>
-          ))}
-        </ul>
-        <p className="mt-3 flex justify-between border-t border-slate-200 pt-3 font-semibold">
-          <span>Total</span>
-          <span className="tabular-nums">{formatPaise(order.amountInPaise)}</span>
-        </p>
+        <ItemList items={orderLines(order.items)} totalInPaise={order.amountInPaise} />
       </aside>
     </div>
   );
