@@ -185,6 +185,14 @@ test.describe("UPI checkout", () => {
     expect(await pay.waitForQr()).toBe(first);
     await pay.tab("Pay with UPI app");
     await pay.tab("Scan QR");
+    await test.step("the method switcher works from the keyboard", async () => {
+      await page.getByRole("tab", { name: "Scan QR" }).focus();
+      await page.keyboard.press("ArrowRight");
+      await expect(page.getByRole("tab", { name: "Pay with UPI app" })).toBeFocused();
+      await expect(page.getByRole("tab", { name: "Pay with UPI app" })).toHaveAttribute("aria-selected", "true");
+      await page.keyboard.press("ArrowLeft");
+      await expect(page.getByRole("tab", { name: "Scan QR" })).toHaveAttribute("aria-selected", "true");
+    });
     await page.reload();
     expect(await pay.waitForQr()).toBe(first);
     expect(await paymentsOf(orderId)).toHaveLength(1);

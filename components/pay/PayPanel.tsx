@@ -113,9 +113,22 @@ export function PayPanel(props: {
 
   return (
     <div>
-      <div role="tablist" aria-label="How to pay" className="grid grid-cols-3 gap-1 rounded-xl bg-slate-100 p-1 text-sm">
+      <div
+        role="tablist"
+        aria-label="How to pay"
+        className="grid grid-cols-3 gap-1 rounded-xl bg-slate-100 p-1 text-sm"
+        onKeyDown={(e) => {
+          // The ARIA tabs pattern: arrows move between tabs.
+          const i = tabs.findIndex(([id]) => id === tab);
+          const next = e.key === "ArrowRight" ? (i + 1) % tabs.length : e.key === "ArrowLeft" ? (i + tabs.length - 1) % tabs.length : -1;
+          if (next < 0) return;
+          e.preventDefault();
+          setTab(tabs[next]![0]);
+          document.getElementById(`tab-${tabs[next]![0]}`)?.focus();
+        }}
+      >
         {tabs.map(([id, label]) => (
-          <button key={id} role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} onClick={() => setTab(id)} className={`rounded-lg px-2 py-2 font-medium ${tab === id ? "bg-white shadow-sm" : "text-slate-600 hover:text-slate-900"}`}>
+          <button key={id} role="tab" id={`tab-${id}`} tabIndex={tab === id ? 0 : -1} aria-selected={tab === id} aria-controls={`panel-${id}`} onClick={() => setTab(id)} className={`rounded-lg px-2 py-2 font-medium ${tab === id ? "bg-white shadow-sm" : "text-slate-600 hover:text-slate-900"}`}>
             {label}
           </button>
         ))}
