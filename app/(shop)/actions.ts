@@ -8,7 +8,8 @@ import { cartId, ensureCartId } from "./session";
 
 export type ActionResult<T = undefined> = { ok: true; value?: T } | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: ReturnType<typeof formToCheckout> };
 
-export async function addToCartAction(formData: FormData): Promise<ActionResult> {
+/** useActionState's signature, so the button also works before hydration (a plain form post). */
+export async function addToCartAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
   const productId = String(formData.get("productId") ?? "");
   const quantity = Number(formData.get("quantity") ?? 1);
   try {
