@@ -203,6 +203,34 @@ test.describe("UPI checkout", () => {
     expect(await paymentsOf(orderId)).toHaveLength(1);
   });
 
+  test("cancelling goes back to the cart, cancels at Plural where it allows it, and keeps the cart", async ({ page, request, store, pay }) => {
+    await request.patch("/sandbox/control/settings", { data: { cancel_policy: "any_open" } });
+    await store.addToCart("Madhubani Notebook", 2);
+    await store.checkout();
+    await pay.waitForQr();
+    const orderId = pay.orderId;
+    await page.getByRole("button", { name: "Cancel and return to the cart" }).click();
+    await expect(page).toHaveURL(/\/cart\?cancelled=1$/);
+    await expect(page.getByText("Payment cancelled. Your cart is as you left it.")).toBeVisible();
+    await expect(page.getByTestId("cart-total")).toHaveText("₹498.00");
+    expect((await orderRow(orderId))!.status).toBe("CANCELLED");
+    const api = await sandboxApi(request);
+    expect((await api.getOrder((await orderRow(orderId))!.pluralOrderId)).status).toBe("CANCELLED");
+    await page.goto(`/orders/${orderId}/pay`);
+    await expect(page.getByRole("heading", { name: "This order was cancelled" })).toBeVisible();
+  });
+
+  test("where Plural refuses to cancel a pending order, cancelling still returns to the cart", async ({ page, store, pay }) => {
+    await store.addToCart("Masala Chai Tin");
+    await store.checkout();
+    await pay.waitForQr();
+    const orderId = pay.orderId;
+    await page.getByRole("button", { name: "Cancel and return to the cart" }).click();
+    await expect(page).toHaveURL(/\/cart\?cancelled=1$/);
+    expect((await orderRow(orderId))!.status).toBe("PENDING");
+    expect((await eventsOf(orderId)).map((e) => e.type)).toContain("CHECKOUT_ABANDONED");
+  });
+
   test("checkout errors appear inline and keep what was typed", async ({ page, store }) => {
     await store.addToCart("Masala Chai Tin");
     await store.checkout({ email: "not-an-email", pincode: "12", mobile: "12345" });

@@ -16,6 +16,7 @@ export type ReconcileReport = { checked: number; updated: number; stillOpen: num
 
 const OPEN = [...OPEN_STATUSES];
 const CREATE_GIVE_UP_MS = 60 * 60 * 1000;
+const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * Asks Plural for the truth about every order still open past a threshold, so an order stays
@@ -30,7 +31,8 @@ export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileR
   const base = opts.baseBackoffMs ?? 30_000;
   const report: ReconcileReport = { checked: 0, updated: 0, stillOpen: 0, failed: 0, skipped: 0 };
   const due = await db().order.findMany({
-    where: { status: { in: OPEN }, updatedAt: { lt: olderThan }, OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }] },
+    // Orders abandoned for a week are left alone: Plural will not change them any more.
+    where: { status: { in: OPEN }, updatedAt: { lt: olderThan }, createdAt: { gt: new Date(now.getTime() - MAX_AGE_MS) }, OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }] },
     orderBy: { updatedAt: "asc" },
     take: opts.limit ?? 50,
     select: { id: true, status: true, syncAttempts: true, nextSyncAt: true, pluralOrderId: true, createdAt: true },
