@@ -40,6 +40,16 @@ test.describe("merchant console", () => {
       await expect(page.getByText("At most ₹748.50 can be refunded.")).toBeVisible();
     });
     await admin.shot("console-order-refunded");
+    await test.step("filters and totals", async () => {
+      await page.goto(`/admin?status=PARTIALLY_REFUNDED&q=${reference}`);
+      await expect(page.getByTestId("admin-totals")).toHaveText("1 order · ₹999.00 ordered · ₹250.50 refunded");
+      await page.goto(`/admin?status=FAILED&q=${reference}`);
+      await expect(page.getByTestId("admin-totals")).toContainText("0 orders");
+      await page.goto(`/admin?from=2099-01-01&q=${reference}`);
+      await expect(page.getByText("No orders match.")).toBeVisible();
+      await page.goto(`/admin?q=asha@example.com`);
+      await expect(page.getByRole("link", { name: reference })).toBeVisible();
+    });
     expect((await orderRow(orderId))!.status).toBe("PARTIALLY_REFUNDED");
     await test.step("sign out", async () => {
       await page.goto("/admin");
