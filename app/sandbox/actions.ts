@@ -55,15 +55,13 @@ export async function expireTokens() {
 
 export async function clearFaults() {
   guard();
-  sandbox().state.faults = [];
+  sandbox().clearFaults();
   revalidatePath("/sandbox");
 }
 
 export async function redeliverWebhook(formData: FormData) {
   guard();
-  const id = String(formData.get("id") ?? "");
-  const d = [...sandbox().state.deliveries].reverse().find((x) => x.id === id);
-  if (d) await sandbox().deliver(d);
+  await sandbox().redeliver(String(formData.get("id") ?? ""));
   revalidatePath("/sandbox");
 }
 

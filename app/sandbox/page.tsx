@@ -13,12 +13,10 @@ const btn = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm fon
 /** What the simulated Plural holds: orders, payments, webhook deliveries, and its knobs. */
 export default function SandboxDashboard() {
   const sb = sandbox();
-  const snap = sb.snapshot();
-  const s = snap.settings;
-  const orders = Object.values(sb.state.orders)
-    .filter((o) => o.type === "CHARGE")
-    .sort((a, b) => b.created_at - a.created_at)
-    .slice(0, 30);
+  const s = sb.settings;
+  const webhooks = sb.webhookLog();
+  const all = sb.ordersNewestFirst();
+  const orders = all.filter((o) => o.type === "CHARGE").slice(0, 30);
 
   return (
     <div className="space-y-10">
@@ -40,7 +38,7 @@ export default function SandboxDashboard() {
             <button className={btn}>Expire all tokens</button>
           </form>
           <form action={clearFaults}>
-            <button className={btn}>Clear faults ({snap.faults.length})</button>
+            <button className={btn}>Clear faults ({sb.state.faults.length})</button>
           </form>
           <form action={resetSandbox}>
             <button className={`${btn} text-red-700`}>Reset data</button>
@@ -50,7 +48,7 @@ export default function SandboxDashboard() {
 
       <section aria-labelledby="orders-h">
         <h2 id="orders-h" className="text-lg font-semibold mb-3">
-          Orders <span className="text-slate-500 font-normal">({Object.keys(sb.state.orders).length})</span>
+          Orders <span className="text-slate-500 font-normal">({all.length})</span>
         </h2>
         {orders.length === 0 ? (
           <p className="text-slate-600">No orders yet. Check out in the store, or create one with curl (see the README).</p>
@@ -111,7 +109,7 @@ export default function SandboxDashboard() {
         <p className="text-sm text-slate-600 mb-3">
           To <code className="font-mono">{s.webhook.url}</code>, signed with Standard Webhooks headers; retried up to {s.webhook.retries} times.
         </p>
-        {snap.webhooks.length === 0 ? (
+        {webhooks.length === 0 ? (
           <p className="text-slate-600">None yet.</p>
         ) : (
           <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
@@ -129,7 +127,7 @@ export default function SandboxDashboard() {
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {snap.webhooks.slice(0, 40).map((d, i) => (
+                {webhooks.slice(0, 40).map((d, i) => (
                   <tr key={`${d.id}-${i}`}>
                     <td className="px-3 py-2 font-medium">{d.event_type}</td>
                     <td className="px-3 py-2 font-mono text-xs">{d.order_id}</td>

@@ -110,7 +110,7 @@ function createOrder({ sb, body }: Ctx) {
     validateCustomer(pd.customer);
     validateMetadata(pd.merchant_metadata);
   }
-  const { order, replayed } = sb.createOrder({
+  const { order } = sb.createOrder({
     merchant_order_reference: ref,
     order_amount,
     pre_auth: body.pre_auth as boolean | undefined,
@@ -120,7 +120,7 @@ function createOrder({ sb, body }: Ctx) {
     allowed_payment_methods: methods as string[] | undefined,
     purchase_details: pd as Json | undefined,
   });
-  return { status: replayed ? 200 : 200, body: { data: sb.orderJson(order) } };
+  return { status: 200, body: { data: sb.orderJson(order) } };
 }
 
 function createPayment({ sb, body }: Ctx, orderId: string) {

@@ -84,11 +84,11 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
       case "GET state":
         return json(200, sb.snapshot());
       case "GET orders":
-        return json(200, { orders: sb.snapshot().orders });
+        return json(200, { orders: sb.orderList() });
       case "GET payments":
-        return json(200, { payments: sb.snapshot().payments });
+        return json(200, { payments: sb.paymentList() });
       case "GET webhooks":
-        return json(200, { webhooks: sb.snapshot().webhooks });
+        return json(200, { webhooks: sb.webhookLog() });
       case "GET settings":
         return json(200, sb.settings);
       case "PATCH settings":
@@ -101,12 +101,10 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
         return json(200, { faults: sb.state.faults });
       case "POST faults": {
         const f = parse(faultInput, await readJson(request));
-        const rule = { id: `flt_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, endpoint: f.endpoint, kind: f.kind, status: f.status, code: f.code, latency_ms: f.latency_ms, remaining: f.count, share: f.share, phase: f.phase, hits: 0 };
-        sb.state.faults.push(rule);
-        return json(201, rule);
+        return json(201, sb.addFault({ endpoint: f.endpoint, kind: f.kind, status: f.status, code: f.code, latency_ms: f.latency_ms, remaining: f.count, share: f.share, phase: f.phase }));
       }
       case "DELETE faults":
-        sb.state.faults = [];
+        sb.clearFaults();
         return json(200, { ok: true });
       case "POST payments/:id/approve": {
         const b = parse(answer, await readJson(request));
@@ -128,9 +126,8 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
         return json(201, { id: d?.id ?? null });
       }
       case "POST webhooks/:id/redeliver": {
-        const d = [...sb.state.deliveries].reverse().find((x) => x.id === seg[1]);
+        const d = await sb.redeliver(seg[1]!);
         if (!d) throw new SandboxError(404, "NOT_FOUND", "No webhook delivery with that id");
-        await sb.deliver(d);
         return json(200, { id: d.id, state: d.state, attempts: d.attempts });
       }
       case "POST flush":

@@ -1,10 +1,10 @@
-import { createHash, createHmac, randomInt } from "node:crypto";
+import { createHash, createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import { buildUpiLink } from "../plural/upi";
 import { signCallback, webhookHeaders, type WebhookSecretFormat } from "../plural/signature";
 import { autoOutcomeFor, ERROR_MESSAGES, FAILING_REFUND_PAISE } from "./catalog";
 import { orderJson, type SerializeContext } from "./serialize";
 import { defaultSettings, emptyState, StateFile } from "./store";
-import type { Delivery, SandboxState, Settings, SimOrder, SimPayment } from "./types";
+import type { Delivery, FaultRule, SandboxState, Settings, SimOrder, SimPayment } from "./types";
 
 const BRAND = Symbol.for("plural-upi-storefront.SandboxError");
 
@@ -122,9 +122,9 @@ export class Sandbox {
   /* ------------------------------------------------------------------------------- tokens */
 
   issueToken(clientId: string, clientSecret: string) {
-    const okId = clientId === this.config.clientId;
-    const okSecret = clientSecret.length === this.config.clientSecret.length && createHmac("sha256", "k").update(clientSecret).digest("hex") === createHmac("sha256", "k").update(this.config.clientSecret).digest("hex");
-    if (!okId || !okSecret) throw new SandboxError(401, "UNAUTHORIZED", "Unauthorized");
+    const digest = (v: string) => createHash("sha256").update(v).digest();
+    const okSecret = timingSafeEqual(digest(clientSecret), digest(this.config.clientSecret));
+    if (clientId !== this.config.clientId || !okSecret) throw new SandboxError(401, "UNAUTHORIZED", "Unauthorized");
     const iat = this.now();
     const exp = iat + this.settings.token_ttl_seconds * 1000;
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -268,13 +268,13 @@ export class Sandbox {
       payer_vpa: item.vpa,
       tr,
       link,
-      challenge_url: item.txn_mode === "COLLECT" ? undefined : this.settings.challenge_mode === "landing" ? `${this.config.publicUrl}/pay/${encodeURIComponent(id)}` : link,
+      // Landing mode: an https page for every mode (the redirect flow). Otherwise the UPI link, and none for collect.
+      challenge_url: this.settings.challenge_mode === "landing" ? `${this.config.publicUrl}/pay/${encodeURIComponent(id)}` : item.txn_mode === "COLLECT" ? undefined : link,
       auto: auto ? { outcome: auto.outcome, code: auto.code, at: t + this.settings.auto_answer_ms * (auto.delayFactor ?? 1) } : undefined,
       created_at: t,
       updated_at: t,
       expires_at: t + this.settings.payment_expiry_seconds * 1000,
     };
-    if (item.txn_mode === "COLLECT" && this.settings.challenge_mode === "landing") payment.challenge_url = `${this.config.publicUrl}/pay/${encodeURIComponent(id)}`;
     order.payments.push(payment);
     order.status = "PENDING";
     order.updated_at = t;
@@ -672,17 +672,48 @@ export class Sandbox {
     return { url, fields };
   }
 
-  /** Summary for the control API and the dashboard. */
-  snapshot() {
+  /* ---------------------------------------------------------------- faults and redelivery */
+
+  addFault(rule: Omit<FaultRule, "id" | "hits">): FaultRule {
+    const added = { ...rule, id: `flt_${rand(10)}`, hits: 0 };
+    this.state.faults.push(added);
+    return added;
+  }
+
+  clearFaults() {
+    this.state.faults = [];
+  }
+
+  /** Sends the latest delivery with this webhook-id again; undefined when there is none. */
+  async redeliver(webhookId: string): Promise<Delivery | undefined> {
+    const d = this.state.deliveries.findLast((x) => x.id === webhookId);
+    if (d) await this.deliver(d);
+    return d;
+  }
+
+  /* ------------------------------------------------------------------------- inspection */
+
+  /** Every order (refunds too), newest first, as of now. */
+  ordersNewestFirst(): SimOrder[] {
     this.advance();
-    const orders = Object.values(this.state.orders).sort((a, b) => b.created_at - a.created_at);
-    return {
-      settings: this.settings,
-      orders: orders.map((o) => this.orderJson(o)),
-      payments: orders.flatMap((o) => o.payments.map((p) => ({ order_id: o.order_id, id: p.id, status: p.status, txn_mode: p.txn_mode, upi_qr: p.upi_qr, amount: p.amount.value, tr: p.tr, link: p.link, expires_at: new Date(p.expires_at).toISOString(), error_detail: p.error_detail }))),
-      webhooks: [...this.state.deliveries].reverse().map((d) => ({ id: d.id, event_type: d.event_type, order_id: d.order_id, state: d.state, attempts: d.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })), next_at: new Date(d.next_at).toISOString() })),
-      faults: this.state.faults,
-      tokens: Object.keys(this.state.tokens).length,
-    };
+    return Object.values(this.state.orders).sort((a, b) => b.created_at - a.created_at);
+  }
+
+  orderList() {
+    return this.ordersNewestFirst().map((o) => this.orderJson(o));
+  }
+
+  paymentList() {
+    return this.ordersNewestFirst().flatMap((o) => o.payments.map((p) => ({ order_id: o.order_id, id: p.id, status: p.status, txn_mode: p.txn_mode, upi_qr: p.upi_qr, amount: p.amount.value, tr: p.tr, link: p.link, expires_at: new Date(p.expires_at).toISOString(), error_detail: p.error_detail })));
+  }
+
+  /** Webhook deliveries, newest first, with every attempt's answer. */
+  webhookLog() {
+    return [...this.state.deliveries].reverse().map((d) => ({ id: d.id, event_type: d.event_type, order_id: d.order_id, state: d.state, attempts: d.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })), next_at: new Date(d.next_at).toISOString() }));
+  }
+
+  /** Everything, for the control API. */
+  snapshot() {
+    return { settings: this.settings, orders: this.orderList(), payments: this.paymentList(), webhooks: this.webhookLog(), faults: this.state.faults, tokens: Object.keys(this.state.tokens).length };
   }
 }

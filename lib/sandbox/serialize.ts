@@ -5,11 +5,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function upiBlock(p: SimPayment, withParties: boolean, payeeVpa: string) {
   const block: Record<string, unknown> = { txn_mode: p.txn_mode };
   if (p.upi_qr) block.upi_qr = true;
-  if (p.payer_vpa) block.payer = { vpa: p.payer_vpa };
-  if (withParties && p.status !== "PENDING") {
-    block.payee = { reference_id: "174425", reference_type: "MERCHANT", vpa: payeeVpa, acquirer_name: "HDFC" };
-    if (p.payer_vpa) block.payer = { vpa: p.payer_vpa, phone_number: "919999999999", account_type: "SAVINGS" };
-  }
+  const answered = withParties && p.status !== "PENDING";
+  if (answered) block.payee = { reference_id: "174425", reference_type: "MERCHANT", vpa: payeeVpa, acquirer_name: "HDFC" };
+  if (p.payer_vpa) block.payer = answered ? { vpa: p.payer_vpa, phone_number: "919999999999", account_type: "SAVINGS" } : { vpa: p.payer_vpa };
   return block;
 }
 

@@ -65,7 +65,7 @@ export default async function SandboxUpiApp({ searchParams }: { searchParams: Se
   const parsed = link ? parseUpiLink(link) : undefined;
   const fromLink = parsed ? sb.findPaymentByTr(parsed.tr) : undefined;
   const inbox = vpa ? sb.collectInbox(vpa) : [];
-  const pending = !link && !vpa ? Object.values(sb.state.orders).flatMap((o) => o.payments.filter((p) => p.status === "PENDING" && o.status === "PENDING").map((p) => ({ order: o, payment: p }))) : [];
+  const pending = !link && !vpa ? sb.ordersNewestFirst().flatMap((o) => o.payments.filter((p) => p.status === "PENDING" && o.status === "PENDING").map((p) => ({ order: o, payment: p }))) : [];
 
   return (
     <div className="mx-auto max-w-sm">
