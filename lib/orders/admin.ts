@@ -3,7 +3,7 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import { plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
-import { applyStatus } from "./apply";
+import { applyStatus, recordEvent } from "./apply";
 import type { Result } from "./checkout";
 import { syncOrder } from "./sync";
 
@@ -81,7 +81,7 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
     const res = await plural().refund(order.pluralOrderId, { merchant_order_reference: reference, order_amount: { value: refund.amountInPaise, currency: "INR" } });
     const status = res.status === "PROCESSED" || res.status === "FAILED" ? res.status : "PENDING";
     await db().refund.updateMany({ where: { id: refund.id, status: { in: ["CREATED", "PENDING"] } }, data: { pluralRefundId: res.refundId, status } });
-    await db().orderEvent.create({ data: { orderId, source: "admin", type: "REFUND_REQUESTED", verified: true, payload: JSON.stringify({ refund_id: res.refundId, amountInPaise: refund.amountInPaise, status }), statusFrom: order.status, statusTo: order.status } });
+    await recordEvent({ orderId, source: "admin", type: "REFUND_REQUESTED", payload: { refund_id: res.refundId, amountInPaise: refund.amountInPaise, status }, status: order.status });
     if (status === "PROCESSED") await syncOrder(orderId, "admin", "GET_ORDER_AFTER_REFUND");
     return { ok: true, value: `Refund of ${formatPaise(refund.amountInPaise)} requested (${status.toLowerCase()}).` };
   } catch (e) {

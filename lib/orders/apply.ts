@@ -56,7 +56,8 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         }
 
         const reportedAt = time(snapshot.updated_at);
-        const newer = input.authoritative ? true : reportedAt && order.pluralUpdatedAt ? reportedAt > order.pluralUpdatedAt : reportedAt && !order.pluralUpdatedAt ? true : undefined;
+        // Is this report newer than what we applied last? Unknown without Plural's updated_at.
+        const newer = input.authoritative || (reportedAt ? !order.pluralUpdatedAt || reportedAt > order.pluralUpdatedAt : undefined);
         const decision: Decision = decideOrder(order.status, snapshot.status, newer);
         const to = decision === "apply" ? snapshot.status : order.status;
 
@@ -110,8 +111,10 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
               await tx.refund.update({ where: { id: ours.id }, data: { status: r.status, pluralRefundId: r.order_id ?? ours.pluralRefundId } });
             }
           }
-          const refunded = await tx.refund.aggregate({ where: { orderId: order.id, status: "PROCESSED" }, _sum: { amountInPaise: true } });
-          await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
+          if (order.refunds.length > 0) {
+            const refunded = await tx.refund.aggregate({ where: { orderId: order.id, status: "PROCESSED" }, _sum: { amountInPaise: true } });
+            await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
+          }
 
           // Paid: the cart has done its job.
           if (decision === "apply" && (to === "PROCESSED" || to === "AUTHORIZED") && order.cartId) {
@@ -132,3 +135,19 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 }
 
 class ConcurrentUpdate extends Error {}
+
+/**
+ * Records an event that changes no status (a return, an unhandled webhook, a shopper's or the
+ * merchant's request). False when its externalId is already recorded: a repeat.
+ */
+export async function recordEvent(e: { orderId: string | null; source: EventSource; type: string; externalId?: string; verified?: boolean; payload?: unknown; status?: string | null }): Promise<boolean> {
+  try {
+    await db().orderEvent.create({
+      data: { orderId: e.orderId, source: e.source, type: e.type, externalId: e.externalId, verified: e.verified ?? true, payload: JSON.stringify(e.payload ?? {}), statusFrom: e.status ?? null, statusTo: e.status ?? null },
+    });
+    return true;
+  } catch (err) {
+    if (e.externalId && isUniqueViolation(err)) return false;
+    throw err;
+  }
+}

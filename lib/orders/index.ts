@@ -10,3 +10,4 @@ export * from "./sync";
 export * from "./webhook";
 export * from "./reconcile";
 export * from "./admin";
+export * from "./callback";

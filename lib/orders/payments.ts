@@ -1,7 +1,7 @@
 import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import { isValidVpa, plural, PluralError } from "@/lib/plural";
-import { applyStatus } from "./apply";
+import { applyStatus, recordEvent } from "./apply";
 import { syncOrder } from "./sync";
 import { OPEN_STATUSES } from "./machine";
 import type { Result } from "./checkout";
@@ -103,5 +103,5 @@ export async function cancelCheckout(orderId: string): Promise<void> {
       log.info("payments.cancel_not_allowed", { orderId, code: e.code, status: e.status });
     }
   }
-  await db().orderEvent.create({ data: { orderId, source: "shopper", type: "CHECKOUT_ABANDONED", verified: true, payload: "{}", statusFrom: order.status, statusTo: order.status } });
+  await recordEvent({ orderId, source: "shopper", type: "CHECKOUT_ABANDONED", status: order.status });
 }

@@ -1,9 +1,8 @@
-import { db, isUniqueViolation } from "@/lib/db";
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
-import { applyStatus } from "./apply";
+import { applyStatus, recordEvent } from "./apply";
 import { syncOrder } from "./sync";
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; followUp?: () => Promise<unknown> };
@@ -50,15 +49,7 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
   const order = pluralOrderId ? await db().order.findUnique({ where: { pluralOrderId }, select: { id: true, status: true } }) : null;
 
   // Refund events, and anything we do not act on, are recorded (once) and acknowledged.
-  const record = async (type: string, extra: Partial<Prisma.OrderEventUncheckedCreateInput> = {}) => {
-    try {
-      await db().orderEvent.create({ data: { orderId: order?.id ?? null, source: "webhook", type, externalId: v.id, verified: true, payload: JSON.stringify(summary(data)), statusFrom: order?.status, statusTo: order?.status, ...extra } });
-      return true;
-    } catch (err) {
-      if (isUniqueViolation(err)) return false;
-      throw err;
-    }
-  };
+  const record = (type: string) => recordEvent({ orderId: order?.id ?? null, source: "webhook", type, externalId: v.id, payload: summary(data), status: order?.status });
 
   if (!order) {
     const fresh = await record(eventType);

@@ -1,8 +1,4 @@
-import { db, isUniqueViolation } from "@/lib/db";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { syncOrder } from "@/lib/orders";
-import { verifyCallback } from "@/lib/plural";
+import { handleReturn } from "@/lib/orders";
 
 export const dynamic = "force-dynamic";
 
@@ -12,33 +8,16 @@ function page(status: number, title: string, body: string) {
 }
 
 /**
- * Plural's return URL (reference §7). The browser arrives here cross-site with a form POST (or a
- * GET with the same fields), so no session cookie identifies the order: `order_id` does. The
- * signature covers exactly the fields that arrived. A valid one is recorded, then the status is
- * confirmed with Get Order (the return URL alone is never proof of payment) and applied.
+ * Plural's return URL. The browser arrives cross-site with a form POST (or a GET with the same
+ * fields), so no session cookie identifies the order: `order_id` does (lib/orders/callback.ts).
  */
 async function handle(fields: Record<string, string>) {
-  if (!verifyCallback(fields, env().secretKey)) {
-    log.warn("return.bad_signature", { hasOrderId: !!fields.order_id, fields: Object.keys(fields).sort().join(",") });
+  const outcome = await handleReturn(fields);
+  if (outcome.kind === "invalid") {
     return page(400, "We could not verify this payment response", "The response from the payment service was missing its signature or the signature did not match, so nothing was changed. If you paid, your order will still be confirmed within a few minutes.");
   }
-  const order = await db().order.findUnique({ where: { pluralOrderId: fields.order_id ?? "" }, select: { id: true, status: true } });
-  if (!order) {
-    log.warn("return.unknown_order", {});
-    return page(404, "Order not found", "This payment response refers to an order this store does not know.");
-  }
-  const received = { ...fields };
-  delete received.signature;
-  try {
-    await db().orderEvent.create({
-      data: { orderId: order.id, source: "return", type: `RETURN_${received.status ?? received.payment_status ?? "UNKNOWN"}`, externalId: `return:${fields.signature!.toUpperCase()}`, verified: true, payload: JSON.stringify(received), statusFrom: order.status, statusTo: order.status },
-    });
-  } catch (e) {
-    // The same callback again (reload, back button): harmless, it is already recorded.
-    if (!isUniqueViolation(e)) throw e;
-  }
-  await syncOrder(order.id, "return", "GET_ORDER_AFTER_RETURN");
-  return new Response(null, { status: 303, headers: { location: `/orders/${order.id}`, "cache-control": "no-store" } });
+  if (outcome.kind === "unknown_order") return page(404, "Order not found", "This payment response refers to an order this store does not know.");
+  return new Response(null, { status: 303, headers: { location: `/orders/${outcome.orderId}`, "cache-control": "no-store" } });
 }
 
 function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<string, string> {
