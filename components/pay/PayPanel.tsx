@@ -5,9 +5,9 @@ import { useEffect, useRef, useState, useTransition } from "react";
 import type { ActionResult } from "@/app/(shop)/actions";
 import { isValidVpa } from "@/lib/plural/upi";
 import type { ActivePayment, PaymentMode } from "@/lib/orders/payments";
+import { useOrderStatus } from "@/components/shop/useOrderStatus";
 
 type Tab = "qr" | "app" | "vpa";
-type StatusAnswer = { status: string; payment: { id: string; status: string; errorCode: string | null } | null };
 
 const DONE = new Set(["PROCESSED", "AUTHORIZED", "FAILED", "CANCELLED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED", "PARTIALLY_CAPTURED"]);
 
@@ -73,35 +73,16 @@ export function PayPanel(props: {
     if (redirecting) window.location.assign(payment!.challengeUrl!);
   }, [redirecting, payment]);
 
-  // Live status, about every 1.5 s.
-  useEffect(() => {
-    let stop = false;
-    const poll = async () => {
-      try {
-        const res = await fetch(`/api/orders/${orderId}/status`, { cache: "no-store" });
-        if (res.ok) {
-          const s = (await res.json()) as StatusAnswer;
-          const mineFailed = payment && s.payment?.id === payment.id && s.payment.status !== "PENDING";
-          if (DONE.has(s.status) || (s.status === "ATTEMPTED" && mineFailed)) {
-            setStatus(s.status === "PROCESSED" || s.status === "AUTHORIZED" ? "Payment received. Taking you to your receipt…" : "The payment did not go through.");
-            stop = true;
-            // A full load, so the root layout (the header's cart count) is rendered afresh too.
-            // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-            window.location.assign(`/orders/${orderId}`);
-            return;
-          }
-        }
-      } catch {
-        /* offline for a moment: keep trying */
-      }
-      if (!stop) timer = setTimeout(poll, 1500);
-    };
-    let timer = setTimeout(poll, 1500);
-    return () => {
-      stop = true;
-      clearTimeout(timer);
-    };
-  }, [orderId, payment, router]);
+  // Live status: leave for the result page once the order is settled or this payment has failed.
+  useOrderStatus(orderId, (s) => {
+    const mineFailed = payment && s.payment?.id === payment.id && s.payment.status !== "PENDING";
+    if (!DONE.has(s.status) && !(s.status === "ATTEMPTED" && mineFailed)) return false;
+    setStatus(s.status === "PROCESSED" || s.status === "AUTHORIZED" ? "Payment received. Taking you to your receipt…" : "The payment did not go through.");
+    // A full load, so the root layout (the header's cart count) is rendered afresh too.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+    window.location.assign(`/orders/${orderId}`);
+    return true;
+  });
 
   const vpaOk = isValidVpa(vpa);
   const tabs: Array<[Tab, string]> = [
