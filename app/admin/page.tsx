@@ -5,6 +5,7 @@ import { requireAdmin } from "@/lib/admin-auth";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { formatPaise } from "@/lib/money";
+import { formatDateTime } from "@/lib/time";
 import { ORDER_STATUSES } from "@/lib/plural/constants";
 import { signOut } from "./actions";
 
@@ -103,7 +104,7 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
                   <StatusBadge status={o.status} />
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{o.pluralOrderId ?? "–"}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-500">{o.createdAt.toLocaleString("en-IN", { timeZone: "Asia/Kolkata", dateStyle: "medium", timeStyle: "short" })}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-500">{formatDateTime(o.createdAt)}</td>
               </tr>
             ))}
             {orders.length === 0 && (

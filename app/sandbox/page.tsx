@@ -4,6 +4,7 @@ import { clearFaults, expireTokens, redeliverWebhook, resetSandbox, saveSettings
 import { StatusBadge } from "@/components/StatusBadge";
 import { TestData } from "@/components/sandbox/TestData";
 import { formatPaise } from "@/lib/money";
+import { formatDateTime } from "@/lib/time";
 import { sandbox } from "@/lib/sandbox";
 
 export const metadata: Metadata = { title: "Plural sandbox" };
@@ -93,7 +94,7 @@ export default function SandboxDashboard() {
                         ))}
                       </ul>
                     </td>
-                    <td className="px-3 py-2 text-xs text-slate-500 whitespace-nowrap">{new Date(o.created_at).toLocaleString("en-IN")}</td>
+                    <td className="px-3 py-2 text-xs text-slate-500 whitespace-nowrap">{formatDateTime(o.created_at)}</td>
                   </tr>
                 ))}
               </tbody>

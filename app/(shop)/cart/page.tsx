@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { CartLines } from "@/components/shop/CartLines";
+import { EmptyCart } from "@/components/shop/EmptyCart";
 import { getCart } from "@/lib/orders";
 import { setQuantityAction } from "../actions";
 import { cartId } from "../session";
@@ -21,13 +21,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
         </p>
       )}
       {cart.lines.length === 0 ? (
-        <p className="text-slate-600">
-          Your cart is empty.{" "}
-          <Link href="/" className="text-brand-700 underline">
-            Browse the catalog
-          </Link>
-          .
-        </p>
+        <EmptyCart />
       ) : (
         <CartLines lines={cart.lines} setQuantity={setQuantityAction} />
       )}

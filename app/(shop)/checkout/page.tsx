@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { CheckoutForm } from "@/components/shop/CheckoutForm";
+import { EmptyCart } from "@/components/shop/EmptyCart";
 import { ItemList } from "@/components/shop/ItemList";
 import { getCart, newCheckoutKey } from "@/lib/orders";
 import { placeOrderAction } from "../actions";
@@ -11,15 +11,7 @@ export const metadata: Metadata = { title: "Checkout" };
 export default async function CheckoutPage() {
   const cart = await getCart(await cartId());
   if (cart.lines.length === 0) {
-    return (
-      <p className="text-slate-600">
-        Your cart is empty.{" "}
-        <Link className="text-brand-700 underline" href="/">
-          Browse the catalog
-        </Link>
-        .
-      </p>
-    );
+    return <EmptyCart />;
   }
   return (
     <div className="grid gap-10 lg:grid-cols-[1fr_360px]">

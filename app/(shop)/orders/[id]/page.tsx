@@ -5,6 +5,7 @@ import { StatusBadge } from "@/components/StatusBadge";
 import { StatusWatcher } from "@/components/shop/StatusWatcher";
 import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
+import { formatDateTime } from "@/lib/time";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { describeFailure, PAID_STATUSES } from "@/lib/orders";
 import { reorderAction } from "../../actions";
@@ -90,7 +91,7 @@ export default async function OrderResultPage({ params }: { params: Promise<{ id
             </>
           )}
           <dt className="text-slate-500">Placed</dt>
-          <dd>{order.createdAt.toLocaleString("en-IN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Kolkata" })}</dd>
+          <dd>{formatDateTime(order.createdAt)}</dd>
         </dl>
       </section>
       <p className="mt-6 text-center">

@@ -6,12 +6,12 @@ import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { requireAdmin } from "@/lib/admin-auth";
 import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
+import { formatDateTime } from "@/lib/time";
 import { newRefundKey, refundable } from "@/lib/orders";
 import { adminAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Order · Merchant console" };
 
-const when = (d: Date) => d.toLocaleString("en-IN", { timeZone: "Asia/Kolkata", dateStyle: "medium", timeStyle: "medium" });
 const btn = "rounded-lg px-4 py-2 text-sm font-medium";
 
 function Action({ orderId, action, label, confirm, tone = "bg-brand-600 text-white", children }: { orderId: string; action: string; label: string; confirm: string; tone?: string; children?: React.ReactNode }) {
@@ -137,7 +137,7 @@ export default async function AdminOrder({ params, searchParams }: { params: Pro
         <ol className="space-y-2 text-sm" data-testid="timeline">
           {order.events.map((e) => (
             <li key={e.id} className="grid grid-cols-[10rem_5rem_1fr] gap-2">
-              <span className="text-xs text-slate-500">{when(e.createdAt)}</span>
+              <span className="text-xs text-slate-500">{formatDateTime(e.createdAt, "seconds")}</span>
               <span className="text-xs uppercase tracking-wide text-slate-600">{e.source}</span>
               <span>
                 <span className="font-medium">{e.type}</span>

@@ -1,0 +1,13 @@
+import Link from "next/link";
+
+export function EmptyCart() {
+  return (
+    <p className="text-slate-600">
+      Your cart is empty.{" "}
+      <Link href="/" className="text-brand-700 underline">
+        Browse the catalog
+      </Link>
+      .
+    </p>
+  );
+}
