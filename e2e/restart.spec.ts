@@ -37,30 +37,16 @@ const kill = (p: ChildProcess) => {
   }
 };
 
-test("killed mid-checkout, restarted: the order ends in Plural's status", async ({ page, pay }) => {
+test.use({ baseURL: URL });
+
+test("killed mid-checkout, restarted: the order ends in Plural's status", async ({ page, store, pay }) => {
   test.setTimeout(120_000);
   let server = start(true);
   try {
     await up();
-    await page.context().clearCookies();
-    test.info().annotations.push({ type: "server", description: URL });
-    await page.goto(`${URL}/`);
     await test.step("check out and get to the pay page", async () => {
-      const card = page.getByRole("listitem").filter({ hasText: "Masala Chai Tin" });
-      await card.getByRole("button", { name: "Add" }).click();
-      await expect(card.getByText("Added to your cart.")).toBeVisible();
-      await page.goto(`${URL}/checkout`);
-      for (const [label, value] of [
-        ["Full name", "Asha Verma"],
-        ["E-mail", "asha@example.com"],
-        ["Mobile number", "9876543210"],
-        ["Address", "12 MG Road"],
-        ["City", "Bengaluru"],
-        ["State", "Karnataka"],
-        ["PIN code", "560001"],
-      ] as const)
-        await page.getByLabel(label, { exact: true }).fill(value);
-      await page.getByRole("button", { name: "Continue to UPI payment" }).click();
+      await store.addToCart("Masala Chai Tin");
+      await store.checkout();
       await pay.waitForQr();
     });
     const orderId = pay.orderId;
