@@ -18,7 +18,13 @@ async function main() {
   const { webhookHeaders } = await import("../lib/plural/signature");
   const { TEST_CREDENTIALS } = await import("../lib/sandbox/testing");
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  const form = { name: "Bench Mark", email: "b@example.com", mobile: "9876543210", billing: { address1: "1 Road", city: "Pune", state: "MH", pincode: "411001" }, sameAsBilling: true };
+  const form = {
+    name: "Bench Mark",
+    email: "b@example.com",
+    mobile: "9876543210",
+    billing: { address1: "1 Road", city: "Pune", state: "MH", pincode: "411001" },
+    sameAsBilling: true,
+  };
 
   // Orders paid at the gateway, whose ORDER_PROCESSED webhook has not been applied yet.
   const bodies: string[] = [];

@@ -16,5 +16,9 @@ const TONES: Record<string, string> = {
 
 /** A status as a small pill; the text is the status itself, so colour is never the only signal. */
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[status] ?? TONES.CREATED}`}>{status.replaceAll("_", " ")}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[status] ?? TONES.CREATED}`}>
+      {status.replaceAll("_", " ")}
+    </span>
+  );
 }

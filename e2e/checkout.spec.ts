@@ -137,7 +137,10 @@ test.describe("UPI checkout", () => {
     const orderId = pay.orderId;
     const { pluralOrderId } = (await orderRow(orderId))!;
     const before = await eventsOf(orderId);
-    const res = await request.post("/api/plural/return", { form: { order_id: pluralOrderId, status: "PROCESSED", signature: "A".repeat(64) }, maxRedirects: 0 });
+    const res = await request.post("/api/plural/return", {
+      form: { order_id: pluralOrderId, status: "PROCESSED", signature: "A".repeat(64) },
+      maxRedirects: 0,
+    });
     expect(res.status()).toBe(400);
     expect(await res.text()).toContain("We could not verify this payment response");
     const unsigned = await request.post("/api/plural/return", { form: { order_id: pluralOrderId, status: "PROCESSED" }, maxRedirects: 0 });

@@ -12,7 +12,16 @@ const PORT = Number(process.env.E2E_PORT ?? 3100) + 2;
 const URL = `http://127.0.0.1:${PORT}`;
 const DB = "prisma/e2e-restart.db";
 const STATE = ".sandbox/e2e-restart-state.json";
-const env = { ...process.env, E2E_PORT: String(PORT), APP_URL: URL, PLURAL_ENV: "sandbox", LOG_LEVEL: "warn", DATABASE_URL: `file:./${DB}`, SANDBOX_STATE_FILE: STATE, RECONCILE_INTERVAL_MS: "1000" };
+const env = {
+  ...process.env,
+  E2E_PORT: String(PORT),
+  APP_URL: URL,
+  PLURAL_ENV: "sandbox",
+  LOG_LEVEL: "warn",
+  DATABASE_URL: `file:./${DB}`,
+  SANDBOX_STATE_FILE: STATE,
+  RECONCILE_INTERVAL_MS: "1000",
+};
 
 function start(fresh: boolean): ChildProcess {
   const cmd = fresh ? ["scripts/e2e-server.mjs"] : ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(PORT)];
@@ -20,13 +29,16 @@ function start(fresh: boolean): ChildProcess {
 }
 async function up() {
   await expect
-    .poll(async () => {
-      try {
-        return (await fetch(`${URL}/api/health`)).status;
-      } catch {
-        return 0;
-      }
-    }, { timeout: 60_000 })
+    .poll(
+      async () => {
+        try {
+          return (await fetch(`${URL}/api/health`)).status;
+        } catch {
+          return 0;
+        }
+      },
+      { timeout: 60_000 },
+    )
     .toBe(200);
 }
 const kill = (p: ChildProcess) => {
@@ -51,11 +63,18 @@ test("killed mid-checkout, restarted: the order ends in Plural's status", async 
     });
     const orderId = pay.orderId;
     await test.step("webhooks are lost; Plural records the payment; the server is killed", async () => {
-      await fetch(`${URL}/sandbox/control/settings`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ webhook: { drop: 1 } }) });
+      await fetch(`${URL}/sandbox/control/settings`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ webhook: { drop: 1 } }),
+      });
       await page.close();
       const payments = (await (await fetch(`${URL}/sandbox/control/payments`)).json()).payments as Array<{ id: string; status: string }>;
       const pending = payments.find((p) => p.status === "PENDING")!;
-      expect((await fetch(`${URL}/sandbox/control/payments/${pending.id}/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(200);
+      expect(
+        (await fetch(`${URL}/sandbox/control/payments/${pending.id}/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }))
+          .status,
+      ).toBe(200);
       await new Promise((r) => setTimeout(r, 300)); // Plural's own state is durable before the crash
       kill(server);
     });

@@ -15,7 +15,13 @@ const use = (vars: Record<string, string | undefined>) => {
 
 describe("merchant console sign-in", () => {
   it("is disabled outside sandbox mode without ADMIN_PASSWORD", () => {
-    use({ PLURAL_ENV: "uat", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "00112233445566778899aabbccddeeff", ADMIN_PASSWORD: undefined, PLURAL_BASE_URL: undefined });
+    use({
+      PLURAL_ENV: "uat",
+      PLURAL_CLIENT_ID: "id",
+      PLURAL_CLIENT_SECRET: "00112233445566778899aabbccddeeff",
+      ADMIN_PASSWORD: undefined,
+      PLURAL_BASE_URL: undefined,
+    });
     expect(adminPassword()).toBeUndefined();
     expect(passwordMatches("")).toBe(false);
     expect(passwordMatches("sandbox")).toBe(false);

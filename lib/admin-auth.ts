@@ -54,7 +54,13 @@ export function clearFailures(key: string) {
 export async function startSession() {
   const password = adminPassword()!;
   const exp = Date.now() + SESSION_MS;
-  (await cookies()).set(COOKIE, `${exp}.${sign(exp, password)}`, { httpOnly: true, sameSite: "strict", secure: env().appUrl.startsWith("https://"), path: "/admin", maxAge: SESSION_MS / 1000 });
+  (await cookies()).set(COOKIE, `${exp}.${sign(exp, password)}`, {
+    httpOnly: true,
+    sameSite: "strict",
+    secure: env().appUrl.startsWith("https://"),
+    path: "/admin",
+    maxAge: SESSION_MS / 1000,
+  });
 }
 
 export async function endSession() {

@@ -4,7 +4,14 @@ import { ConfigError, parseEnv, SANDBOX_DEFAULTS } from "./env";
 describe("configuration", () => {
   it("needs nothing in sandbox mode", () => {
     const e = parseEnv({});
-    expect(e).toMatchObject({ pluralEnv: "sandbox", clientId: SANDBOX_DEFAULTS.clientId, clientSecret: SANDBOX_DEFAULTS.clientSecret, appUrl: "http://localhost:3000", baseUrl: "http://localhost:3000/sandbox", databaseUrl: "file:./prisma/dev.db" });
+    expect(e).toMatchObject({
+      pluralEnv: "sandbox",
+      clientId: SANDBOX_DEFAULTS.clientId,
+      clientSecret: SANDBOX_DEFAULTS.clientSecret,
+      appUrl: "http://localhost:3000",
+      baseUrl: "http://localhost:3000/sandbox",
+      databaseUrl: "file:./prisma/dev.db",
+    });
     expect(e.secretKey).toBe(e.clientSecret);
     expect(e.webhookSecret).toBe(e.clientSecret);
   });

@@ -11,7 +11,12 @@ describe("money", () => {
     expect(() => formatPaise(1.5)).toThrow();
   });
   it("sums lines in integer paise", () => {
-    expect(lineTotal([{ unitPriceInPaise: 34900, quantity: 3 }, { unitPriceInPaise: 1, quantity: 7 }])).toBe(104707);
+    expect(
+      lineTotal([
+        { unitPriceInPaise: 34900, quantity: 3 },
+        { unitPriceInPaise: 1, quantity: 7 },
+      ]),
+    ).toBe(104707);
     expect(() => lineTotal([{ unitPriceInPaise: 10.1, quantity: 1 }])).toThrow();
   });
 });

@@ -17,12 +17,20 @@ const fromIdx = process.argv.indexOf("--from");
 const rev = fromIdx > 0 ? process.argv[fromIdx + 1] : "HEAD";
 const old = path.join(mkdtempSync(path.join(tmpdir(), "schema-")), "schema.prisma");
 writeFileSync(old, execFileSync("git", ["show", `${rev}:prisma/schema.prisma`]));
-const r = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate", "diff", "--from-schema-datamodel", old, "--to-schema-datamodel", "prisma/schema.prisma", "--script"], { encoding: "utf8" });
+const r = spawnSync(
+  process.execPath,
+  ["scripts/prisma.mjs", "migrate", "diff", "--from-schema-datamodel", old, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+  { encoding: "utf8" },
+);
 if (r.status !== 0) {
   console.error(r.stderr);
   process.exit(r.status ?? 1);
 }
-const sql = r.stdout.split("\n").filter((l) => !/^(Loaded|Prisma) /.test(l)).join("\n").trim();
+const sql = r.stdout
+  .split("\n")
+  .filter((l) => !/^(Loaded|Prisma) /.test(l))
+  .join("\n")
+  .trim();
 if (!sql || sql === "-- This is an empty migration.") {
   console.log("The schema has not changed: no migration written.");
   process.exit(0);

@@ -39,10 +39,16 @@ function ensureChromium() {
   if (isRoot && existsSync("/etc/debian_version") && existsSync("/usr/bin/apt-get")) {
     console.log("No Chromium found: installing Debian's chromium package (as `playwright install --with-deps` would)...");
     const env2 = { DEBIAN_FRONTEND: "noninteractive" };
-    if (run("apt-get", ["update", "-q"], env2) === 0 && run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "chromium", "fonts-liberation"], env2) === 0) found = findChromium();
+    if (
+      run("apt-get", ["update", "-q"], env2) === 0 &&
+      run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "chromium", "fonts-liberation"], env2) === 0
+    )
+      found = findChromium();
   }
   if (!found) {
-    console.error("\nNo Chromium for the browser tests. Install one, then run npm test again:\n  sudo apt-get install -y chromium     # Debian/Ubuntu\nor point CHROMIUM_PATH at an existing Chromium or Chrome binary.\n");
+    console.error(
+      "\nNo Chromium for the browser tests. Install one, then run npm test again:\n  sudo apt-get install -y chromium     # Debian/Ubuntu\nor point CHROMIUM_PATH at an existing Chromium or Chrome binary.\n",
+    );
     process.exit(1);
   }
   return found;

@@ -3,10 +3,24 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { db } from "@/lib/db";
-import { addToCart, CartError, cancelCheckout, checkoutForm, fieldErrors, formToCheckout, placeOrder, refillCart, setQuantity, startPayment, type ActivePayment, type PaymentMode } from "@/lib/orders";
+import {
+  addToCart,
+  CartError,
+  cancelCheckout,
+  checkoutForm,
+  fieldErrors,
+  formToCheckout,
+  placeOrder,
+  refillCart,
+  setQuantity,
+  startPayment,
+  type ActivePayment,
+  type PaymentMode,
+} from "@/lib/orders";
 import { cartId, ensureCartId } from "./session";
 
-export type ActionResult<T = undefined> = { ok: true; value?: T } | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: ReturnType<typeof formToCheckout> };
+export type ActionResult<T = undefined> =
+  { ok: true; value?: T } | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: ReturnType<typeof formToCheckout> };
 
 /** useActionState's signature, so the button also works before hydration (a plain form post). */
 export async function addToCartAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {

@@ -15,6 +15,12 @@ export async function ensureCartId(): Promise<string> {
   const existing = await cartId();
   if (existing && (await cartExists(existing))) return existing;
   const id = await createCart();
-  (await cookies()).set(CART_COOKIE, id, { httpOnly: true, sameSite: "lax", secure: env().appUrl.startsWith("https://"), path: "/", maxAge: 60 * 60 * 24 * 30 });
+  (await cookies()).set(CART_COOKIE, id, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env().appUrl.startsWith("https://"),
+    path: "/",
+    maxAge: 60 * 60 * 24 * 30,
+  });
   return id;
 }

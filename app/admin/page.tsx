@@ -14,7 +14,8 @@ export const metadata: Metadata = { title: "Orders · Merchant console" };
 const PAGE_SIZE = 20;
 type Search = Promise<{ status?: string; from?: string; to?: string; q?: string; page?: string }>;
 
-const day = (s: string | undefined, end = false) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T${end ? "23:59:59.999" : "00:00:00.000"}+05:30`) : undefined);
+const day = (s: string | undefined, end = false) =>
+  s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T${end ? "23:59:59.999" : "00:00:00.000"}+05:30`) : undefined;
 
 export default async function AdminOrders({ searchParams }: { searchParams: Search }) {
   await requireAdmin();
@@ -34,7 +35,8 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
     db().order.aggregate({ where, _count: true, _sum: { amountInPaise: true, refundedInPaise: true } }),
   ]);
   const pages = Math.max(1, Math.ceil(totals._count / PAGE_SIZE));
-  const link = (p: number) => `/admin?${new URLSearchParams({ ...(status ? { status } : {}), ...(sp.from ? { from: sp.from } : {}), ...(sp.to ? { to: sp.to } : {}), ...(q ? { q } : {}), page: String(p) })}`;
+  const link = (p: number) =>
+    `/admin?${new URLSearchParams({ ...(status ? { status } : {}), ...(sp.from ? { from: sp.from } : {}), ...(sp.to ? { to: sp.to } : {}), ...(q ? { q } : {}), page: String(p) })}`;
 
   return (
     <div className="space-y-6">
@@ -76,7 +78,8 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
         </div>
       </form>
       <p className="text-sm text-slate-700" data-testid="admin-totals">
-        {totals._count} order{totals._count === 1 ? "" : "s"} · {formatPaise(totals._sum.amountInPaise ?? 0)} ordered · {formatPaise(totals._sum.refundedInPaise ?? 0)} refunded
+        {totals._count} order{totals._count === 1 ? "" : "s"} · {formatPaise(totals._sum.amountInPaise ?? 0)} ordered ·{" "}
+        {formatPaise(totals._sum.refundedInPaise ?? 0)} refunded
       </p>
       <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
         <table className="w-full text-sm">
@@ -118,11 +121,23 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
         </table>
       </div>
       <nav aria-label="Pages" className="flex items-center justify-between text-sm">
-        {page > 1 ? <Link href={link(page - 1)} className="underline">← Newer</Link> : <span />}
+        {page > 1 ? (
+          <Link href={link(page - 1)} className="underline">
+            ← Newer
+          </Link>
+        ) : (
+          <span />
+        )}
         <span>
           Page {page} of {pages}
         </span>
-        {page < pages ? <Link href={link(page + 1)} className="underline">Older →</Link> : <span />}
+        {page < pages ? (
+          <Link href={link(page + 1)} className="underline">
+            Older →
+          </Link>
+        ) : (
+          <span />
+        )}
       </nav>
     </div>
   );

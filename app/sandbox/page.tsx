@@ -25,7 +25,8 @@ export default function SandboxDashboard() {
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Plural sandbox</h1>
           <p className="text-slate-600">
-            A stateful simulation of Plural&apos;s UAT API at <code className="font-mono text-sm">/sandbox/api</code>. The store talks to it over HTTP, exactly as it would to Plural.
+            A stateful simulation of Plural&apos;s UAT API at <code className="font-mono text-sm">/sandbox/api</code>. The store talks to it over HTTP, exactly
+            as it would to Plural.
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
@@ -86,7 +87,14 @@ export default function SandboxDashboard() {
                             <StatusBadge status={p.status} />
                             {p.error_detail && <span className="text-xs text-red-700">{p.error_detail.code}</span>}
                             {p.status === "PENDING" && (
-                              <Link className="text-xs text-brand-700 underline" href={p.txn_mode === "COLLECT" ? `/sandbox/upi?vpa=${encodeURIComponent(p.payer_vpa ?? "")}` : `/sandbox/upi?link=${encodeURIComponent(p.link)}`}>
+                              <Link
+                                className="text-xs text-brand-700 underline"
+                                href={
+                                  p.txn_mode === "COLLECT"
+                                    ? `/sandbox/upi?vpa=${encodeURIComponent(p.payer_vpa ?? "")}`
+                                    : `/sandbox/upi?link=${encodeURIComponent(p.link)}`
+                                }
+                              >
                                 answer
                               </Link>
                             )}
@@ -172,7 +180,13 @@ export default function SandboxDashboard() {
           </label>
           <label className="grid gap-1 content-start">
             <span className="font-medium">Payment expiry (s)</span>
-            <input name="payment_expiry_seconds" type="number" min={1} defaultValue={s.payment_expiry_seconds} className="rounded border border-slate-300 p-1.5" />
+            <input
+              name="payment_expiry_seconds"
+              type="number"
+              min={1}
+              defaultValue={s.payment_expiry_seconds}
+              className="rounded border border-slate-300 p-1.5"
+            />
           </label>
           <label className="grid gap-1 content-start">
             <span className="font-medium">Token lifetime (s)</span>
@@ -202,7 +216,8 @@ export default function SandboxDashboard() {
           </div>
         </form>
         <p className="mt-3 text-xs text-slate-500">
-          Every knob, including fault injection (429/5xx, latency, hung requests), is also on the control API: <code className="font-mono">/sandbox/control/settings</code>, <code className="font-mono">/sandbox/control/faults</code>.
+          Every knob, including fault injection (429/5xx, latency, hung requests), is also on the control API:{" "}
+          <code className="font-mono">/sandbox/control/settings</code>, <code className="font-mono">/sandbox/control/faults</code>.
         </p>
       </section>
 

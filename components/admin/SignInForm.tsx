@@ -10,7 +10,16 @@ export function SignInForm({ action }: { action: (prev: SignInState, fd: FormDat
       <label htmlFor="password" className="text-sm font-medium">
         Password
       </label>
-      <input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={state?.error ? true : undefined} aria-describedby="signin-error" className="rounded-lg border border-slate-300 px-3 py-2" />
+      <input
+        id="password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        aria-invalid={state?.error ? true : undefined}
+        aria-describedby="signin-error"
+        className="rounded-lg border border-slate-300 px-3 py-2"
+      />
       <p id="signin-error" role="alert" className="text-sm text-red-700 empty:hidden">
         {state?.error}
       </p>

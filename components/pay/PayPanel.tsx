@@ -109,7 +109,16 @@ export function PayPanel(props: {
         }}
       >
         {tabs.map(([id, label]) => (
-          <button key={id} role="tab" id={`tab-${id}`} tabIndex={tab === id ? 0 : -1} aria-selected={tab === id} aria-controls={`panel-${id}`} onClick={() => setTab(id)} className={`rounded-lg px-2 py-2 font-medium ${tab === id ? "bg-white shadow-sm" : "text-slate-600 hover:text-slate-900"}`}>
+          <button
+            key={id}
+            role="tab"
+            id={`tab-${id}`}
+            tabIndex={tab === id ? 0 : -1}
+            aria-selected={tab === id}
+            aria-controls={`panel-${id}`}
+            onClick={() => setTab(id)}
+            className={`rounded-lg px-2 py-2 font-medium ${tab === id ? "bg-white shadow-sm" : "text-slate-600 hover:text-slate-900"}`}
+          >
             {label}
           </button>
         ))}
@@ -120,7 +129,9 @@ export function PayPanel(props: {
           <p role="status">Taking you to Plural to complete the payment…</p>
         ) : tab === "qr" ? (
           <div role="tabpanel" id="panel-qr" aria-labelledby="tab-qr" className="flex flex-col items-center gap-3">
-            <div className="grid h-[264px] w-[264px] place-items-center rounded-xl bg-white ring-1 ring-slate-200">{payment?.mode === "QR" ? props.qr : <span className="text-sm text-slate-500">{pending ? "Preparing your QR code…" : "No QR yet"}</span>}</div>
+            <div className="grid h-[264px] w-[264px] place-items-center rounded-xl bg-white ring-1 ring-slate-200">
+              {payment?.mode === "QR" ? props.qr : <span className="text-sm text-slate-500">{pending ? "Preparing your QR code…" : "No QR yet"}</span>}
+            </div>
             <p className="text-center text-sm text-slate-600">Scan with any UPI app (GPay, PhonePe, Paytm, BHIM…) and approve.</p>
             {payment?.mode !== "QR" && !pending && (
               <button onClick={() => start("QR")} className="rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium">
@@ -135,7 +146,11 @@ export function PayPanel(props: {
                 Open my UPI app
               </a>
             ) : (
-              <button onClick={() => start("QR")} disabled={pending} className="w-full rounded-xl bg-brand-600 px-5 py-4 text-lg font-medium text-white disabled:opacity-60">
+              <button
+                onClick={() => start("QR")}
+                disabled={pending}
+                className="w-full rounded-xl bg-brand-600 px-5 py-4 text-lg font-medium text-white disabled:opacity-60"
+              >
                 {pending ? "Preparing…" : "Get a payment link"}
               </button>
             )}
@@ -195,11 +210,24 @@ export function PayPanel(props: {
         <p aria-live="polite" role="status" className="flex items-center gap-2 text-sm text-slate-700" data-testid="pay-status">
           <span className="inline-block h-2 w-2 animate-pulse rounded-full bg-amber-500" aria-hidden="true" />
           {status}
-          {left !== null && payment && <span className="ml-auto tabular-nums text-slate-500">{left > 0 ? `expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}` : "request expired"}</span>}
+          {left !== null && payment && (
+            <span className="ml-auto tabular-nums text-slate-500">
+              {left > 0 ? `expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}` : "request expired"}
+            </span>
+          )}
         </p>
         {props.sandbox && payment && (
           <p className="text-sm">
-            <a className="text-brand-700 underline" target="_blank" rel="noreferrer" href={payment.mode === "COLLECT" ? `/sandbox/upi?vpa=${encodeURIComponent(payment.payerVpa ?? "")}` : `/sandbox/upi?link=${encodeURIComponent(payment.challengeUrl ?? "")}`}>
+            <a
+              className="text-brand-700 underline"
+              target="_blank"
+              rel="noreferrer"
+              href={
+                payment.mode === "COLLECT"
+                  ? `/sandbox/upi?vpa=${encodeURIComponent(payment.payerVpa ?? "")}`
+                  : `/sandbox/upi?link=${encodeURIComponent(payment.challengeUrl ?? "")}`
+              }
+            >
               Open this payment in the sandbox UPI app
             </a>
           </p>

@@ -31,7 +31,9 @@ export function TestData({ compact = false }: { compact?: boolean }) {
           <tbody className="divide-y divide-slate-200">
             {TEST_AMOUNTS.map((a) => (
               <tr key={a.paise}>
-                <td className="py-1.5 pr-3 font-mono whitespace-nowrap">…{String(a.paise).padStart(2, "0")} paise ({a.example})</td>
+                <td className="py-1.5 pr-3 font-mono whitespace-nowrap">
+                  …{String(a.paise).padStart(2, "0")} paise ({a.example})
+                </td>
                 <td className="py-1.5 text-slate-600">{a.behaviour}</td>
               </tr>
             ))}

@@ -4,7 +4,15 @@ import { useActionState } from "react";
 import type { ActionResult } from "@/app/(shop)/actions";
 
 /** Adds a product on the server; says so in a live region. Works without JS too (plain form post). */
-export function AddToCartButton({ productId, action, label = "Add to cart" }: { productId: string; action: (prev: ActionResult | null, fd: FormData) => Promise<ActionResult>; label?: string }) {
+export function AddToCartButton({
+  productId,
+  action,
+  label = "Add to cart",
+}: {
+  productId: string;
+  action: (prev: ActionResult | null, fd: FormData) => Promise<ActionResult>;
+  label?: string;
+}) {
   const [state, submit, pending] = useActionState(action, null);
   return (
     <form action={submit} className="flex items-center gap-3">

@@ -12,7 +12,13 @@ type Line = CartView["lines"][number];
 /** Cart lines with optimistic quantity changes; the server's answer (and its prices) then replaces them. */
 export function CartLines({ lines, setQuantity }: { lines: Line[]; setQuantity: (productId: string, q: number) => Promise<ActionResult> }) {
   const [optimistic, apply] = useOptimistic(lines, (current: Line[], change: { productId: string; quantity: number }) =>
-    current.flatMap((l) => (l.productId !== change.productId ? [l] : change.quantity <= 0 ? [] : [{ ...l, quantity: change.quantity, lineTotalInPaise: l.unitPriceInPaise * change.quantity }])),
+    current.flatMap((l) =>
+      l.productId !== change.productId
+        ? [l]
+        : change.quantity <= 0
+          ? []
+          : [{ ...l, quantity: change.quantity, lineTotalInPaise: l.unitPriceInPaise * change.quantity }],
+    ),
   );
   const [, startTransition] = useTransition();
   const [error, setError] = useState("");
@@ -37,13 +43,24 @@ export function CartLines({ lines, setQuantity }: { lines: Line[]; setQuantity: 
               <p className="text-sm text-slate-600">{formatPaise(l.unitPriceInPaise)} each</p>
             </div>
             <div className="flex items-center gap-2" role="group" aria-label={`Quantity of ${l.name}`}>
-              <button type="button" onClick={() => change(l.productId, l.quantity - 1)} className="h-8 w-8 rounded-lg border border-slate-300" aria-label={`One fewer ${l.name}`}>
+              <button
+                type="button"
+                onClick={() => change(l.productId, l.quantity - 1)}
+                className="h-8 w-8 rounded-lg border border-slate-300"
+                aria-label={`One fewer ${l.name}`}
+              >
                 −
               </button>
               <span className="w-6 text-center tabular-nums" data-testid="quantity">
                 {l.quantity}
               </span>
-              <button type="button" onClick={() => change(l.productId, l.quantity + 1)} disabled={l.quantity >= 10} className="h-8 w-8 rounded-lg border border-slate-300 disabled:opacity-40" aria-label={`One more ${l.name}`}>
+              <button
+                type="button"
+                onClick={() => change(l.productId, l.quantity + 1)}
+                disabled={l.quantity >= 10}
+                className="h-8 w-8 rounded-lg border border-slate-300 disabled:opacity-40"
+                aria-label={`One more ${l.name}`}
+              >
                 +
               </button>
             </div>
@@ -59,7 +76,10 @@ export function CartLines({ lines, setQuantity }: { lines: Line[]; setQuantity: 
       </p>
       <div className="mt-4 flex items-center justify-between">
         <p className="text-lg">
-          Total <span className="font-semibold tabular-nums" data-testid="cart-total">{formatPaise(total)}</span>
+          Total{" "}
+          <span className="font-semibold tabular-nums" data-testid="cart-total">
+            {formatPaise(total)}
+          </span>
         </p>
         {optimistic.length > 0 && (
           <Link href="/checkout" className="rounded-lg bg-brand-600 px-5 py-2.5 font-medium text-white hover:bg-brand-700">

@@ -5,9 +5,28 @@ import type { ActionResult } from "@/app/(shop)/actions";
 
 type Values = NonNullable<Extract<ActionResult, { ok: false }>["values"]>;
 
-function Field({ name, label, autoComplete, type = "text", errors, values, inputMode, hint }: { name: string; label: string; autoComplete?: string; type?: string; errors?: Record<string, string>; values?: Values; inputMode?: "numeric" | "tel" | "email"; hint?: string }) {
+function Field({
+  name,
+  label,
+  autoComplete,
+  type = "text",
+  errors,
+  values,
+  inputMode,
+  hint,
+}: {
+  name: string;
+  label: string;
+  autoComplete?: string;
+  type?: string;
+  errors?: Record<string, string>;
+  values?: Values;
+  inputMode?: "numeric" | "tel" | "email";
+  hint?: string;
+}) {
   const error = errors?.[name];
-  const get = (v: unknown, path: string[]): string => (path.length === 0 ? (typeof v === "string" ? v : "") : v && typeof v === "object" ? get((v as Record<string, unknown>)[path[0]!], path.slice(1)) : "");
+  const get = (v: unknown, path: string[]): string =>
+    path.length === 0 ? (typeof v === "string" ? v : "") : v && typeof v === "object" ? get((v as Record<string, unknown>)[path[0]!], path.slice(1)) : "";
   const id = `f-${name.replace(".", "-")}`;
   return (
     <div className="grid gap-1">
@@ -39,7 +58,17 @@ function Field({ name, label, autoComplete, type = "text", errors, values, input
   );
 }
 
-function AddressFields({ prefix, errors, values, legend }: { prefix: "billing" | "shipping"; errors?: Record<string, string>; values?: Values; legend: string }) {
+function AddressFields({
+  prefix,
+  errors,
+  values,
+  legend,
+}: {
+  prefix: "billing" | "shipping";
+  errors?: Record<string, string>;
+  values?: Values;
+  legend: string;
+}) {
   const ac = prefix === "billing" ? "billing" : "shipping";
   return (
     <fieldset className="grid gap-4 sm:grid-cols-2">
@@ -71,7 +100,16 @@ export function CheckoutForm({ action, checkoutKey }: { action: (prev: ActionRes
           <Field name="name" label="Full name" autoComplete="name" errors={failed?.fieldErrors} values={failed?.values} />
         </div>
         <Field name="email" label="E-mail" type="email" inputMode="email" autoComplete="email" errors={failed?.fieldErrors} values={failed?.values} />
-        <Field name="mobile" label="Mobile number" type="tel" inputMode="tel" autoComplete="tel-national" errors={failed?.fieldErrors} values={failed?.values} hint="10 digits; Plural shares it with your UPI app" />
+        <Field
+          name="mobile"
+          label="Mobile number"
+          type="tel"
+          inputMode="tel"
+          autoComplete="tel-national"
+          errors={failed?.fieldErrors}
+          values={failed?.values}
+          hint="10 digits; Plural shares it with your UPI app"
+        />
       </fieldset>
       <AddressFields prefix="billing" legend="Billing address" errors={failed?.fieldErrors} values={failed?.values} />
       <label className="flex items-center gap-2">

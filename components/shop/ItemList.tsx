@@ -1,7 +1,15 @@
 import { formatPaise } from "@/lib/money";
 
 /** Lines "name × quantity … amount" and the total, as every order summary shows them. */
-export function ItemList({ items, totalInPaise, totalTestId }: { items: ReadonlyArray<{ key: string; name: string; quantity: number; lineTotalInPaise: number }>; totalInPaise: number; totalTestId?: string }) {
+export function ItemList({
+  items,
+  totalInPaise,
+  totalTestId,
+}: {
+  items: ReadonlyArray<{ key: string; name: string; quantity: number; lineTotalInPaise: number }>;
+  totalInPaise: number;
+  totalTestId?: string;
+}) {
   return (
     <>
       <ul className="divide-y divide-slate-100 text-sm">

@@ -19,7 +19,16 @@ export class Store {
   async checkout(details: Partial<Record<"name" | "email" | "mobile" | "address" | "city" | "state" | "pincode", string>> = {}) {
     await test.step("fill in the checkout form and continue", async () => {
       await this.page.goto("/checkout");
-      const d = { name: "Asha Verma", email: "asha@example.com", mobile: "9876543210", address: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001", ...details };
+      const d = {
+        name: "Asha Verma",
+        email: "asha@example.com",
+        mobile: "9876543210",
+        address: "12 MG Road",
+        city: "Bengaluru",
+        state: "Karnataka",
+        pincode: "560001",
+        ...details,
+      };
       await this.page.getByLabel("Full name", { exact: true }).fill(d.name);
       await this.page.getByLabel("E-mail", { exact: true }).fill(d.email);
       await this.page.getByLabel("Mobile number", { exact: true }).fill(d.mobile);

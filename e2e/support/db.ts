@@ -9,7 +9,10 @@ export async function orderRow(id: string) {
 }
 
 export async function paymentsOf(orderId: string) {
-  const r = await client.execute({ sql: `SELECT pluralPaymentId, status, upiMode, errorCode FROM "Payment" WHERE orderId = ? ORDER BY createdAt`, args: [orderId] });
+  const r = await client.execute({
+    sql: `SELECT pluralPaymentId, status, upiMode, errorCode FROM "Payment" WHERE orderId = ? ORDER BY createdAt`,
+    args: [orderId],
+  });
   return r.rows as unknown as Array<{ pluralPaymentId: string | null; status: string; upiMode: string; errorCode: string | null }>;
 }
 

@@ -9,13 +9,25 @@ export async function sandboxApi(request: APIRequestContext) {
   return {
     token,
     async createOrder(value: number, extra: object = {}) {
-      const res = await request.post("/sandbox/api/pay/v1/orders", { headers, data: { merchant_order_reference: `e2e_${Date.now()}_${Math.floor(Math.random() * 1e6)}`, order_amount: { value, currency: "INR" }, ...extra } });
+      const res = await request.post("/sandbox/api/pay/v1/orders", {
+        headers,
+        data: { merchant_order_reference: `e2e_${Date.now()}_${Math.floor(Math.random() * 1e6)}`, order_amount: { value, currency: "INR" }, ...extra },
+      });
       return (await res.json()).data;
     },
     async pay(orderId: string, value: number, upi_details: object) {
       const res = await request.post(`/sandbox/api/pay/v1/orders/${orderId}/payments`, {
         headers,
-        data: { payments: [{ merchant_payment_reference: `p_${Date.now()}_${Math.floor(Math.random() * 1e6)}`, payment_method: "UPI", payment_amount: { value, currency: "INR" }, payment_option: { upi_details } }] },
+        data: {
+          payments: [
+            {
+              merchant_payment_reference: `p_${Date.now()}_${Math.floor(Math.random() * 1e6)}`,
+              payment_method: "UPI",
+              payment_amount: { value, currency: "INR" },
+              payment_option: { upi_details },
+            },
+          ],
+        },
       });
       return (await res.json()).data;
     },

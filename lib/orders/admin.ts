@@ -28,8 +28,19 @@ export async function captureOrder(orderId: string): Promise<Result<string>> {
   const order = await loadOrder(orderId);
   if (order.status !== "AUTHORIZED") return { ok: false, error: "Only an authorised order can be captured." };
   try {
-    const res = await plural().capture(order.pluralOrderId, { merchant_capture_reference: `${order.merchantOrderReference}_cap`, capture_amount: { value: order.amountInPaise, currency: "INR" } });
-    await applyStatus({ orderId, snapshot: res, source: "admin", type: "CAPTURE", verified: true, payload: { order_id: res.order_id, status: res.status }, authoritative: true });
+    const res = await plural().capture(order.pluralOrderId, {
+      merchant_capture_reference: `${order.merchantOrderReference}_cap`,
+      capture_amount: { value: order.amountInPaise, currency: "INR" },
+    });
+    await applyStatus({
+      orderId,
+      snapshot: res,
+      source: "admin",
+      type: "CAPTURE",
+      verified: true,
+      payload: { order_id: res.order_id, status: res.status },
+      authoritative: true,
+    });
     return { ok: true, value: `Captured ${formatPaise(order.amountInPaise)}.` };
   } catch (e) {
     return upstream(e, "capture");
@@ -40,14 +51,25 @@ export async function cancelOrder(orderId: string): Promise<Result<string>> {
   const order = await loadOrder(orderId);
   try {
     const res = await plural().cancel(order.pluralOrderId);
-    await applyStatus({ orderId, snapshot: res, source: "admin", type: "CANCEL", verified: true, payload: { order_id: res.order_id, status: res.status }, authoritative: true });
+    await applyStatus({
+      orderId,
+      snapshot: res,
+      source: "admin",
+      type: "CANCEL",
+      verified: true,
+      payload: { order_id: res.order_id, status: res.status },
+      authoritative: true,
+    });
     return { ok: true, value: "Order cancelled; the authorised amount is released." };
   } catch (e) {
     return upstream(e, "cancelling");
   }
 }
 
-export const newRefundKey = () => `rf${randomBytes(9).toString("base64url").replace(/[^A-Za-z0-9]/g, "x")}`;
+export const newRefundKey = () =>
+  `rf${randomBytes(9)
+    .toString("base64url")
+    .replace(/[^A-Za-z0-9]/g, "x")}`;
 
 /** What can still be refunded: the amount less every refund that has not failed. */
 export async function refundable(orderId: string): Promise<number> {
@@ -78,10 +100,19 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
     }
   }
   try {
-    const res = await plural().refund(order.pluralOrderId, { merchant_order_reference: reference, order_amount: { value: refund.amountInPaise, currency: "INR" } });
+    const res = await plural().refund(order.pluralOrderId, {
+      merchant_order_reference: reference,
+      order_amount: { value: refund.amountInPaise, currency: "INR" },
+    });
     const status = res.status === "PROCESSED" || res.status === "FAILED" ? res.status : "PENDING";
     await db().refund.updateMany({ where: { id: refund.id, status: { in: ["CREATED", "PENDING"] } }, data: { pluralRefundId: res.refundId, status } });
-    await recordEvent({ orderId, source: "admin", type: "REFUND_REQUESTED", payload: { refund_id: res.refundId, amountInPaise: refund.amountInPaise, status }, status: order.status });
+    await recordEvent({
+      orderId,
+      source: "admin",
+      type: "REFUND_REQUESTED",
+      payload: { refund_id: res.refundId, amountInPaise: refund.amountInPaise, status },
+      status: order.status,
+    });
     if (status === "PROCESSED") await syncOrder(orderId, "admin", "GET_ORDER_AFTER_REFUND");
     return { ok: true, value: `Refund of ${formatPaise(refund.amountInPaise)} requested (${status.toLowerCase()}).` };
   } catch (e) {

@@ -22,9 +22,7 @@ export type ApplyInput = {
 };
 
 export type ApplyResult =
-  | { outcome: "duplicate" }
-  | { outcome: "rejected"; reason: string }
-  | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: string; to: string };
+  { outcome: "duplicate" } | { outcome: "rejected"; reason: string } | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: string; to: string };
 
 const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new Date(s) : undefined);
 
@@ -42,7 +40,15 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         if (!order) return { outcome: "rejected", reason: "unknown order" } as const;
 
         const event = await tx.orderEvent.create({
-          data: { orderId: order.id, source: input.source, type: input.type, externalId: input.externalId, verified: input.verified, payload: JSON.stringify(input.payload ?? null), statusFrom: order.status },
+          data: {
+            orderId: order.id,
+            source: input.source,
+            type: input.type,
+            externalId: input.externalId,
+            verified: input.verified,
+            payload: JSON.stringify(input.payload ?? null),
+            statusFrom: order.status,
+          },
         });
 
         if (order.pluralOrderId && snapshot.order_id !== order.pluralOrderId) {
@@ -76,7 +82,9 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 
           // Payments: match by Plural id, else by our merchant reference; move each only forward.
           for (const p of snapshot.payments) {
-            const ours = order.payments.find((x) => x.pluralPaymentId === p.id) ?? order.payments.find((x) => p.merchant_payment_reference && x.merchantPaymentReference === p.merchant_payment_reference);
+            const ours =
+              order.payments.find((x) => x.pluralPaymentId === p.id) ??
+              order.payments.find((x) => p.merchant_payment_reference && x.merchantPaymentReference === p.merchant_payment_reference);
             const upiReference = p.acquirer_data?.rrn || p.acquirer_data?.acquirer_reference || undefined;
             const details = {
               pluralPaymentId: p.id,
@@ -88,7 +96,15 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             if (ours) {
               const move = canMovePayment(ours.status, p.status);
               if (move || ours.status === p.status) {
-                await tx.payment.update({ where: { id: ours.id }, data: { ...details, ...(move ? { status: p.status } : {}), payerVpa: details.payerVpa ?? ours.payerVpa, upiReference: details.upiReference ?? ours.upiReference } });
+                await tx.payment.update({
+                  where: { id: ours.id },
+                  data: {
+                    ...details,
+                    ...(move ? { status: p.status } : {}),
+                    payerVpa: details.payerVpa ?? ours.payerVpa,
+                    upiReference: details.upiReference ?? ours.upiReference,
+                  },
+                });
               }
             } else {
               await tx.payment.create({
@@ -140,10 +156,27 @@ class ConcurrentUpdate extends Error {}
  * Records an event that changes no status (a return, an unhandled webhook, a shopper's or the
  * merchant's request). False when its externalId is already recorded: a repeat.
  */
-export async function recordEvent(e: { orderId: string | null; source: EventSource; type: string; externalId?: string; verified?: boolean; payload?: unknown; status?: string | null }): Promise<boolean> {
+export async function recordEvent(e: {
+  orderId: string | null;
+  source: EventSource;
+  type: string;
+  externalId?: string;
+  verified?: boolean;
+  payload?: unknown;
+  status?: string | null;
+}): Promise<boolean> {
   try {
     await db().orderEvent.create({
-      data: { orderId: e.orderId, source: e.source, type: e.type, externalId: e.externalId, verified: e.verified ?? true, payload: JSON.stringify(e.payload ?? {}), statusFrom: e.status ?? null, statusTo: e.status ?? null },
+      data: {
+        orderId: e.orderId,
+        source: e.source,
+        type: e.type,
+        externalId: e.externalId,
+        verified: e.verified ?? true,
+        payload: JSON.stringify(e.payload ?? {}),
+        statusFrom: e.status ?? null,
+        statusTo: e.status ?? null,
+      },
     });
     return true;
   } catch (err) {

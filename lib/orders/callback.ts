@@ -23,7 +23,14 @@ export async function handleReturn(fields: Record<string, string>): Promise<Retu
     return { kind: "unknown_order" };
   }
   const { signature, ...received } = fields;
-  await recordEvent({ orderId: order.id, source: "return", type: `RETURN_${received.status ?? received.payment_status ?? "UNKNOWN"}`, externalId: `return:${signature!.toUpperCase()}`, payload: received, status: order.status });
+  await recordEvent({
+    orderId: order.id,
+    source: "return",
+    type: `RETURN_${received.status ?? received.payment_status ?? "UNKNOWN"}`,
+    externalId: `return:${signature!.toUpperCase()}`,
+    payload: received,
+    status: order.status,
+  });
   await syncOrder(order.id, "return", "GET_ORDER_AFTER_RETURN");
   return { kind: "confirmed", orderId: order.id };
 }

@@ -19,7 +19,15 @@ export async function getCart(cartId: string | undefined): Promise<CartView> {
   if (!cart) return EMPTY;
   const lines = cart.items
     .filter((i) => i.product.active)
-    .map((i) => ({ productId: i.productId, slug: i.product.slug, name: i.product.name, image: i.product.image, unitPriceInPaise: i.product.priceInPaise, quantity: i.quantity, lineTotalInPaise: i.product.priceInPaise * i.quantity }));
+    .map((i) => ({
+      productId: i.productId,
+      slug: i.product.slug,
+      name: i.product.name,
+      image: i.product.image,
+      unitPriceInPaise: i.product.priceInPaise,
+      quantity: i.quantity,
+      lineTotalInPaise: i.product.priceInPaise * i.quantity,
+    }));
   return { id: cart.id, lines, count: lines.reduce((n, l) => n + l.quantity, 0), totalInPaise: lineTotal(lines) };
 }
 

@@ -13,7 +13,9 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** A fresh idempotency key for one checkout attempt; it becomes the merchant order reference. */
 export function newCheckoutKey(): string {
-  return `ord_${randomBytes(12).toString("base64url").replace(/[^A-Za-z0-9]/g, "x")}`;
+  return `ord_${randomBytes(12)
+    .toString("base64url")
+    .replace(/[^A-Za-z0-9]/g, "x")}`;
 }
 export const isCheckoutKey = (k: string) => /^ord_[A-Za-z0-9]{16}$/.test(k);
 
@@ -44,7 +46,15 @@ export async function placeOrder(cartId: string | undefined, form: CheckoutForm,
           billingAddress: JSON.stringify(form.billing),
           shippingAddress: JSON.stringify(form.sameAsBilling ? form.billing : form.shipping),
           items: { create: cart.lines.map((l) => ({ productId: l.productId, name: l.name, unitPriceInPaise: l.unitPriceInPaise, quantity: l.quantity })) },
-          events: { create: { source: "shopper", type: "ORDER_PLACED", verified: true, payload: JSON.stringify({ amountInPaise: cart.totalInPaise, items: cart.lines.length }), statusTo: "CREATED" } },
+          events: {
+            create: {
+              source: "shopper",
+              type: "ORDER_PLACED",
+              verified: true,
+              payload: JSON.stringify({ amountInPaise: cart.totalInPaise, items: cart.lines.length }),
+              statusTo: "CREATED",
+            },
+          },
         },
       });
     } catch (e) {
@@ -85,12 +95,21 @@ export async function ensurePluralOrder(order: Order): Promise<Result<{ orderId:
         merchant_metadata: { store_order_id: order.id },
       },
     });
-    await applyStatus({ orderId: order.id, snapshot: created, source: "sync", type: "ORDER_CREATED", verified: true, payload: { order_id: created.order_id, status: created.status }, authoritative: true });
+    await applyStatus({
+      orderId: order.id,
+      snapshot: created,
+      source: "sync",
+      type: "ORDER_CREATED",
+      verified: true,
+      payload: { order_id: created.order_id, status: created.status },
+      authoritative: true,
+    });
     return { ok: true, value: { orderId: order.id } };
   } catch (err) {
     if (!(err instanceof PluralError)) throw err;
     log.warn("checkout.create_order_failed", { orderId: order.id, code: err.code, status: err.status, requestId: err.requestId });
-    if (err.kind === "validation" || err.status === 400) return { ok: false, error: "The payment service refused this order. Check your details and try again." };
+    if (err.kind === "validation" || err.status === 400)
+      return { ok: false, error: "The payment service refused this order. Check your details and try again." };
     return { ok: false, error: "We could not reach the payment service. Your order is saved: press Pay again in a moment." };
   }
 }

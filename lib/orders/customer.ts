@@ -1,13 +1,21 @@
 import { z } from "zod";
 
 /** The checkout form, validated on the server. Limits are Plural's (reference §4.1) or tighter. */
-const text = (label: string, max: number) => z.string().trim().min(1, `Enter your ${label}`).max(max, `${label[0]!.toUpperCase()}${label.slice(1)} must be at most ${max} characters`);
+const text = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Enter your ${label}`)
+    .max(max, `${label[0]!.toUpperCase()}${label.slice(1)} must be at most ${max} characters`);
 
 const address = z.object({
   address1: text("address", 100),
   city: text("city", 50),
   state: text("state", 50),
-  pincode: z.string().trim().regex(/^[1-9]\d{5}$/, "Enter a 6-digit PIN code"),
+  pincode: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{5}$/, "Enter a 6-digit PIN code"),
 });
 
 export const checkoutForm = z
@@ -35,7 +43,14 @@ export function formToCheckout(fd: FormData) {
   const s = (k: string) => String(fd.get(k) ?? "");
   const addr = (p: string) => ({ address1: s(`${p}.address1`), city: s(`${p}.city`), state: s(`${p}.state`), pincode: s(`${p}.pincode`) });
   const sameAsBilling = fd.get("sameAsBilling") === "on";
-  return { name: s("name"), email: s("email"), mobile: s("mobile"), billing: addr("billing"), sameAsBilling, shipping: sameAsBilling ? undefined : addr("shipping") };
+  return {
+    name: s("name"),
+    email: s("email"),
+    mobile: s("mobile"),
+    billing: addr("billing"),
+    sameAsBilling,
+    shipping: sameAsBilling ? undefined : addr("shipping"),
+  };
 }
 
 /** Zod issues → { "billing.pincode": "Enter a 6-digit PIN code", ... } */

@@ -13,7 +13,8 @@ describe("order state machine", () => {
       ["PROCESSED", "PARTIALLY_REFUNDED"],
       ["PARTIALLY_REFUNDED", "FULLY_REFUNDED"],
       ["CREATED", "PROCESSED"],
-    ]) expect(decideOrder(a!, b!), `${a}→${b}`).toBe("apply");
+    ])
+      expect(decideOrder(a!, b!), `${a}→${b}`).toBe("apply");
   });
 
   it("never moves backwards", () => {
@@ -25,7 +26,8 @@ describe("order state machine", () => {
       ["FAILED", "PENDING"],
       ["AUTHORIZED", "PENDING"],
       ["PENDING", "CREATED"],
-    ]) expect(decideOrder(a!, b!, true), `${a}→${b}`).toBe("ignore");
+    ])
+      expect(decideOrder(a!, b!, true), `${a}→${b}`).toBe("ignore");
   });
 
   it("orders PENDING ⇄ ATTEMPTED by recency, and calls it ambiguous without it", () => {

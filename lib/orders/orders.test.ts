@@ -19,7 +19,13 @@ afterAll(async () => {
   await server.close();
 });
 
-const form = { name: "Asha Verma", email: "asha@example.com", mobile: "9876543210", billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" }, sameAsBilling: true };
+const form = {
+  name: "Asha Verma",
+  email: "asha@example.com",
+  mobile: "9876543210",
+  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
+  sameAsBilling: true,
+};
 
 async function cartWith(quantity = 2) {
   const cartId = await createCart();
@@ -97,7 +103,10 @@ describe("starting a payment", () => {
   it("an unknown UPI ID gets a plain answer", async () => {
     const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
     if (!placed.ok) throw new Error(placed.error);
-    expect(await startPayment(placed.value.orderId, "COLLECT", "invalid@sandbox")).toEqual({ ok: false, error: "That UPI ID does not exist. Check it and try again." });
+    expect(await startPayment(placed.value.orderId, "COLLECT", "invalid@sandbox")).toEqual({
+      ok: false,
+      error: "That UPI ID does not exist. Check it and try again.",
+    });
   });
 });
 
@@ -109,9 +118,31 @@ describe("applyStatus", () => {
     const paid = sb.orderJson(sb.order(order.pluralOrderId!)) as never;
     const { orderResponse } = await import("@/lib/plural/schemas");
     const snapshot = orderResponse.parse(paid);
-    expect(await applyStatus({ orderId: order.id, snapshot, source: "webhook", type: "ORDER_PROCESSED", externalId: `msg_${order.id}_1`, verified: true, payload: {}, authoritative: false })).toMatchObject({ outcome: "applied", to: "PROCESSED" });
+    expect(
+      await applyStatus({
+        orderId: order.id,
+        snapshot,
+        source: "webhook",
+        type: "ORDER_PROCESSED",
+        externalId: `msg_${order.id}_1`,
+        verified: true,
+        payload: {},
+        authoritative: false,
+      }),
+    ).toMatchObject({ outcome: "applied", to: "PROCESSED" });
     const stale = { ...snapshot, status: "ATTEMPTED", updated_at: "2020-01-01T00:00:00.000Z" };
-    expect(await applyStatus({ orderId: order.id, snapshot: stale, source: "webhook", type: "PAYMENT_FAILED", externalId: `msg_${order.id}_2`, verified: true, payload: {}, authoritative: false })).toMatchObject({ outcome: "ignored", to: "PROCESSED" });
+    expect(
+      await applyStatus({
+        orderId: order.id,
+        snapshot: stale,
+        source: "webhook",
+        type: "PAYMENT_FAILED",
+        externalId: `msg_${order.id}_2`,
+        verified: true,
+        payload: {},
+        authoritative: false,
+      }),
+    ).toMatchObject({ outcome: "ignored", to: "PROCESSED" });
     expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PROCESSED");
   });
 
@@ -119,7 +150,16 @@ describe("applyStatus", () => {
     const { order } = await paidOrder();
     const { orderResponse } = await import("@/lib/plural/schemas");
     const snapshot = orderResponse.parse(sb.orderJson(sb.order(order.pluralOrderId!)));
-    const input = { orderId: order.id, snapshot, source: "webhook" as const, type: "X", externalId: `msg_dup_${order.id}`, verified: true, payload: {}, authoritative: false };
+    const input = {
+      orderId: order.id,
+      snapshot,
+      source: "webhook" as const,
+      type: "X",
+      externalId: `msg_dup_${order.id}`,
+      verified: true,
+      payload: {},
+      authoritative: false,
+    };
     const results = await Promise.all([applyStatus(input), applyStatus(input), applyStatus(input)]);
     expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(2);
     expect(await db().orderEvent.count({ where: { externalId: input.externalId } })).toBe(1);
@@ -128,14 +168,21 @@ describe("applyStatus", () => {
   it("rejects a snapshot whose amount is not the order's", async () => {
     const { order } = await paidOrder();
     const { orderResponse } = await import("@/lib/plural/schemas");
-    const snapshot = orderResponse.parse({ ...sb.orderJson(sb.order(order.pluralOrderId!)), status: "PROCESSED", order_amount: { value: 100, currency: "INR" } });
-    expect(await applyStatus({ orderId: order.id, snapshot, source: "webhook", type: "ORDER_PROCESSED", verified: true, payload: {}, authoritative: false })).toEqual({ outcome: "rejected", reason: "amount mismatch" });
+    const snapshot = orderResponse.parse({
+      ...sb.orderJson(sb.order(order.pluralOrderId!)),
+      status: "PROCESSED",
+      order_amount: { value: 100, currency: "INR" },
+    });
+    expect(
+      await applyStatus({ orderId: order.id, snapshot, source: "webhook", type: "ORDER_PROCESSED", verified: true, payload: {}, authoritative: false }),
+    ).toEqual({ outcome: "rejected", reason: "amount mismatch" });
     expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PENDING");
   });
 });
 
 describe("return route", () => {
-  const post = (fields: Record<string, string>) => returnPost(new Request("http://store.test/api/plural/return", { method: "POST", body: new URLSearchParams(fields) }));
+  const post = (fields: Record<string, string>) =>
+    returnPost(new Request("http://store.test/api/plural/return", { method: "POST", body: new URLSearchParams(fields) }));
 
   it("verifies, records, confirms with Get Order and redirects to the result page", async () => {
     const { order, payment } = await paidOrder();

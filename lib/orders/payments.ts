@@ -13,7 +13,14 @@ export const PAYMENT_WINDOW_MS = 15 * 60 * 1000;
 
 export type ActivePayment = { id: string; mode: string; challengeUrl: string | null; imageUrl: string | null; payerVpa: string | null; expiresAt: string };
 
-const toActive = (p: { id: string; upiMode: string; challengeUrl: string | null; imageUrl: string | null; payerVpa: string | null; createdAt: Date }): ActivePayment => ({
+const toActive = (p: {
+  id: string;
+  upiMode: string;
+  challengeUrl: string | null;
+  imageUrl: string | null;
+  payerVpa: string | null;
+  createdAt: Date;
+}): ActivePayment => ({
   id: p.id,
   mode: p.upiMode,
   challengeUrl: p.challengeUrl,
@@ -39,7 +46,11 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
   const order = await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
   if (!order) return { ok: false, error: "Order not found." };
   if (!order.pluralOrderId) return { ok: false, error: "This order is not ready for payment yet." };
-  if (!OPEN_STATUSES.has(order.status)) return { ok: false, error: order.status === "PROCESSED" || order.status === "AUTHORIZED" ? "This order is already paid." : "This order can no longer be paid." };
+  if (!OPEN_STATUSES.has(order.status))
+    return {
+      ok: false,
+      error: order.status === "PROCESSED" || order.status === "AUTHORIZED" ? "This order is already paid." : "This order can no longer be paid.",
+    };
   const payerVpa = vpa?.trim().toLowerCase();
   if (mode === "COLLECT" && (!payerVpa || !isValidVpa(payerVpa))) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
 
@@ -52,12 +63,16 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
   if (current && (mode === "QR" ? current.mode === "QR" : current.mode === "COLLECT" && current.payerVpa === payerVpa)) return { ok: true, value: current };
 
   // An earlier attempt that never got Plural's answer is sent again under its own reference.
-  const unsent = [...order.payments].reverse().find((p) => !p.pluralPaymentId && p.status === "PENDING" && p.upiMode === mode && (mode === "QR" || p.payerVpa === payerVpa));
+  const unsent = [...order.payments]
+    .reverse()
+    .find((p) => !p.pluralPaymentId && p.status === "PENDING" && p.upiMode === mode && (mode === "QR" || p.payerVpa === payerVpa));
   const ref = unsent?.merchantPaymentReference ?? `${order.merchantOrderReference}_p${order.payments.length + 1}`;
   let row = order.payments.find((p) => p.merchantPaymentReference === ref);
   if (!row) {
     try {
-      row = await db().payment.create({ data: { orderId, merchantPaymentReference: ref, upiMode: mode, status: "PENDING", amountInPaise: order.amountInPaise, payerVpa: payerVpa ?? null } });
+      row = await db().payment.create({
+        data: { orderId, merchantPaymentReference: ref, upiMode: mode, status: "PENDING", amountInPaise: order.amountInPaise, payerVpa: payerVpa ?? null },
+      });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       row = await db().payment.findUniqueOrThrow({ where: { merchantPaymentReference: ref } }); // a concurrent click won
@@ -66,14 +81,27 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
   try {
     const res =
       mode === "COLLECT"
-        ? await plural().createUpiPayment(order.pluralOrderId, { mode: "COLLECT", vpa: payerVpa!, merchantPaymentReference: ref, amountInPaise: order.amountInPaise })
+        ? await plural().createUpiPayment(order.pluralOrderId, {
+            mode: "COLLECT",
+            vpa: payerVpa!,
+            merchantPaymentReference: ref,
+            amountInPaise: order.amountInPaise,
+          })
         : await plural().createUpiPayment(order.pluralOrderId, { mode: "QR", merchantPaymentReference: ref, amountInPaise: order.amountInPaise });
     const mine = res.payments.find((p) => p.merchant_payment_reference === ref) ?? res.payments[res.payments.length - 1];
     const updated = await db().payment.update({
       where: { id: row.id },
       data: { pluralPaymentId: mine?.id ?? null, challengeUrl: res.challenge_url ?? null, imageUrl: mode === "QR" ? (res.image_url ?? null) : null },
     });
-    await applyStatus({ orderId, snapshot: res, source: "sync", type: "PAYMENT_CREATED", verified: true, payload: { order_id: res.order_id, status: res.status, payment_id: mine?.id, mode }, authoritative: true });
+    await applyStatus({
+      orderId,
+      snapshot: res,
+      source: "sync",
+      type: "PAYMENT_CREATED",
+      verified: true,
+      payload: { order_id: res.order_id, status: res.status, payment_id: mine?.id, mode },
+      authoritative: true,
+    });
     return { ok: true, value: toActive(updated) };
   } catch (e) {
     if (!(e instanceof PluralError)) throw e;
@@ -96,7 +124,15 @@ export async function cancelCheckout(orderId: string): Promise<void> {
   if (order.pluralOrderId) {
     try {
       const res = await plural().cancel(order.pluralOrderId);
-      await applyStatus({ orderId, snapshot: res, source: "shopper", type: "CANCEL", verified: true, payload: { order_id: res.order_id, status: res.status }, authoritative: true });
+      await applyStatus({
+        orderId,
+        snapshot: res,
+        source: "shopper",
+        type: "CANCEL",
+        verified: true,
+        payload: { order_id: res.order_id, status: res.status },
+        authoritative: true,
+      });
       return;
     } catch (e) {
       if (!(e instanceof PluralError)) throw e;

@@ -32,7 +32,12 @@ export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileR
   const report: ReconcileReport = { checked: 0, updated: 0, stillOpen: 0, failed: 0, skipped: 0 };
   const due = await db().order.findMany({
     // Orders abandoned for a week are left alone: Plural will not change them any more.
-    where: { status: { in: OPEN }, updatedAt: { lt: olderThan }, createdAt: { gt: new Date(now.getTime() - MAX_AGE_MS) }, OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }] },
+    where: {
+      status: { in: OPEN },
+      updatedAt: { lt: olderThan },
+      createdAt: { gt: new Date(now.getTime() - MAX_AGE_MS) },
+      OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
+    },
     orderBy: { updatedAt: "asc" },
     take: opts.limit ?? 50,
     select: { id: true, status: true, syncAttempts: true, nextSyncAt: true, pluralOrderId: true, createdAt: true },
@@ -55,7 +60,9 @@ export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileR
         // Plural never received this order (its create failed and was never retried): it cannot be paid.
         await db().$transaction([
           db().order.updateMany({ where: { id: o.id, status: "CREATED", pluralOrderId: null }, data: { status: "FAILED", nextSyncAt: null } }),
-          db().orderEvent.create({ data: { orderId: o.id, source: "sync", type: "ORDER_NOT_FOUND", verified: true, payload: "{}", statusFrom: o.status, statusTo: "FAILED" } }),
+          db().orderEvent.create({
+            data: { orderId: o.id, source: "sync", type: "ORDER_NOT_FOUND", verified: true, payload: "{}", statusFrom: o.status, statusTo: "FAILED" },
+          }),
         ]);
         report.updated++;
         continue;

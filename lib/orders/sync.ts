@@ -5,7 +5,8 @@ import { applyStatus, type ApplyResult, type EventSource } from "./apply";
 
 const inflight = new Map<string, Promise<SyncResult>>();
 
-export type SyncResult = { ok: true; result: ApplyResult; status: string } | { ok: false; reason: "no_plural_order" | "not_found" | "upstream"; error?: PluralError };
+export type SyncResult =
+  { ok: true; result: ApplyResult; status: string } | { ok: false; reason: "no_plural_order" | "not_found" | "upstream"; error?: PluralError };
 
 /**
  * Asks Plural for the truth (Get Order) and applies it. When the order never got its Plural id
@@ -25,7 +26,15 @@ async function doSync(orderId: string, source: EventSource, type: string): Promi
   if (!order) return { ok: false, reason: "not_found" };
   try {
     const snapshot = order.pluralOrderId ? await plural().getOrder(order.pluralOrderId) : await plural().getOrderByReference(order.merchantOrderReference);
-    const result = await applyStatus({ orderId, snapshot, source, type, verified: true, payload: { order_id: snapshot.order_id, status: snapshot.status, updated_at: snapshot.updated_at }, authoritative: true });
+    const result = await applyStatus({
+      orderId,
+      snapshot,
+      source,
+      type,
+      verified: true,
+      payload: { order_id: snapshot.order_id, status: snapshot.status, updated_at: snapshot.updated_at },
+      authoritative: true,
+    });
     const status = "to" in result ? result.to : order.status;
     return { ok: true, result, status };
   } catch (e) {

@@ -33,11 +33,21 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sb.reset();
-  sb.updateSettings({ auto_answer_ms: 20, refund_delay_ms: 20, webhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/plural/webhook`, retry_base_ms: 20, timeout_ms: 2000 } });
+  sb.updateSettings({
+    auto_answer_ms: 20,
+    refund_delay_ms: 20,
+    webhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/plural/webhook`, retry_base_ms: 20, timeout_ms: 2000 },
+  });
   answers.length = 0;
 });
 
-const form = { name: "Asha Verma", email: "asha@example.com", mobile: "9876543210", billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" }, sameAsBilling: true };
+const form = {
+  name: "Asha Verma",
+  email: "asha@example.com",
+  mobile: "9876543210",
+  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
+  sameAsBilling: true,
+};
 
 async function pendingOrder() {
   const cartId = await createCart();
@@ -55,7 +65,12 @@ async function pendingOrder() {
 /** A delivery as Plural would sign it. */
 function delivery(body: object, opts: { id?: string; ts?: number; secret?: string } = {}) {
   const raw = JSON.stringify(body);
-  const headers = webhookHeaders(opts.secret ?? TEST_CREDENTIALS.webhookSecret, opts.id ?? `msg_${Math.random().toString(36).slice(2)}`, opts.ts ?? Math.floor(Date.now() / 1000), raw);
+  const headers = webhookHeaders(
+    opts.secret ?? TEST_CREDENTIALS.webhookSecret,
+    opts.id ?? `msg_${Math.random().toString(36).slice(2)}`,
+    opts.ts ?? Math.floor(Date.now() / 1000),
+    raw,
+  );
   return { raw, headers: new Headers({ "content-type": "application/json", ...headers }) };
 }
 const event = (eventType: string, pluralOrderId: string) => ({ event_type: eventType, data: sb.orderJson(sb.order(pluralOrderId), { webhook: true }) });
@@ -89,7 +104,17 @@ describe("webhook route", () => {
     noSig.delete("webhook-signature");
     expect((await handleWebhook(good.raw, noSig)).status).toBe(400);
     const notJson = delivery({});
-    expect((await handleWebhook("not json", new Headers({ ...Object.fromEntries(notJson.headers), ...webhookHeaders(TEST_CREDENTIALS.webhookSecret, "msg_x", Math.floor(Date.now() / 1000), "not json") }))).status).toBe(400);
+    expect(
+      (
+        await handleWebhook(
+          "not json",
+          new Headers({
+            ...Object.fromEntries(notJson.headers),
+            ...webhookHeaders(TEST_CREDENTIALS.webhookSecret, "msg_x", Math.floor(Date.now() / 1000), "not json"),
+          }),
+        )
+      ).status,
+    ).toBe(400);
     expect(await db().orderEvent.count()).toBe(before);
     expect((await db().order.findUniqueOrThrow({ where: { id: o.orderId } })).status).toBe("PENDING");
   });
@@ -139,7 +164,10 @@ describe("webhook route", () => {
     const unknown = delivery({ event_type: "SUBSCRIPTION_CHARGED", data: { order_id: o.pluralOrderId } });
     expect(await handleWebhook(unknown.raw, unknown.headers)).toMatchObject({ status: 200, body: { handled: false } });
     expect((await webhookEvents(o.orderId)).map((e) => e.type)).toEqual(["SUBSCRIPTION_CHARGED"]);
-    const stranger = delivery({ event_type: "ORDER_PROCESSED", data: { order_id: "v1-000000000000-aa-XXXXXX", status: "PROCESSED", order_amount: { value: 100, currency: "INR" } } });
+    const stranger = delivery({
+      event_type: "ORDER_PROCESSED",
+      data: { order_id: "v1-000000000000-aa-XXXXXX", status: "PROCESSED", order_amount: { value: 100, currency: "INR" } },
+    });
     expect(await handleWebhook(stranger.raw, stranger.headers)).toMatchObject({ status: 200, body: { known: false } });
   });
 

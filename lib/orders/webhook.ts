@@ -42,14 +42,18 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
     return { status: 400, body: { error: "body is not JSON" } };
   }
   const envelope = webhookPayload.safeParse(parsedJson);
-  if (!envelope.success || typeof envelope.data.data !== "object" || envelope.data.data === null) return { status: 400, body: { error: "body is not a Plural event" } };
+  if (!envelope.success || typeof envelope.data.data !== "object" || envelope.data.data === null)
+    return { status: 400, body: { error: "body is not a Plural event" } };
   const eventType = envelope.data.event_type ?? envelope.data.eventType ?? "UNKNOWN";
   const data = envelope.data.data as Record<string, unknown>;
-  const pluralOrderId = String((REFUND_EVENTS.has(eventType) ? (data.parent_order_id ?? data.order_id) : data.order_id) ?? (data as { orderId?: string }).orderId ?? "");
+  const pluralOrderId = String(
+    (REFUND_EVENTS.has(eventType) ? (data.parent_order_id ?? data.order_id) : data.order_id) ?? (data as { orderId?: string }).orderId ?? "",
+  );
   const order = pluralOrderId ? await db().order.findUnique({ where: { pluralOrderId }, select: { id: true, status: true } }) : null;
 
   // Refund events, and anything we do not act on, are recorded (once) and acknowledged.
-  const record = (type: string) => recordEvent({ orderId: order?.id ?? null, source: "webhook", type, externalId: v.id, payload: summary(data), status: order?.status });
+  const record = (type: string) =>
+    recordEvent({ orderId: order?.id ?? null, source: "webhook", type, externalId: v.id, payload: summary(data), status: order?.status });
 
   if (!order) {
     const fresh = await record(eventType);
@@ -62,7 +66,9 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
     if (!fresh) return { status: 200, body: { ok: true, duplicate: true } };
     const status = String(data.status ?? (eventType === "REFUND_PROCESSED" ? "PROCESSED" : "FAILED")).toUpperCase();
     const ref = data.merchant_order_reference ? String(data.merchant_order_reference) : undefined;
-    const refund = await db().refund.findFirst({ where: { orderId: order.id, OR: [{ pluralRefundId: String(data.order_id ?? "") }, ...(ref ? [{ merchantRefundReference: ref }] : [])] } });
+    const refund = await db().refund.findFirst({
+      where: { orderId: order.id, OR: [{ pluralRefundId: String(data.order_id ?? "") }, ...(ref ? [{ merchantRefundReference: ref }] : [])] },
+    });
     if (refund && (refund.status === "CREATED" || refund.status === "PENDING")) {
       await db().refund.update({ where: { id: refund.id }, data: { status, pluralRefundId: refund.pluralRefundId ?? String(data.order_id ?? "") } });
     }
@@ -79,7 +85,16 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
     const fresh = await record(`${eventType} (unreadable)`);
     return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_WEBHOOK") };
   }
-  const result = await applyStatus({ orderId: order.id, snapshot: snapshot.data, source: "webhook", type: eventType, externalId: v.id, verified: true, payload: summary(data), authoritative: false });
+  const result = await applyStatus({
+    orderId: order.id,
+    snapshot: snapshot.data,
+    source: "webhook",
+    type: eventType,
+    externalId: v.id,
+    verified: true,
+    payload: summary(data),
+    authoritative: false,
+  });
   if (result.outcome === "duplicate") return { status: 200, body: { ok: true, duplicate: true } };
   const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_WEBHOOK") : undefined;
   return { status: 200, body: { ok: true, outcome: result.outcome }, followUp };

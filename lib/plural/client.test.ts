@@ -3,7 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sendJson, sequence, startScriptedServer } from "@/lib/testing/scripted-server";
 import { createPluralClient, type PluralClientConfig } from "./client";
 import { ERROR_CODES } from "./constants";
-import { DOC_COLLECT_RESPONSE, DOC_CREATE_ORDER_RESPONSE, DOC_INTENT_RESPONSE, DOC_QR_RESPONSE, DOC_REFUND_LIST_RESPONSE, DOC_REFUND_ORDER_RESPONSE } from "./fixtures";
+import {
+  DOC_COLLECT_RESPONSE,
+  DOC_CREATE_ORDER_RESPONSE,
+  DOC_INTENT_RESPONSE,
+  DOC_QR_RESPONSE,
+  DOC_REFUND_LIST_RESPONSE,
+  DOC_REFUND_ORDER_RESPONSE,
+} from "./fixtures";
 
 type Server = Awaited<ReturnType<typeof startScriptedServer>>;
 let server: Server;
@@ -43,8 +50,10 @@ function client(extra: Partial<PluralClientConfig> = {}) {
 }
 
 const orderPath = "/api/pay/v1/orders/v1-1";
-const ok = (body: unknown = DOC_CREATE_ORDER_RESPONSE) => (_: unknown, res: import("node:http").ServerResponse) => sendJson(res, 200, body);
-
+const ok =
+  (body: unknown = DOC_CREATE_ORDER_RESPONSE) =>
+  (_: unknown, res: import("node:http").ServerResponse) =>
+    sendJson(res, 200, body);
 
 describe("token", () => {
   it("is requested with client_credentials and cached across calls", async () => {
@@ -106,7 +115,11 @@ describe("token", () => {
   });
 
   it("refreshes the token once on a 401 and retries the call once", async () => {
-    server.on("GET", orderPath, (req, res) => (req.headers.authorization === "Bearer tok-1" ? sendJson(res, 401, { code: "UNAUTHORIZED", message: "Unauthorized" }) : sendJson(res, 200, DOC_CREATE_ORDER_RESPONSE)));
+    server.on("GET", orderPath, (req, res) =>
+      req.headers.authorization === "Bearer tok-1"
+        ? sendJson(res, 401, { code: "UNAUTHORIZED", message: "Unauthorized" })
+        : sendJson(res, 200, DOC_CREATE_ORDER_RESPONSE),
+    );
     const c = client();
     const order = await c.getOrder("v1-1");
     expect(order.order_id).toBe("v1-4405071524-aa-qlAtAf");
@@ -135,7 +148,11 @@ describe("token", () => {
 
 describe("headers", () => {
   it("sends Bearer, a UUID Request-ID and an ISO Request-Timestamp on every call, a new Request-ID per attempt", async () => {
-    server.on("GET", orderPath, sequence((_q, res) => sendJson(res, 503, { code: "INTERNAL_ERROR", message: "busy" }), ok()));
+    server.on(
+      "GET",
+      orderPath,
+      sequence((_q, res) => sendJson(res, 503, { code: "INTERNAL_ERROR", message: "busy" }), ok()),
+    );
     await client().getOrder("v1-1");
     const calls = server.requests;
     expect(calls.length).toBe(3);
@@ -152,7 +169,15 @@ describe("headers", () => {
 describe("retries", () => {
   for (const status of [429, 502, 503, 504]) {
     it(`retries a GET on ${status} and succeeds`, async () => {
-      server.on("GET", orderPath, sequence((_q, res) => sendJson(res, status, { code: "X", message: "try later" }), (_q, res) => sendJson(res, status, { code: "X", message: "again" }), ok()));
+      server.on(
+        "GET",
+        orderPath,
+        sequence(
+          (_q, res) => sendJson(res, status, { code: "X", message: "try later" }),
+          (_q, res) => sendJson(res, status, { code: "X", message: "again" }),
+          ok(),
+        ),
+      );
       const c = client();
       const order = await c.getOrder("v1-1");
       expect(order.status).toBe("CREATED");
@@ -190,7 +215,11 @@ describe("retries", () => {
   });
 
   it("retries idempotent writes (create order carries its merchant reference)", async () => {
-    server.on("POST", "/api/pay/v1/orders", sequence((_q, res) => sendJson(res, 502, {}), ok()));
+    server.on(
+      "POST",
+      "/api/pay/v1/orders",
+      sequence((_q, res) => sendJson(res, 502, {}), ok()),
+    );
     await client().createOrder({ merchant_order_reference: "ref-1", order_amount: { value: 1100, currency: "INR" } });
     expect(server.count("POST", "/api/pay/v1/orders")).toBe(2);
     const bodies = server.requests.filter((r) => r.path === "/api/pay/v1/orders").map((r) => r.body);
@@ -204,7 +233,11 @@ describe("retries", () => {
   });
 
   it("times out a hung request and retries it", async () => {
-    server.on("GET", orderPath, sequence(() => {}, ok()));
+    server.on(
+      "GET",
+      orderPath,
+      sequence(() => {}, ok()),
+    );
     const c = client({ timeoutMs: 200 });
     const order = await c.getOrder("v1-1");
     expect(order.order_id).toBeDefined();
@@ -239,8 +272,12 @@ describe("error mapping", () => {
   }
 
   it("treats ORDER_NOT_FOUND as not-found whether it comes as 404 or 422", async () => {
-    server.on("GET", "/api/pay/v1/orders/a", (_q, res) => sendJson(res, 404, { code: "ORDER_NOT_FOUND", message: "No order with specified order-id exists in the system" }));
-    server.on("GET", "/api/pay/v1/orders/b", (_q, res) => sendJson(res, 422, { code: "ORDER_NOT_FOUND", message: "No order with specified order-id exists in the system" }));
+    server.on("GET", "/api/pay/v1/orders/a", (_q, res) =>
+      sendJson(res, 404, { code: "ORDER_NOT_FOUND", message: "No order with specified order-id exists in the system" }),
+    );
+    server.on("GET", "/api/pay/v1/orders/b", (_q, res) =>
+      sendJson(res, 422, { code: "ORDER_NOT_FOUND", message: "No order with specified order-id exists in the system" }),
+    );
     server.on("GET", "/api/pay/v1/orders/c", (_q, res) => {
       res.writeHead(404);
       res.end();
@@ -254,7 +291,9 @@ describe("error mapping", () => {
   });
 
   it("keeps VPAs and tokens out of error messages", async () => {
-    server.on("GET", orderPath, (_q, res) => sendJson(res, 422, { code: "INVALID_USER_ACCOUNT", message: "VPA kevin.bob@okicici invalid for Bearer abc.def.ghi" }));
+    server.on("GET", orderPath, (_q, res) =>
+      sendJson(res, 422, { code: "INVALID_USER_ACCOUNT", message: "VPA kevin.bob@okicici invalid for Bearer abc.def.ghi" }),
+    );
     const e = await rejection(client().getOrder("v1-1"));
     expect(e.message).not.toContain("kevin.bob@okicici");
     expect(e.message).not.toContain("abc.def.ghi");
@@ -324,8 +363,14 @@ describe("request validation (nothing is sent when it fails)", () => {
     await c.createUpiPayment("v1-1", { mode: "QR", merchantPaymentReference: "p2", amountInPaise: 1100 });
     await c.createUpiPayment("v1-1", { mode: "COLLECT", vpa: "kevin.bob@examplebank", merchantPaymentReference: "p3", amountInPaise: 1100 });
     const bodies = server.requests.filter((r) => r.path.endsWith("/payments")).map((r) => r.json);
-    const item = (upi_details: object, ref: string) => ({ payments: [{ merchant_payment_reference: ref, payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details } }] });
-    expect(bodies).toEqual([item({ txn_mode: "INTENT" }, "p1"), item({ txn_mode: "INTENT", upi_qr: true }, "p2"), item({ txn_mode: "COLLECT", payer: { vpa: "kevin.bob@examplebank" } }, "p3")]);
+    const item = (upi_details: object, ref: string) => ({
+      payments: [{ merchant_payment_reference: ref, payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details } }],
+    });
+    expect(bodies).toEqual([
+      item({ txn_mode: "INTENT" }, "p1"),
+      item({ txn_mode: "INTENT", upi_qr: true }, "p2"),
+      item({ txn_mode: "COLLECT", payer: { vpa: "kevin.bob@examplebank" } }, "p3"),
+    ]);
   });
 });
 

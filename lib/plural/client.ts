@@ -50,8 +50,17 @@ function validate<S extends z.ZodType>(schema: S, input: unknown, op: string): z
 function parseResponse<S extends z.ZodType>(schema: S, body: unknown, op: string, requestId: string): z.output<S> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
-  throw new PluralError({ kind: "response", code: "INVALID_RESPONSE", message: `${op}: unexpected answer from Plural (${problems})`, requestId, retryable: false });
+  const problems = parsed.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join(".")} ${i.message}`)
+    .join("; ");
+  throw new PluralError({
+    kind: "response",
+    code: "INVALID_RESPONSE",
+    message: `${op}: unexpected answer from Plural (${problems})`,
+    requestId,
+    retryable: false,
+  });
 }
 
 /**
@@ -142,7 +151,8 @@ export function createPluralClient(config: PluralClientConfig) {
     },
 
     async getOrderByReference(merchantOrderReference: string): Promise<PluralOrder> {
-      if (!merchantOrderReference) throw new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: "getOrderByReference: reference is required" });
+      if (!merchantOrderReference)
+        throw new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: "getOrderByReference: reference is required" });
       return orderCall({ method: "GET", path: PATHS.orderByReference(merchantOrderReference), idempotent: true, op: "getOrderByReference" });
     },
 
@@ -154,7 +164,11 @@ export function createPluralClient(config: PluralClientConfig) {
     /** UPI INTENT, QR (INTENT with `upi_qr`) or COLLECT on `vpa`. */
     async createUpiPayment(orderId: string, p: UpiPaymentInput): Promise<PluralOrder> {
       const upi_details =
-        p.mode === "COLLECT" ? { txn_mode: "COLLECT" as const, payer: { vpa: p.vpa } } : p.mode === "QR" ? { txn_mode: "INTENT" as const, upi_qr: true } : { txn_mode: "INTENT" as const };
+        p.mode === "COLLECT"
+          ? { txn_mode: "COLLECT" as const, payer: { vpa: p.vpa } }
+          : p.mode === "QR"
+            ? { txn_mode: "INTENT" as const, upi_qr: true }
+            : { txn_mode: "INTENT" as const };
       return this.createPayment(orderId, {
         payments: [
           {

@@ -26,15 +26,7 @@ export class PluralError extends Error {
   readonly retryable: boolean;
   readonly details: unknown;
 
-  constructor(init: {
-    kind: PluralErrorKind;
-    status?: number;
-    code: string;
-    message: string;
-    requestId?: string;
-    retryable?: boolean;
-    details?: unknown;
-  }) {
+  constructor(init: { kind: PluralErrorKind; status?: number; code: string; message: string; requestId?: string; retryable?: boolean; details?: unknown }) {
     super(redact(init.message));
     this.name = "PluralError";
     this.kind = init.kind;
@@ -51,7 +43,15 @@ export class PluralError extends Error {
   }
 
   toJSON() {
-    return { name: this.name, kind: this.kind, status: this.status, code: this.code, message: this.message, requestId: this.requestId, retryable: this.retryable };
+    return {
+      name: this.name,
+      kind: this.kind,
+      status: this.status,
+      code: this.code,
+      message: this.message,
+      requestId: this.requestId,
+      retryable: this.retryable,
+    };
   }
 }
 

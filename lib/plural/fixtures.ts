@@ -19,7 +19,13 @@ export const DOC_CREATE_ORDER_RESPONSE = {
         last_name: "Bob",
         customer_id: "123456",
         mobile_number: "9876543210",
-        billing_address: { address1: "10 Downing Street Westminster London", pincode: "51524036", city: "Westminster", state: "Westminster", country: "London" },
+        billing_address: {
+          address1: "10 Downing Street Westminster London",
+          pincode: "51524036",
+          city: "Westminster",
+          state: "Westminster",
+          country: "London",
+        },
       },
       merchant_metadata: { key1: "DD", key2: "XOF" },
     },
@@ -160,6 +166,14 @@ export const DOC_REFUND_ORDER_RESPONSE = {
 export const DOC_REFUND_LIST_RESPONSE = {
   data: {
     order_id: "v1-241010055924-aa-AHbN0s",
-    refunds: [{ merchant_refund_reference: "refund_ord_1", refund_id: "v1-rf-0001", status: "PROCESSED", merchant_id: "109500", refund_amount: { value: 500, currency: "INR" } }],
+    refunds: [
+      {
+        merchant_refund_reference: "refund_ord_1",
+        refund_id: "v1-rf-0001",
+        status: "PROCESSED",
+        merchant_id: "109500",
+        refund_amount: { value: 500, currency: "INR" },
+      },
+    ],
   },
 };

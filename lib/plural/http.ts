@@ -72,7 +72,9 @@ async function attemptOnce(t: Transport, req: HttpRequest, requestId: string): P
     throw new PluralError({
       kind: timedOut ? "timeout" : "network",
       code: timedOut ? "TIMEOUT" : "NETWORK_ERROR",
-      message: timedOut ? `${req.op}: no answer from Plural within ${t.timeoutMs} ms` : `${req.op}: could not reach Plural (${(err as Error)?.cause ? String((err as { cause: { code?: string } }).cause.code ?? "connection failed") : "connection failed"})`,
+      message: timedOut
+        ? `${req.op}: no answer from Plural within ${t.timeoutMs} ms`
+        : `${req.op}: could not reach Plural (${(err as Error)?.cause ? String((err as { cause: { code?: string } }).cause.code ?? "connection failed") : "connection failed"})`,
       requestId,
       retryable: true,
     });
@@ -82,7 +84,14 @@ async function attemptOnce(t: Transport, req: HttpRequest, requestId: string): P
   try {
     text = await res.text();
   } catch {
-    throw new PluralError({ kind: "timeout", code: "TIMEOUT", message: `${req.op}: Plural's answer was cut off`, requestId, retryable: true, status: res.status });
+    throw new PluralError({
+      kind: "timeout",
+      code: "TIMEOUT",
+      message: `${req.op}: Plural's answer was cut off`,
+      requestId,
+      retryable: true,
+      status: res.status,
+    });
   }
   let body: unknown = undefined;
   if (text) {
@@ -110,7 +119,14 @@ async function attemptOnce(t: Transport, req: HttpRequest, requestId: string): P
     );
   }
   if (body === undefined) {
-    throw new PluralError({ kind: "response", status: res.status, code: "INVALID_RESPONSE", message: `${req.op}: Plural's answer was not JSON`, requestId, retryable: false });
+    throw new PluralError({
+      kind: "response",
+      status: res.status,
+      code: "INVALID_RESPONSE",
+      message: `${req.op}: Plural's answer was not JSON`,
+      requestId,
+      retryable: false,
+    });
   }
   return { status: res.status, body, requestId, retryAfter: null };
 }
@@ -136,7 +152,16 @@ export async function send(t: Transport, req: HttpRequest): Promise<HttpResponse
     } catch (e) {
       if (!(e instanceof PluralError)) throw e;
       const retry = attempt < t.retry.retries && shouldRetry(e, req);
-      t.logger.warn("plural.request_failed", { op: req.op, method: req.method, status: e.status, code: e.code, requestId, attempt, ms: Date.now() - started, willRetry: retry });
+      t.logger.warn("plural.request_failed", {
+        op: req.op,
+        method: req.method,
+        status: e.status,
+        code: e.code,
+        requestId,
+        attempt,
+        ms: Date.now() - started,
+        willRetry: retry,
+      });
       if (!retry) throw e;
       await t.sleep(backoffDelay(attempt, t.retry, t.random, (e as PluralError & { retryAfter?: string | null }).retryAfter));
     }

@@ -209,10 +209,24 @@ export const refundResponse = z
   .transform(({ data }) => {
     if ("refunds" in data && Array.isArray(data.refunds) && !("parent_order_id" in data && data.parent_order_id)) {
       const r = data.refunds[data.refunds.length - 1]!;
-      return { refundId: r.refund_id, parentOrderId: data.order_id, merchantRefundReference: r.merchant_refund_reference, status: r.status, amount: r.refund_amount?.value, raw: data };
+      return {
+        refundId: r.refund_id,
+        parentOrderId: data.order_id,
+        merchantRefundReference: r.merchant_refund_reference,
+        status: r.status,
+        amount: r.refund_amount?.value,
+        raw: data,
+      };
     }
     const o = data as z.output<typeof refundOrderShape>;
-    return { refundId: o.order_id, parentOrderId: o.parent_order_id, merchantRefundReference: o.merchant_order_reference, status: o.status, amount: o.order_amount?.value, raw: data };
+    return {
+      refundId: o.order_id,
+      parentOrderId: o.parent_order_id,
+      merchantRefundReference: o.merchant_order_reference,
+      status: o.status,
+      amount: o.order_amount?.value,
+      raw: data,
+    };
   });
 export type PluralRefund = z.output<typeof refundResponse>;
 

@@ -4,7 +4,9 @@ import { callbackSigningString, signCallback, signWebhook, verifyCallback, verif
 
 describe("webhook signature (Standard Webhooks)", () => {
   it("matches the documented vector (secret abc1234)", () => {
-    expect(signWebhook("abc1234", "msg_2nEfCaUDn9fynC9Kz2upo1QSydl", 1728543028, '{"payload":"payload"}')).toBe("v1,Ns46HrH+Nfu9dZtBUVvSLyrOD5JH0SAGlNo3M5yobfQ=");
+    expect(signWebhook("abc1234", "msg_2nEfCaUDn9fynC9Kz2upo1QSydl", 1728543028, '{"payload":"payload"}')).toBe(
+      "v1,Ns46HrH+Nfu9dZtBUVvSLyrOD5JH0SAGlNo3M5yobfQ=",
+    );
   });
 
   it("matches the second vector", () => {
@@ -13,7 +15,9 @@ describe("webhook signature (Standard Webhooks)", () => {
   });
 
   it("base64 format decodes the secret first (YWJjMTIzNA== is abc1234)", () => {
-    expect(signWebhook("YWJjMTIzNA==", "msg_2nEfCaUDn9fynC9Kz2upo1QSydl", 1728543028, '{"payload":"payload"}', "base64")).toBe("v1,Ns46HrH+Nfu9dZtBUVvSLyrOD5JH0SAGlNo3M5yobfQ=");
+    expect(signWebhook("YWJjMTIzNA==", "msg_2nEfCaUDn9fynC9Kz2upo1QSydl", 1728543028, '{"payload":"payload"}', "base64")).toBe(
+      "v1,Ns46HrH+Nfu9dZtBUVvSLyrOD5JH0SAGlNo3M5yobfQ=",
+    );
   });
 
   const now = () => Math.floor(Date.now() / 1000);
@@ -74,7 +78,12 @@ describe("callback (return URL) signature", () => {
   it("builds the documented signing strings (sorted, raw values, no signature)", () => {
     expect(callbackSigningString({ status: "AUTHORIZED", order_id: "random_order_id", signature: "x" })).toBe("order_id=random_order_id&status=AUTHORIZED");
     expect(
-      callbackSigningString({ status: "FAILED", order_id: "<order_id>", error_message: "Consumer Authentication required", error_code: "USER_AUTHENTICATION_FAILED" }),
+      callbackSigningString({
+        status: "FAILED",
+        order_id: "<order_id>",
+        error_message: "Consumer Authentication required",
+        error_code: "USER_AUTHENTICATION_FAILED",
+      }),
     ).toBe("error_code=USER_AUTHENTICATION_FAILED&error_message=Consumer Authentication required&order_id=<order_id>&status=FAILED");
   });
 
@@ -82,7 +91,12 @@ describe("callback (return URL) signature", () => {
     // Independently: HMAC-SHA256(key=0x0102, "order_id=o&status=PROCESSED")
     const sig = signCallback({ order_id: "o", status: "PROCESSED" }, "0102");
     expect(sig).toMatch(/^[0-9A-F]{64}$/);
-    expect(sig).toBe(createHmac("sha256", Buffer.from([1, 2])).update("order_id=o&status=PROCESSED").digest("hex").toUpperCase());
+    expect(sig).toBe(
+      createHmac("sha256", Buffer.from([1, 2]))
+        .update("order_id=o&status=PROCESSED")
+        .digest("hex")
+        .toUpperCase(),
+    );
   });
 
   it("verifies, case-insensitively", () => {

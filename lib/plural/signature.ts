@@ -45,9 +45,7 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export type WebhookHeaders = { "webhook-id": string; "webhook-timestamp": string; "webhook-signature": string };
 
-export type WebhookVerification =
-  | { ok: true; id: string; timestamp: number }
-  | { ok: false; reason: "malformed" | "stale" | "bad_signature"; message: string };
+export type WebhookVerification = { ok: true; id: string; timestamp: number } | { ok: false; reason: "malformed" | "stale" | "bad_signature"; message: string };
 
 /**
  * Standard Webhooks (the `standardwebhooks` package): `v1,<base64 HMAC-SHA256>` over
@@ -78,14 +76,16 @@ export function verifyWebhook(
   secret: string,
   format: WebhookSecretFormat = "raw",
 ): WebhookVerification {
-  const get = (n: string) => ("get" in headers && typeof headers.get === "function" ? (headers.get(n) ?? undefined) : (headers as Record<string, string | undefined>)[n]);
+  const get = (n: string) =>
+    "get" in headers && typeof headers.get === "function" ? (headers.get(n) ?? undefined) : (headers as Record<string, string | undefined>)[n];
   const id = get("webhook-id");
   const ts = get("webhook-timestamp");
   const sig = get("webhook-signature");
   if (!id || !ts || !sig) return { ok: false, reason: "malformed", message: "missing webhook-id, webhook-timestamp or webhook-signature" };
   if (!/^\d{1,12}$/.test(ts)) return { ok: false, reason: "malformed", message: "webhook-timestamp is not a Unix time in seconds" };
   if (id.length > 256) return { ok: false, reason: "malformed", message: "webhook-id is too long" };
-  if (!sig.split(" ").some((s) => /^v1,[A-Za-z0-9+/]+={0,2}$/.test(s))) return { ok: false, reason: "malformed", message: "webhook-signature has no v1 signature" };
+  if (!sig.split(" ").some((s) => /^v1,[A-Za-z0-9+/]+={0,2}$/.test(s)))
+    return { ok: false, reason: "malformed", message: "webhook-signature has no v1 signature" };
   const timestamp = Number(ts);
   if (Math.abs(Math.floor(Date.now() / 1000) - timestamp) > WEBHOOK_TOLERANCE_SECONDS) {
     return { ok: false, reason: "stale", message: "webhook-timestamp is outside the 300 s window" };
@@ -100,7 +100,8 @@ export function verifyWebhook(
     wh.verify(rawBody, { "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": sig }, { jsonParse: false });
     return { ok: true, id, timestamp };
   } catch (e) {
-    if (e instanceof WebhookVerificationError && /too (old|new)/.test(e.message)) return { ok: false, reason: "stale", message: "webhook-timestamp is outside the 300 s window" };
+    if (e instanceof WebhookVerificationError && /too (old|new)/.test(e.message))
+      return { ok: false, reason: "stale", message: "webhook-timestamp is outside the 300 s window" };
     return { ok: false, reason: "bad_signature", message: "no matching signature" };
   }
 }

@@ -22,7 +22,15 @@ describe("UPI links", () => {
   it("builds the documented link and parses it back", () => {
     const link = buildUpiLink({ pa: "pinelabs.24092@hdfcbank", pn: "Pine Test", amountInPaise: 100, tr: "68706", tn: "Payment for v1" });
     expect(link).toBe("upi://pay?mode=04&pa=pinelabs.24092@hdfcbank&pn=Pine%20Test&mc=6012&cu=INR&am=1.00&tr=68706&tn=Payment%20for%20v1");
-    expect(parseUpiLink(link)).toMatchObject({ pa: "pinelabs.24092@hdfcbank", pn: "Pine Test", amountInPaise: 100, tr: "68706", tn: "Payment for v1", mc: "6012", cu: "INR" });
+    expect(parseUpiLink(link)).toMatchObject({
+      pa: "pinelabs.24092@hdfcbank",
+      pn: "Pine Test",
+      amountInPaise: 100,
+      tr: "68706",
+      tn: "Payment for v1",
+      mc: "6012",
+      cu: "INR",
+    });
   });
 
   it("parses the link exactly as Plural documents it", () => {
@@ -31,7 +39,13 @@ describe("UPI links", () => {
   });
 
   it("rejects what is not a payable UPI link", () => {
-    for (const bad of ["https://example.com/pay?pa=a@b&am=1", "upi://mandate?pa=a@bank&am=1.00", "upi://pay?am=1.00", "upi://pay?pa=x@bank&am=abc", "not a url"]) {
+    for (const bad of [
+      "https://example.com/pay?pa=a@b&am=1",
+      "upi://mandate?pa=a@bank&am=1.00",
+      "upi://pay?am=1.00",
+      "upi://pay?pa=x@bank&am=abc",
+      "not a url",
+    ]) {
       expect(parseUpiLink(bad)).toBeUndefined();
     }
   });
@@ -42,6 +56,7 @@ describe("VPA check", () => {
     for (const v of ["kevin.bob@examplebank.com", "success@upi", "98765-43210@ybl", "a_b@okicici", " user@paytm "]) expect(isValidVpa(v)).toBe(true);
   });
   it("rejects malformed ones", () => {
-    for (const v of ["", "user", "@bank", "u@b", "user@", "us er@bank", "user@@bank", "user@1bank", "x".repeat(257) + "@bank"]) expect(isValidVpa(v)).toBe(false);
+    for (const v of ["", "user", "@bank", "u@b", "user@", "us er@bank", "user@@bank", "user@1bank", "x".repeat(257) + "@bank"])
+      expect(isValidVpa(v)).toBe(false);
   });
 });

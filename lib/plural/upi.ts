@@ -63,5 +63,15 @@ export function parseUpiLink(link: string): (UpiLink & { params: Record<string, 
   const params = Object.fromEntries(url.searchParams.entries());
   const amountInPaise = params.am !== undefined ? upiAmountToPaise(params.am) : undefined;
   if (!params.pa || amountInPaise === undefined) return undefined;
-  return { pa: params.pa, pn: params.pn ?? "", amountInPaise, tr: params.tr ?? "", tn: params.tn, mc: params.mc, mode: params.mode, cu: params.cu ?? "INR", params };
+  return {
+    pa: params.pa,
+    pn: params.pn ?? "",
+    amountInPaise,
+    tr: params.tr ?? "",
+    tn: params.tn,
+    mc: params.mc,
+    mode: params.mode,
+    cu: params.cu ?? "INR",
+    params,
+  };
 }

@@ -87,7 +87,9 @@ function validateMetadata(m: unknown) {
   if (!isObj(m)) throw invalid("merchant_metadata must be an object of strings");
   const entries = Object.entries(m);
   if (entries.length > LIMITS.metadataPairsMax) throw invalid(`merchant_metadata has more than ${LIMITS.metadataPairsMax} pairs`);
-  for (const [k, v] of entries) if (typeof v !== "string" || v.length > LIMITS.metadataValueMax || k.length > LIMITS.metadataValueMax) throw invalid("merchant_metadata values must be strings of at most 256 characters");
+  for (const [k, v] of entries)
+    if (typeof v !== "string" || v.length > LIMITS.metadataValueMax || k.length > LIMITS.metadataValueMax)
+      throw invalid("merchant_metadata values must be strings of at most 256 characters");
 }
 
 /* ------------------------------------------------------------------------------- handlers */
@@ -100,7 +102,8 @@ function createOrder({ sb, body }: Ctx) {
   const order_amount = amount(body.order_amount);
   if (body.pre_auth !== undefined && typeof body.pre_auth !== "boolean") throw invalid("pre_auth must be a boolean");
   const methods = body.allowed_payment_methods;
-  if (methods !== undefined && (!Array.isArray(methods) || methods.some((m) => !VALID_METHODS.includes(m as string)))) throw invalid("allowed_payment_methods has an unknown method", "Payment method is missing/invalid");
+  if (methods !== undefined && (!Array.isArray(methods) || methods.some((m) => !VALID_METHODS.includes(m as string))))
+    throw invalid("allowed_payment_methods has an unknown method", "Payment method is missing/invalid");
   optionalString(body, "notes", 256);
   optionalUrl(body, "callback_url");
   optionalUrl(body, "failure_callback_url");
@@ -124,16 +127,21 @@ function createOrder({ sb, body }: Ctx) {
 }
 
 function createPayment({ sb, body }: Ctx, orderId: string) {
-  if (!isObj(body) || !Array.isArray(body.payments) || body.payments.length === 0) throw invalid("payments must be a non-empty array", "Payment method is missing/invalid");
+  if (!isObj(body) || !Array.isArray(body.payments) || body.payments.length === 0)
+    throw invalid("payments must be a non-empty array", "Payment method is missing/invalid");
   if (body.payments.length > 1) throw new SandboxError(422, "PAYMENT_METHOD_NOT_ENABLED", "Split payments are not enabled for this merchant");
   const item = body.payments[0];
   if (!isObj(item) || typeof item.payment_method !== "string") throw invalid("payment_method is required", "Payment method is missing/invalid");
   if (item.payment_method !== "UPI") {
-    if (VALID_METHODS.includes(item.payment_method)) throw new SandboxError(422, "PAYMENT_METHOD_NOT_ENABLED", "Payment method is not enabled for the merchant");
+    if (VALID_METHODS.includes(item.payment_method))
+      throw new SandboxError(422, "PAYMENT_METHOD_NOT_ENABLED", "Payment method is not enabled for the merchant");
     throw invalid("payment_method is unknown", "Payment method is missing/invalid");
   }
   // The docs' UPI samples omit merchant_payment_reference; the spec requires it. Accept both.
-  const ref = item.merchant_payment_reference === undefined ? `auto_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}` : reference(item.merchant_payment_reference, "Merchant Payment Reference");
+  const ref =
+    item.merchant_payment_reference === undefined
+      ? `auto_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`
+      : reference(item.merchant_payment_reference, "Merchant Payment Reference");
   const amt = amount(item.payment_amount);
   const option = isObj(item.payment_option) ? (item.payment_option.upi_details ?? item.payment_option.upi_data) : undefined;
   if (!isObj(option)) throw invalid("payment_option.upi_details is required", "Payment method is missing/invalid");
@@ -169,7 +177,11 @@ function refund({ sb, body }: Ctx, orderId: string) {
   const raw = body.order_amount ?? (typeof body.refund_amount === "number" ? { value: body.refund_amount, currency: "INR" } : body.refund_amount);
   const amt = amount(raw);
   validateMetadata(body.merchant_metadata);
-  const { refund } = sb.refund(orderId, { merchant_order_reference: ref, amount: amt.value, merchant_metadata: body.merchant_metadata as Record<string, string> | undefined }, hashBody(body));
+  const { refund } = sb.refund(
+    orderId,
+    { merchant_order_reference: ref, amount: amt.value, merchant_metadata: body.merchant_metadata as Record<string, string> | undefined },
+    hashBody(body),
+  );
   return { status: 200, body: { data: sb.orderJson(refund) } };
 }
 
@@ -186,17 +198,36 @@ const ROUTES: Route[] = [
     run: ({ sb, body }) => {
       if (!isObj(body)) throw invalid("body must be a JSON object");
       const { client_id, client_secret, grant_type } = body;
-      if (typeof client_id !== "string" || !client_id || typeof client_secret !== "string" || !client_secret) throw invalid("client_id and client_secret are required");
+      if (typeof client_id !== "string" || !client_id || typeof client_secret !== "string" || !client_secret)
+        throw invalid("client_id and client_secret are required");
       if (typeof grant_type !== "string" || grant_type.toLowerCase() !== "client_credentials") throw invalid("grant_type must be client_credentials");
       return { status: 200, body: sb.issueToken(client_id, client_secret) };
     },
   },
   { op: "createOrder", method: "POST", match: /^pay\/v1\/orders$/, auth: true, run: createOrder },
-  { op: "getOrderByReference", method: "GET", match: /^pay\/v1\/orders\/reference\/([^/]+)$/, auth: true, run: ({ sb }, ref) => ({ status: 200, body: { data: sb.orderJson(sb.orderByReference(ref!)) } }) },
-  { op: "getOrder", method: "GET", match: /^pay\/v1\/orders\/([^/]+)$/, auth: true, run: ({ sb }, id) => ({ status: 200, body: { data: sb.orderJson(sb.order(id!)) } }) },
+  {
+    op: "getOrderByReference",
+    method: "GET",
+    match: /^pay\/v1\/orders\/reference\/([^/]+)$/,
+    auth: true,
+    run: ({ sb }, ref) => ({ status: 200, body: { data: sb.orderJson(sb.orderByReference(ref!)) } }),
+  },
+  {
+    op: "getOrder",
+    method: "GET",
+    match: /^pay\/v1\/orders\/([^/]+)$/,
+    auth: true,
+    run: ({ sb }, id) => ({ status: 200, body: { data: sb.orderJson(sb.order(id!)) } }),
+  },
   { op: "createPayment", method: "POST", match: /^pay\/v1\/orders\/([^/]+)\/payments$/, auth: true, run: (ctx, id) => createPayment(ctx, id!) },
   { op: "capture", method: "PUT", match: /^pay\/v1\/orders\/([^/]+)\/capture$/, auth: true, run: (ctx, id) => capture(ctx, id!) },
-  { op: "cancel", method: "PUT", match: /^pay\/v1\/orders\/([^/]+)\/cancel$/, auth: true, run: ({ sb }, id) => ({ status: 200, body: { data: sb.orderJson(sb.cancel(id!)) } }) },
+  {
+    op: "cancel",
+    method: "PUT",
+    match: /^pay\/v1\/orders\/([^/]+)\/cancel$/,
+    auth: true,
+    run: ({ sb }, id) => ({ status: 200, body: { data: sb.orderJson(sb.cancel(id!)) } }),
+  },
   { op: "refund", method: "POST", match: /^pay\/v1\/refunds\/([^/]+)$/, auth: true, run: (ctx, id) => refund(ctx, id!) },
 ];
 
@@ -237,7 +268,11 @@ export async function handleApi(sb: Sandbox, request: Request, path: string): Pr
   const route = ROUTES.find((r) => r.match.test(path) && r.method === method);
   if (!route) {
     const other = ROUTES.some((r) => r.match.test(path));
-    return json(other ? 405 : 404, { code: other ? "METHOD_NOT_ALLOWED" : "NOT_FOUND", message: other ? `${method} is not allowed here` : "No such API" }, requestId);
+    return json(
+      other ? 405 : 404,
+      { code: other ? "METHOD_NOT_ALLOWED" : "NOT_FOUND", message: other ? `${method} is not allowed here` : "No such API" },
+      requestId,
+    );
   }
   const params = path.match(route.match)!.slice(1).map(decodeURIComponent);
 

@@ -12,7 +12,11 @@ export const TEST_VPAS: Array<{ vpa: string; behaviour: string; auto?: AutoOutco
   { vpa: "failure@upi", behaviour: "Same as decline@sandbox", auto: { outcome: "decline", code: "PAYMENT_DECLINED" } },
   { vpa: "nofunds@sandbox", behaviour: "Declines with INSUFFICIENT_FUNDS", auto: { outcome: "decline", code: "INSUFFICIENT_FUNDS" } },
   { vpa: "timeout@sandbox", behaviour: "Never answers: the payment expires (PAYMENT_EXPIRED)" },
-  { vpa: "invalid@sandbox", behaviour: "Refused at once: 422 INVALID_USER_ACCOUNT", reject: { status: 422, code: "INVALID_USER_ACCOUNT", message: "The VPA is invalid or does not exist" } },
+  {
+    vpa: "invalid@sandbox",
+    behaviour: "Refused at once: 422 INVALID_USER_ACCOUNT",
+    reject: { status: 422, code: "INVALID_USER_ACCOUNT", message: "The VPA is invalid or does not exist" },
+  },
 ];
 
 /** By the paise part of the payment amount (value % 100). Anything else waits for the payer. */
@@ -20,7 +24,12 @@ export const TEST_AMOUNTS: Array<{ paise: number; example: string; behaviour: st
   { paise: 51, example: "₹101.51", behaviour: "Approved about 2 s after the payment is created", auto: { outcome: "approve" } },
   { paise: 52, example: "₹101.52", behaviour: "Declined about 2 s after (PAYMENT_DECLINED)", auto: { outcome: "decline", code: "PAYMENT_DECLINED" } },
   { paise: 53, example: "₹101.53", behaviour: "Declined about 2 s after (INSUFFICIENT_FUNDS)", auto: { outcome: "decline", code: "INSUFFICIENT_FUNDS" } },
-  { paise: 54, example: "₹101.54", behaviour: "Declined about 2 s after (USER_AUTHENTICATION_FAILED)", auto: { outcome: "decline", code: "USER_AUTHENTICATION_FAILED" } },
+  {
+    paise: 54,
+    example: "₹101.54",
+    behaviour: "Declined about 2 s after (USER_AUTHENTICATION_FAILED)",
+    auto: { outcome: "decline", code: "USER_AUTHENTICATION_FAILED" },
+  },
 ];
 
 /** Refund amounts whose paise part is .13 fail (REFUND_FAILED); every other refund is processed. */

@@ -50,7 +50,13 @@ beforeAll(async () => {
   server = await startSandboxServer();
   sb = server.sandbox;
   baseUrl = server.baseUrl;
-  client = createPluralClient({ baseUrl, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, retry: { baseDelayMs: 10, maxDelayMs: 50 }, timeoutMs: 3000 });
+  client = createPluralClient({
+    baseUrl,
+    clientId: TEST_CREDENTIALS.clientId,
+    clientSecret: TEST_CREDENTIALS.clientSecret,
+    retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    timeoutMs: 3000,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -65,10 +71,15 @@ beforeEach(() => {
 });
 
 const ref = (p = "ord") => `${p}_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
-const newOrder = (value = 34900, extra: object = {}) => client.createOrder({ merchant_order_reference: ref(), order_amount: { value, currency: "INR" }, ...extra });
+const newOrder = (value = 34900, extra: object = {}) =>
+  client.createOrder({ merchant_order_reference: ref(), order_amount: { value, currency: "INR" }, ...extra });
 async function raw(method: string, path: string, body?: unknown, token?: string | null) {
   const t = token === null ? undefined : (token ?? (await client.getToken()));
-  const res = await fetch(baseUrl + path, { method, headers: { "content-type": "application/json", ...(t ? { authorization: `Bearer ${t}` } : {}) }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers: { "content-type": "application/json", ...(t ? { authorization: `Bearer ${t}` } : {}) },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
@@ -106,7 +117,16 @@ describe.skipIf(UAT)("UAT", () => {
 
 describe("token", () => {
   it("issues a bearer token with expires_in and expires_at", async () => {
-    const r = await raw("POST", "/api/auth/v1/token", { client_id: UAT ? process.env.PLURAL_CLIENT_ID : TEST_CREDENTIALS.clientId, client_secret: UAT ? process.env.PLURAL_CLIENT_SECRET : TEST_CREDENTIALS.clientSecret, grant_type: "client_credentials" }, null);
+    const r = await raw(
+      "POST",
+      "/api/auth/v1/token",
+      {
+        client_id: UAT ? process.env.PLURAL_CLIENT_ID : TEST_CREDENTIALS.clientId,
+        client_secret: UAT ? process.env.PLURAL_CLIENT_SECRET : TEST_CREDENTIALS.clientSecret,
+        grant_type: "client_credentials",
+      },
+      null,
+    );
     expect(r.status).toBe(200);
     expect(r.body.access_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     if (!UAT) {
@@ -124,7 +144,16 @@ describe("token", () => {
 
   sandboxOnly("answers 400 INVALID_REQUEST for a missing field or grant type", async () => {
     expect((await raw("POST", "/api/auth/v1/token", { client_id: "x" }, null)).body.code).toBe("INVALID_REQUEST");
-    expect((await raw("POST", "/api/auth/v1/token", { client_id: TEST_CREDENTIALS.clientId, client_secret: TEST_CREDENTIALS.clientSecret, grant_type: "password" }, null)).status).toBe(400);
+    expect(
+      (
+        await raw(
+          "POST",
+          "/api/auth/v1/token",
+          { client_id: TEST_CREDENTIALS.clientId, client_secret: TEST_CREDENTIALS.clientSecret, grant_type: "password" },
+          null,
+        )
+      ).status,
+    ).toBe(400);
     expect((await raw("POST", "/api/auth/v1/token", "{not json", null)).status).toBe(400);
   });
 
@@ -137,14 +166,19 @@ describe("token", () => {
     const o = await newOrder();
     const before = client.tokenRequestCount;
     sb.expireTokens();
-    expect((await raw("GET", `/api/pay/v1/orders/${o.order_id}`, undefined, (await client.getToken()))).status).toBe(401);
+    expect((await raw("GET", `/api/pay/v1/orders/${o.order_id}`, undefined, await client.getToken())).status).toBe(401);
     expect((await client.getOrder(o.order_id)).order_id).toBe(o.order_id);
     expect(client.tokenRequestCount).toBe(before + 1);
   });
 
   sandboxOnly("tokens really expire after the configured TTL", async () => {
     sb.updateSettings({ token_ttl_seconds: 1 });
-    const r = await raw("POST", "/api/auth/v1/token", { client_id: TEST_CREDENTIALS.clientId, client_secret: TEST_CREDENTIALS.clientSecret, grant_type: "client_credentials" }, null);
+    const r = await raw(
+      "POST",
+      "/api/auth/v1/token",
+      { client_id: TEST_CREDENTIALS.clientId, client_secret: TEST_CREDENTIALS.clientSecret, grant_type: "client_credentials" },
+      null,
+    );
     expect(r.body.expires_in).toBe(1);
     expect((await raw("GET", "/api/pay/v1/orders/reference/nothing", undefined, r.body.access_token)).status).toBe(404);
     await new Promise((res) => setTimeout(res, 1100));
@@ -164,7 +198,14 @@ describe("orders", () => {
     });
     expect(res.status).toBe(200);
     expectShape(res.body.data, DOC_CREATE_ORDER_RESPONSE.data);
-    expect(res.body.data).toMatchObject({ merchant_order_reference: reference, type: "CHARGE", status: "CREATED", order_amount: { value: 1100, currency: "INR" }, pre_auth: false, payments: [] });
+    expect(res.body.data).toMatchObject({
+      merchant_order_reference: reference,
+      type: "CHARGE",
+      status: "CREATED",
+      order_amount: { value: 1100, currency: "INR" },
+      pre_auth: false,
+      payments: [],
+    });
     expect(res.body.data.order_id).toMatch(/^v1-\d{10,12}-aa-[A-Za-z0-9]{6}$/);
     expect(res.body.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3,6}Z$/);
     expect(orderResponse.safeParse(res.body.data).success).toBe(true);
@@ -209,7 +250,9 @@ describe("orders", () => {
     const e = await rejection(client.createOrder({ merchant_order_reference: reference, order_amount: { value: 1200, currency: "INR" } }));
     expect(e).toMatchObject({ status: 422, code: "DUPLICATE_REQUEST" });
     sb.updateSettings({ idempotency: "reject" });
-    expect((await rejection(client.createOrder({ merchant_order_reference: reference, order_amount: { value: 1100, currency: "INR" } }))).code).toBe("DUPLICATE_REQUEST");
+    expect((await rejection(client.createOrder({ merchant_order_reference: reference, order_amount: { value: 1100, currency: "INR" } }))).code).toBe(
+      "DUPLICATE_REQUEST",
+    );
   });
 
   it("gets an order by id and by merchant reference", async () => {
@@ -249,13 +292,22 @@ describe("UPI payments", () => {
     const img = await fetch(p.image_url!);
     expect(img.status).toBe(200);
     expect(img.headers.get("content-type")).toBe("image/png");
-    expect(Buffer.from(await img.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(await img.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
     if (!UAT) expect((await fetch(p.image_url!.replace(/X-Amz-Signature=\w+/, "X-Amz-Signature=0000"))).status).toBe(403);
   });
 
   it("COLLECT: validates the VPA and waits for the payer", async () => {
     const o = await newOrder(100);
-    const p = await client.createUpiPayment(o.order_id, { mode: "COLLECT", vpa: "kevin.bob@examplebank", merchantPaymentReference: ref("pay"), amountInPaise: 100 });
+    const p = await client.createUpiPayment(o.order_id, {
+      mode: "COLLECT",
+      vpa: "kevin.bob@examplebank",
+      merchantPaymentReference: ref("pay"),
+      amountInPaise: 100,
+    });
     expect(p.status).toBe("PENDING");
     expect(p.payments[0]).toMatchObject({ status: "PENDING", upi: { txn_mode: "COLLECT", payer: { vpa: "kevin.bob@examplebank" } } });
     expectShape((await raw("GET", `/api/pay/v1/orders/${o.order_id}`)).body.data, DOC_COLLECT_RESPONSE.data);
@@ -263,22 +315,43 @@ describe("UPI payments", () => {
 
   sandboxOnly("rejects other methods, wrong amounts and bad VPAs with the documented codes", async () => {
     const o = await newOrder(1100);
-    const pay = (item: object) => raw("POST", `/api/pay/v1/orders/${o.order_id}/payments`, { payments: [{ merchant_payment_reference: ref("pay"), payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details: { txn_mode: "INTENT" } }, ...item }] });
+    const pay = (item: object) =>
+      raw("POST", `/api/pay/v1/orders/${o.order_id}/payments`, {
+        payments: [
+          {
+            merchant_payment_reference: ref("pay"),
+            payment_method: "UPI",
+            payment_amount: { value: 1100, currency: "INR" },
+            payment_option: { upi_details: { txn_mode: "INTENT" } },
+            ...item,
+          },
+        ],
+      });
     expect((await pay({ payment_method: "CARD" })).body).toMatchObject({ code: "PAYMENT_METHOD_NOT_ENABLED" });
     expect((await pay({ payment_method: "CARD" })).status).toBe(422);
     expect((await pay({ payment_method: "" })).body).toMatchObject({ code: "INVALID_REQUEST", message: "Payment method is missing/invalid" });
     expect((await pay({ payment_amount: { value: 1000, currency: "INR" } })).status).toBe(400);
     expect((await pay({ payment_option: { upi_details: { txn_mode: "COLLECT" } } })).status).toBe(400);
     expect((await pay({ payment_option: { upi_details: { txn_mode: "COLLECT", payer: { vpa: "not-a-vpa" } } } })).status).toBe(400);
-    expect((await pay({ payment_option: { upi_details: { txn_mode: "COLLECT", payer: { vpa: "invalid@sandbox" } } } })).body).toMatchObject({ code: "INVALID_USER_ACCOUNT" });
+    expect((await pay({ payment_option: { upi_details: { txn_mode: "COLLECT", payer: { vpa: "invalid@sandbox" } } } })).body).toMatchObject({
+      code: "INVALID_USER_ACCOUNT",
+    });
     expect((await pay({ payment_option: { upi_details: { txn_mode: "QR" } } })).status).toBe(400);
-    expect((await raw("POST", `/api/pay/v1/orders/v1-000000000000-aa-NOPE00/payments`, { payments: [{ payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details: { txn_mode: "INTENT" } } }] })).status).toBe(404);
+    expect(
+      (
+        await raw("POST", `/api/pay/v1/orders/v1-000000000000-aa-NOPE00/payments`, {
+          payments: [{ payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details: { txn_mode: "INTENT" } } }],
+        })
+      ).status,
+    ).toBe(404);
     expect((await client.getOrder(o.order_id)).status).toBe("CREATED");
   });
 
   sandboxOnly("accepts the docs' UPI sample without merchant_payment_reference", async () => {
     const o = await newOrder(1100);
-    const res = await raw("POST", `/api/pay/v1/orders/${o.order_id}/payments`, { payments: [{ payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details: { txn_mode: "INTENT" } } }] });
+    const res = await raw("POST", `/api/pay/v1/orders/${o.order_id}/payments`, {
+      payments: [{ payment_method: "UPI", payment_amount: { value: 1100, currency: "INR" }, payment_option: { upi_details: { txn_mode: "INTENT" } } }],
+    });
     expect(res.status).toBe(200);
     expect(res.body.data.status).toBe("PENDING");
   });
@@ -295,11 +368,18 @@ describe("UPI payments", () => {
   sandboxOnly("a new payment on a pending order replaces the pending one, which can no longer be paid", async () => {
     const o = await newOrder(1100);
     const qr = await client.createUpiPayment(o.order_id, { mode: "QR", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
-    const collect = await client.createUpiPayment(o.order_id, { mode: "COLLECT", vpa: "someone@okaxis", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    const collect = await client.createUpiPayment(o.order_id, {
+      mode: "COLLECT",
+      vpa: "someone@okaxis",
+      merchantPaymentReference: ref("pay"),
+      amountInPaise: 1100,
+    });
     expect(collect.payments.map((p) => p.status)).toEqual(["CANCELLED", "PENDING"]);
     expect(() => sb.approve(qr.payments[0]!.id)).toThrow(/only a PENDING payment/);
     sb.updateSettings({ pending_payment_policy: "reject" });
-    expect((await rejection(client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code).toBe("PAYMENT_PENDING");
+    expect((await rejection(client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code).toBe(
+      "PAYMENT_PENDING",
+    );
   });
 });
 
@@ -325,11 +405,19 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
 
   it("decline: ATTEMPTED with retries remaining, then a retry on the same order succeeds", async () => {
     const o = await newOrder(1100);
-    const first = await client.createUpiPayment(o.order_id, { mode: "COLLECT", vpa: "someone@okaxis", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    const first = await client.createUpiPayment(o.order_id, {
+      mode: "COLLECT",
+      vpa: "someone@okaxis",
+      merchantPaymentReference: ref("pay"),
+      amountInPaise: 1100,
+    });
     sb.decline(first.payments[0]!.id);
     const attempted = await client.getOrder(o.order_id);
     expect(attempted).toMatchObject({ status: "ATTEMPTED", payment_retries_remaining: 2 });
-    expect(attempted.payments[0]).toMatchObject({ status: "FAILED", error_detail: { code: "PAYMENT_DECLINED", message: "Transaction declined by Acquirer due to unknown reason" } });
+    expect(attempted.payments[0]).toMatchObject({
+      status: "FAILED",
+      error_detail: { code: "PAYMENT_DECLINED", message: "Transaction declined by Acquirer due to unknown reason" },
+    });
     const second = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
     sb.approve(second.payments[1]!.id);
     expect((await client.getOrder(o.order_id)).status).toBe("PROCESSED");
@@ -344,7 +432,9 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
       sb.decline(p.payments.at(-1)!.id, "USER_AUTHENTICATION_FAILED");
     }
     expect((await client.getOrder(o.order_id)).status).toBe("FAILED");
-    expect((await rejection(client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code).toBe("OPERATION_NOT_ALLOWED");
+    expect((await rejection(client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code).toBe(
+      "OPERATION_NOT_ALLOWED",
+    );
     await sb.flush();
     expect(events().slice(-2)).toEqual(["PAYMENT_FAILED", "ORDER_FAILED"]);
   });
@@ -353,7 +443,11 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
     sb.updateSettings({ payment_expiry_seconds: 1 });
     const o = await newOrder(1100);
     await client.createUpiPayment(o.order_id, { mode: "COLLECT", vpa: "timeout@sandbox", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
-    const after = await waitFor(() => client.getOrder(o.order_id), (x) => x.status !== "PENDING", 3000);
+    const after = await waitFor(
+      () => client.getOrder(o.order_id),
+      (x) => x.status !== "PENDING",
+      3000,
+    );
     expect(after.status).toBe("ATTEMPTED");
     expect(after.payments[0]).toMatchObject({ status: "FAILED", error_detail: { code: "PAYMENT_EXPIRED", message: "The payment has expired" } });
     await sb.flush();
@@ -367,9 +461,30 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
     await client.createUpiPayment(b.order_id, { mode: "COLLECT", vpa: "decline@sandbox", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
     const c = await newOrder(1100);
     await client.createUpiPayment(c.order_id, { mode: "COLLECT", vpa: "nofunds@sandbox", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
-    expect((await waitFor(() => client.getOrder(a.order_id), (x) => x.status !== "PENDING")).status).toBe("PROCESSED");
-    expect((await waitFor(() => client.getOrder(b.order_id), (x) => x.status !== "PENDING")).status).toBe("ATTEMPTED");
-    expect((await waitFor(() => client.getOrder(c.order_id), (x) => x.status !== "PENDING")).payments[0]!.error_detail?.code).toBe("INSUFFICIENT_FUNDS");
+    expect(
+      (
+        await waitFor(
+          () => client.getOrder(a.order_id),
+          (x) => x.status !== "PENDING",
+        )
+      ).status,
+    ).toBe("PROCESSED");
+    expect(
+      (
+        await waitFor(
+          () => client.getOrder(b.order_id),
+          (x) => x.status !== "PENDING",
+        )
+      ).status,
+    ).toBe("ATTEMPTED");
+    expect(
+      (
+        await waitFor(
+          () => client.getOrder(c.order_id),
+          (x) => x.status !== "PENDING",
+        )
+      ).payments[0]!.error_detail?.code,
+    ).toBe("INSUFFICIENT_FUNDS");
   });
 
   it("test amounts have fixed outcomes (.51 approves, .52 declines)", async () => {
@@ -377,8 +492,22 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
     await client.createUpiPayment(a.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 10151 });
     const b = await newOrder(10152);
     await client.createUpiPayment(b.order_id, { mode: "QR", merchantPaymentReference: ref("pay"), amountInPaise: 10152 });
-    expect((await waitFor(() => client.getOrder(a.order_id), (x) => x.status !== "PENDING")).status).toBe("PROCESSED");
-    expect((await waitFor(() => client.getOrder(b.order_id), (x) => x.status !== "PENDING")).status).toBe("ATTEMPTED");
+    expect(
+      (
+        await waitFor(
+          () => client.getOrder(a.order_id),
+          (x) => x.status !== "PENDING",
+        )
+      ).status,
+    ).toBe("PROCESSED");
+    expect(
+      (
+        await waitFor(
+          () => client.getOrder(b.order_id),
+          (x) => x.status !== "PENDING",
+        )
+      ).status,
+    ).toBe("ATTEMPTED");
   });
 
   it("pre-auth: AUTHORIZED → capture → PROCESSED; capture is only allowed from AUTHORIZED", async () => {
@@ -409,7 +538,9 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
     expect((await rejection(client.cancel(pending.order_id))).code).toBe("OPERATION_NOT_ALLOWED");
     sb.updateSettings({ cancel_policy: "any_open" });
     expect((await client.cancel(pending.order_id)).status).toBe("CANCELLED");
-    expect((await rejection(client.createUpiPayment(pending.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code).toBe("ORDER_CANCELLED");
+    expect(
+      (await rejection(client.createUpiPayment(pending.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 }))).code,
+    ).toBe("ORDER_CANCELLED");
     await sb.flush();
     expect(events()).toEqual(["ORDER_AUTHORIZED", "ORDER_CANCELLED", "ORDER_CANCELLED"]);
   });
@@ -425,11 +556,23 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
     const o = await paidOrder(10000);
     const r1 = await client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 4000, currency: "INR" } });
     expect(r1).toMatchObject({ parentOrderId: o.order_id, status: "PENDING", amount: 4000 });
-    expect((await waitFor(() => client.getOrder(r1.refundId), (x) => x.status !== "PENDING")).status).toBe("PROCESSED");
+    expect(
+      (
+        await waitFor(
+          () => client.getOrder(r1.refundId),
+          (x) => x.status !== "PENDING",
+        )
+      ).status,
+    ).toBe("PROCESSED");
     expect((await client.getOrder(o.order_id)).status).toBe("PARTIALLY_REFUNDED");
-    expect((await rejection(client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 6001, currency: "INR" } }))).status).toBe(400);
+    expect((await rejection(client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 6001, currency: "INR" } }))).status).toBe(
+      400,
+    );
     const r2 = await client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 6000, currency: "INR" } });
-    await waitFor(() => client.getOrder(r2.refundId), (x) => x.status !== "PENDING");
+    await waitFor(
+      () => client.getOrder(r2.refundId),
+      (x) => x.status !== "PENDING",
+    );
     const parent = await client.getOrder(o.order_id);
     expect(parent.status).toBe("FULLY_REFUNDED");
     expect(parent.refunds).toHaveLength(2);
@@ -441,14 +584,23 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
 
   it("refunds: idempotent by reference, refused before payment, .13 paise fails with REFUND_FAILED, refund_amount accepted", async () => {
     const unpaid = await newOrder(10000);
-    expect((await rejection(client.refund(unpaid.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 100, currency: "INR" } }))).code).toBe("OPERATION_NOT_ALLOWED");
+    expect((await rejection(client.refund(unpaid.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 100, currency: "INR" } }))).code).toBe(
+      "OPERATION_NOT_ALLOWED",
+    );
     const o = await paidOrder(10000);
     const body = { merchant_order_reference: ref("rf"), order_amount: { value: 1000, currency: "INR" as const } };
     const a = await client.refund(o.order_id, body);
     const b = await client.refund(o.order_id, body);
     expect(b.refundId).toBe(a.refundId);
     const failing = await client.refund(o.order_id, { merchant_order_reference: ref("rf"), order_amount: { value: 1013, currency: "INR" } });
-    expect((await waitFor(() => client.getOrder(failing.refundId), (x) => x.status !== "PENDING")).status).toBe("FAILED");
+    expect(
+      (
+        await waitFor(
+          () => client.getOrder(failing.refundId),
+          (x) => x.status !== "PENDING",
+        )
+      ).status,
+    ).toBe("FAILED");
     const woo = await raw("POST", `/api/pay/v1/refunds/${o.order_id}`, { merchant_order_reference: ref("rf"), refund_amount: 500, refund_reason: "damaged" });
     expect(woo.body.data).toMatchObject({ type: "REFUND", order_amount: { value: 500 } });
     await sb.flush();
@@ -536,7 +688,12 @@ describe.skipIf(UAT)("webhook delivery (sandbox only)", () => {
 });
 
 describe.skipIf(UAT)("faults (sandbox only)", () => {
-  const control = (path: string, body?: unknown, method = "POST") => fetch(`${server!.url}/sandbox/control/${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const control = (path: string, body?: unknown, method = "POST") =>
+    fetch(`${server!.url}/sandbox/control/${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   it("503 for the next 2 calls: the client retries and succeeds", async () => {
     const o = await newOrder();
@@ -554,7 +711,13 @@ describe.skipIf(UAT)("faults (sandbox only)", () => {
 
   it("a hung request times out in the client", async () => {
     await control("faults", { endpoint: "getOrder", kind: "hang", count: 5 });
-    const slow = createPluralClient({ baseUrl, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, timeoutMs: 150, retry: { retries: 1, baseDelayMs: 1 } });
+    const slow = createPluralClient({
+      baseUrl,
+      clientId: TEST_CREDENTIALS.clientId,
+      clientSecret: TEST_CREDENTIALS.clientSecret,
+      timeoutMs: 150,
+      retry: { retries: 1, baseDelayMs: 1 },
+    });
     const e = await rejection(slow.getOrder("v1-x"));
     expect(e.kind).toBe("timeout");
   });
@@ -575,7 +738,16 @@ describe.skipIf(UAT)("faults (sandbox only)", () => {
 describe.skipIf(UAT)("concurrency (sandbox only)", () => {
   it("50 parallel payments on 50 orders: no lost or mixed state", async () => {
     const orders = await Promise.all(Array.from({ length: 50 }, (_, i) => newOrder(10000 + i * 100)));
-    const paid = await Promise.all(orders.map((o, i) => client.createUpiPayment(o.order_id, { mode: i % 3 === 0 ? "QR" : i % 3 === 1 ? "INTENT" : "COLLECT", vpa: "payer@okaxis", merchantPaymentReference: `pay_${o.order_id.slice(-6)}_${i}`, amountInPaise: 10000 + i * 100 } as never)));
+    const paid = await Promise.all(
+      orders.map((o, i) =>
+        client.createUpiPayment(o.order_id, {
+          mode: i % 3 === 0 ? "QR" : i % 3 === 1 ? "INTENT" : "COLLECT",
+          vpa: "payer@okaxis",
+          merchantPaymentReference: `pay_${o.order_id.slice(-6)}_${i}`,
+          amountInPaise: 10000 + i * 100,
+        } as never),
+      ),
+    );
     paid.forEach((p, i) => {
       expect(p.order_id).toBe(orders[i]!.order_id);
       expect(p.payments).toHaveLength(1);

@@ -101,7 +101,19 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
         return json(200, { faults: sb.state.faults });
       case "POST faults": {
         const f = parse(faultInput, await readJson(request));
-        return json(201, sb.addFault({ endpoint: f.endpoint, kind: f.kind, status: f.status, code: f.code, latency_ms: f.latency_ms, remaining: f.count, share: f.share, phase: f.phase }));
+        return json(
+          201,
+          sb.addFault({
+            endpoint: f.endpoint,
+            kind: f.kind,
+            status: f.status,
+            code: f.code,
+            latency_ms: f.latency_ms,
+            remaining: f.count,
+            share: f.share,
+            phase: f.phase,
+          }),
+        );
       }
       case "DELETE faults":
         sb.clearFaults();

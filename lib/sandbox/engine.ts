@@ -227,7 +227,8 @@ export class Sandbox {
     if (order.type !== "CHARGE") throw new SandboxError(422, "OPERATION_NOT_ALLOWED", "The operation is not allowed as the required precondition has failed");
     const same = this.findPaymentByReference(item.merchant_payment_reference);
     if (same) {
-      if (this.settings.idempotency === "replay" && same.payment.request_hash === requestHash && same.order.order_id === orderId) return { order, replayed: true };
+      if (this.settings.idempotency === "replay" && same.payment.request_hash === requestHash && same.order.order_id === orderId)
+        return { order, replayed: true };
       throw new SandboxError(422, "DUPLICATE_REQUEST", "The request has already been processed");
     }
     if (order.allowed_payment_methods && !order.allowed_payment_methods.includes("UPI")) {
@@ -237,7 +238,11 @@ export class Sandbox {
     if (order.status === "PENDING") {
       if (this.settings.pending_payment_policy === "reject") throw new SandboxError(422, "PAYMENT_PENDING", "A payment is already pending on this order");
     } else if (order.status !== "CREATED" && order.status !== "ATTEMPTED") {
-      throw new SandboxError(422, order.status === "CANCELLED" ? "ORDER_CANCELLED" : "OPERATION_NOT_ALLOWED", `The operation is not allowed as the required precondition has failed (order is ${order.status})`);
+      throw new SandboxError(
+        422,
+        order.status === "CANCELLED" ? "ORDER_CANCELLED" : "OPERATION_NOT_ALLOWED",
+        `The operation is not allowed as the required precondition has failed (order is ${order.status})`,
+      );
     }
     const t = this.now();
     // A pending payment is replaced by the new one (switching QR → collect); it can no longer be paid.
@@ -255,7 +260,13 @@ export class Sandbox {
     this.state.seq += 1;
     const tr = String(100000 + this.state.seq);
     const id = `${order.order_id}-up-${suffix}`;
-    const link = buildUpiLink({ pa: this.settings.payee_vpa, pn: this.settings.merchant_name, amountInPaise: item.amount, tr, tn: `Payment for ${order.order_id}` });
+    const link = buildUpiLink({
+      pa: this.settings.payee_vpa,
+      pn: this.settings.merchant_name,
+      amountInPaise: item.amount,
+      tr,
+      tn: `Payment for ${order.order_id}`,
+    });
     const auto = autoOutcomeFor(item.vpa, item.amount);
     const payment: SimPayment = {
       id,
@@ -269,7 +280,8 @@ export class Sandbox {
       tr,
       link,
       // Landing mode: an https page for every mode (the redirect flow). Otherwise the UPI link, and none for collect.
-      challenge_url: this.settings.challenge_mode === "landing" ? `${this.config.publicUrl}/pay/${encodeURIComponent(id)}` : item.txn_mode === "COLLECT" ? undefined : link,
+      challenge_url:
+        this.settings.challenge_mode === "landing" ? `${this.config.publicUrl}/pay/${encodeURIComponent(id)}` : item.txn_mode === "COLLECT" ? undefined : link,
       auto: auto ? { outcome: auto.outcome, code: auto.code, at: t + this.settings.auto_answer_ms * (auto.delayFactor ?? 1) } : undefined,
       created_at: t,
       updated_at: t,
@@ -385,7 +397,10 @@ export class Sandbox {
     if (amount < 1 || amount > order.order_amount.value) throw new SandboxError(400, "INVALID_REQUEST", "Capture amount must not exceed the authorized amount");
     const t = this.now();
     payment.status = "PROCESSED";
-    payment.capture_data = [...(payment.capture_data ?? []), { merchant_capture_reference: input.merchant_capture_reference, capture_amount: { value: amount, currency: "INR" }, created_at: t }];
+    payment.capture_data = [
+      ...(payment.capture_data ?? []),
+      { merchant_capture_reference: input.merchant_capture_reference, capture_amount: { value: amount, currency: "INR" }, created_at: t },
+    ];
     payment.updated_at = t;
     order.status = amount < order.order_amount.value ? "PARTIALLY_CAPTURED" : "PROCESSED";
     order.updated_at = t;
@@ -415,17 +430,28 @@ export class Sandbox {
 
   /* ------------------------------------------------------------------------------- refunds */
 
-  refund(orderId: string, input: { merchant_order_reference: string; amount: number; merchant_metadata?: Record<string, string> }, requestHash: string): { refund: SimOrder; replayed: boolean } {
+  refund(
+    orderId: string,
+    input: { merchant_order_reference: string; amount: number; merchant_metadata?: Record<string, string> },
+    requestHash: string,
+  ): { refund: SimOrder; replayed: boolean } {
     const parent = this.order(orderId);
     const existingId = this.state.refund_refs[input.merchant_order_reference] ?? this.state.order_refs[input.merchant_order_reference];
     if (existingId) {
       const existing = this.state.orders[existingId]!;
-      if (this.settings.idempotency === "replay" && existing.request_hash === requestHash && existing.parent_order_id === orderId) return { refund: existing, replayed: true };
+      if (this.settings.idempotency === "replay" && existing.request_hash === requestHash && existing.parent_order_id === orderId)
+        return { refund: existing, replayed: true };
       throw new SandboxError(422, "DUPLICATE_REQUEST", "The request has already been processed");
     }
-    if (parent.type !== "CHARGE" || !REFUNDABLE.has(parent.status)) throw new SandboxError(422, "OPERATION_NOT_ALLOWED", "The operation is not allowed as the required precondition has failed");
-    const captured = parent.payments.filter((p) => p.status === "PROCESSED").reduce((s, p) => s + (p.capture_data?.reduce((c, d) => c + d.capture_amount.value, 0) || p.amount.value), 0);
-    const committed = parent.refund_ids.map((id) => this.state.orders[id]!).filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.order_amount.value, 0);
+    if (parent.type !== "CHARGE" || !REFUNDABLE.has(parent.status))
+      throw new SandboxError(422, "OPERATION_NOT_ALLOWED", "The operation is not allowed as the required precondition has failed");
+    const captured = parent.payments
+      .filter((p) => p.status === "PROCESSED")
+      .reduce((s, p) => s + (p.capture_data?.reduce((c, d) => c + d.capture_amount.value, 0) || p.amount.value), 0);
+    const committed = parent.refund_ids
+      .map((id) => this.state.orders[id]!)
+      .filter((r) => r.status !== "FAILED")
+      .reduce((s, r) => s + r.order_amount.value, 0);
     if (input.amount > captured - committed) throw new SandboxError(400, "INVALID_REQUEST", "Refund amount exceeds the amount available for refund");
     const t = this.now();
     const id = this.newOrderId();
@@ -509,7 +535,8 @@ export class Sandbox {
     const t = this.now();
     for (const order of Object.values(this.state.orders)) {
       if (order.type === "REFUND") {
-        if (order.status === "PENDING" && order.payments[0]?.auto && order.payments[0].auto.at <= t) this.settleRefund(order, order.payments[0].auto.outcome === "approve");
+        if (order.status === "PENDING" && order.payments[0]?.auto && order.payments[0].auto.at <= t)
+          this.settleRefund(order, order.payments[0].auto.outcome === "approve");
         continue;
       }
       if (order.status !== "PENDING") continue;
@@ -641,7 +668,10 @@ export class Sandbox {
 
   /** Like the real pre-signed S3 URL: valid for 1200 s from the payment's creation. */
   qrImageUrl(p: SimPayment): string {
-    const amzDate = new Date(p.created_at).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const amzDate = new Date(p.created_at)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
     const exp = Math.floor(p.created_at / 1000) + 1200;
     return `${this.config.publicUrl}/qr/${encodeURIComponent(p.id)}.png?X-Amz-Date=${amzDate}&X-Amz-Expires=1200&X-Amz-Signature=${this.qrSignature(p.id, exp)}`;
   }
@@ -704,16 +734,43 @@ export class Sandbox {
   }
 
   paymentList() {
-    return this.ordersNewestFirst().flatMap((o) => o.payments.map((p) => ({ order_id: o.order_id, id: p.id, status: p.status, txn_mode: p.txn_mode, upi_qr: p.upi_qr, amount: p.amount.value, tr: p.tr, link: p.link, expires_at: new Date(p.expires_at).toISOString(), error_detail: p.error_detail })));
+    return this.ordersNewestFirst().flatMap((o) =>
+      o.payments.map((p) => ({
+        order_id: o.order_id,
+        id: p.id,
+        status: p.status,
+        txn_mode: p.txn_mode,
+        upi_qr: p.upi_qr,
+        amount: p.amount.value,
+        tr: p.tr,
+        link: p.link,
+        expires_at: new Date(p.expires_at).toISOString(),
+        error_detail: p.error_detail,
+      })),
+    );
   }
 
   /** Webhook deliveries, newest first, with every attempt's answer. */
   webhookLog() {
-    return [...this.state.deliveries].reverse().map((d) => ({ id: d.id, event_type: d.event_type, order_id: d.order_id, state: d.state, attempts: d.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })), next_at: new Date(d.next_at).toISOString() }));
+    return [...this.state.deliveries].reverse().map((d) => ({
+      id: d.id,
+      event_type: d.event_type,
+      order_id: d.order_id,
+      state: d.state,
+      attempts: d.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+      next_at: new Date(d.next_at).toISOString(),
+    }));
   }
 
   /** Everything, for the control API. */
   snapshot() {
-    return { settings: this.settings, orders: this.orderList(), payments: this.paymentList(), webhooks: this.webhookLog(), faults: this.state.faults, tokens: Object.keys(this.state.tokens).length };
+    return {
+      settings: this.settings,
+      orders: this.orderList(),
+      payments: this.paymentList(),
+      webhooks: this.webhookLog(),
+      faults: this.state.faults,
+      tokens: Object.keys(this.state.tokens).length,
+    };
   }
 }

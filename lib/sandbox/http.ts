@@ -20,10 +20,13 @@ export async function routeSandbox(sb: Sandbox, request: Request): Promise<Respo
 async function qrImage(sb: Sandbox, paymentId: string, params: URLSearchParams): Promise<Response> {
   const r = sb.qrLink(paymentId, params);
   if (!r.ok) {
-    return new Response(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${r.status === 404 ? "NoSuchKey" : "AccessDenied"}</Code><Message>${r.reason}</Message></Error>`, {
-      status: r.status,
-      headers: { "content-type": "application/xml" },
-    });
+    return new Response(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${r.status === 404 ? "NoSuchKey" : "AccessDenied"}</Code><Message>${r.reason}</Message></Error>`,
+      {
+        status: r.status,
+        headers: { "content-type": "application/xml" },
+      },
+    );
   }
   const png = await QRCode.toBuffer(r.link, { type: "png", errorCorrectionLevel: "M", margin: 2, width: 320 });
   return new Response(new Uint8Array(png), { headers: { "content-type": "image/png", "cache-control": "private, max-age=60" } });

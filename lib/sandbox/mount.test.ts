@@ -44,11 +44,28 @@ describe("mounting", () => {
 describe("QR image URL", () => {
   it("expires 1200 s after the payment, like the pre-signed S3 URL", () => {
     let now = Date.parse("2026-01-01T00:00:00Z");
-    const sb = new Sandbox({ merchantId: "1", clientId: "c", clientSecret: "s", secretKey: "00", webhookSecret: "w", webhookSecretFormat: "raw", appUrl: "http://x", publicUrl: "http://x/sandbox", stateFile: null, now: () => now, background: false });
+    const sb = new Sandbox({
+      merchantId: "1",
+      clientId: "c",
+      clientSecret: "s",
+      secretKey: "00",
+      webhookSecret: "w",
+      webhookSecretFormat: "raw",
+      appUrl: "http://x",
+      publicUrl: "http://x/sandbox",
+      stateFile: null,
+      now: () => now,
+      background: false,
+    });
     const { order } = sb.createOrder({ merchant_order_reference: "r1", order_amount: { value: 100, currency: "INR" } });
     const { order: paid } = sb.createPayment(order.order_id, { merchant_payment_reference: "p1", amount: 100, txn_mode: "INTENT", upi_qr: true }, "h");
     const url = new URL(sb.orderJson(paid).image_url as string);
-    const id = decodeURIComponent(url.pathname.split("/").pop()!.replace(/\.png$/, ""));
+    const id = decodeURIComponent(
+      url.pathname
+        .split("/")
+        .pop()!
+        .replace(/\.png$/, ""),
+    );
     expect(sb.qrLink(id, url.searchParams)).toMatchObject({ ok: true });
     now += 1_199_000;
     expect(sb.qrLink(id, url.searchParams).ok).toBe(true);
@@ -61,7 +78,18 @@ describe("QR image URL", () => {
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const file = `${mkdtempSync(`${tmpdir()}/sbx-`)}/state.json`;
-    const cfg = { merchantId: "1", clientId: "c", clientSecret: "s", secretKey: "00", webhookSecret: "w", webhookSecretFormat: "raw" as const, appUrl: "http://x", publicUrl: "http://x/sandbox", stateFile: file, background: false };
+    const cfg = {
+      merchantId: "1",
+      clientId: "c",
+      clientSecret: "s",
+      secretKey: "00",
+      webhookSecret: "w",
+      webhookSecretFormat: "raw" as const,
+      appUrl: "http://x",
+      publicUrl: "http://x/sandbox",
+      stateFile: file,
+      background: false,
+    };
     const a = new Sandbox(cfg);
     const { order } = a.createOrder({ merchant_order_reference: "keep", order_amount: { value: 100, currency: "INR" } });
     a.close();

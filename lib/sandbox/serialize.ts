@@ -62,7 +62,10 @@ export function orderJson(o: SimOrder, ctx: SerializeContext, opts: { webhook?: 
   if (o.type === "CHARGE") out.payment_retries_remaining = o.payment_retries_remaining;
   out.payments = o.payments.map((p) => paymentJson(p, ctx.payeeVpa, opts));
   if (o.refund_ids.length) {
-    out.refunds = o.refund_ids.map((id) => ctx.get(id)).filter((r): r is SimOrder => !!r).map((r) => orderJson(r, ctx, opts));
+    out.refunds = o.refund_ids
+      .map((id) => ctx.get(id))
+      .filter((r): r is SimOrder => !!r)
+      .map((r) => orderJson(r, ctx, opts));
   }
   out.created_at = new Date(o.created_at).toISOString();
   out.updated_at = new Date(o.updated_at).toISOString();

@@ -46,7 +46,11 @@ export class StateFile {
     try {
       const parsed = JSON.parse(readFileSync(this.file, "utf8")) as SandboxState;
       if (parsed.version !== 1) return fallback;
-      return { ...fallback, ...parsed, settings: { ...fallback.settings, ...parsed.settings, webhook: { ...fallback.settings.webhook, ...parsed.settings?.webhook } } };
+      return {
+        ...fallback,
+        ...parsed,
+        settings: { ...fallback.settings, ...parsed.settings, webhook: { ...fallback.settings.webhook, ...parsed.settings?.webhook } },
+      };
     } catch {
       return fallback;
     }

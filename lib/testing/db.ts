@@ -9,7 +9,9 @@ export async function createTestDatabase(): Promise<string> {
   const url = `file:${file}`;
   const client = createClient({ url });
   const dir = path.resolve(__dirname, "../../prisma/migrations");
-  for (const m of readdirSync(dir).filter((d) => /^\d+_/.test(d)).sort()) {
+  for (const m of readdirSync(dir)
+    .filter((d) => /^\d+_/.test(d))
+    .sort()) {
     await client.executeMultiple(readFileSync(path.join(dir, m, "migration.sql"), "utf8"));
   }
   client.close();

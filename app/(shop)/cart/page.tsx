@@ -20,11 +20,7 @@ export default async function CartPage({ searchParams }: { searchParams: Promise
           Payment cancelled. Your cart is as you left it.
         </p>
       )}
-      {cart.lines.length === 0 ? (
-        <EmptyCart />
-      ) : (
-        <CartLines lines={cart.lines} setQuantity={setQuantityAction} />
-      )}
+      {cart.lines.length === 0 ? <EmptyCart /> : <CartLines lines={cart.lines} setQuantity={setQuantityAction} />}
     </section>
   );
 }

@@ -25,7 +25,11 @@ export default async function CheckoutPage() {
         <h2 id="summary-h" className="mb-3 font-semibold">
           Order summary
         </h2>
-        <ItemList items={cart.lines.map((l) => ({ key: l.productId, name: l.name, quantity: l.quantity, lineTotalInPaise: l.lineTotalInPaise }))} totalInPaise={cart.totalInPaise} totalTestId="checkout-total" />
+        <ItemList
+          items={cart.lines.map((l) => ({ key: l.productId, name: l.name, quantity: l.quantity, lineTotalInPaise: l.lineTotalInPaise }))}
+          totalInPaise={cart.totalInPaise}
+          totalTestId="checkout-total"
+        />
       </aside>
     </div>
   );

@@ -14,7 +14,11 @@ export default async function LoginPage() {
     <div className="mx-auto max-w-sm rounded-2xl bg-white p-6 ring-1 ring-slate-200">
       <h1 className="text-xl font-semibold">Merchant console</h1>
       <p className="mb-4 text-sm text-slate-600">Orders, payments, refunds and the events behind them.</p>
-      {sandboxDefault && <p className="mb-4 rounded bg-amber-50 p-2 text-sm text-amber-900">Sandbox: the password is <code className="font-mono">sandbox</code> unless ADMIN_PASSWORD is set.</p>}
+      {sandboxDefault && (
+        <p className="mb-4 rounded bg-amber-50 p-2 text-sm text-amber-900">
+          Sandbox: the password is <code className="font-mono">sandbox</code> unless ADMIN_PASSWORD is set.
+        </p>
+      )}
       <SignInForm action={signIn} />
     </div>
   );

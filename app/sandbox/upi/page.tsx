@@ -32,7 +32,9 @@ function Request({ order, payment, returnTo }: { order: SimOrder; payment: SimPa
       </p>
       <p className="mt-1 text-sm text-slate-600">Payment for {order.order_id}</p>
       <p className="mt-2 flex items-center gap-2 text-sm">
-        <span className="text-slate-500">{payment.txn_mode === "COLLECT" ? `Collect request to ${payment.payer_vpa}` : payment.upi_qr ? "Scanned QR" : "Intent link"}</span>
+        <span className="text-slate-500">
+          {payment.txn_mode === "COLLECT" ? `Collect request to ${payment.payer_vpa}` : payment.upi_qr ? "Scanned QR" : "Intent link"}
+        </span>
         <StatusBadge status={payment.status} />
       </p>
       {pending ? (
@@ -65,16 +67,17 @@ export default async function SandboxUpiApp({ searchParams }: { searchParams: Se
   const parsed = link ? parseUpiLink(link) : undefined;
   const fromLink = parsed ? sb.findPaymentByTr(parsed.tr) : undefined;
   const inbox = vpa ? sb.collectInbox(vpa) : [];
-  const pending = !link && !vpa ? sb.ordersNewestFirst().flatMap((o) => o.payments.filter((p) => p.status === "PENDING" && o.status === "PENDING").map((p) => ({ order: o, payment: p }))) : [];
+  const pending =
+    !link && !vpa
+      ? sb.ordersNewestFirst().flatMap((o) => o.payments.filter((p) => p.status === "PENDING" && o.status === "PENDING").map((p) => ({ order: o, payment: p })))
+      : [];
 
   return (
     <div className="mx-auto max-w-sm">
       <div className="rounded-[2rem] bg-slate-900 p-3 shadow-xl">
         <div className="rounded-[1.5rem] bg-slate-100 min-h-[560px] p-4">
           <header className="flex items-center justify-between mb-4">
-            <h1 className="font-semibold text-slate-900">
-              Sandbox UPI
-            </h1>
+            <h1 className="font-semibold text-slate-900">Sandbox UPI</h1>
             <Link href="/sandbox/upi" className="text-sm text-brand-700 underline">
               Home
             </Link>
@@ -93,8 +96,16 @@ export default async function SandboxUpiApp({ searchParams }: { searchParams: Se
             )}
           </div>
 
-          {link && !parsed && <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-900">That is not a UPI payment link.</p>}
-          {link && parsed && !fromLink && <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-900">No payment in the sandbox matches this link (reference {parsed.tr}).</p>}
+          {link && !parsed && (
+            <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-900">
+              That is not a UPI payment link.
+            </p>
+          )}
+          {link && parsed && !fromLink && (
+            <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-900">
+              No payment in the sandbox matches this link (reference {parsed.tr}).
+            </p>
+          )}
           {fromLink && <Request order={fromLink.order} payment={fromLink.payment} returnTo={self} />}
 
           {vpa && (
@@ -103,7 +114,9 @@ export default async function SandboxUpiApp({ searchParams }: { searchParams: Se
                 Requests for <span className="font-mono">{vpa}</span>
               </h2>
               {inbox.length === 0 ? (
-                <p className="text-sm text-slate-600">No pending collect requests. This page does not refresh by itself: reload it after the store sends one.</p>
+                <p className="text-sm text-slate-600">
+                  No pending collect requests. This page does not refresh by itself: reload it after the store sends one.
+                </p>
               ) : (
                 <div className="space-y-3">
                   {inbox.map(({ order, payment }) => (
@@ -120,7 +133,14 @@ export default async function SandboxUpiApp({ searchParams }: { searchParams: Se
                 <label htmlFor="link" className="block text-sm font-medium">
                   Open a UPI link (what a QR code contains)
                 </label>
-                <textarea id="link" name="link" required rows={3} className="w-full rounded-lg border border-slate-300 p-2 font-mono text-xs" placeholder="upi://pay?pa=…" />
+                <textarea
+                  id="link"
+                  name="link"
+                  required
+                  rows={3}
+                  className="w-full rounded-lg border border-slate-300 p-2 font-mono text-xs"
+                  placeholder="upi://pay?pa=…"
+                />
                 <button className="w-full rounded-lg bg-brand-600 text-white py-2 font-medium">Open link</button>
               </form>
               <form method="get" className="space-y-2">
@@ -136,7 +156,14 @@ export default async function SandboxUpiApp({ searchParams }: { searchParams: Se
                   <ul className="space-y-2 text-sm">
                     {pending.slice(0, 10).map(({ order, payment }) => (
                       <li key={payment.id}>
-                        <Link className="flex justify-between rounded-lg bg-white px-3 py-2 ring-1 ring-slate-200 hover:ring-brand-600" href={payment.txn_mode === "COLLECT" ? `/sandbox/upi?vpa=${encodeURIComponent(payment.payer_vpa ?? "")}` : `/sandbox/upi?link=${encodeURIComponent(payment.link)}`}>
+                        <Link
+                          className="flex justify-between rounded-lg bg-white px-3 py-2 ring-1 ring-slate-200 hover:ring-brand-600"
+                          href={
+                            payment.txn_mode === "COLLECT"
+                              ? `/sandbox/upi?vpa=${encodeURIComponent(payment.payer_vpa ?? "")}`
+                              : `/sandbox/upi?link=${encodeURIComponent(payment.link)}`
+                          }
+                        >
                           <span className="font-mono text-xs">{order.order_id}</span>
                           <span>{formatPaise(payment.amount.value)}</span>
                         </Link>

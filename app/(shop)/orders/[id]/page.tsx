@@ -27,7 +27,9 @@ export default async function OrderResultPage({ params }: { params: Promise<{ id
           <header className="mb-6 rounded-2xl bg-emerald-50 p-6 ring-1 ring-emerald-200">
             <h1 className="text-2xl font-semibold text-emerald-900">{order.status === "AUTHORIZED" ? "Payment authorised" : "Payment received. Thank you!"}</h1>
             <p className="mt-1 text-emerald-900">
-              {order.status === "AUTHORIZED" ? "The amount is blocked on your account and will be charged when your order ships." : `We have received ${formatPaise(order.amountInPaise)} by UPI. A receipt is below.`}
+              {order.status === "AUTHORIZED"
+                ? "The amount is blocked on your account and will be charged when your order ships."
+                : `We have received ${formatPaise(order.amountInPaise)} by UPI. A receipt is below.`}
             </p>
           </header>
         ) : order.status === "ATTEMPTED" ? (
@@ -37,12 +39,22 @@ export default async function OrderResultPage({ params }: { params: Promise<{ id
             <Link href={`/orders/${id}/pay`} className="mt-4 inline-block rounded-lg bg-brand-600 px-5 py-2.5 font-medium text-white">
               Try again
             </Link>
-            {order.retriesRemaining !== null && <p className="mt-2 text-sm text-orange-900">{order.retriesRemaining} more attempt{order.retriesRemaining === 1 ? "" : "s"} allowed on this order.</p>}
+            {order.retriesRemaining !== null && (
+              <p className="mt-2 text-sm text-orange-900">
+                {order.retriesRemaining} more attempt{order.retriesRemaining === 1 ? "" : "s"} allowed on this order.
+              </p>
+            )}
           </header>
         ) : order.status === "FAILED" || order.status === "CANCELLED" ? (
           <header className="mb-6 rounded-2xl bg-red-50 p-6 ring-1 ring-red-200">
-            <h1 className="text-2xl font-semibold text-red-900">{order.status === "CANCELLED" ? "This order was cancelled" : "This order could not be paid"}</h1>
-            <p className="mt-1 text-red-900">{order.status === "CANCELLED" ? "No money was taken." : `${describeFailure(failedPayment?.errorCode)} No money was taken, and this order accepts no more attempts.`}</p>
+            <h1 className="text-2xl font-semibold text-red-900">
+              {order.status === "CANCELLED" ? "This order was cancelled" : "This order could not be paid"}
+            </h1>
+            <p className="mt-1 text-red-900">
+              {order.status === "CANCELLED"
+                ? "No money was taken."
+                : `${describeFailure(failedPayment?.errorCode)} No money was taken, and this order accepts no more attempts.`}
+            </p>
             <form action={reorderAction} className="mt-4">
               <input type="hidden" name="orderId" value={id} />
               <button className="rounded-lg bg-brand-600 px-5 py-2.5 font-medium text-white">Start a new order with the same items</button>

@@ -19,7 +19,15 @@ export default async function ProductPage({ params }: { params: Params }) {
   if (!product || !product.active) notFound();
   return (
     <article className="grid gap-8 md:grid-cols-2">
-      <Image src={product.image} alt="" width={600} height={600} priority className="aspect-square w-full rounded-2xl object-cover ring-1 ring-slate-200" unoptimized />
+      <Image
+        src={product.image}
+        alt=""
+        width={600}
+        height={600}
+        priority
+        className="aspect-square w-full rounded-2xl object-cover ring-1 ring-slate-200"
+        unoptimized
+      />
       <div>
         <Link href="/" className="text-sm text-brand-700 underline">
           ← Catalog

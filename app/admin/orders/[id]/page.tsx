@@ -14,7 +14,21 @@ export const metadata: Metadata = { title: "Order · Merchant console" };
 
 const btn = "rounded-lg px-4 py-2 text-sm font-medium";
 
-function Action({ orderId, action, label, confirm, tone = "bg-brand-600 text-white", children }: { orderId: string; action: string; label: string; confirm: string; tone?: string; children?: React.ReactNode }) {
+function Action({
+  orderId,
+  action,
+  label,
+  confirm,
+  tone = "bg-brand-600 text-white",
+  children,
+}: {
+  orderId: string;
+  action: string;
+  label: string;
+  confirm: string;
+  tone?: string;
+  children?: React.ReactNode;
+}) {
   return (
     <details className="rounded-lg ring-1 ring-slate-200">
       <summary className="cursor-pointer px-3 py-2 text-sm font-medium">{label}</summary>
@@ -28,11 +42,25 @@ function Action({ orderId, action, label, confirm, tone = "bg-brand-600 text-whi
   );
 }
 
-export default async function AdminOrder({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string; error?: string }> }) {
+export default async function AdminOrder({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ done?: string; error?: string }>;
+}) {
   await requireAdmin();
   const { id } = await params;
   const { done, error } = await searchParams;
-  const order = await db().order.findUnique({ where: { id }, include: { items: true, payments: { orderBy: { createdAt: "asc" } }, refunds: { orderBy: { createdAt: "asc" } }, events: { orderBy: { createdAt: "asc" } } } });
+  const order = await db().order.findUnique({
+    where: { id },
+    include: {
+      items: true,
+      payments: { orderBy: { createdAt: "asc" } },
+      refunds: { orderBy: { createdAt: "asc" } },
+      events: { orderBy: { createdAt: "asc" } },
+    },
+  });
   if (!order) notFound();
   const left = await refundable(id);
   const billing = JSON.parse(order.billingAddress) as Record<string, string>;
@@ -65,14 +93,24 @@ export default async function AdminOrder({ params, searchParams }: { params: Pro
         <h2 id="actions-h" className="sr-only">
           Actions
         </h2>
-        {order.status === "AUTHORIZED" && <Action orderId={id} action="capture" label="Capture…" confirm={`Confirm capture of ${formatPaise(order.amountInPaise)}`} />}
-        {order.status === "AUTHORIZED" && <Action orderId={id} action="cancel" label="Cancel…" confirm="Confirm cancel and release the amount" tone="bg-red-600 text-white" />}
+        {order.status === "AUTHORIZED" && (
+          <Action orderId={id} action="capture" label="Capture…" confirm={`Confirm capture of ${formatPaise(order.amountInPaise)}`} />
+        )}
+        {order.status === "AUTHORIZED" && (
+          <Action orderId={id} action="cancel" label="Cancel…" confirm="Confirm cancel and release the amount" tone="bg-red-600 text-white" />
+        )}
         {left > 0 && (
           <Action orderId={id} action="refund" label="Refund…" confirm="Confirm refund">
             <input type="hidden" name="refundKey" value={newRefundKey()} />
             <label className="grid gap-1 text-sm">
               <span>Amount in rupees (at most {formatPaise(left)})</span>
-              <input name="amount" inputMode="decimal" required defaultValue={(left / 100).toFixed(2)} className="rounded border border-slate-300 px-2 py-1.5" />
+              <input
+                name="amount"
+                inputMode="decimal"
+                required
+                defaultValue={(left / 100).toFixed(2)}
+                className="rounded border border-slate-300 px-2 py-1.5"
+              />
             </label>
           </Action>
         )}

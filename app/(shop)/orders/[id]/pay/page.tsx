@@ -56,7 +56,12 @@ export default async function PayPage({ params }: { params: Promise<{ id: string
         </h1>
         <p className="mb-5 text-sm text-slate-600">
           Order <span className="font-mono">{order.merchantOrderReference}</span>
-          {order.status === "ATTEMPTED" && order.retriesRemaining !== null && <> · {order.retriesRemaining} more attempt{order.retriesRemaining === 1 ? "" : "s"} allowed</>}
+          {order.status === "ATTEMPTED" && order.retriesRemaining !== null && (
+            <>
+              {" "}
+              · {order.retriesRemaining} more attempt{order.retriesRemaining === 1 ? "" : "s"} allowed
+            </>
+          )}
         </p>
         <PayPanel
           orderId={id}

@@ -9,7 +9,12 @@ const STALE_MS = 3_000;
 async function read(id: string) {
   return db().order.findUnique({
     where: { id },
-    select: { status: true, lastSyncedAt: true, updatedAt: true, payments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, errorCode: true } } },
+    select: {
+      status: true,
+      lastSyncedAt: true,
+      updatedAt: true,
+      payments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, errorCode: true } },
+    },
   });
 }
 
