@@ -3,8 +3,8 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  // Prisma's generated client and the libSQL driver load native code at run time; keep them out of the bundle.
-  serverExternalPackages: ["@libsql/client", "@prisma/adapter-libsql", "libsql"],
+  // The SQLite driver is native code loaded at run time; keep it (and Prisma's adapter for it) out of the bundle.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
   async headers() {
     return [
       {

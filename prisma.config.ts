@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { sqliteAdapter } from "./lib/db/sqlite";
 
 // Prisma does not read .env when a config file exists; scripts/prisma.mjs loads it before calling the CLI.
 export default defineConfig({
@@ -9,6 +9,6 @@ export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations"), seed: "tsx prisma/seed.ts" },
   async adapter() {
-    return new PrismaLibSQL({ url: process.env.DATABASE_URL ?? "file:./prisma/dev.db" });
+    return sqliteAdapter(process.env.DATABASE_URL ?? "file:./prisma/dev.db");
   },
 });

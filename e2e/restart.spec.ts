@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createClient } from "@libsql/client";
 import { expect, test } from "./fixtures";
+import { openDb } from "./support/db";
 
 /**
  * The store (and its sandbox) is killed with SIGKILL while a payment is pending; Plural records the
@@ -78,15 +78,15 @@ test("killed mid-checkout, restarted: the order ends in Plural's status", async 
       await new Promise((r) => setTimeout(r, 300)); // Plural's own state is durable before the crash
       kill(server);
     });
-    const db = createClient({ url: `file:./${DB}` });
-    const status = async () => (await db.execute({ sql: `SELECT status FROM "Order" WHERE id = ?`, args: [orderId] })).rows[0]?.status;
+    const db = openDb(DB);
+    const status = async () => db.get<{ status: string }>(`SELECT status FROM "Order" WHERE id = ?`, orderId)?.status;
     expect(await status()).toBe("PENDING");
     await test.step("restart: reconciliation asks Plural and the order becomes PROCESSED", async () => {
       server = start(false);
       await up();
       await expect.poll(status, { timeout: 30_000, intervals: [500] }).toBe("PROCESSED");
-      const events = await db.execute({ sql: `SELECT source, type FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`, args: [orderId] });
-      expect(events.rows.some((r) => r.source === "sync" && r.type === "RECONCILE")).toBe(true);
+      const events = db.all<{ source: string; type: string }>(`SELECT source, type FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`, orderId);
+      expect(events.some((r) => r.source === "sync" && r.type === "RECONCILE")).toBe(true);
     });
     db.close();
   } finally {

@@ -1,22 +1,33 @@
-import { createClient } from "@libsql/client";
+import Database from "better-sqlite3";
 
-/** Reads the e2e server's own database (prisma/e2e.db), to check what was stored. */
-const client = createClient({ url: "file:./prisma/e2e.db" });
+/** Opens an e2e server's own SQLite database (WAL: reading it never blocks the server). */
+export function openDb(file: string) {
+  const client = new Database(file, { fileMustExist: true, timeout: 5_000 });
+  return {
+    all: <T>(sql: string, ...args: unknown[]) => client.prepare(sql).all(...args) as T[],
+    get: <T>(sql: string, ...args: unknown[]) => client.prepare(sql).get(...args) as T | undefined,
+    close: () => client.close(),
+  };
+}
+
+/** The default e2e server's database (prisma/e2e.db), to check what was stored. */
+let main: ReturnType<typeof openDb> | undefined;
+const e2eDb = () => (main ??= openDb("prisma/e2e.db"));
 
 export async function orderRow(id: string) {
-  const r = await client.execute({ sql: `SELECT id, status, amountInPaise, pluralOrderId FROM "Order" WHERE id = ?`, args: [id] });
-  return r.rows[0] as unknown as { id: string; status: string; amountInPaise: number; pluralOrderId: string } | undefined;
+  return e2eDb().get<{ id: string; status: string; amountInPaise: number; pluralOrderId: string }>(
+    `SELECT id, status, amountInPaise, pluralOrderId FROM "Order" WHERE id = ?`,
+    id,
+  );
 }
 
 export async function paymentsOf(orderId: string) {
-  const r = await client.execute({
-    sql: `SELECT pluralPaymentId, status, upiMode, errorCode FROM "Payment" WHERE orderId = ? ORDER BY createdAt`,
-    args: [orderId],
-  });
-  return r.rows as unknown as Array<{ pluralPaymentId: string | null; status: string; upiMode: string; errorCode: string | null }>;
+  return e2eDb().all<{ pluralPaymentId: string | null; status: string; upiMode: string; errorCode: string | null }>(
+    `SELECT pluralPaymentId, status, upiMode, errorCode FROM "Payment" WHERE orderId = ? ORDER BY createdAt`,
+    orderId,
+  );
 }
 
 export async function eventsOf(orderId: string) {
-  const r = await client.execute({ sql: `SELECT source, type, verified FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`, args: [orderId] });
-  return r.rows as unknown as Array<{ source: string; type: string; verified: number }>;
+  return e2eDb().all<{ source: string; type: string; verified: number }>(`SELECT source, type, verified FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`, orderId);
 }

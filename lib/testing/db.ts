@@ -1,19 +1,18 @@
-import { readdirSync, readFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createClient } from "@libsql/client";
+import Database from "better-sqlite3";
 
 /** A fresh SQLite database with every committed migration applied; returns its URL. */
 export async function createTestDatabase(): Promise<string> {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "store-test-")), "test.db");
-  const url = `file:${file}`;
-  const client = createClient({ url });
+  const client = new Database(file);
   const dir = path.resolve(__dirname, "../../prisma/migrations");
   for (const m of readdirSync(dir)
     .filter((d) => /^\d+_/.test(d))
     .sort()) {
-    await client.executeMultiple(readFileSync(path.join(dir, m, "migration.sql"), "utf8"));
+    client.exec(readFileSync(path.join(dir, m, "migration.sql"), "utf8"));
   }
   client.close();
-  return url;
+  return `file:${file}`;
 }

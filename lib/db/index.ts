@@ -1,12 +1,15 @@
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { sqliteAdapter } from "./sqlite";
 
 const globalForDb = globalThis as unknown as { prisma?: PrismaClient };
 
-/** One Prisma client per process (dev reloads reuse it), on the libSQL driver adapter. */
+/**
+ * One Prisma client per process (dev reloads reuse it). SQLite through better-sqlite3: one
+ * connection, WAL, statements serialised around transactions (lib/db/sqlite.ts says why).
+ */
 export function db(): PrismaClient {
-  globalForDb.prisma ??= new PrismaClient({ adapter: new PrismaLibSQL({ url: env().databaseUrl }) });
+  globalForDb.prisma ??= new PrismaClient({ adapter: sqliteAdapter(env().databaseUrl) });
   return globalForDb.prisma;
 }
 

@@ -1,0 +1,170 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { IsolationLevel, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+import type { Database } from "better-sqlite3";
+
+/**
+ * SQLite for Prisma, safe under concurrency, in one process or several.
+ *
+ * Why this driver path (issue #13): `@prisma/adapter-libsql` with `@libsql/client` 0.8 (the newest it
+ * accepts) hands a fresh connection to every transaction and never closes it: one leaked file handle,
+ * and its page cache, per write. Under load that reached the open-file limit and the store answered
+ * 5xx until restarted. better-sqlite3 (12, built from source by node-gyp on Node 20) keeps ONE
+ * connection for the process and runs each statement synchronously, in microseconds.
+ *
+ * One connection has a catch that Prisma's better-sqlite3 adapter does not handle: while an interactive
+ * transaction waits between its statements, a statement from another request would run on the same
+ * connection, inside that transaction (its reads see uncommitted rows, its writes are undone by a
+ * rollback). So every statement outside a transaction waits while one is open; a transaction is a
+ * short critical section (no network inside: lib/orders never calls Plural in one).
+ *
+ * Several processes (the server plus `npm run reconcile` from cron) share the file safely:
+ * - WAL journal: readers never block the writer, the writer never blocks readers;
+ * - `BEGIN IMMEDIATE`: a transaction takes the write lock up front, so two processes cannot both read
+ *   and then fail to upgrade (SQLITE_BUSY without waiting, the "deferred upgrade" deadlock);
+ * - a busy timeout: a writer waits for the other process instead of failing at once;
+ * - a COMMIT or ROLLBACK that fails never leaves the transaction (and its write lock) open.
+ */
+
+/** How long a writer waits for another process's write lock before failing (better-sqlite3's `timeout`). */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+type Inner = SqlDriverAdapter & { client: Database };
+
+/** A FIFO lock: the queue of statements and transactions waiting for the connection. */
+class Gate {
+  private held = false;
+  private waiters: Array<() => void> = [];
+
+  get busy() {
+    return this.held;
+  }
+
+  acquire(): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release() {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+class SerializedSqlite implements SqlDriverAdapter {
+  readonly provider = "sqlite" as const;
+  readonly adapterName: string;
+  private readonly gate = new Gate();
+
+  constructor(private readonly inner: Inner) {
+    this.adapterName = inner.adapterName;
+  }
+
+  /** Runs one statement now if no transaction is open (the common case: no promise hop), else after it. */
+  private async outside<T>(run: () => Promise<T>): Promise<T> {
+    if (!this.gate.busy) return run();
+    await this.gate.acquire();
+    try {
+      return await run();
+    } finally {
+      this.gate.release();
+    }
+  }
+
+  queryRaw(query: SqlQuery) {
+    return this.outside(() => this.inner.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery) {
+    return this.outside(() => this.inner.executeRaw(query));
+  }
+
+  executeScript(script: string) {
+    return this.outside(() => this.inner.executeScript(script));
+  }
+
+  getConnectionInfo() {
+    return this.inner.getConnectionInfo?.() ?? { supportsRelationJoins: false };
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    if (isolationLevel && isolationLevel !== "SERIALIZABLE") {
+      // SQLite transactions are serializable; anything else is a programming error.
+      return this.inner.startTransaction(isolationLevel);
+    }
+    await this.gate.acquire();
+    const client = this.inner.client;
+    try {
+      // Through the inner adapter so a failure (SQLITE_BUSY after the timeout) arrives as Prisma's error.
+      await this.inner.executeScript("BEGIN IMMEDIATE");
+    } catch (e) {
+      this.gate.release();
+      throw e;
+    }
+
+    let open = true;
+    const finish = () => {
+      if (!open) return;
+      open = false;
+      // Whatever happened, never leave SQLite's transaction (and its write lock) behind.
+      if (client.inTransaction) {
+        try {
+          client.prepare("ROLLBACK").run();
+        } catch {
+          /* already gone */
+        }
+      }
+      this.gate.release();
+    };
+    const inner = this.inner;
+    return {
+      provider: "sqlite",
+      adapterName: this.adapterName,
+      // Prisma sends COMMIT / ROLLBACK as statements, then calls commit() / rollback().
+      options: { usePhantomQuery: false },
+      queryRaw: (q) => inner.queryRaw(q),
+      async executeRaw(q) {
+        const end = /^\s*(COMMIT|ROLLBACK)\b/i.test(q.sql);
+        if (!end) return inner.executeRaw(q);
+        try {
+          return await inner.executeRaw(q);
+        } finally {
+          finish();
+        }
+      },
+      commit: async () => finish(),
+      rollback: async () => finish(),
+    };
+  }
+
+  dispose() {
+    return this.inner.dispose();
+  }
+}
+
+function configure(client: Database) {
+  client.pragma("journal_mode = WAL");
+  // Durable at every checkpoint, not every commit: with WAL, a power cut can lose the last
+  // transactions but never corrupts the file. Plural remains the source of truth for payments.
+  client.pragma("synchronous = NORMAL");
+  client.pragma("foreign_keys = ON");
+}
+
+/** Prisma's driver adapter factory for a `file:` URL. */
+export function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
+  const factory = new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS });
+  const wrap = async (connect: () => Promise<SqlDriverAdapter>) => {
+    const inner = (await connect()) as Inner;
+    configure(inner.client);
+    return new SerializedSqlite(inner);
+  };
+  return {
+    provider: "sqlite",
+    adapterName: factory.adapterName,
+    connect: () => wrap(() => factory.connect()),
+    connectToShadowDb: () => wrap(() => factory.connectToShadowDb()),
+  };
+}
