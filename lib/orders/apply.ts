@@ -33,31 +33,37 @@ const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new
  */
 export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
   const { snapshot } = input;
+  const listsRefunds = (snapshot.refunds?.length ?? 0) > 0;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
+      // Short: only database statements inside (never a call to Plural), so a writer waits microseconds.
       return await db().$transaction(async (tx) => {
-        const order = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: true, refunds: true } });
+        const order = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: true, refunds: listsRefunds } });
         if (!order) return { outcome: "rejected", reason: "unknown order" } as const;
 
-        const event = await tx.orderEvent.create({
-          data: {
-            orderId: order.id,
-            source: input.source,
-            type: input.type,
-            externalId: input.externalId,
-            verified: input.verified,
-            payload: JSON.stringify(input.payload ?? null),
-            statusFrom: order.status,
-          },
-        });
+        // The timeline entry, written last with the status it left the order in. Its externalId is
+        // unique: a concurrent repeat of the same message fails here and undoes everything it did.
+        const record = (statusTo: string, type = input.type) =>
+          tx.orderEvent.create({
+            data: {
+              orderId: order.id,
+              source: input.source,
+              type,
+              externalId: input.externalId,
+              verified: input.verified,
+              payload: JSON.stringify(input.payload ?? null),
+              statusFrom: order.status,
+              statusTo,
+            },
+          });
 
         if (order.pluralOrderId && snapshot.order_id !== order.pluralOrderId) {
-          await tx.orderEvent.update({ where: { id: event.id }, data: { statusTo: order.status, type: `${input.type} (order id mismatch)` } });
+          await record(order.status, `${input.type} (order id mismatch)`);
           return { outcome: "rejected", reason: "order id mismatch" } as const;
         }
         if (snapshot.order_amount.value !== order.amountInPaise) {
           log.error("orders.amount_mismatch", { orderId: order.id, ours: order.amountInPaise, plural: snapshot.order_amount.value, source: input.source });
-          await tx.orderEvent.update({ where: { id: event.id }, data: { statusTo: order.status, type: `${input.type} (amount mismatch)` } });
+          await record(order.status, `${input.type} (amount mismatch)`);
           return { outcome: "rejected", reason: "amount mismatch" } as const;
         }
 
@@ -95,7 +101,14 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             };
             if (ours) {
               const move = canMovePayment(ours.status, p.status);
-              if (move || ours.status === p.status) {
+              const changed =
+                move ||
+                ours.pluralPaymentId !== details.pluralPaymentId ||
+                ours.errorCode !== details.errorCode ||
+                ours.errorMessage !== details.errorMessage ||
+                (details.upiReference !== null && ours.upiReference !== details.upiReference) ||
+                (details.payerVpa !== null && ours.payerVpa !== details.payerVpa);
+              if ((move || ours.status === p.status) && changed) {
                 await tx.payment.update({
                   where: { id: ours.id },
                   data: {
@@ -121,15 +134,18 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           }
 
           // Refunds listed on the parent (each a REFUND order).
-          for (const r of (snapshot.refunds ?? []) as Array<{ order_id?: string; merchant_order_reference?: string; status?: string }>) {
-            const ours = order.refunds.find((x) => x.pluralRefundId === r.order_id || x.merchantRefundReference === r.merchant_order_reference);
-            if (ours && r.status && ours.status !== r.status && (ours.status === "CREATED" || ours.status === "PENDING")) {
-              await tx.refund.update({ where: { id: ours.id }, data: { status: r.status, pluralRefundId: r.order_id ?? ours.pluralRefundId } });
+          if (listsRefunds) {
+            const refunds = order.refunds ?? [];
+            for (const r of snapshot.refunds as Array<{ order_id?: string; merchant_order_reference?: string; status?: string }>) {
+              const ours = refunds.find((x) => x.pluralRefundId === r.order_id || x.merchantRefundReference === r.merchant_order_reference);
+              if (ours && r.status && ours.status !== r.status && (ours.status === "CREATED" || ours.status === "PENDING")) {
+                await tx.refund.update({ where: { id: ours.id }, data: { status: r.status, pluralRefundId: r.order_id ?? ours.pluralRefundId } });
+              }
             }
-          }
-          if (order.refunds.length > 0) {
-            const refunded = await tx.refund.aggregate({ where: { orderId: order.id, status: "PROCESSED" }, _sum: { amountInPaise: true } });
-            await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
+            if (refunds.length > 0) {
+              const refunded = await tx.refund.aggregate({ where: { orderId: order.id, status: "PROCESSED" }, _sum: { amountInPaise: true } });
+              await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
+            }
           }
 
           // Paid: the cart has done its job.
@@ -137,7 +153,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             await tx.cartItem.deleteMany({ where: { cartId: order.cartId } });
           }
         }
-        await tx.orderEvent.update({ where: { id: event.id }, data: { statusTo: to } });
+        await record(to);
         const outcome = decision === "apply" ? "applied" : decision === "same" ? "unchanged" : decision === "ignore" ? "ignored" : "ambiguous";
         return { outcome, from: order.status, to } as const;
       });
@@ -151,6 +167,11 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 }
 
 class ConcurrentUpdate extends Error {}
+
+/** True when a message with this id (a webhook-id, a return's signature) is already on a timeline: one indexed read. */
+export async function isRecorded(externalId: string): Promise<boolean> {
+  return (await db().orderEvent.count({ where: { externalId } })) > 0;
+}
 
 /**
  * Records an event that changes no status (a return, an unhandled webhook, a shopper's or the

@@ -2,15 +2,16 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { verifyCallback } from "@/lib/plural";
-import { recordEvent } from "./apply";
+import { isRecorded, recordEvent } from "./apply";
 import { syncOrder } from "./sync";
 
 export type ReturnOutcome = { kind: "invalid" } | { kind: "unknown_order" } | { kind: "confirmed"; orderId: string };
 
 /**
  * Plural's return URL (reference §7): the signature must cover exactly the fields that arrived.
- * A valid return is recorded once (a reload repeats it harmlessly), and the status is then
- * confirmed with Get Order: the return alone is never proof of payment.
+ * A valid return is recorded once and confirmed with Get Order: the return alone is never proof of
+ * payment. The same return again (a reload, a replay) writes nothing and asks Plural nothing: the
+ * result page's status poll keeps confirming, at most once per interval per order.
  */
 export async function handleReturn(fields: Record<string, string>): Promise<ReturnOutcome> {
   if (!verifyCallback(fields, env().secretKey)) {
@@ -23,14 +24,16 @@ export async function handleReturn(fields: Record<string, string>): Promise<Retu
     return { kind: "unknown_order" };
   }
   const { signature, ...received } = fields;
-  await recordEvent({
+  const externalId = `return:${signature!.toUpperCase()}`;
+  if (await isRecorded(externalId)) return { kind: "confirmed", orderId: order.id };
+  const fresh = await recordEvent({
     orderId: order.id,
     source: "return",
     type: `RETURN_${received.status ?? received.payment_status ?? "UNKNOWN"}`,
-    externalId: `return:${signature!.toUpperCase()}`,
+    externalId,
     payload: received,
     status: order.status,
   });
-  await syncOrder(order.id, "return", "GET_ORDER_AFTER_RETURN");
+  if (fresh) await syncOrder(order.id, "return", "GET_ORDER_AFTER_RETURN");
   return { kind: "confirmed", orderId: order.id };
 }

@@ -7,6 +7,7 @@ export * from "./customer";
 export * from "./machine";
 export * from "./payments";
 export * from "./sync";
+export * from "./status";
 export * from "./webhook";
 export * from "./reconcile";
 export * from "./admin";

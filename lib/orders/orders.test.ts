@@ -6,9 +6,11 @@ import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
 import { startTestStore } from "@/lib/testing/store";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
-import { applyStatus, createCart, newCheckoutKey, placeOrder, setQuantity, startPayment, syncOrder } from "./index";
+import { applyStatus, CONFIRM_INTERVAL_MS, createCart, newCheckoutKey, placeOrder, setQuantity, startPayment, syncOrder } from "./index";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
+/** Drops the process's memory of recent webhooks, so the next status poll reads it from the database. */
+const forgetWebhooks = () => delete (globalThis as { webhooksSeen?: unknown }).webhooksSeen;
 let sb: Sandbox;
 beforeAll(async () => {
   server = await startTestStore();
@@ -200,6 +202,20 @@ describe("return route", () => {
     expect(events.some((e) => e.payload.includes("signature"))).toBe(false);
   });
 
+  it("a replayed return writes nothing and asks Plural nothing", async () => {
+    const { order, payment } = await paidOrder();
+    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    const fields = { order_id: order.pluralOrderId!, status: "PROCESSED" };
+    const signed = { ...fields, signature: signCallback(fields, TEST_CREDENTIALS.clientSecret) };
+    const calls = server.count("GET", new RegExp(`/orders/${order.pluralOrderId}$`));
+    expect((await post(signed)).status).toBe(303);
+    const events = await db().orderEvent.count({ where: { orderId: order.id } });
+    const results = await Promise.all(Array.from({ length: 100 }, () => post(signed)));
+    expect(results.every((r) => r.status === 303 && r.headers.get("location") === `/orders/${order.id}`)).toBe(true);
+    expect(await db().orderEvent.count({ where: { orderId: order.id } })).toBe(events);
+    expect(server.count("GET", new RegExp(`/orders/${order.pluralOrderId}$`)) - calls).toBe(1);
+  });
+
   it("never trusts the status in the callback: Get Order decides", async () => {
     const { order } = await paidOrder();
     const fields = { order_id: order.pluralOrderId!, status: "PROCESSED" };
@@ -245,6 +261,55 @@ describe("status route", () => {
     expect(await res.json()).toMatchObject({ status: "PROCESSED", payment: { status: "PROCESSED" } });
     const missing = await statusGet(new Request("http://store.test"), { params: Promise.resolve({ id: "nope" }) });
     expect(missing.status).toBe(404);
+  });
+
+  const poll = (id: string) => statusGet(new Request("http://store.test"), { params: Promise.resolve({ id }) });
+  const getOrders = (pluralOrderId: string) => server.count("GET", new RegExp(`/orders/${pluralOrderId}$`));
+  const synced = (id: string, msAgo: number) => db().order.update({ where: { id }, data: { lastSyncedAt: new Date(Date.now() - msAgo) } });
+
+  it("50 pollers of one stale order cause one Get Order; the rest answer from the database", async () => {
+    forgetWebhooks();
+    const { order } = await paidOrder();
+    await synced(order.id, 60_000);
+    const before = getOrders(order.pluralOrderId!);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => poll(order.id)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(getOrders(order.pluralOrderId!) - before).toBe(1);
+  });
+
+  it("asks Plural every few seconds without webhooks, and only every 30 s while webhooks arrive", async () => {
+    // No webhook for a long time (other tests in this file applied some: this one starts from none).
+    (globalThis as { webhooksSeen?: unknown }).webhooksSeen = { checkedAt: Date.now() + 60_000, lastAt: 0 }; // trusted for the next minute
+    const { order } = await paidOrder();
+    const id = order.pluralOrderId!;
+    let calls = getOrders(id);
+    await synced(order.id, CONFIRM_INTERVAL_MS.noWebhooks - 1_000);
+    await poll(order.id);
+    expect(getOrders(id)).toBe(calls); // confirmed recently
+    await synced(order.id, CONFIRM_INTERVAL_MS.noWebhooks + 1_000);
+    await poll(order.id);
+    expect(getOrders(id)).toBe(++calls);
+
+    // A verified webhook arrived (for any order): Plural is telling us about changes.
+    await db().orderEvent.create({ data: { source: "webhook", type: "ORDER_PROCESSED", verified: true, payload: "{}" } });
+    forgetWebhooks();
+    await synced(order.id, CONFIRM_INTERVAL_MS.webhooksArriving - 5_000);
+    await poll(order.id);
+    expect(getOrders(id)).toBe(calls);
+    await synced(order.id, CONFIRM_INTERVAL_MS.webhooksArriving + 1_000);
+    await poll(order.id);
+    expect(getOrders(id)).toBe(++calls);
+    forgetWebhooks();
+  });
+
+  it("answers a paid order from the database without asking Plural", async () => {
+    const { order, payment } = await paidOrder();
+    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    await syncOrder(order.id);
+    const calls = getOrders(order.pluralOrderId!);
+    await synced(order.id, 3_600_000);
+    expect(await (await poll(order.id)).json()).toMatchObject({ status: "PROCESSED", payment: { status: "PROCESSED" } });
+    expect(getOrders(order.pluralOrderId!)).toBe(calls);
   });
 
   it("sync finds an order whose create-order answer was lost, by merchant reference", async () => {

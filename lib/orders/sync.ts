@@ -3,7 +3,9 @@ import { log } from "@/lib/log";
 import { plural, PluralError } from "@/lib/plural";
 import { applyStatus, type ApplyResult, type EventSource } from "./apply";
 
-const inflight = new Map<string, Promise<SyncResult>>();
+// On globalThis: Next bundles each route separately, and each bundle would otherwise get its own map.
+const g = globalThis as unknown as { orderSyncs?: Map<string, Promise<SyncResult>> };
+const inflight = (g.orderSyncs ??= new Map());
 
 export type SyncResult =
   { ok: true; result: ApplyResult; status: string } | { ok: false; reason: "no_plural_order" | "not_found" | "upstream"; error?: PluralError };
@@ -11,7 +13,7 @@ export type SyncResult =
 /**
  * Asks Plural for the truth (Get Order) and applies it. When the order never got its Plural id
  * (the create-order answer was lost), it is found by our merchant reference. One request per order
- * at a time in this process, however many pollers ask.
+ * at a time in this process, however many callers ask.
  */
 export function syncOrder(orderId: string, source: EventSource = "sync", type = "GET_ORDER"): Promise<SyncResult> {
   const running = inflight.get(orderId);
@@ -21,8 +23,25 @@ export function syncOrder(orderId: string, source: EventSource = "sync", type = 
   return p;
 }
 
+/**
+ * Get Order at most once per `intervalMs` per order, across every caller and every process: the
+ * caller that moves `lastSyncedAt` past the interval (one guarded update) asks Plural; the others
+ * answer from the database. Null when the order was confirmed recently, or another caller is asking.
+ */
+export async function syncIfStale(orderId: string, intervalMs: number, source: EventSource = "sync", type = "GET_ORDER"): Promise<SyncResult | null> {
+  const running = inflight.get(orderId);
+  if (running) return running;
+  const now = new Date();
+  const claimed = await db().order.updateMany({
+    where: { id: orderId, OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lte: new Date(now.getTime() - intervalMs) } }] },
+    data: { lastSyncedAt: now },
+  });
+  if (claimed.count === 0) return null;
+  return syncOrder(orderId, source, type);
+}
+
 async function doSync(orderId: string, source: EventSource, type: string): Promise<SyncResult> {
-  const order = await db().order.findUnique({ where: { id: orderId } });
+  const order = await db().order.findUnique({ where: { id: orderId }, select: { status: true, pluralOrderId: true, merchantOrderReference: true } });
   if (!order) return { ok: false, reason: "not_found" };
   try {
     const snapshot = order.pluralOrderId ? await plural().getOrder(order.pluralOrderId) : await plural().getOrderByReference(order.merchantOrderReference);

@@ -132,6 +132,26 @@ describe("webhook route", () => {
     expect(await webhookEvents(o.orderId)).toHaveLength(1);
   });
 
+  it("a duplicate is recognised before any write: the order, its payments and its timeline stay untouched", async () => {
+    const o = await pendingOrder();
+    sb.approve(o.pluralPaymentId);
+    sb.updateSettings({ webhook: { enabled: false } });
+    const d = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_dup_untouched" });
+    expect((await handleWebhook(d.raw, d.headers)).body).toMatchObject({ outcome: "applied" });
+    const snapshot = async () => ({
+      order: await db().order.findUniqueOrThrow({ where: { id: o.orderId }, include: { payments: true } }),
+      events: await db().orderEvent.count(),
+    });
+    const before = await snapshot();
+    for (let i = 0; i < 20; i++) {
+      const again = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_dup_untouched" });
+      const answer = await handleWebhook(again.raw, again.headers);
+      expect(answer).toMatchObject({ status: 200, body: { duplicate: true } });
+      expect(answer.followUp).toBeUndefined();
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("concurrent duplicates are recorded once", async () => {
     const o = await pendingOrder();
     sb.approve(o.pluralPaymentId);

@@ -2,7 +2,8 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
-import { applyStatus, recordEvent } from "./apply";
+import { applyStatus, isRecorded, recordEvent } from "./apply";
+import { noteWebhookArrived } from "./status";
 import { syncOrder } from "./sync";
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; followUp?: () => Promise<unknown> };
@@ -35,6 +36,9 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
     log.warn("webhook.rejected", { reason: v.reason });
     return { status: v.reason === "malformed" ? 400 : 401, body: { error: v.message } };
   }
+  noteWebhookArrived();
+  // A redelivery (Plural retries until it sees a 2xx) is recognised with one indexed read, before any write.
+  if (await isRecorded(v.id)) return { status: 200, body: { ok: true, duplicate: true } };
   let parsedJson: unknown;
   try {
     parsedJson = JSON.parse(rawBody);

@@ -8,7 +8,10 @@ export const TEST_CREDENTIALS = { clientId: "sandbox-test-client", clientSecret:
 /** A real HTTP server on 127.0.0.1 serving a fresh sandbox at /sandbox, for tests and benchmarks. */
 export async function startSandboxServer(overrides: Partial<SandboxConfig> = {}) {
   const holder: { sb?: Sandbox } = {};
+  /** Every request received, in order: what a test counts upstream calls with. */
+  const requests: Array<{ method: string; path: string }> = [];
   const server: Server = createServer(async (req, res) => {
+    requests.push({ method: req.method ?? "", path: req.url ?? "" });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const abort = new AbortController();
@@ -52,6 +55,9 @@ export async function startSandboxServer(overrides: Partial<SandboxConfig> = {})
     url,
     baseUrl: `${url}/sandbox`,
     sandbox: sb,
+    requests,
+    /** Requests so far matching a method and a path pattern. */
+    count: (method: string, path: RegExp) => requests.filter((r) => r.method === method && path.test(r.path)).length,
     async close() {
       sb.close();
       for (const s of sockets) s.destroy();

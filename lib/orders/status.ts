@@ -1,0 +1,67 @@
+import { db } from "@/lib/db";
+import { OPEN_STATUSES } from "./machine";
+import { syncIfStale } from "./sync";
+
+export type LiveStatus = { status: string; payment: { id: string; status: string; errorCode: string | null } | null };
+
+/**
+ * How long an open order's status is trusted before the shopper's side asks Plural (Get Order).
+ * While webhooks arrive, Plural tells us of every change, so asking is only a safety net; without
+ * them (no public URL, a tunnel down) asking is the only way the page learns the result.
+ */
+export const CONFIRM_INTERVAL_MS = { webhooksArriving: 30_000, noWebhooks: 3_000 } as const;
+/** Webhooks count as arriving when a verified one was recorded within this window. */
+const ARRIVING_WITHIN_MS = 10 * 60_000;
+
+const g = globalThis as unknown as { webhooksSeen?: { checkedAt: number; lastAt: number } };
+
+/** Remembers that a verified webhook just arrived (saves the status route a read). */
+export function noteWebhookArrived(now = Date.now()) {
+  g.webhooksSeen = { checkedAt: now, lastAt: now };
+}
+
+/** Are Plural's webhooks reaching this store? The newest one on any timeline says (read at most every 5 s). */
+export async function webhooksArriving(now = Date.now()): Promise<boolean> {
+  let seen = g.webhooksSeen;
+  if (!seen || now - seen.checkedAt > 5_000) {
+    const last = await db().orderEvent.findFirst({ where: { source: "webhook" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+    seen = g.webhooksSeen = { checkedAt: now, lastAt: Math.max(last?.createdAt.getTime() ?? 0, seen?.lastAt ?? 0) };
+  }
+  return now - seen.lastAt < ARRIVING_WITHIN_MS;
+}
+
+type Row = { status: string; lastSyncedAt: Date | string | null; paymentId: string | null; paymentStatus: string | null; errorCode: string | null };
+
+/** The order's status and its newest payment: one statement on two primary-key / indexed lookups. */
+async function read(orderId: string): Promise<Row | undefined> {
+  // Raw SQL on purpose: this runs for every poll of every open pay page, and one statement costs
+  // less than Prisma's two (it does not join relations on SQLite). Portable to PostgreSQL as written.
+  const rows = await db().$queryRaw<Row[]>`
+    SELECT o."status", o."lastSyncedAt", p."id" AS "paymentId", p."status" AS "paymentStatus", p."errorCode"
+    FROM "Order" o
+    LEFT JOIN "Payment" p ON p."id" = (SELECT "id" FROM "Payment" WHERE "orderId" = o."id" ORDER BY "createdAt" DESC LIMIT 1)
+    WHERE o."id" = ${orderId}`;
+  return rows[0];
+}
+
+const view = (r: Row): LiveStatus => ({
+  status: r.status,
+  payment: r.paymentId ? { id: r.paymentId, status: r.paymentStatus!, errorCode: r.errorCode } : null,
+});
+
+/**
+ * What the pay page and the result page poll. Answers from the database; when an open order has not
+ * been confirmed for a while it asks Plural first, at most once per interval per order whichever
+ * instance or poller asks (syncIfStale), so 50 pollers of one order cause one Get Order, not 50.
+ */
+export async function liveStatus(orderId: string, now = Date.now()): Promise<LiveStatus | null> {
+  const row = await read(orderId);
+  if (!row) return null;
+  if (!OPEN_STATUSES.has(row.status)) return view(row);
+  const interval = (await webhooksArriving(now)) ? CONFIRM_INTERVAL_MS.webhooksArriving : CONFIRM_INTERVAL_MS.noWebhooks;
+  const syncedAt = row.lastSyncedAt ? new Date(row.lastSyncedAt).getTime() : 0;
+  if (now - syncedAt < interval) return view(row);
+  const synced = await syncIfStale(orderId, interval);
+  if (!synced?.ok) return view(row);
+  return view((await read(orderId)) ?? row);
+}
