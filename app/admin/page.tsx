@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { ORDER_STATUSES } from "@/lib/plural/constants";
+import { ORDER_STATUSES } from "@/lib/orders/statuses";
 import { signOut } from "./actions";
 
 export const metadata: Metadata = { title: "Orders · Merchant console" };

@@ -6,10 +6,9 @@ import type { ActionResult } from "@/app/(shop)/actions";
 import { isValidVpa } from "@/lib/plural/upi";
 import type { ActivePayment, PaymentMode } from "@/lib/orders/payments";
 import { useOrderStatus } from "@/components/shop/useOrderStatus";
+import { isDecided } from "@/lib/orders/statuses";
 
 type Tab = "qr" | "app" | "vpa";
-
-const DONE = new Set(["PROCESSED", "AUTHORIZED", "FAILED", "CANCELLED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED", "PARTIALLY_CAPTURED"]);
 
 function useCountdown(until: string | undefined) {
   const [left, setLeft] = useState<number | null>(null);
@@ -76,7 +75,7 @@ export function PayPanel(props: {
   // Live status: leave for the result page once the order is settled or this payment has failed.
   useOrderStatus(orderId, (s) => {
     const mineFailed = payment && s.payment?.id === payment.id && s.payment.status !== "PENDING";
-    if (!DONE.has(s.status) && !(s.status === "ATTEMPTED" && mineFailed)) return false;
+    if (!isDecided(s.status) && !(s.status === "ATTEMPTED" && mineFailed)) return false;
     setStatus(s.status === "PROCESSED" || s.status === "AUTHORIZED" ? "Payment received. Taking you to your receipt…" : "The payment did not go through.");
     // A full load, so the root layout (the header's cart count) is rendered afresh too.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination

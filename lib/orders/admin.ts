@@ -3,11 +3,10 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import { plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
-import { applyStatus, recordEvent } from "./apply";
+import { applyRefundStatus, applyStatus, recordEvent } from "./apply";
 import type { Result } from "./checkout";
+import { REFUNDABLE_STATUSES } from "./statuses";
 import { syncOrder } from "./sync";
-
-const REFUNDABLE = new Set(["PROCESSED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED"]);
 
 function upstream(e: unknown, what: string): { ok: false; error: string } {
   if (!(e instanceof PluralError)) throw e;
@@ -74,7 +73,7 @@ export const newRefundKey = () =>
 /** What can still be refunded: the amount less every refund that has not failed. */
 export async function refundable(orderId: string): Promise<number> {
   const order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
-  if (!REFUNDABLE.has(order.status)) return 0;
+  if (!REFUNDABLE_STATUSES.has(order.status)) return 0;
   return order.amountInPaise - order.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountInPaise, 0);
 }
 
@@ -105,7 +104,7 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
       order_amount: { value: refund.amountInPaise, currency: "INR" },
     });
     const status = res.status === "PROCESSED" || res.status === "FAILED" ? res.status : "PENDING";
-    await db().refund.updateMany({ where: { id: refund.id, status: { in: ["CREATED", "PENDING"] } }, data: { pluralRefundId: res.refundId, status } });
+    await applyRefundStatus({ orderId, merchantRefundReference: refund.merchantRefundReference, pluralRefundId: res.refundId, status });
     await recordEvent({
       orderId,
       source: "admin",

@@ -1,7 +1,8 @@
 import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import type { PluralOrder } from "@/lib/plural/schemas";
-import { canMovePayment, decideOrder, type Decision } from "./machine";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { canMovePayment, canMoveRefund, decideOrder, type Decision } from "./machine";
 
 export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper";
 
@@ -138,9 +139,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             const refunds = order.refunds ?? [];
             for (const r of snapshot.refunds as Array<{ order_id?: string; merchant_order_reference?: string; status?: string }>) {
               const ours = refunds.find((x) => x.pluralRefundId === r.order_id || x.merchantRefundReference === r.merchant_order_reference);
-              if (ours && r.status && ours.status !== r.status && (ours.status === "CREATED" || ours.status === "PENDING")) {
-                await tx.refund.update({ where: { id: ours.id }, data: { status: r.status, pluralRefundId: r.order_id ?? ours.pluralRefundId } });
-              }
+              if (ours && r.status) await moveRefund(tx, ours, r.status, r.order_id);
             }
             if (refunds.length > 0) {
               const refunded = await tx.refund.aggregate({ where: { orderId: order.id, status: "PROCESSED" }, _sum: { amountInPaise: true } });
@@ -167,6 +166,56 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 }
 
 class ConcurrentUpdate extends Error {}
+
+type RefundRow = { id: string; status: string; pluralRefundId: string | null };
+
+/** The one writer of a refund's status: forward only (machine.ts), guarded against a concurrent writer. */
+async function moveRefund(client: Pick<Prisma.TransactionClient, "refund">, refund: RefundRow, to: string, pluralRefundId?: string): Promise<boolean> {
+  const id = refund.pluralRefundId ?? pluralRefundId ?? null;
+  if (!canMoveRefund(refund.status, to)) {
+    // A repeat or a stale report changes nothing, except that it may tell us Plural's id for the refund.
+    if (id && !refund.pluralRefundId) await client.refund.updateMany({ where: { id: refund.id, pluralRefundId: null }, data: { pluralRefundId: id } });
+    return false;
+  }
+  const moved = await client.refund.updateMany({ where: { id: refund.id, status: refund.status }, data: { status: to, pluralRefundId: id } });
+  return moved.count === 1;
+}
+
+/**
+ * A refund's status as Plural reports it (its answer to the refund request, or a REFUND_* webhook),
+ * found by Plural's refund id or our merchant reference. False when it changed nothing.
+ * The parent order's status and refunded total follow from Get Order (applyStatus).
+ */
+export async function applyRefundStatus(input: {
+  orderId: string;
+  pluralRefundId?: string;
+  merchantRefundReference?: string;
+  status: string;
+}): Promise<boolean> {
+  const or = [
+    ...(input.pluralRefundId ? [{ pluralRefundId: input.pluralRefundId }] : []),
+    ...(input.merchantRefundReference ? [{ merchantRefundReference: input.merchantRefundReference }] : []),
+  ];
+  if (or.length === 0) return false;
+  const refund = await db().refund.findFirst({ where: { orderId: input.orderId, OR: or }, select: { id: true, status: true, pluralRefundId: true } });
+  return refund ? moveRefund(db(), refund, input.status.toUpperCase(), input.pluralRefundId) : false;
+}
+
+/**
+ * Plural has no record of an order an hour after we created it (its create failed and was never
+ * retried): it can never be paid. The only status the store decides without Plural's word.
+ */
+export async function failOrderUnknownToPlural(orderId: string): Promise<boolean> {
+  if (decideOrder("CREATED", "FAILED") !== "apply") return false;
+  return db().$transaction(async (tx) => {
+    const updated = await tx.order.updateMany({ where: { id: orderId, status: "CREATED", pluralOrderId: null }, data: { status: "FAILED", nextSyncAt: null } });
+    if (updated.count === 0) return false;
+    await tx.orderEvent.create({
+      data: { orderId, source: "sync", type: "ORDER_NOT_FOUND", verified: true, payload: "{}", statusFrom: "CREATED", statusTo: "FAILED" },
+    });
+    return true;
+  });
+}
 
 /** True when a message with this id (a webhook-id, a return's signature) is already on a timeline: one indexed read. */
 export async function isRecorded(externalId: string): Promise<boolean> {

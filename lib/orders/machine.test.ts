@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canMovePayment, decideOrder } from "./machine";
+import { canMovePayment, canMoveRefund, decideOrder } from "./machine";
 
 describe("order state machine", () => {
   it("moves forward along the documented paths", () => {
@@ -45,5 +45,30 @@ describe("order state machine", () => {
     expect(canMovePayment("PROCESSED", "FAILED")).toBe(false);
     expect(canMovePayment("FAILED", "PROCESSED")).toBe(false);
     expect(canMovePayment("PENDING", "PENDING")).toBe(false);
+  });
+});
+
+describe("refund state machine", () => {
+  it("moves once, from waiting to an outcome", () => {
+    for (const [a, b] of [
+      ["CREATED", "PENDING"],
+      ["CREATED", "PROCESSED"],
+      ["CREATED", "FAILED"],
+      ["PENDING", "PROCESSED"],
+      ["PENDING", "FAILED"],
+    ])
+      expect(canMoveRefund(a!, b!), `${a}→${b}`).toBe(true);
+  });
+
+  it("never undoes an outcome, and a repeat changes nothing", () => {
+    for (const [a, b] of [
+      ["PROCESSED", "FAILED"],
+      ["FAILED", "PROCESSED"],
+      ["PROCESSED", "PENDING"],
+      ["PENDING", "CREATED"],
+      ["PENDING", "PENDING"],
+      ["PROCESSED", "PROCESSED"],
+    ])
+      expect(canMoveRefund(a!, b!), `${a}→${b}`).toBe(false);
   });
 });

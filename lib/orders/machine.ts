@@ -17,10 +17,6 @@ const RANK: Record<string, number> = {
   FULLY_REFUNDED: 6,
 };
 
-export const PAID_STATUSES = new Set(["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
-export const OPEN_STATUSES = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
-export const FINAL_STATUSES = new Set(["FAILED", "CANCELLED", "FULLY_REFUNDED"]);
-
 export type Decision = "apply" | "same" | "ignore" | "ambiguous";
 
 /**
@@ -47,6 +43,14 @@ const PAYMENT_NEXT: Record<string, string[]> = {
 
 export function canMovePayment(from: string, to: string): boolean {
   return from !== to && (PAYMENT_NEXT[from]?.includes(to) ?? false);
+}
+
+/** A refund moves once: from waiting (CREATED, PENDING) to its outcome. Anything else is a repeat or stale. */
+export function canMoveRefund(from: string, to: string): boolean {
+  if (from === to) return false;
+  if (from === "CREATED") return to === "PENDING" || to === "PROCESSED" || to === "FAILED";
+  if (from === "PENDING") return to === "PROCESSED" || to === "FAILED";
+  return false;
 }
 
 /** Words for a shopper. */

@@ -3,7 +3,7 @@ import { log } from "@/lib/log";
 import { isValidVpa, plural, PluralError } from "@/lib/plural";
 import { applyStatus, recordEvent } from "./apply";
 import { syncOrder } from "./sync";
-import { OPEN_STATUSES } from "./machine";
+import { OPEN_STATUSES } from "./statuses";
 import type { Result } from "./checkout";
 
 export type PaymentMode = "QR" | "COLLECT";

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { OPEN_STATUSES } from "./machine";
+import { OPEN_STATUSES } from "./statuses";
+import { failOrderUnknownToPlural } from "./apply";
 import { syncOrder } from "./sync";
 
 export type ReconcileOptions = {
@@ -58,13 +59,7 @@ export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileR
     if (!r.ok) {
       if (r.reason === "no_plural_order" && now.getTime() - o.createdAt.getTime() > CREATE_GIVE_UP_MS) {
         // Plural never received this order (its create failed and was never retried): it cannot be paid.
-        await db().$transaction([
-          db().order.updateMany({ where: { id: o.id, status: "CREATED", pluralOrderId: null }, data: { status: "FAILED", nextSyncAt: null } }),
-          db().orderEvent.create({
-            data: { orderId: o.id, source: "sync", type: "ORDER_NOT_FOUND", verified: true, payload: "{}", statusFrom: o.status, statusTo: "FAILED" },
-          }),
-        ]);
-        report.updated++;
+        if (await failOrderUnknownToPlural(o.id)) report.updated++;
         continue;
       }
       report.failed++;

@@ -269,9 +269,31 @@ describe("reconciliation", () => {
     expect((await db().order.findUniqueOrThrow({ where: { id: o.orderId } })).status).toBe("PROCESSED");
   }, 30_000);
 
+  it("gives up on an order Plural never received, an hour on, once", async () => {
+    sb.updateSettings({ webhook: { enabled: false } });
+    const cartId = await createCart();
+    const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
+    await setQuantity(cartId, chai.id, 1);
+    await fetch(`${server.url}/sandbox/control/faults`, { method: "POST", body: JSON.stringify({ endpoint: "createOrder", kind: "status", status: 500 }) });
+    const placed = await placeOrder(cartId, form, newCheckoutKey());
+    await fetch(`${server.url}/sandbox/control/faults`, { method: "DELETE" });
+    expect(placed.ok).toBe(false);
+    const order = await db().order.findFirstOrThrow({ where: { cartId }, orderBy: { createdAt: "desc" } });
+    expect(order).toMatchObject({ status: "CREATED", pluralOrderId: null });
+    await reconcile({ olderThanMs: 0, now: later(1000) });
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("CREATED"); // too early to give up
+    await reconcile({ olderThanMs: 0, now: later(2 * 3_600_000) });
+    await reconcile({ olderThanMs: 0, now: later(4 * 3_600_000) });
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("FAILED");
+    const events = await db().orderEvent.findMany({ where: { orderId: order.id, type: "ORDER_NOT_FOUND" } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ statusFrom: "CREATED", statusTo: "FAILED", source: "sync" });
+  });
+
   it("is safe to run in several processes at once: each order is checked once", async () => {
     sb.updateSettings({ webhook: { enabled: false } });
     await Promise.all(Array.from({ length: 3 }, () => pendingOrder()));
+    await db().order.updateMany({ data: { nextSyncAt: null } }); // every open order is due (earlier tests left backoffs)
     const at = later(10_000_000);
     const [a, b] = await Promise.all([reconcile({ olderThanMs: 0, now: at }), reconcile({ olderThanMs: 0, now: at })]);
     const open = await db().order.count({ where: { status: { in: ["CREATED", "PENDING", "ATTEMPTED"] } } });

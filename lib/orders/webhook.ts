@@ -2,8 +2,8 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
-import { applyStatus, isRecorded, recordEvent } from "./apply";
-import { noteWebhookArrived } from "./status";
+import { applyRefundStatus, applyStatus, isRecorded, recordEvent } from "./apply";
+import { noteWebhookArrived } from "./live-status";
 import { syncOrder } from "./sync";
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; followUp?: () => Promise<unknown> };
@@ -69,13 +69,12 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
     const fresh = await record(eventType);
     if (!fresh) return { status: 200, body: { ok: true, duplicate: true } };
     const status = String(data.status ?? (eventType === "REFUND_PROCESSED" ? "PROCESSED" : "FAILED")).toUpperCase();
-    const ref = data.merchant_order_reference ? String(data.merchant_order_reference) : undefined;
-    const refund = await db().refund.findFirst({
-      where: { orderId: order.id, OR: [{ pluralRefundId: String(data.order_id ?? "") }, ...(ref ? [{ merchantRefundReference: ref }] : [])] },
+    await applyRefundStatus({
+      orderId: order.id,
+      pluralRefundId: data.order_id ? String(data.order_id) : undefined,
+      merchantRefundReference: data.merchant_order_reference ? String(data.merchant_order_reference) : undefined,
+      status,
     });
-    if (refund && (refund.status === "CREATED" || refund.status === "PENDING")) {
-      await db().refund.update({ where: { id: refund.id }, data: { status, pluralRefundId: refund.pluralRefundId ?? String(data.order_id ?? "") } });
-    }
     return { status: 200, body: { ok: true }, followUp: () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_REFUND") };
   }
 

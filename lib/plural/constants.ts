@@ -42,23 +42,6 @@ export const ORDER_STATUSES = [
   "PARTIALLY_REFUNDED",
   "FULLY_REFUNDED",
 ] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export const PAYMENT_STATUSES = ["INITIATED", "PENDING", "AUTHORIZED", "PROCESSED", "CANCELLED", "FAILED"] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-
-export const REFUND_STATUSES = ["CREATED", "PENDING", "PROCESSED", "FAILED"] as const;
-
-export const WEBHOOK_EVENTS = [
-  "ORDER_AUTHORIZED",
-  "ORDER_PROCESSED",
-  "ORDER_CANCELLED",
-  "ORDER_FAILED",
-  "PAYMENT_FAILED",
-  "REFUND_PROCESSED",
-  "REFUND_FAILED",
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Documented error codes (reference §9) and their HTTP status. */
 export const ERROR_CODES = {

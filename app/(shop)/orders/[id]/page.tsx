@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
-import { describeFailure, PAID_STATUSES } from "@/lib/orders";
+import { describeFailure, isSettledForShopper } from "@/lib/orders";
 import { reorderAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Your order" };
@@ -16,7 +16,7 @@ export default async function OrderResultPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const order = await db().order.findUnique({ where: { id }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } });
   if (!order) notFound();
-  const paid = PAID_STATUSES.has(order.status) || order.status === "AUTHORIZED";
+  const paid = isSettledForShopper(order.status);
   const payment = paid ? order.payments.find((p) => p.status === "PROCESSED" || p.status === "AUTHORIZED") : order.payments[0];
   const failedPayment = order.payments.find((p) => p.status === "FAILED" || p.status === "CANCELLED");
 

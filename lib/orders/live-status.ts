@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { OPEN_STATUSES } from "./machine";
+import { OPEN_STATUSES } from "./statuses";
 import { syncIfStale } from "./sync";
 
 export type LiveStatus = { status: string; payment: { id: string; status: string; errorCode: string | null } | null };

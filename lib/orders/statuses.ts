@@ -1,0 +1,24 @@
+import { ORDER_STATUSES } from "@/lib/plural/constants";
+
+/**
+ * The store's status vocabulary, in one client-safe module (no server imports): pages, client
+ * components and the domain all read these sets, so "paid" or "still open" means one thing.
+ * The statuses themselves are Plural's (reference §4.2).
+ */
+export { ORDER_STATUSES };
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Waiting for a payment: the shopper can still pay, and the sweep keeps asking Plural. */
+export const OPEN_STATUSES: ReadonlySet<string> = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
+/** Money was taken (some of it may have been refunded since). */
+export const PAID_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
+/** What the merchant can still refund from. */
+export const REFUNDABLE_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED"]);
+
+/** The shopper's money is taken or blocked (a pre-auth): show the receipt. */
+export const isSettledForShopper = (status: string) => PAID_STATUSES.has(status) || status === "AUTHORIZED";
+/** No payment can change this order any more from the shopper's side: stop polling, show the result. */
+export const isDecided = (status: string) => !OPEN_STATUSES.has(status);
+
+/** A refund's own status (a REFUND order at Plural). */
+export type RefundStatus = "CREATED" | "PENDING" | "PROCESSED" | "FAILED";
