@@ -17,7 +17,7 @@ let server: Awaited<ReturnType<typeof startTestStore>>;
 let sb: Sandbox;
 let sweeper: ChildProcess | undefined;
 let sweeps = 0;
-let sweepFailures: string[] = [];
+const sweepFailures: string[] = [];
 
 beforeAll(async () => {
   server = await startTestStore();
