@@ -15,6 +15,19 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let flaky = 0;
+const flakyNames = [];
+
+/** Titles of the tests Playwright marked flaky (failed, then passed on a retry). */
+function flakyTests(report) {
+  const out = [];
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) if (t.status === "flaky") out.push([...path, spec.title].join(" › "));
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+  };
+  for (const suite of report.suites ?? []) walk(suite, [suite.title]);
+  return out;
+}
 
 function run(cmd, argv, extraEnv = {}) {
   const r = spawnSync(cmd, argv, { stdio: "inherit", env: { ...env, ...extraEnv } });
@@ -81,14 +94,19 @@ if (!args.has("--unit-only")) {
     rmSync(out, { force: true });
     code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...passthrough], { CHROMIUM_PATH: chromium, PW_JSON_OUTPUT: out });
     if (existsSync(out)) {
-      const s = JSON.parse(readFileSync(out, "utf8")).stats;
-      passed += s.expected + s.flaky;
+      const report = JSON.parse(readFileSync(out, "utf8"));
+      const s = report.stats;
+      flakyNames.push(...flakyTests(report));
+      passed += s.expected;
       failed += s.unexpected;
       skipped += s.skipped;
+      // Passed only on a retry: a flaky test is a failing test (it fails CI; locally it is reported).
+      flaky += s.flaky;
     }
     if (code !== 0 && failed === 0) failed += 1;
   }
 }
 
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(`\n${passed} passed, ${failed} failed${flaky ? `, ${flaky} flaky` : ""}${skipped ? `, ${skipped} skipped` : ""}`);
+if (flaky) console.log(`Flaky (passed only when retried)${process.env.CI ? "; CI fails on them" : ""}:\n${flakyNames.map((n) => `  - ${n}`).join("\n")}`);
+process.exit(failed > 0 || (flaky > 0 && process.env.CI) ? 1 : 0);

@@ -22,3 +22,12 @@ export const isDecided = (status: string) => !OPEN_STATUSES.has(status);
 
 /** A refund's own status (a REFUND order at Plural). */
 export type RefundStatus = "CREATED" | "PENDING" | "PROCESSED" | "FAILED";
+
+/**
+ * Plural still owes this order news of a refund: one is waiting for its outcome, or one has
+ * succeeded but the parent's new status and refunded total (from Get Order) are not here yet.
+ */
+export function awaitingRefundNews(order: { refundedInPaise: number; refunds: ReadonlyArray<{ status: string; amountInPaise: number }> }): boolean {
+  const processed = order.refunds.filter((r) => r.status === "PROCESSED").reduce((sum, r) => sum + r.amountInPaise, 0);
+  return order.refunds.some((r) => r.status === "CREATED" || r.status === "PENDING") || processed !== order.refundedInPaise;
+}

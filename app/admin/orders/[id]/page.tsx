@@ -7,7 +7,8 @@ import { requireAdmin } from "@/lib/admin-auth";
 import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { newRefundKey, refundable } from "@/lib/orders";
+import { awaitingRefundNews, newRefundKey, refundable } from "@/lib/orders";
+import { AutoRefresh } from "@/components/admin/AutoRefresh";
 import { adminAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Order · Merchant console" };
@@ -76,6 +77,7 @@ export default async function AdminOrder({
         <span className="text-lg tabular-nums">{formatPaise(order.amountInPaise)}</span>
         {order.refundedInPaise > 0 && <span className="text-sm text-slate-600">refunded {formatPaise(order.refundedInPaise)}</span>}
       </header>
+      {awaitingRefundNews(order) && <AutoRefresh>Waiting for Plural to confirm the refund… this page updates by itself.</AutoRefresh>}
       <div aria-live="polite">
         {done && (
           <p role="status" className="rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900">
