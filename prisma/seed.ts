@@ -1,10 +1,9 @@
-import { PrismaClient } from "../lib/generated/prisma/client";
-import { sqliteAdapter } from "../lib/db/sqlite";
+import { createPrismaClient } from "../lib/db";
 import { CATALOG } from "./catalog";
 
 /** Seeds the catalog. With --if-empty it does nothing when products already exist. */
 async function main() {
-  const prisma = new PrismaClient({ adapter: sqliteAdapter(process.env.DATABASE_URL ?? "file:./prisma/dev.db") });
+  const prisma = createPrismaClient(process.env.DATABASE_URL ?? "file:./prisma/dev.db");
   try {
     if (process.argv.includes("--if-empty") && (await prisma.product.count()) > 0) return;
     for (const p of CATALOG) {

@@ -4,9 +4,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
+const postgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
-run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"]);
+// PostgreSQL's migrations run through our own runner (scripts/migrate-pg.mjs says why).
+run(process.execPath, postgres ? ["scripts/migrate-pg.mjs"] : ["scripts/prisma.mjs", "migrate", "deploy"]);
 run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts", "--if-empty"]);

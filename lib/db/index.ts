@@ -1,24 +1,55 @@
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient as PostgresClient } from "@/lib/generated/prisma-pg/client";
 import { env } from "@/lib/env";
 import { sqliteAdapter } from "./sqlite";
 
 const globalForDb = globalThis as unknown as { prisma?: PrismaClient };
 
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+/** Which database the store runs on: PostgreSQL for production and several instances, SQLite by default. */
+export const dbProvider = (): "postgresql" | "sqlite" => (isPostgresUrl(env().databaseUrl) ? "postgresql" : "sqlite");
+
 /**
- * One Prisma client per process (dev reloads reuse it). SQLite through better-sqlite3: one
- * connection, WAL, statements serialised around transactions (lib/db/sqlite.ts says why).
+ * One Prisma client per process (dev reloads reuse it). `DATABASE_URL` picks the database:
+ * - `file:...`: SQLite through better-sqlite3, one connection, WAL (lib/db/sqlite.ts says why);
+ * - `postgresql://...`: PostgreSQL through `@prisma/adapter-pg` and a connection pool.
+ * Both clients are generated from the same model (prisma/schema.prisma; PostgreSQL's schema is
+ * derived from it by scripts/pg-schema.mjs), so they have the same API and the same types.
  */
 export function db(): PrismaClient {
-  globalForDb.prisma ??= new PrismaClient({ adapter: sqliteAdapter(env().databaseUrl) });
+  globalForDb.prisma ??= createPrismaClient(env().databaseUrl);
   return globalForDb.prisma;
+}
+
+/** A new client for a database URL (scripts and tests; the app uses db()). */
+export function createPrismaClient(url: string): PrismaClient {
+  return isPostgresUrl(url)
+    ? (new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) }) as unknown as PrismaClient)
+    : new PrismaClient({ adapter: sqliteAdapter(url) });
 }
 
 export type { PrismaClient };
 
+type KnownError = { code?: unknown; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } } };
+
+/** The fields of the unique constraint a Prisma P2002 error names, as far as the driver tells. */
+function uniqueFields(e: KnownError): string[] {
+  const target = e.meta?.target ?? e.meta?.driverAdapterError?.cause?.constraint?.fields;
+  if (Array.isArray(target)) return target.map(String);
+  if (typeof target === "string") return [target];
+  return [];
+}
+
 /**
- * A unique-constraint violation (Prisma P2002). Checked by shape, not by class: each Next route
- * bundle has its own copy of Prisma's error classes, and the client is shared through globalThis.
+ * A unique-constraint violation (Prisma P2002), optionally on a given field. Checked by shape, not
+ * by class: each Next route bundle has its own copy of Prisma's error classes, and the client is
+ * shared through globalThis. When the driver does not name the constraint, any P2002 matches.
  */
-export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2002";
+export function isUniqueViolation(e: unknown, field?: string): boolean {
+  if (typeof e !== "object" || e === null || (e as KnownError).code !== "P2002") return false;
+  if (!field) return true;
+  const fields = uniqueFields(e as KnownError);
+  return fields.length === 0 || fields.some((f) => f === field || f.endsWith(`_${field}_key`) || f.includes(field));
 }

@@ -4,7 +4,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { createTestDatabase } from "@/lib/testing/db";
+import { createTestDatabase, testingOnPostgres } from "@/lib/testing/db";
 import { sqliteAdapter } from "./sqlite";
 
 /** Open descriptors of this process on the database file (and its -wal, -shm, -journal). */
@@ -32,6 +32,7 @@ const client = (adapter = sqliteAdapter(url)) => {
 };
 
 beforeEach(async () => {
+  if (testingOnPostgres()) return;
   url = await createTestDatabase();
   file = url.slice("file:".length);
 });
@@ -39,7 +40,7 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.$disconnect()));
 });
 
-describe("SQLite driver (lib/db/sqlite.ts)", () => {
+describe.skipIf(testingOnPostgres())("SQLite driver (lib/db/sqlite.ts)", () => {
   it("uses WAL and a busy timeout", async () => {
     const prisma = client();
     const [{ journal_mode }] = await prisma.$queryRawUnsafe<[{ journal_mode: string }]>("PRAGMA journal_mode");

@@ -157,8 +157,9 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         return { outcome, from: order.status, to } as const;
       });
     } catch (e) {
-      if (isUniqueViolation(e) && input.externalId) return { outcome: "duplicate" };
-      if (e instanceof ConcurrentUpdate) continue;
+      if (input.externalId && isUniqueViolation(e, "externalId")) return { outcome: "duplicate" };
+      // Another writer moved the order, or created the same payment row, first: decide again on fresh data.
+      if (e instanceof ConcurrentUpdate || isUniqueViolation(e)) continue;
       throw e;
     }
   }
@@ -250,7 +251,7 @@ export async function recordEvent(e: {
     });
     return true;
   } catch (err) {
-    if (e.externalId && isUniqueViolation(err)) return false;
+    if (e.externalId && isUniqueViolation(err, "externalId")) return false;
     throw err;
   }
 }

@@ -1,4 +1,5 @@
-import { db } from "@/lib/db";
+import { db, dbProvider } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { OPEN_STATUSES } from "./statuses";
 import { failOrderUnknownToPlural } from "./apply";
@@ -18,42 +19,19 @@ export type ReconcileReport = { checked: number; updated: number; stillOpen: num
 const OPEN = [...OPEN_STATUSES];
 const CREATE_GIVE_UP_MS = 60 * 60 * 1000;
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+const MAX_BACKOFF_MS = 60 * 60 * 1000;
 
 /**
  * Asks Plural for the truth about every order still open past a threshold, so an order stays
  * right when the browser never came back and the webhook never arrived. Each order is claimed
- * with a guarded update before it is checked, so several processes can sweep at once without
- * checking the same order twice; each has its own backoff, so a fault upstream is retried later
- * and nothing is lost.
+ * before it is checked, so several processes can sweep at once without checking the same order
+ * twice; each has its own backoff, so a fault upstream is retried later and nothing is lost.
  */
 export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileReport> {
   const now = opts.now ?? new Date();
-  const olderThan = new Date(now.getTime() - (opts.olderThanMs ?? 60_000));
-  const base = opts.baseBackoffMs ?? 30_000;
   const report: ReconcileReport = { checked: 0, updated: 0, stillOpen: 0, failed: 0, skipped: 0 };
-  const due = await db().order.findMany({
-    // Orders abandoned for a week are left alone: Plural will not change them any more.
-    where: {
-      status: { in: OPEN },
-      updatedAt: { lt: olderThan },
-      createdAt: { gt: new Date(now.getTime() - MAX_AGE_MS) },
-      OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
-    },
-    orderBy: { updatedAt: "asc" },
-    take: opts.limit ?? 50,
-    select: { id: true, status: true, syncAttempts: true, nextSyncAt: true, pluralOrderId: true, createdAt: true },
-  });
-  for (const o of due) {
-    const backoff = Math.min(base * 2 ** o.syncAttempts, 60 * 60 * 1000);
-    // Claim: only one sweeper wins this update.
-    const claimed = await db().order.updateMany({
-      where: { id: o.id, syncAttempts: o.syncAttempts, status: { in: OPEN } },
-      data: { syncAttempts: o.syncAttempts + 1, nextSyncAt: new Date(now.getTime() + backoff) },
-    });
-    if (claimed.count === 0) {
-      report.skipped++;
-      continue;
-    }
+  const claimed = dbProvider() === "postgresql" ? await claimSkipLocked(now, opts) : await claimGuarded(now, opts, report);
+  for (const o of claimed) {
     report.checked++;
     const r = await syncOrder(o.id, "sync", "RECONCILE");
     if (!r.ok) {
@@ -71,6 +49,66 @@ export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileR
   }
   if (report.checked) log.info("reconcile.done", report);
   return report;
+}
+
+type Claimed = { id: string; createdAt: Date };
+const backoffMs = (base: number, attempts: number) => Math.min(base * 2 ** attempts, MAX_BACKOFF_MS);
+
+/**
+ * SQLite: read the due orders, then claim each with a guarded update (only one sweeper wins it).
+ * Its backoff starts now, so a sweeper that dies mid-way leaves the order due again later.
+ */
+async function claimGuarded(now: Date, opts: ReconcileOptions, report: ReconcileReport): Promise<Claimed[]> {
+  const base = opts.baseBackoffMs ?? 30_000;
+  const due = await db().order.findMany({
+    // Orders abandoned for a week are left alone: Plural will not change them any more.
+    where: {
+      status: { in: OPEN },
+      updatedAt: { lt: new Date(now.getTime() - (opts.olderThanMs ?? 60_000)) },
+      createdAt: { gt: new Date(now.getTime() - MAX_AGE_MS) },
+      OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
+    },
+    orderBy: { updatedAt: "asc" },
+    take: opts.limit ?? 50,
+    select: { id: true, syncAttempts: true, createdAt: true },
+  });
+  const claimed: Claimed[] = [];
+  for (const o of due) {
+    const won = await db().order.updateMany({
+      where: { id: o.id, syncAttempts: o.syncAttempts, status: { in: OPEN } },
+      data: { syncAttempts: o.syncAttempts + 1, nextSyncAt: new Date(now.getTime() + backoffMs(base, o.syncAttempts)) },
+    });
+    if (won.count === 0) report.skipped++;
+    else claimed.push(o);
+  }
+  return claimed;
+}
+
+/**
+ * PostgreSQL: one statement claims a batch. `FOR UPDATE SKIP LOCKED` lets every instance's sweeper
+ * run at once, each taking rows the others are not taking, without waiting on each other.
+ */
+async function claimSkipLocked(now: Date, opts: ReconcileOptions): Promise<Claimed[]> {
+  const base = opts.baseBackoffMs ?? 30_000;
+  // Prisma keeps DateTime as UTC in `timestamp(3)` columns: compare in UTC.
+  const at = (d: Date) => Prisma.sql`(${d.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  const rows = await db().$queryRaw<Array<{ id: string; createdAt: Date }>>`
+    WITH due AS (
+      SELECT "id" FROM "Order"
+      WHERE "status" IN (${Prisma.join(OPEN)})
+        AND "updatedAt" < ${at(new Date(now.getTime() - (opts.olderThanMs ?? 60_000)))}
+        AND "createdAt" > ${at(new Date(now.getTime() - MAX_AGE_MS))}
+        AND ("nextSyncAt" IS NULL OR "nextSyncAt" <= ${at(now)})
+      ORDER BY "updatedAt"
+      LIMIT ${opts.limit ?? 50}
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE "Order" o
+    SET "syncAttempts" = o."syncAttempts" + 1,
+        "nextSyncAt" = ${at(now)} + LEAST(${base}::float8 * power(2, o."syncAttempts"), ${MAX_BACKOFF_MS}) * interval '1 millisecond'
+    FROM due WHERE o."id" = due."id"
+    RETURNING o."id", o."createdAt"`;
+  return rows;
 }
 
 const g = globalThis as unknown as { reconcileTimer?: NodeJS.Timeout };

@@ -91,8 +91,8 @@ describe("webhook route", () => {
 
   it("refuses a tampered body, a wrong secret and a stale timestamp with 401; malformed headers with 400; nothing is written", async () => {
     const o = await pendingOrder();
+    sb.updateSettings({ webhook: { enabled: false } }); // before the approval: its own webhook must not race this test's
     sb.approve(o.pluralPaymentId);
-    sb.updateSettings({ webhook: { enabled: false } });
     const before = await db().orderEvent.count();
     const good = delivery(event("ORDER_PROCESSED", o.pluralOrderId));
     expect((await handleWebhook(good.raw.replace("PROCESSED", "PROCESSEd"), good.headers)).status).toBe(401);
@@ -134,8 +134,8 @@ describe("webhook route", () => {
 
   it("a duplicate is recognised before any write: the order, its payments and its timeline stay untouched", async () => {
     const o = await pendingOrder();
+    sb.updateSettings({ webhook: { enabled: false } }); // before the approval: its own webhook must not race this test's
     sb.approve(o.pluralPaymentId);
-    sb.updateSettings({ webhook: { enabled: false } });
     const d = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_dup_untouched" });
     expect((await handleWebhook(d.raw, d.headers)).body).toMatchObject({ outcome: "applied" });
     const snapshot = async () => ({
@@ -154,8 +154,8 @@ describe("webhook route", () => {
 
   it("concurrent duplicates are recorded once", async () => {
     const o = await pendingOrder();
+    sb.updateSettings({ webhook: { enabled: false } }); // before the approval: its own webhook must not race this test's
     sb.approve(o.pluralPaymentId);
-    sb.updateSettings({ webhook: { enabled: false } });
     const d = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_concurrent_1" });
     const results = await Promise.all(Array.from({ length: 6 }, () => handleWebhook(d.raw, d.headers)));
     expect(results.every((r) => r.status === 200)).toBe(true);
