@@ -45,7 +45,9 @@ describe.skipIf(!testingOnPostgres())("PostgreSQL driver", () => {
 
   it("names the unique constraint a violation broke", async () => {
     await prisma.orderEvent.create({ data: { source: "x", type: "x", externalId: "dup", verified: true, payload: "{}" } });
-    const e = await prisma.orderEvent.create({ data: { source: "x", type: "x", externalId: "dup", verified: true, payload: "{}" } }).catch((err: unknown) => err);
+    const e = await prisma.orderEvent
+      .create({ data: { source: "x", type: "x", externalId: "dup", verified: true, payload: "{}" } })
+      .catch((err: unknown) => err);
     expect(isUniqueViolation(e, "externalId")).toBe(true);
     expect(isUniqueViolation(e, "merchantOrderReference")).toBe(false);
   });
