@@ -273,6 +273,32 @@ export async function startStore({ port, dir, fresh = true, proxyPort, ulimit, e
   };
 }
 
+/**
+ * What the server logged (LOG_LEVEL=warn: our JSON lines at warn and error; Next prints its own
+ * errors as text): counts, and up to 5 different messages as examples.
+ */
+export function serverLog(file) {
+  const out = { errors: 0, warnings: 0, examples: [] };
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    let level;
+    let key = line.slice(0, 160);
+    try {
+      const j = JSON.parse(line);
+      level = j.level;
+      key = `${j.level} ${j.msg} ${j.code ?? j.error ?? ""}`.slice(0, 160);
+    } catch {
+      level = /error|⨯/i.test(line) ? "error" : undefined;
+    }
+    if (level === "error") out.errors++;
+    else if (level === "warn") out.warnings++;
+    else continue;
+    if (out.examples.length < 5 && !out.examples.includes(key)) out.examples.push(key);
+  }
+  return out;
+}
+
+export const serverLogLine = (s) => `server log: ${s.errors} errors, ${s.warnings} warnings${s.examples.length ? `, e.g.\n  ${s.examples.join("\n  ")}` : ""}`;
+
 /** Waits until the server answers /api/health within a second (it may still be busy with abandoned requests). */
 export async function settle(base, maxMs = 60_000) {
   const end = Date.now() + maxMs;

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 /**
- * npm run bench:load [-- --rounds 3 --seconds 8 --payments 120 --cold 100 --shopper --port 3300 --only status,place-order --keep]
+ * npm run bench:load [-- options], defaults shown:
+ *   --rounds 3 --seconds 8 --warmup 2    rounds of ours and bare per scenario, seconds per run, warm-up seconds
+ *   --payments 120                       start-payment and fresh-webhook requests per run (at most)
+ *   --paid 40 --warm 20                  paid orders for the status/duplicate scenarios; checkouts counted with a warm token
+ *   --cold 100 --cold-timeout 120        cold burst size (0: skip) and the time each checkout is given, in seconds
+ *   --shopper                            also the 60 s shopper (off by default: it takes a minute and a half)
+ *   --only status,webhook-dup,place-order,start-payment,webhook-fresh   --port 3300 (and +1 for the proxy)   --keep
  *
  * Issue #13's figures against a production build (run `npx next build` first). Starts its own
  * `next start` on a fresh database (BENCH_ROUTES=1, the sandbox, LOG_LEVEL=warn, the in-server
@@ -14,7 +20,7 @@
  *      webhooks work: Get Order calls.
  * Prints tables and saves JSON to bench/results/. Asserts nothing; the goals are printed beside the figures.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -34,6 +40,8 @@ import {
   sandboxSettings,
   sandboxToken,
   saveResults,
+  serverLog,
+  serverLogLine,
   settle,
   Shopper,
   sleep,
@@ -485,14 +493,11 @@ try {
       ),
     );
   }
-  const first = results.samples[0];
+  const first = results.samples.find((x) => x.pid === store.pid); // this process's first sample (after the cold burst's restarts)
   const last = store.handles();
-  console.log(
-    `\nserver: SQLite handles ${first?.sqlite} at start → ${last?.sqlite} now; RSS ${first?.rssMb} → ${store.rss()} MB (the cold burst and its restarts in between)`,
-  );
-  const log = readFileSync(store.logFile, "utf8");
-  results.serverLogErrorLines = log.split("\n").filter((l) => /error/i.test(l)).length;
-  console.log(`server log: ${results.serverLogErrorLines} lines mention an error (${opt.keep ? store.logFile : "--keep keeps it"})`);
+  console.log(`\nserver ${store.pid}, over the scenarios: SQLite handles ${first?.sqlite} → ${last?.sqlite}; RSS ${first?.rssMb} → ${store.rss()} MB`);
+  results.serverLog = serverLog(store.logFile);
+  console.log(serverLogLine(results.serverLog));
   console.log(`saved ${saveResults("load", results)}`);
 } finally {
   await store.stop();
