@@ -1,0 +1,74 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import type { Sandbox } from "@/lib/sandbox/engine";
+import { createCart, setQuantity } from "@/lib/orders";
+import { startTestStore } from "@/lib/testing/store";
+import { GET, POST } from "./route";
+
+let server: Awaited<ReturnType<typeof startTestStore>>;
+let sb: Sandbox;
+beforeAll(async () => {
+  server = await startTestStore();
+  sb = server.sandbox;
+  sb.updateSettings({ webhook: { enabled: false } });
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  delete process.env.BENCH_ROUTES;
+});
+
+const call = (method: "GET" | "POST", op: string, init: { query?: string; body?: string; headers?: Record<string, string> } = {}) =>
+  (method === "GET" ? GET : POST)(new Request(`http://store.test/api/bench/${op}${init.query ?? ""}`, { method, body: init.body, headers: init.headers }), {
+    params: Promise.resolve({ op }),
+  });
+
+describe("bare baseline routes", () => {
+  it("do not exist unless the server runs with BENCH_ROUTES=1", async () => {
+    for (const op of ["status", "webhook-dup", "webhook-fresh", "place-order", "start-payment"]) {
+      expect((await call("POST", op)).status).toBe(404);
+    }
+    expect(await db().order.count()).toBe(0);
+  });
+
+  it("do the database work of a checkout, a payment, the status route and webhooks", async () => {
+    process.env.BENCH_ROUTES = "1";
+    expect((await call("GET", "place-order")).status).toBe(405);
+    const cartId = await createCart();
+    const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
+    await setQuantity(cartId, chai.id, 2);
+
+    const placed = await call("POST", "place-order", { headers: { cookie: `cart=${cartId}` } });
+    expect(placed.status).toBe(200);
+    const { orderId, ref } = (await placed.json()) as { orderId: string; ref: string };
+    const order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true, events: true } });
+    expect(order).toMatchObject({ merchantOrderReference: ref, amountInPaise: 69800, status: "CREATED" });
+    expect(order.items).toHaveLength(1);
+    expect(order.events.map((e) => e.type)).toEqual(["ORDER_PLACED"]);
+    expect(sb.orderByReference(ref).order_id).toBe(order.pluralOrderId);
+
+    const started = await call("POST", "start-payment", { body: JSON.stringify({ orderId }), headers: { "content-type": "application/json" } });
+    expect(started.status).toBe(200);
+    const payment = await db().payment.findFirstOrThrow({ where: { orderId } });
+    expect(payment.pluralPaymentId).toBeTruthy();
+    expect((await db().order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe("PENDING");
+
+    const status = await call("GET", "status", { query: `?id=${orderId}` });
+    expect(await status.json()).toEqual({ status: "PENDING", payment: { id: payment.id, status: "PENDING", errorCode: null } });
+    expect((await call("GET", "status", { query: "?id=nope" })).status).toBe(404);
+
+    const { order: paid } = sb.approve(payment.pluralPaymentId!);
+    const body = JSON.stringify({ event_type: "ORDER_PROCESSED", data: sb.orderJson(paid, { webhook: true }) });
+    const fresh = await call("POST", "webhook-fresh", { body, headers: { "webhook-id": "msg_bench_1" } });
+    expect(fresh.status).toBe(200);
+    expect(await db().order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } })).toEqual({ status: "PROCESSED" });
+    expect(await db().payment.findUniqueOrThrow({ where: { id: payment.id }, select: { status: true } })).toEqual({ status: "PROCESSED" });
+    expect(await db().orderEvent.count({ where: { orderId, externalId: "msg_bench_1" } })).toBe(1);
+
+    const dup = await call("POST", "webhook-dup", { body, headers: { "webhook-id": "msg_bench_1" } });
+    expect(await dup.json()).toEqual({ ok: true, duplicate: true });
+    const unseen = await call("POST", "webhook-dup", { body, headers: { "webhook-id": "msg_bench_2" } });
+    expect(await unseen.json()).toEqual({ ok: true, duplicate: false });
+  });
+});

@@ -1,0 +1,137 @@
+import { randomBytes } from "node:crypto";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { plural } from "@/lib/plural";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Bare baseline routes for `npm run bench:load` and `npm run bench:soak` (issue #13). Each does the
+ * same database work (and upstream call) as one of our real paths with nothing else: no signature
+ * check, no state machine, no retries, no validation beyond what it needs to run. What Next, Prisma
+ * and the database cost on this machine is the floor; the benchmark reports our routes as a ratio
+ * to it. They answer 404 unless the server runs with BENCH_ROUTES=1, so a real store never has them.
+ */
+
+const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+
+/** GET ?id=<order id>: the read GET /api/orders/[id]/status makes (an order's status and its latest payment). */
+async function status(req: Request) {
+  const id = new URL(req.url).searchParams.get("id") ?? "";
+  const order = await db().order.findUnique({
+    where: { id },
+    select: { status: true, payments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, errorCode: true } } },
+  });
+  if (!order) return json({ error: "order not found" }, 404);
+  return json({ status: order.status, payment: order.payments[0] ?? null });
+}
+
+/** POST, a webhook delivery: the one read that recognises a duplicate (the OrderEvent with this webhook-id). */
+async function webhookDup(req: Request) {
+  await req.text();
+  const seen = await db().orderEvent.findUnique({ where: { externalId: req.headers.get("webhook-id") ?? "" }, select: { id: true } });
+  return json({ ok: true, duplicate: !!seen });
+}
+
+/**
+ * POST, a webhook delivery for an open order: find it, then in one transaction the writes a fresh
+ * webhook causes: its OrderEvent, the order's status (guarded by the status it was read in) and its payment's.
+ */
+async function webhookFresh(req: Request) {
+  const raw = await req.text();
+  const { data } = JSON.parse(raw) as { data: { order_id: string; status: string; payments: Array<{ id: string; status: string }> } };
+  const order = await db().order.findUnique({ where: { pluralOrderId: data.order_id }, select: { id: true, status: true } });
+  if (!order) return json({ error: "order not found" }, 404);
+  const payment = data.payments[data.payments.length - 1];
+  await db().$transaction([
+    db().orderEvent.create({
+      data: {
+        orderId: order.id,
+        source: "webhook",
+        type: "BENCH",
+        externalId: req.headers.get("webhook-id"),
+        verified: true,
+        payload: raw.slice(0, 200),
+        statusFrom: order.status,
+        statusTo: data.status,
+      },
+    }),
+    db().order.updateMany({ where: { id: order.id, status: order.status }, data: { status: data.status } }),
+    db().payment.updateMany({ where: { pluralPaymentId: payment?.id ?? "" }, data: { status: payment?.status } }),
+  ]);
+  return json({ ok: true });
+}
+
+/**
+ * POST, with the shopper's cart cookie: the checkout's inserts (the order with its items and its
+ * ORDER_PLACED event, from the cart read at today's prices), the create-order call upstream, and
+ * the update that stores the Plural order id.
+ */
+async function placeOrder(req: Request) {
+  const cartId = /(?:^|;\s*)cart=([^;]+)/.exec(req.headers.get("cookie") ?? "")?.[1] ?? "";
+  const cart = await db().cart.findUnique({ where: { id: cartId }, include: { items: { include: { product: true } } } });
+  if (!cart || cart.items.length === 0) return json({ error: "empty cart" }, 400);
+  const amountInPaise = cart.items.reduce((n, i) => n + i.product.priceInPaise * i.quantity, 0);
+  const address = JSON.stringify({ address1: "1 Bench Road", city: "Pune", state: "MH", pincode: "411001" });
+  const order = await db().order.create({
+    data: {
+      merchantOrderReference: `ord_${randomBytes(12).toString("hex").slice(0, 16)}`,
+      cartId: cart.id,
+      amountInPaise,
+      customerName: "Bench Mark",
+      customerEmail: "bench@example.com",
+      customerMobile: "9876543210",
+      billingAddress: address,
+      shippingAddress: address,
+      items: {
+        create: cart.items.map((i) => ({ productId: i.productId, name: i.product.name, unitPriceInPaise: i.product.priceInPaise, quantity: i.quantity })),
+      },
+      events: { create: { source: "shopper", type: "ORDER_PLACED", verified: true, payload: "{}", statusTo: "CREATED" } },
+    },
+  });
+  const { appUrl } = env();
+  const created = await plural().createOrder({
+    merchant_order_reference: order.merchantOrderReference,
+    order_amount: { value: amountInPaise, currency: "INR" },
+    allowed_payment_methods: ["UPI"],
+    callback_url: `${appUrl}/api/plural/return`,
+    failure_callback_url: `${appUrl}/api/plural/return`,
+  });
+  await db().order.update({ where: { id: order.id }, data: { pluralOrderId: created.order_id } });
+  return json({ orderId: order.id, ref: order.merchantOrderReference });
+}
+
+/** POST {"orderId"}: a QR payment: insert it, create it upstream, store Plural's answer on the payment and the order. */
+async function startPayment(req: Request) {
+  const { orderId } = (await req.json()) as { orderId: string };
+  const order = await db().order.findUnique({ where: { id: orderId }, select: { pluralOrderId: true, merchantOrderReference: true, amountInPaise: true } });
+  if (!order?.pluralOrderId) return json({ error: "order not ready" }, 404);
+  const ref = `${order.merchantOrderReference}_b${randomBytes(3).toString("hex")}`;
+  const row = await db().payment.create({ data: { orderId, merchantPaymentReference: ref, upiMode: "QR", amountInPaise: order.amountInPaise } });
+  const res = await plural().createUpiPayment(order.pluralOrderId, { mode: "QR", merchantPaymentReference: ref, amountInPaise: order.amountInPaise });
+  const mine = res.payments.find((p) => p.merchant_payment_reference === ref);
+  await db().payment.update({
+    where: { id: row.id },
+    data: { pluralPaymentId: mine?.id ?? null, challengeUrl: res.challenge_url ?? null, imageUrl: res.image_url ?? null },
+  });
+  await db().order.update({ where: { id: orderId }, data: { status: res.status } });
+  return json({ id: row.id, challengeUrl: res.challenge_url ?? null });
+}
+
+const OPS: Record<string, { method: "GET" | "POST"; run: (req: Request) => Promise<Response> }> = {
+  status: { method: "GET", run: status },
+  "webhook-dup": { method: "POST", run: webhookDup },
+  "webhook-fresh": { method: "POST", run: webhookFresh },
+  "place-order": { method: "POST", run: placeOrder },
+  "start-payment": { method: "POST", run: startPayment },
+};
+
+async function handle(req: Request, { params }: { params: Promise<{ op: string }> }) {
+  const op = OPS[(await params).op];
+  if (process.env.BENCH_ROUTES !== "1" || !op) return json({ error: "not found" }, 404);
+  if (req.method !== op.method) return json({ error: "method not allowed" }, 405);
+  return op.run(req);
+}
+
+export const GET = handle;
+export const POST = handle;

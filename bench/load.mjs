@@ -1,0 +1,512 @@
+#!/usr/bin/env node
+/**
+ * npm run bench:load [-- options], defaults shown:
+ *   --rounds 3 --seconds 8 --warmup 2    rounds of ours and bare per scenario, seconds per run, warm-up seconds
+ *   --payments 120                       start-payment and fresh-webhook requests per run (at most)
+ *   --paid 40 --warm 20                  paid orders for the status/duplicate scenarios; checkouts counted with a warm token
+ *   --cold 100 --cold-timeout 120        cold burst size (0: skip) and the time each checkout is given, in seconds
+ *   --shopper                            also the 60 s shopper (off by default: it takes a minute and a half)
+ *   --only status,webhook-dup,place-order,start-payment,webhook-fresh   --port 3300 (and +1 for the proxy)   --keep
+ *
+ * Issue #13's figures against a production build (run `npx next build` first). Starts its own
+ * `next start` on a fresh database (BENCH_ROUTES=1, the sandbox, LOG_LEVEL=warn, the in-server
+ * reconciliation sweep off so upstream counts are the requests' own), with PLURAL_BASE_URL pointing
+ * at a counting proxy in this process, then:
+ *   1. a cold burst: N shoppers' checkouts at once right after a restart (calls upstream, time each);
+ *   2. calls upstream per checkout with a warm token, one shopper at a time;
+ *   3. each scenario, our route beside its bare twin (app/api/bench/[op]), interleaved for several
+ *      rounds: req/s, p50, p99 and their ratios; errors, timeouts and non-2xx;
+ *   4. with --shopper: one shopper waiting 60 s on the pay page, polling as the page does, while
+ *      webhooks work: Get Order calls.
+ * Prints tables and saves JSON to bench/results/. Asserts nothing; the goals are printed beside the figures.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import {
+  approveByReference,
+  args,
+  cannon,
+  checkoutKey,
+  fmt,
+  get,
+  header,
+  machine,
+  machineLine,
+  multipart,
+  percentile,
+  pool,
+  sandboxSettings,
+  sandboxToken,
+  saveResults,
+  serverLog,
+  serverLogLine,
+  settle,
+  Shopper,
+  sleep,
+  startCountingProxy,
+  startPaymentOk,
+  startStore,
+  summarize,
+  table,
+  webhookHeaders,
+  webhookId,
+  CUSTOMER,
+} from "./harness.mjs";
+
+const WARM_AMOUNT = 20; // warm-up requests per side where a scenario uses up its data
+const opt = args({
+  port: 3300,
+  rounds: 3,
+  seconds: 8,
+  warmup: 2,
+  payments: 120,
+  paid: 40,
+  warm: 20,
+  cold: 100,
+  coldTimeout: 120,
+  shopper: false,
+  only: "",
+  keep: false,
+});
+const SCENARIOS = ["status", "webhook-dup", "place-order", "start-payment", "webhook-fresh"];
+const only = opt.only ? opt.only.split(",") : SCENARIOS;
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "bench-load-"));
+const results = { kind: "load", startedAt: new Date().toISOString(), machine: machine(), options: opt, upstream: {}, scenarios: {}, samples: [] };
+console.log(machineLine(results.machine));
+
+const proxy = await startCountingProxy(opt.port + 1, opt.port);
+const serverOptions = { port: opt.port, dir, proxyPort: proxy.port, env: { RECONCILE_INTERVAL_MS: "0" } };
+let store = await startStore(serverOptions);
+const base = store.base;
+const shop = new Shopper(base);
+// The harness plays Plural's payer and sends the webhooks itself (signed like the sandbox's).
+await sandboxSettings(base, { webhook: { enabled: false } });
+
+/** SQLite handles and RSS of the server now, printed and kept. */
+function sample(label) {
+  const h = store.handles();
+  const s = { label, at: new Date().toISOString(), pid: store.pid, rssMb: store.rss(), ...h };
+  results.samples.push(s);
+  console.log(
+    `  [${label}] server ${store.pid}: SQLite handles ${h?.sqlite} (db ${h?.db}, -journal ${h?.journal}, -wal ${h?.wal}, -shm ${h?.shm}), fds ${h?.fds}, RSS ${s.rssMb} MB`,
+  );
+}
+
+async function restart(label) {
+  await store.stop();
+  store = await startStore({ ...serverOptions, fresh: false });
+  sample(label);
+}
+
+const callsLine = (c) =>
+  ["token", "createOrder", "createPayment", "getOrder", "getOrderByReference"]
+    .map((k) => `${k} ${c[k] ?? 0}`)
+    .concat(
+      Object.entries(c)
+        .filter(([k]) => !["token", "createOrder", "createPayment", "getOrder", "getOrderByReference"].includes(k))
+        .map(([k, v]) => `${k} ${v}`),
+    )
+    .join(", ");
+
+try {
+  sample("fresh server");
+
+  /* ----------------------------------------------------------------------- 1. cold burst */
+  if (opt.cold > 0) {
+    console.log(`\n# Cold burst: ${opt.cold} checkouts at once right after a restart (each: checkout page, form post, pay page, start payment)`);
+    const carts = await pool(range(opt.cold), 4, () => shop.newCart());
+    if (carts.some((c) => c instanceof Error)) throw new Error(`could not fill ${opt.cold} carts: ${carts.find((c) => c instanceof Error).message}`);
+    await shop.payPage(await warmOrder()); // learn the start-payment action id before the restart
+    await restart("restarted");
+    proxy.reset();
+    const t0 = performance.now();
+    const outcomes = await Promise.all(
+      carts.map(async (cookie) => {
+        const s = performance.now();
+        try {
+          await shop.checkout(cookie, opt.coldTimeout * 1000);
+          return { ok: true, ms: performance.now() - s };
+        } catch (e) {
+          return { ok: false, ms: performance.now() - s, error: e.name === "TimeoutError" ? `timeout after ${opt.coldTimeout} s` : e.message };
+        }
+      }),
+    );
+    const wall = (performance.now() - t0) / 1000;
+    const calls = proxy.counts();
+    const done = outcomes.filter((o) => o.ok).map((o) => o.ms);
+    done.sort((a, b) => a - b);
+    const errors = {};
+    for (const o of outcomes.filter((o) => !o.ok)) errors[o.error.slice(0, 80)] = (errors[o.error.slice(0, 80)] ?? 0) + 1;
+    results.upstream.coldBurst = {
+      checkouts: opt.cold,
+      finished: done.length,
+      wallSeconds: +wall.toFixed(1),
+      msPerCheckout: { p50: percentile(done, 50), p99: percentile(done, 99), max: done.at(-1) },
+      calls,
+      sandboxMedianMs: proxy.medians(),
+      errors,
+    };
+    console.log(
+      `  finished ${done.length} of ${opt.cold} in ${wall.toFixed(1)} s; per checkout p50 ${fmt.ms(percentile(done, 50))} ms, p99 ${fmt.ms(percentile(done, 99))} ms, max ${fmt.ms(done.at(-1))} ms`,
+    );
+    console.log(`  upstream calls: ${callsLine(calls)}   (goal: token 1, createOrder ${opt.cold}, createPayment ${opt.cold}; all finish within a few seconds)`);
+    console.log(`  median upstream answer through the proxy, ms (the sandbox shares the store's process and CPU): ${JSON.stringify(proxy.medians())}`);
+    for (const [e, n] of Object.entries(errors)) console.log(`  failed: ${n} × ${e}`);
+    sample("after the cold burst");
+    // A clean process for what follows (the burst may have left a connection or a lock behind).
+    await restart("restarted again");
+  }
+
+  /* ------------------------------------------------------------------------- data for the scenarios */
+  console.log(`\n# Preparing: ${opt.paid} paid orders (checkout, payment approved at the sandbox, signed ORDER_PROCESSED webhook)`);
+  const token = await sandboxToken(base);
+  const paid = await shop.paidOrders(opt.paid, token);
+  console.log(`  ${paid.length} of ${opt.paid} paid`);
+  if (paid.length === 0) throw new Error("no paid order could be prepared");
+
+  /* -------------------------------------------------------------- 2. calls per checkout, warm token */
+  if (opt.warm > 0) {
+    console.log(`\n# Upstream calls per checkout with a warm token (${opt.warm} shoppers, one after another)`);
+    const carts = await pool(range(opt.warm), 4, () => shop.newCart());
+    proxy.reset();
+    let finished = 0;
+    for (const cookie of carts) {
+      if (cookie instanceof Error) continue;
+      await shop.checkout(cookie).then(
+        () => finished++,
+        (e) => console.log(`  checkout failed: ${e.message}`),
+      );
+    }
+    const calls = proxy.counts();
+    const total = Object.values(calls).reduce((a, b) => a + b, 0);
+    results.upstream.warm = { checkouts: finished, calls, perCheckout: +(total / finished).toFixed(2) };
+    console.log(`  ${finished} checkouts: ${callsLine(calls)}; ${(total / finished).toFixed(2)} calls per checkout (goal 2.00: create order + create payment)`);
+  }
+
+  /* ---------------------------------------------------------------------------- 3. scenarios */
+  console.log(`\n# Scenarios: ours vs bare, ${opt.rounds} rounds each, interleaved`);
+  const carts = (await pool(range(20), 4, () => shop.newCart())).filter((c) => !(c instanceof Error));
+  const placed = [];
+  const started = [];
+
+  /**
+   * Runs our route and its bare twin back to back, `rounds` times, alternating which goes first,
+   * after an unmeasured warm-up of each (`--warmup` seconds, or `warmAmount()` requests where the
+   * scenario uses up its data). `ours()`/`bare()` return { next, check } for one run; `amount()`
+   * bounds a run by requests as well as by `--seconds`.
+   */
+  async function duel(name, { connections, ours, bare, amount, warmAmount }) {
+    const runs = { ours: [], bare: [] };
+    const once = async (side, n, seconds) => {
+      if (n !== undefined && n < 1) return null; // nothing left to send
+      if (!(await settle(base))) console.log("  (the server still answers /api/health slowly; going on)");
+      const { next, check } = (side === "ours" ? ours : bare)();
+      const res = await cannon({ base, connections: n ? Math.min(connections, n) : connections, seconds, amount: n, next, check }).done;
+      const s = res.ops.run ?? { sent: 0, ok: 0, failed: 0, unanswered: 0, times: [], statuses: {} };
+      return { ...s, seconds: res.seconds, errors: res.errors, timeouts: res.timeouts };
+    };
+    if (opt.warmup > 0) for (const side of ["ours", "bare"]) await once(side, warmAmount?.(), opt.warmup);
+    for (let r = 0; r < opt.rounds; r++) {
+      for (const side of r % 2 === 0 ? ["ours", "bare"] : ["bare", "ours"]) {
+        const run = await once(side, amount?.(), opt.seconds);
+        if (!run) continue;
+        runs[side].push(run);
+        const p99 = percentile(
+          [...run.times].sort((a, b) => a - b),
+          99,
+        );
+        console.log(
+          `  ${name.padEnd(13)} round ${r + 1} ${side}: ${String(run.ok).padStart(5)} ok in ${run.seconds.toFixed(1)} s = ${fmt.rps(run.ok / run.seconds)}/s, ` +
+            `p99 ${fmt.ms(p99)} ms; bad ${run.failed}, timeouts ${run.timeouts}, errors ${run.errors}; statuses ${JSON.stringify(run.statuses)}`,
+        );
+      }
+    }
+    const out = { connections, ours: summarize(runs.ours), bare: summarize(runs.bare) };
+    results.scenarios[name] = out;
+    sample(`after ${name}`);
+    return out;
+  }
+
+  /** Shares `supply` requests between the warm-up (≤ 20 per side) and the 2 × rounds measured runs. */
+  const split = (supply) => {
+    const warm = opt.warmup > 0 ? Math.min(WARM_AMOUNT, Math.floor(supply / (2 * opt.rounds + 2))) : 0;
+    return [warm, Math.floor((supply - 2 * warm) / (2 * opt.rounds))];
+  };
+
+  const ids = paid.map((p) => p.orderId);
+  if (only.includes("status")) {
+    let i = 0;
+    await duel("status", {
+      connections: 50,
+      ours: () => ({ next: () => ({ path: `/api/orders/${ids[i++ % ids.length]}/status` }), check: (s) => s === 200 }),
+      bare: () => ({ next: () => ({ path: `/api/bench/status?id=${ids[i++ % ids.length]}` }), check: (s) => s === 200 }),
+    });
+  }
+
+  if (only.includes("webhook-dup")) {
+    // Deliveries already applied, sent again with the same webhook-id (signed afresh each run: ±300 s window).
+    const dup = (path) => () => {
+      const signed = paid.map((p) => ({ headers: webhookHeaders(p.webhook.id, p.webhook.body), body: p.webhook.body }));
+      let i = 0;
+      return {
+        next: () => ({ method: "POST", path, ...signed[i++ % signed.length] }),
+        check: (s, body) => s === 200 && body.includes('"duplicate":true'),
+      };
+    };
+    await duel("webhook-dup", { connections: 50, ours: dup("/api/plural/webhook"), bare: dup("/api/bench/webhook-dup") });
+  }
+
+  if (only.includes("place-order")) {
+    // The checkout form as rendered (its server action's fields), posted without JavaScript with a fresh checkout key.
+    const form = (await shop.checkoutForm(carts[0])).filter(([k]) => k !== "checkoutKey");
+    let i = 0;
+    await duel("place-order", {
+      connections: 20,
+      ours: () => ({
+        next(ctx) {
+          ctx.ref = checkoutKey();
+          const { body, contentType } = multipart([...form, ["checkoutKey", ctx.ref], ...Object.entries(CUSTOMER)]);
+          return { method: "POST", path: "/checkout", headers: { cookie: carts[i++ % carts.length], "content-type": contentType }, body };
+        },
+        check(s, _body, headers, ctx) {
+          const orderId = /^\/orders\/([^/]+)\/pay$/.exec(header(headers, "location") ?? "")?.[1];
+          if (s !== 303 || !orderId) return false;
+          placed.push({ orderId, ref: ctx.ref });
+          return true;
+        },
+      }),
+      bare: () => ({
+        next: () => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: carts[i++ % carts.length] } }),
+        check(s, body) {
+          if (s !== 200) return false;
+          placed.push(JSON.parse(body));
+          return true;
+        },
+      }),
+    });
+  }
+
+  if (only.includes("start-payment") || only.includes("webhook-fresh")) {
+    const need = 2 * opt.rounds * opt.payments + (opt.warmup > 0 ? 2 * WARM_AMOUNT : 0);
+    if (placed.length < need) {
+      // Not measured: more open orders for start-payment, made by the bare route (they are the same rows).
+      console.log(`  making ${need - placed.length} more orders for start-payment (bare place-order, not measured)`);
+      let i = 0;
+      await cannon({
+        base,
+        connections: 20,
+        amount: need - placed.length,
+        timeoutS: 60,
+        next: () => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: carts[i++ % carts.length] } }),
+        check: (s, body) => s === 200 && placed.push(JSON.parse(body)) > 0,
+      }).done;
+    }
+    placed.sort(() => Math.random() - 0.5);
+    const [warmN, per] = split(placed.length);
+    const take = (ctx) => (ctx.item = placed.pop());
+    await duel("start-payment", {
+      connections: 20,
+      warmAmount: () => Math.min(warmN, placed.length),
+      amount: () => Math.min(per, placed.length),
+      ours: () => ({
+        next: (ctx) => (take(ctx) ? shop.startPaymentRequest(ctx.item.orderId) : null),
+        check: (s, body, _h, ctx) => s === 200 && startPaymentOk(body) && started.push(ctx.item) > 0,
+      }),
+      bare: () => ({
+        next: (ctx) =>
+          take(ctx)
+            ? {
+                method: "POST",
+                path: "/api/bench/start-payment",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ orderId: ctx.item.orderId }),
+              }
+            : null,
+        check: (s, _b, _h, ctx) => s === 200 && started.push(ctx.item) > 0,
+      }),
+    });
+  }
+
+  if (only.includes("webhook-fresh")) {
+    console.log(`  the payer approves ${started.length} payments at the sandbox (not measured)`);
+    const t = performance.now();
+    const bodies = (await pool(started, 4, (o) => approveByReference(base, token, o.ref))).filter((b) => typeof b === "string");
+    console.log(`  ${bodies.length} ORDER_PROCESSED webhooks to send, prepared in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const [warmN, per] = split(bodies.length);
+    // Each request: a new webhook-id, and an order that moves PENDING -> PROCESSED. Ours should say it applied it.
+    const answered = { ok: 0, applied: 0 };
+    const fresh = (path) => () => ({
+      next() {
+        const body = bodies.pop();
+        return body ? { method: "POST", path, headers: webhookHeaders(webhookId(), body), body } : null;
+      },
+      check(s, body) {
+        if (path === "/api/plural/webhook" && s === 200) {
+          answered.ok++;
+          if (body.includes('"applied"')) answered.applied++;
+        }
+        return s === 200;
+      },
+    });
+    await duel("webhook-fresh", {
+      connections: 50,
+      warmAmount: () => Math.min(warmN, bodies.length),
+      amount: () => Math.min(per, bodies.length),
+      ours: fresh("/api/plural/webhook"),
+      bare: fresh("/api/bench/webhook-fresh"),
+    });
+    results.scenarios["webhook-fresh"].oursAnswers = answered;
+    console.log(`  our route answered "applied" to ${answered.applied} of the ${answered.ok} fresh webhooks it took (warm-up included)`);
+  }
+
+  /* ------------------------------------------------------------------- 4. a shopper waiting */
+  if (opt.shopper) {
+    console.log("\n# A shopper waiting 60 s on the pay page (polling the status route every 1.5 s) while webhooks work");
+    await sandboxSettings(base, { webhook: { enabled: true } });
+    const { orderId, ref } = await shop.checkout(await shop.newCart());
+    proxy.reset();
+    const poll = async (until) => {
+      let polls = 0;
+      let status = "";
+      while (Date.now() < until.at && !until.done(status)) {
+        await sleep(1500); // as useOrderStatus: 1.5 s after the previous answer
+        const r = await get(`${base}/api/orders/${orderId}/status`).catch(() => null);
+        if (r?.ok) status = (await r.json()).status;
+        polls++;
+      }
+      return { polls, status };
+    };
+    const waiting = await poll({ at: Date.now() + 60_000, done: () => false });
+    const duringWait = proxy.counts();
+    const approvedAt = performance.now();
+    await approveByReference(base, token, ref); // the sandbox sends ORDER_PROCESSED to the store
+    const after = await poll({ at: Date.now() + 30_000, done: (s) => s === "PROCESSED" });
+    const seenMs = performance.now() - approvedAt;
+    const total = proxy.counts();
+    results.upstream.shopper = {
+      polls: waiting.polls,
+      statusWhileWaiting: waiting.status,
+      callsWhileWaiting: duringWait,
+      callsUntilPaid: total,
+      paidSeenAfterMs: Math.round(seenMs),
+      finalStatus: after.status,
+    };
+    console.log(`  ${waiting.polls} polls in 60 s (status ${waiting.status}): ${callsLine(duringWait)}   (goal: getOrder ≤ 2)`);
+    console.log(`  approved at the sandbox: the page saw ${after.status} after ${Math.round(seenMs)} ms; calls in all: ${callsLine(total)}`);
+    await sandboxSettings(base, { webhook: { enabled: false } });
+  }
+
+  /* -------------------------------------------------------------------------------- report */
+  const rows = [];
+  const order = ["status", "webhook-dup", "webhook-fresh", "place-order", "start-payment"];
+  for (const name of order) {
+    const s = results.scenarios[name];
+    if (!s) continue;
+    const bad = (x) => `${x.failed}/${x.timeouts + x.errors}`;
+    s.ratio = s.ours.rps / s.bare.rps;
+    s.p99Ratio = s.ours.p99 / s.bare.p99;
+    rows.push([
+      name,
+      s.connections,
+      fmt.rps(s.ours.rps),
+      fmt.ms(s.ours.p50),
+      fmt.ms(s.ours.p99),
+      fmt.rps(s.bare.rps),
+      fmt.ms(s.bare.p50),
+      fmt.ms(s.bare.p99),
+      fmt.ratio(s.ratio),
+      fmt.ratio(s.p99Ratio),
+      bad(s.ours),
+      bad(s.bare),
+    ]);
+  }
+  console.log(`\n# Results (${opt.rounds} rounds; req/s = good answers / time; latency over every answer, ms)`);
+  console.log(machineLine({ ...results.machine, loadavg: os.loadavg().map((l) => +l.toFixed(2)) }));
+  if (rows.length) {
+    console.log(
+      table(
+        [
+          "scenario",
+          "conns",
+          "ours req/s",
+          "p50",
+          "p99",
+          "bare req/s",
+          "p50",
+          "p99",
+          "req/s ours/bare",
+          "p99 ours/bare",
+          "ours bad/timeouts+errors",
+          "bare bad/t+e",
+        ],
+        rows,
+      ),
+    );
+    console.log(
+      "  bad = answers that are non-2xx or not what the scenario expects (303 for place-order; ok:true for start-payment; duplicate:true for webhook-dup)",
+    );
+    const g = results.scenarios;
+    const goals = [];
+    for (const n of order) if (g[n]) goals.push([`${n}: req/s ours/bare ≥ 0.8`, fmt.ratio(g[n].ratio), g[n].ratio >= 0.8]);
+    for (const n of ["status", "webhook-dup"]) if (g[n]) goals.push([`${n}: p99 ours/bare ≤ 1.25`, fmt.ratio(g[n].p99Ratio), g[n].p99Ratio <= 1.25]);
+    if (g["webhook-dup"]) goals.push(["webhook-dup: p99 < 1000 ms", fmt.ms(g["webhook-dup"].ours.p99), g["webhook-dup"].ours.p99 < 1000]);
+    if (g["webhook-dup"] && g.status)
+      goals.push([
+        "webhook-dup req/s ≥ status req/s",
+        `${fmt.rps(g["webhook-dup"].ours.rps)} vs ${fmt.rps(g.status.ours.rps)}`,
+        g["webhook-dup"].ours.rps >= g.status.ours.rps,
+      ]);
+    for (const n of order)
+      if (g[n])
+        goals.push([
+          `${n}: no bad answers, timeouts or errors`,
+          `${g[n].ours.failed + g[n].ours.timeouts + g[n].ours.errors}`,
+          g[n].ours.failed + g[n].ours.timeouts + g[n].ours.errors === 0,
+        ]);
+    const u = results.upstream;
+    if (u.warm) goals.push(["calls per checkout, warm token = 2.00", fmt.ratio(u.warm.perCheckout), u.warm.perCheckout === 2]);
+    if (u.coldBurst) {
+      const c = u.coldBurst;
+      goals.push([
+        `cold burst: ${c.checkouts}/${c.checkouts} finish, 1 token, ${c.checkouts} + ${c.checkouts} calls`,
+        `${c.finished} finished; token ${c.calls.token ?? 0}, createOrder ${c.calls.createOrder ?? 0}, createPayment ${c.calls.createPayment ?? 0}`,
+        c.finished === c.checkouts && c.calls.token === 1 && c.calls.createOrder === c.checkouts && c.calls.createPayment === c.checkouts,
+      ]);
+      goals.push([
+        "cold burst: each checkout within a few seconds (max ≤ 5 s)",
+        `max ${fmt.ms(c.msPerCheckout.max)} ms`,
+        c.finished === c.checkouts && c.msPerCheckout.max <= 5000,
+      ]);
+    }
+    if (u.shopper)
+      goals.push(["shopper waiting 60 s: Get Order ≤ 2", String(u.shopper.callsWhileWaiting.getOrder ?? 0), (u.shopper.callsWhileWaiting.getOrder ?? 0) <= 2]);
+    results.goals = goals.map(([goal, value, met]) => ({ goal, value, met }));
+    console.log("\n# Goals (issue #13)");
+    console.log(
+      table(
+        ["goal", "measured", "met"],
+        goals.map(([a, b, c]) => [a, b, b === "-" ? "n/a" : c ? "yes" : "NO"]),
+      ),
+    );
+  }
+  const first = results.samples.find((x) => x.pid === store.pid); // this process's first sample (after the cold burst's restarts)
+  const last = store.handles();
+  console.log(`\nserver ${store.pid}, over the scenarios: SQLite handles ${first?.sqlite} → ${last?.sqlite}; RSS ${first?.rssMb} → ${store.rss()} MB`);
+  results.serverLog = serverLog(store.logFile);
+  console.log(serverLogLine(results.serverLog));
+  console.log(`saved ${saveResults("load", results)}`);
+} finally {
+  await store.stop();
+  await proxy.close();
+  if (!opt.keep) rmSync(dir, { recursive: true, force: true });
+}
+
+/** An order whose pay page can be loaded (to read the start-payment action id). */
+async function warmOrder() {
+  const cookie = await shop.newCart();
+  return shop.placeOrder(cookie, await shop.checkoutForm(cookie));
+}
