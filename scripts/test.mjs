@@ -3,11 +3,15 @@
  * `npm test`: the whole suite. Finds a Chromium (installing Debian's when it can), runs the unit and
  * route tests (Vitest), builds the app and runs the browser tests (Playwright). Ends with one line:
  * "N passed, N failed".
+ * The route and domain suites run a second time on PostgreSQL when a throw-away cluster can be
+ * started here (scripts/pg.mjs); CI fails when it cannot.
  *   --e2e-only   skip Vitest        --unit-only   skip the build and the browser tests
+ *   --sqlite-only   skip the PostgreSQL run
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { startCluster, unavailableReason } from "./pg.mjs";
 
 const args = new Set(process.argv.slice(2));
 const passthrough = process.argv.slice(2).filter((a) => !a.startsWith("--"));
@@ -80,6 +84,46 @@ if (!args.has("--e2e-only")) {
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   } else if (code !== 0) failed += 1;
   if (code !== 0 && failed === 0) failed += 1;
+}
+
+/** The suites that touch the database: run again on PostgreSQL wherever a cluster can be started. */
+const DATABASE_SUITES = ["lib/orders", "lib/db", "app"];
+
+if (!args.has("--e2e-only") && !args.has("--sqlite-only")) {
+  const reason = unavailableReason();
+  if (reason) {
+    console.log(`\nPostgreSQL suites NOT run: ${reason}.`);
+    if (process.env.CI) failed += 1;
+  } else {
+    const cluster = await startCluster();
+    console.log(`\n--- the route and domain suites again, on PostgreSQL (${cluster.url})`);
+    const out = "test-results/vitest-postgres.json";
+    rmSync(out, { force: true });
+    try {
+      const code = run(
+        process.execPath,
+        [
+          "node_modules/vitest/vitest.mjs",
+          "run",
+          "--reporter=default",
+          "--reporter=json",
+          `--outputFile=${out}`,
+          ...(passthrough.length ? passthrough : DATABASE_SUITES),
+        ],
+        { TEST_POSTGRES_URL: cluster.url },
+      );
+      const before = failed;
+      if (existsSync(out)) {
+        const r = JSON.parse(readFileSync(out, "utf8"));
+        passed += r.numPassedTests;
+        failed += r.numFailedTests;
+        skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+      }
+      if (code !== 0 && failed === before) failed += 1;
+    } finally {
+      cluster.stop();
+    }
+  }
 }
 
 if (!args.has("--unit-only")) {

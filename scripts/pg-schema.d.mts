@@ -1,0 +1,2 @@
+/** Types for scripts/pg-schema.mjs. */
+export function postgresSchema(source: string): string;
