@@ -1,0 +1,152 @@
+/**
+ * The sandbox's cost against its size: create order + create payment + get order through the real
+ * HTTP handler (routeSandbox), with persistence to a temp state file on, at 1,000 and at 20,000
+ * existing orders. Prints p50/p99 per operation and the ratio 20k/1k (goal ≈ 1), then how long a
+ * state save takes and whether it happens on the request path. Asserts nothing.
+ *   npm run bench:sandbox          (BENCH_N=requests per size, default 400)
+ */
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+const N = Number(process.env.BENCH_N ?? 400);
+const SIZES = [1_000, 20_000];
+const CREDS = { clientId: "bench-client", clientSecret: "0123456789abcdef0123456789abcdef" };
+
+type Op = "createOrder" | "createPayment" | "getOrder";
+type Figures = Record<Op, { p50: number; p99: number }>;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+async function measure(size: number, dir: string): Promise<{ figures: Figures; saveMs: string; maxLoopBlockMs: number; fileMb: number }> {
+  const { Sandbox } = await import("../lib/sandbox/engine");
+  const { routeSandbox } = await import("../lib/sandbox/http");
+  const stateFile = path.join(dir, `state-${size}.json`);
+  const config = {
+    merchantId: "100001",
+    clientId: CREDS.clientId,
+    clientSecret: CREDS.clientSecret,
+    secretKey: CREDS.clientSecret,
+    webhookSecret: "whsec-bench",
+    webhookSecretFormat: "raw" as const,
+    appUrl: "http://127.0.0.1:9",
+    publicUrl: "http://127.0.0.1:9/sandbox",
+    stateFile,
+  };
+  const sb = new Sandbox(config);
+  sb.updateSettings({ webhook: { enabled: false } });
+
+  // Existing orders, each with a pending payment (the expensive kind to scan), created through the engine.
+  for (let i = 0; i < size; i++) {
+    const { order } = sb.createOrder({ merchant_order_reference: `seed_${i}`, order_amount: { value: 10_000 + i, currency: "INR" } });
+    sb.createPayment(order.order_id, { merchant_payment_reference: `seedpay_${i}`, amount: 10_000 + i, txn_mode: "INTENT", upi_qr: true }, `h${i}`);
+  }
+  // Settle the seed on disk before measuring.
+  sb.close();
+  const loaded = new Sandbox(config);
+
+  const call = async (method: string, p: string, body?: unknown, token?: string) => {
+    const res = await routeSandbox(
+      loaded,
+      new Request(`http://127.0.0.1/sandbox/api/${p}`, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+    const json = (await res.json()) as Record<string, unknown>;
+    if (res.status !== 200) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const token = (await call("POST", "auth/v1/token", { client_id: CREDS.clientId, client_secret: CREDS.clientSecret, grant_type: "client_credentials" }))
+    .access_token as string;
+
+  const times: Record<Op, number[]> = { createOrder: [], createPayment: [], getOrder: [] };
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  for (let i = 0; i < N; i++) {
+    let t0 = performance.now();
+    const created = (
+      await call("POST", "pay/v1/orders", { merchant_order_reference: `b_${size}_${i}`, order_amount: { value: 34_900, currency: "INR" } }, token)
+    ).data as { order_id: string };
+    times.createOrder.push(performance.now() - t0);
+    t0 = performance.now();
+    await call(
+      "POST",
+      `pay/v1/orders/${created.order_id}/payments`,
+      {
+        payments: [
+          {
+            merchant_payment_reference: `bp_${size}_${i}`,
+            payment_method: "UPI",
+            payment_amount: { value: 34_900, currency: "INR" },
+            payment_option: { upi_details: { txn_mode: "INTENT", upi_qr: true } },
+          },
+        ],
+      },
+      token,
+    );
+    times.createPayment.push(performance.now() - t0);
+    t0 = performance.now();
+    await call("GET", `pay/v1/orders/${created.order_id}`, undefined, token);
+    times.getOrder.push(performance.now() - t0);
+    // Let timers (the debounced save, the background tick) run between iterations, as between real requests.
+    await new Promise((r) => setImmediate(r));
+  }
+  loop.disable();
+
+  // How long does a save take, and does a request pay for it? Time a request while a save is pending.
+  const saveTimer = (loaded as unknown as { persistenceStats?: () => { lastSaveMs: number; lastCompactionMs: number } }).persistenceStats;
+  let saveMs: string;
+  if (saveTimer) {
+    await (loaded as unknown as { persisted: () => Promise<void> }).persisted();
+    const s = saveTimer.call(loaded);
+    saveMs = `journal append ${s.lastSaveMs.toFixed(2)} ms (async, after the answer); last compaction ${s.lastCompactionMs.toFixed(0)} ms (async, in slices)`;
+  } else {
+    const t0 = performance.now();
+    loaded.close();
+    saveMs = `full rewrite ${(performance.now() - t0).toFixed(1)} ms (synchronous, on the event loop)`;
+  }
+  const fileMb = statSync(stateFile).size / 1e6;
+  loaded.close();
+  const figures = Object.fromEntries(Object.entries(times).map(([op, xs]) => [op, { p50: pct(xs, 50), p99: pct(xs, 99) }])) as Figures;
+  return { figures, saveMs, maxLoopBlockMs: loop.max / 1e6, fileMb };
+}
+
+async function main() {
+  process.env.LOG_LEVEL = "silent";
+  const dir = mkdtempSync(path.join(tmpdir(), "sandbox-bench-"));
+  const results: Record<number, Figures> = {};
+  console.log(`sandbox bench: ${N} × (create order, create payment, get order) through routeSandbox, state file on (${dir})`);
+  try {
+    for (const size of SIZES) {
+      const r = await measure(size, dir);
+      results[size] = r.figures;
+      console.log(`\n${size.toLocaleString("en")} existing orders (state file ${r.fileMb.toFixed(1)} MB)`);
+      for (const [op, f] of Object.entries(r.figures))
+        console.log(`  ${op.padEnd(14)} p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms`);
+      console.log(`  save: ${r.saveMs}`);
+      console.log(`  longest event-loop stall while measuring: ${r.maxLoopBlockMs.toFixed(1)} ms`);
+    }
+    const [small, big] = SIZES.map((s) => results[s]!);
+    console.log(`\nratio ${SIZES[1]! / 1000}k/${SIZES[0]! / 1000}k (goal ≈ 1, ≤ 1.3)`);
+    for (const op of Object.keys(small!) as Op[]) {
+      console.log(`  ${op.padEnd(14)} p50 ×${(big![op].p50 / small![op].p50).toFixed(2)}   p99 ×${(big![op].p99 / small![op].p99).toFixed(2)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
