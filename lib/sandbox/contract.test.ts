@@ -613,13 +613,13 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
     const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
     expect(p.challenge_url).toBe(`${baseUrl}/pay/${encodeURIComponent(p.payments[0]!.id)}`);
     sb.decline(p.payments[0]!.id);
-    const failed = sb.callbackFor(sb.order(o.order_id))!;
+    const failed = sb.callbackFor(o.order_id)!;
     expect(failed.url).toBe("https://shop.example/failed");
     expect(failed.fields).toMatchObject({ order_id: o.order_id, status: "ATTEMPTED", error_code: "PAYMENT_DECLINED" });
     expect(verifyCallback(failed.fields, TEST_CREDENTIALS.clientSecret)).toBe(true);
     const p2 = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
     sb.approve(p2.payments[1]!.id);
-    const ok = sb.callbackFor(sb.order(o.order_id))!;
+    const ok = sb.callbackFor(o.order_id)!;
     expect(ok).toMatchObject({ url: "https://shop.example/return", fields: { order_id: o.order_id, status: "PROCESSED" } });
     expect(Object.keys(ok.fields).sort()).toEqual(["order_id", "signature", "status"]);
     expect(verifyCallback(ok.fields, TEST_CREDENTIALS.clientSecret)).toBe(true);
@@ -699,7 +699,7 @@ describe.skipIf(UAT)("faults (sandbox only)", () => {
     const o = await newOrder();
     expect((await control("faults", { endpoint: "getOrder", kind: "status", status: 503, count: 2 })).status).toBe(201);
     expect((await client.getOrder(o.order_id)).order_id).toBe(o.order_id);
-    expect(sb.state.faults[0]).toMatchObject({ hits: 2, remaining: 0 });
+    expect(sb.faults()[0]).toMatchObject({ hits: 2, remaining: 0 });
   });
 
   it("a lost answer on create order: the retry replays the same order, never a second one", async () => {
@@ -730,7 +730,7 @@ describe.skipIf(UAT)("faults (sandbox only)", () => {
     expect(await fresh.getToken()).toBeTruthy();
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
     expect((await control("faults", undefined, "DELETE")).status).toBe(200);
-    expect(sb.state.faults).toEqual([]);
+    expect(sb.faults()).toEqual([]);
     expect((await control("faults", { kind: "status" })).status).toBe(400);
   });
 });
