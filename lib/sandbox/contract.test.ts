@@ -735,6 +735,43 @@ describe.skipIf(UAT)("faults (sandbox only)", () => {
   });
 });
 
+describe.skipIf(UAT)("call counters (sandbox only)", () => {
+  const stats = async () => (await (await fetch(`${server!.url}/sandbox/control/stats`)).json()) as { calls: Record<string, number>; since: string };
+
+  it("counts API calls by operation after authentication, failures and injected faults included; reset starts again", async () => {
+    const reset = await fetch(`${server!.url}/sandbox/control/stats/reset`, { method: "POST" });
+    expect(reset.status).toBe(200);
+    const zero = await stats();
+    expect(zero.calls).toEqual({ token: 0, createOrder: 0, getOrder: 0, getOrderByReference: 0, createPayment: 0, capture: 0, cancel: 0, refund: 0 });
+    expect(Date.parse(zero.since)).toBeGreaterThan(Date.now() - 60_000);
+
+    const fresh = createPluralClient({ baseUrl, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, sleep: async () => {} });
+    const o = await fresh.createOrder({ merchant_order_reference: ref(), order_amount: { value: 1100, currency: "INR" } });
+    await fresh.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    await fetch(`${server!.url}/sandbox/control/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ endpoint: "getOrder", kind: "status", status: 503, count: 1 }),
+    });
+    await fresh.getOrder(o.order_id); // a 503, then the retry
+    expect((await rejection(fresh.getOrderByReference("no_such_reference"))).isNotFound).toBe(true);
+    expect((await raw("GET", `/api/pay/v1/orders/${o.order_id}`, undefined, "not-a-token")).status).toBe(401); // not counted
+    expect((await stats()).calls).toEqual({
+      token: 1,
+      createOrder: 1,
+      getOrder: 2,
+      getOrderByReference: 1,
+      createPayment: 1,
+      capture: 0,
+      cancel: 0,
+      refund: 0,
+    });
+
+    await fetch(`${server!.url}/sandbox/control/stats/reset`, { method: "POST" });
+    expect(Object.values((await stats()).calls).every((n) => n === 0)).toBe(true);
+  });
+});
+
 describe.skipIf(UAT)("concurrency (sandbox only)", () => {
   it("50 parallel payments on 50 orders: no lost or mixed state", async () => {
     const orders = await Promise.all(Array.from({ length: 50 }, (_, i) => newOrder(10000 + i * 100)));

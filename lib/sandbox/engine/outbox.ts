@@ -174,24 +174,30 @@ export class Outbox {
   /** How the current webhook URL is doing, from the recent deliveries' attempts. */
   health(): WebhookHealth {
     const url = this.core.records.settings.webhook.url;
-    let lastOk = -1;
-    let lastFail: { at: number; error: string; d: Delivery } | undefined;
+    // Attempts ordered by time, then by the order in which they were recorded (a frozen test clock gives equal times).
+    type Seen = { at: number; n: number };
+    const later = (a: Seen, b: Seen | undefined) => !b || a.at > b.at || (a.at === b.at && a.n > b.n);
+    let n = 0;
+    let lastOk: Seen | undefined;
+    let lastFail: (Seen & { error: string; d: Delivery }) | undefined;
     for (const d of this.core.records.deliveries) {
       for (const a of d.attempts) {
+        const seen = { at: a.at, n: n++ };
         if (a.url !== url) continue;
-        if (accepted(a.status)) lastOk = Math.max(lastOk, a.at);
-        else if (!lastFail || a.at >= lastFail.at) lastFail = { at: a.at, error: attemptError(a), d };
+        if (accepted(a.status)) {
+          if (later(seen, lastOk)) lastOk = seen;
+        } else if (later(seen, lastFail)) lastFail = { ...seen, error: attemptError(a), d };
       }
     }
     const out: WebhookHealth = { url, state: "idle", undelivered: 0 };
-    if (lastOk >= 0) out.last_success_at = new Date(lastOk).toISOString();
-    if (!lastFail || lastFail.at < lastOk) {
-      out.state = lastOk >= 0 ? "ok" : "idle";
+    if (lastOk) out.last_success_at = new Date(lastOk.at).toISOString();
+    if (!lastFail || (lastOk && later(lastOk, lastFail))) {
+      out.state = lastOk ? "ok" : "idle";
       return out;
     }
     out.last_error = { at: new Date(lastFail.at).toISOString(), error: lastFail.error, delivery_id: lastFail.d.id, event_type: lastFail.d.event_type };
     out.undelivered = this.core.records.deliveries.filter(
-      (d) => d.state === "failed" && d.attempts.at(-1)?.url === url && d.attempts.at(-1)!.at > lastOk,
+      (d) => d.state === "failed" && d.attempts.at(-1)?.url === url && (!lastOk || d.attempts.at(-1)!.at >= lastOk.at),
     ).length;
     out.state = out.undelivered > 0 ? "failing" : "retrying";
     return out;
