@@ -3,7 +3,7 @@
  * HTTP handler (routeSandbox), with persistence to a temp state file on, at 1,000 and at 20,000
  * existing orders. Prints p50/p99 per operation and the ratio 20k/1k (goal ≈ 1), then how long a
  * state save takes and whether it happens on the request path. Asserts nothing.
- *   npm run bench:sandbox          (BENCH_N=requests per size, default 400)
+ *   npm run bench:sandbox          (BENCH_N=checkouts per size, default 400; 100 more warm up first)
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,7 +46,7 @@ async function measure(size: number, dir: string): Promise<{ figures: Figures; s
     const { order } = sb.createOrder({ merchant_order_reference: `seed_${i}`, order_amount: { value: 10_000 + i, currency: "INR" } });
     sb.createPayment(order.order_id, { merchant_payment_reference: `seedpay_${i}`, amount: 10_000 + i, txn_mode: "INTENT", upi_qr: true }, `h${i}`);
   }
-  // Settle the seed on disk before measuring.
+  // Settle the seed on disk, then measure a sandbox started from that file.
   sb.close();
   const loaded = new Sandbox(config);
 
@@ -67,14 +67,12 @@ async function measure(size: number, dir: string): Promise<{ figures: Figures; s
     .access_token as string;
 
   const times: Record<Op, number[]> = { createOrder: [], createPayment: [], getOrder: [] };
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
-  for (let i = 0; i < N; i++) {
+  const checkout = async (tag: string, i: number, record: boolean) => {
     let t0 = performance.now();
     const created = (
-      await call("POST", "pay/v1/orders", { merchant_order_reference: `b_${size}_${i}`, order_amount: { value: 34_900, currency: "INR" } }, token)
+      await call("POST", "pay/v1/orders", { merchant_order_reference: `b_${tag}_${i}`, order_amount: { value: 34_900, currency: "INR" } }, token)
     ).data as { order_id: string };
-    times.createOrder.push(performance.now() - t0);
+    if (record) times.createOrder.push(performance.now() - t0);
     t0 = performance.now();
     await call(
       "POST",
@@ -82,7 +80,7 @@ async function measure(size: number, dir: string): Promise<{ figures: Figures; s
       {
         payments: [
           {
-            merchant_payment_reference: `bp_${size}_${i}`,
+            merchant_payment_reference: `bp_${tag}_${i}`,
             payment_method: "UPI",
             payment_amount: { value: 34_900, currency: "INR" },
             payment_option: { upi_details: { txn_mode: "INTENT", upi_qr: true } },
@@ -91,27 +89,39 @@ async function measure(size: number, dir: string): Promise<{ figures: Figures; s
       },
       token,
     );
-    times.createPayment.push(performance.now() - t0);
+    if (record) times.createPayment.push(performance.now() - t0);
     t0 = performance.now();
     await call("GET", `pay/v1/orders/${created.order_id}`, undefined, token);
-    times.getOrder.push(performance.now() - t0);
-    // Let timers (the debounced save, the background tick) run between iterations, as between real requests.
+    if (record) times.getOrder.push(performance.now() - t0);
+    // Let timers (the journal's write, the background tick) run between iterations, as between real requests.
     await new Promise((r) => setImmediate(r));
-  }
+  };
+  for (let i = 0; i < 100; i++) await checkout(`warm${size}`, i, false);
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  for (let i = 0; i < N; i++) await checkout(String(size), i, true);
   loop.disable();
+  await loaded.persisted();
+  const s = loaded.persistenceStats();
 
-  // How long does a save take, and does a request pay for it? Time a request while a save is pending.
-  const saveTimer = (loaded as unknown as { persistenceStats?: () => { lastSaveMs: number; lastCompactionMs: number } }).persistenceStats;
-  let saveMs: string;
-  if (saveTimer) {
-    await (loaded as unknown as { persisted: () => Promise<void> }).persisted();
-    const s = saveTimer.call(loaded);
-    saveMs = `journal append ${s.lastSaveMs.toFixed(2)} ms (async, after the answer); last compaction ${s.lastCompactionMs.toFixed(0)} ms (async, in slices)`;
-  } else {
+  // A full rewrite of the file (compaction), with requests going on: how long it takes, and what the requests feel.
+  const during: number[] = [];
+  const compactionLoop = monitorEventLoopDelay({ resolution: 1 });
+  compactionLoop.enable();
+  let done = false;
+  const compaction = loaded.compactStateFile().then(() => (done = true));
+  for (let i = 0; !done; i++) {
     const t0 = performance.now();
-    loaded.close();
-    saveMs = `full rewrite ${(performance.now() - t0).toFixed(1)} ms (synchronous, on the event loop)`;
+    await checkout(`c${size}`, i, false);
+    during.push(performance.now() - t0);
   }
+  await compaction;
+  compactionLoop.disable();
+  const c = loaded.persistenceStats();
+  const saveMs =
+    `journal append ${s.lastSaveMs.toFixed(2)} ms for ${(s.lastSaveBytes / 1000).toFixed(1)} kB, asynchronous, after the answer (${s.saves} appends)\n` +
+    `  compaction (full rewrite, ${(statSync(stateFile).size / 1e6).toFixed(1)} MB) ${c.lastCompactionMs.toFixed(0)} ms in slices; ` +
+    `${during.length} checkouts meanwhile, p50 ${pct(during, 50).toFixed(2)} ms, max ${Math.max(...during).toFixed(2)} ms; longest stall ${(compactionLoop.max / 1e6).toFixed(1)} ms`;
   const fileMb = statSync(stateFile).size / 1e6;
   loaded.close();
   const figures = Object.fromEntries(Object.entries(times).map(([op, xs]) => [op, { p50: pct(xs, 50), p99: pct(xs, 99) }])) as Figures;

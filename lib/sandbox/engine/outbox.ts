@@ -19,12 +19,15 @@ export type WebhookHealth = {
 
 /** Why an attempt failed, in words a developer can act on. */
 function describeFailure(e: unknown): string {
-  const err = e as Error & { cause?: { code?: string } };
+  const err = e as Error & { cause?: { code?: string; message?: string } };
   if (err?.name === "TimeoutError") return "timeout";
   const code = err?.cause?.code;
   if (code === "ECONNREFUSED") return "connection refused (ECONNREFUSED)";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `host not found (${code})`;
-  return code ? `connection failed (${code})` : "connection failed";
+  if (code) return `connection failed (${code})`;
+  // fetch refuses some URLs itself (e.g. a "bad port" such as 1 or 9): say why.
+  const why = err?.cause?.message ?? (err?.message && err.message !== "fetch failed" ? err.message : undefined);
+  return why ? `connection failed (${why.slice(0, 80)})` : "connection failed";
 }
 
 const attemptError = (a: { status: number | null; error?: string }) => a.error ?? `HTTP ${a.status}`;
