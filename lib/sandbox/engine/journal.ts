@@ -25,7 +25,7 @@ import type { Records } from "./records";
 
 const VERSION = 2;
 const DEBOUNCE_MS = 25;
-const SLICE = 500;
+const SLICE = 200;
 const COMPACT_MIN_BYTES = 4_000_000;
 
 type Rec =
@@ -49,7 +49,8 @@ export type Loaded = {
   rev: number;
 };
 
-export type LoadResult = { loaded: Loaded | undefined; compact: boolean; bytes: number };
+/** `convert`: an old-format file, to be rewritten as a journal before anything is appended to it. */
+export type LoadResult = { loaded: Loaded | undefined; compact: boolean; convert?: boolean; bytes: number };
 
 const empty = (): Loaded => ({ overridden: [], tokens: {}, faults: [], orders: [], deliveries: [], rev: 0 });
 
@@ -88,7 +89,8 @@ export function readStateFile(file: string): LoadResult {
         deliveries: (v1.deliveries ?? []).map((d, i) => ({ ...d, key: i + 1 })),
         rev: 0,
       },
-      compact: true,
+      compact: false,
+      convert: true,
       bytes: text.length,
     };
   } catch {
@@ -183,15 +185,25 @@ export class Journal {
   constructor(
     private readonly file: string,
     private readonly records: Records,
-    loaded: { rev: number; bytes: number; compact: boolean; exists: boolean },
+    loaded: { rev: number; bytes: number; compact: boolean; convert?: boolean; exists: boolean },
   ) {
     this.rev = loaded.rev;
     this.snapshotBytes = loaded.bytes;
     mkdirSync(path.dirname(file), { recursive: true });
-    if (!loaded.exists) {
-      // A fresh file, so that a crash before the first change still leaves a valid journal.
-      const head = this.lines(["meta", "settings", "tokens", "faults"]);
-      writeFileSync(file, head);
+    if (!loaded.exists || loaded.convert) {
+      // A fresh file (so that a crash before the first change still leaves a valid journal), or an old
+      // format rewritten as a journal at start-up, before anything is appended to it. Atomic by rename.
+      const keys = [
+        "meta",
+        "settings",
+        "tokens",
+        "faults",
+        ...[...records.orders.keys()].map((id) => `o:${id}`),
+        ...records.deliveries.map((d) => `d:${d.key}`),
+      ];
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, this.lines(keys));
+      renameSync(tmp, file);
       this.records.dirty = { reset: false, settings: false, tokens: false, faults: false, orders: new Set(), deliveries: new Set() };
     }
     records.onChange = () => this.schedule();

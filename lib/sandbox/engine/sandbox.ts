@@ -76,6 +76,7 @@ export class Sandbox {
         rev: loaded?.rev ?? 0,
         bytes: file?.bytes ?? 0,
         compact: file?.compact ?? false,
+        convert: file?.convert,
         exists: !!loaded,
       });
       if (settingsChanged) this.#records.touchSettings();
