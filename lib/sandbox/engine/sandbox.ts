@@ -41,7 +41,7 @@ export class Sandbox {
   readonly #tokens: Tokens;
   #loop: NodeJS.Timeout | undefined;
 
-  constructor(readonly config: SandboxConfig) {
+  constructor(config: SandboxConfig) {
     const now = config.now ?? Date.now;
     this.#env = envSettings(config);
     const file = config.stateFile ? readStateFile(config.stateFile) : undefined;
