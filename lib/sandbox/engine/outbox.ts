@@ -5,6 +5,7 @@ import type { Core } from "./core";
 import { rand } from "./util";
 
 const WARN_EVERY_MS = 60_000;
+const OUT_OF_ORDER_HOLD_MS = 1500;
 
 /** Whether the store's webhook endpoint takes what the sandbox sends (read from the recent deliveries). */
 export type WebhookHealth = {
@@ -59,12 +60,14 @@ export class Outbox {
     const t = this.core.now();
     const body = JSON.stringify({ event_type: eventType, data: this.serialize(order) });
     const state = Math.random() < w.drop ? "dropped" : "scheduled";
-    const next_at = t + w.delay_ms;
+    // Out of order: every event waits a little before it goes, so that the next event for the order can
+    // still overtake it (without the wait, the background tick could send it before the next one exists).
+    const next_at = t + w.delay_ms + (w.out_of_order ? OUT_OF_ORDER_HOLD_MS : 0);
     if (w.out_of_order && state === "scheduled") {
-      // Hold every event back a little longer than the one after it would be: later events overtake earlier ones.
+      // Hold every earlier event back a little longer than the new one: later events overtake earlier ones.
       for (const d of records.scheduled) {
         if (d.order_id !== order.order_id) continue;
-        d.next_at = Math.max(d.next_at, next_at) + 1500;
+        d.next_at = Math.max(d.next_at, next_at) + OUT_OF_ORDER_HOLD_MS;
         records.touchDelivery(d);
       }
     }
