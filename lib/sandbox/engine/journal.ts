@@ -305,7 +305,14 @@ export class Journal {
     const since = new Set<string>();
     this.since = since;
     this.compactionAborted = false;
-    const fh = await open(tmp, "w");
+    let fh: Awaited<ReturnType<typeof open>>;
+    try {
+      fh = await open(tmp, "w");
+    } catch (e) {
+      log.warn("sandbox state file: compaction could not start (the journal is kept)", { file: this.file, error: (e as Error).message });
+      this.since = undefined;
+      return;
+    }
     let bytes = 0;
     let renamed = false;
     const write = async (text: string) => {
@@ -366,6 +373,10 @@ export class Journal {
     this.timer = undefined;
     const text = this.inflight + this.lines(this.takeDirty());
     this.closed = true;
-    if (text) appendFileSync(this.file, text);
+    try {
+      if (text) appendFileSync(this.file, text);
+    } catch (e) {
+      log.warn("sandbox state file: the last changes could not be written", { file: this.file, error: (e as Error).message });
+    }
   }
 }
