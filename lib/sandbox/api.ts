@@ -1,6 +1,6 @@
 import { LIMITS } from "../plural/constants";
 import { TEST_VPAS } from "./catalog";
-import { hashBody, SandboxError, type Sandbox } from "./engine";
+import { hashBody, SandboxError, type Operation, type Sandbox } from "./engine";
 import type { FaultRule } from "./types";
 
 /**
@@ -187,7 +187,7 @@ function refund({ sb, body }: Ctx, orderId: string) {
 
 /* ------------------------------------------------------------------------------- routing */
 
-type Route = { op: string; method: string; match: RegExp; auth: boolean; run: (ctx: Ctx, ...params: string[]) => { status: number; body: unknown } };
+type Route = { op: Operation; method: string; match: RegExp; auth: boolean; run: (ctx: Ctx, ...params: string[]) => { status: number; body: unknown } };
 
 const ROUTES: Route[] = [
   {
@@ -210,14 +210,20 @@ const ROUTES: Route[] = [
     method: "GET",
     match: /^pay\/v1\/orders\/reference\/([^/]+)$/,
     auth: true,
-    run: ({ sb }, ref) => ({ status: 200, body: { data: sb.orderJson(sb.orderByReference(ref!)) } }),
+    run: ({ sb }, ref) => {
+      sb.advance();
+      return { status: 200, body: { data: sb.orderViewByReference(ref!) } };
+    },
   },
   {
     op: "getOrder",
     method: "GET",
     match: /^pay\/v1\/orders\/([^/]+)$/,
     auth: true,
-    run: ({ sb }, id) => ({ status: 200, body: { data: sb.orderJson(sb.order(id!)) } }),
+    run: ({ sb }, id) => {
+      sb.advance();
+      return { status: 200, body: { data: sb.orderView(id!) } };
+    },
   },
   { op: "createPayment", method: "POST", match: /^pay\/v1\/orders\/([^/]+)\/payments$/, auth: true, run: (ctx, id) => createPayment(ctx, id!) },
   { op: "capture", method: "PUT", match: /^pay\/v1\/orders\/([^/]+)\/capture$/, auth: true, run: (ctx, id) => capture(ctx, id!) },
@@ -238,19 +244,6 @@ const FAULT_BODIES: Record<number, { code: string; message: string }> = {
   503: { code: "INTERNAL_ERROR", message: "Payment processor is unavailable" },
   504: { code: "TIMED_OUT", message: "The request timed out" },
 };
-
-function takeFaults(sb: Sandbox, op: string): FaultRule[] {
-  const hit: FaultRule[] = [];
-  for (const rule of sb.state.faults) {
-    if (rule.endpoint !== "*" && rule.endpoint !== op) continue;
-    if (rule.remaining !== undefined && rule.remaining <= 0) continue;
-    if (rule.share !== undefined && Math.random() >= rule.share) continue;
-    rule.hits += 1;
-    if (rule.remaining !== undefined) rule.remaining -= 1;
-    hit.push(rule);
-  }
-  return hit;
-}
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -276,7 +269,14 @@ export async function handleApi(sb: Sandbox, request: Request, path: string): Pr
   }
   const params = path.match(route.match)!.slice(1).map(decodeURIComponent);
 
-  const faults = takeFaults(sb, route.op);
+  const faults = sb.takeFaults(route.op);
+  // Calls are counted once they reach an operation: after authentication, or when a fault answers first.
+  let counted = false;
+  const count = () => {
+    if (!counted) sb.countCall(route.op);
+    counted = true;
+  };
+  if (faults.length) count();
   for (const f of faults) if (f.kind === "latency") await sleep(f.latency_ms ?? 1000, request.signal);
   if (faults.some((f) => f.kind === "hang")) {
     await sleep(120_000, request.signal);
@@ -291,6 +291,7 @@ export async function handleApi(sb: Sandbox, request: Request, path: string): Pr
     const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
     if (!sb.isValidToken(token)) return json(401, { code: "UNAUTHORIZED", message: "Unauthorized" }, requestId);
   }
+  count();
 
   let body: unknown;
   if (method !== "GET") {

@@ -613,13 +613,13 @@ describe.skipIf(UAT)("status paths (sandbox only: outcomes are forced)", () => {
     const p = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
     expect(p.challenge_url).toBe(`${baseUrl}/pay/${encodeURIComponent(p.payments[0]!.id)}`);
     sb.decline(p.payments[0]!.id);
-    const failed = sb.callbackFor(sb.order(o.order_id))!;
+    const failed = sb.callbackFor(o.order_id)!;
     expect(failed.url).toBe("https://shop.example/failed");
     expect(failed.fields).toMatchObject({ order_id: o.order_id, status: "ATTEMPTED", error_code: "PAYMENT_DECLINED" });
     expect(verifyCallback(failed.fields, TEST_CREDENTIALS.clientSecret)).toBe(true);
     const p2 = await client.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
     sb.approve(p2.payments[1]!.id);
-    const ok = sb.callbackFor(sb.order(o.order_id))!;
+    const ok = sb.callbackFor(o.order_id)!;
     expect(ok).toMatchObject({ url: "https://shop.example/return", fields: { order_id: o.order_id, status: "PROCESSED" } });
     expect(Object.keys(ok.fields).sort()).toEqual(["order_id", "signature", "status"]);
     expect(verifyCallback(ok.fields, TEST_CREDENTIALS.clientSecret)).toBe(true);
@@ -699,7 +699,7 @@ describe.skipIf(UAT)("faults (sandbox only)", () => {
     const o = await newOrder();
     expect((await control("faults", { endpoint: "getOrder", kind: "status", status: 503, count: 2 })).status).toBe(201);
     expect((await client.getOrder(o.order_id)).order_id).toBe(o.order_id);
-    expect(sb.state.faults[0]).toMatchObject({ hits: 2, remaining: 0 });
+    expect(sb.faults()[0]).toMatchObject({ hits: 2, remaining: 0 });
   });
 
   it("a lost answer on create order: the retry replays the same order, never a second one", async () => {
@@ -730,8 +730,45 @@ describe.skipIf(UAT)("faults (sandbox only)", () => {
     expect(await fresh.getToken()).toBeTruthy();
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
     expect((await control("faults", undefined, "DELETE")).status).toBe(200);
-    expect(sb.state.faults).toEqual([]);
+    expect(sb.faults()).toEqual([]);
     expect((await control("faults", { kind: "status" })).status).toBe(400);
+  });
+});
+
+describe.skipIf(UAT)("call counters (sandbox only)", () => {
+  const stats = async () => (await (await fetch(`${server!.url}/sandbox/control/stats`)).json()) as { calls: Record<string, number>; since: string };
+
+  it("counts API calls by operation after authentication, failures and injected faults included; reset starts again", async () => {
+    const reset = await fetch(`${server!.url}/sandbox/control/stats/reset`, { method: "POST" });
+    expect(reset.status).toBe(200);
+    const zero = await stats();
+    expect(zero.calls).toEqual({ token: 0, createOrder: 0, getOrder: 0, getOrderByReference: 0, createPayment: 0, capture: 0, cancel: 0, refund: 0 });
+    expect(Date.parse(zero.since)).toBeGreaterThan(Date.now() - 60_000);
+
+    const fresh = createPluralClient({ baseUrl, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, sleep: async () => {} });
+    const o = await fresh.createOrder({ merchant_order_reference: ref(), order_amount: { value: 1100, currency: "INR" } });
+    await fresh.createUpiPayment(o.order_id, { mode: "INTENT", merchantPaymentReference: ref("pay"), amountInPaise: 1100 });
+    await fetch(`${server!.url}/sandbox/control/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ endpoint: "getOrder", kind: "status", status: 503, count: 1 }),
+    });
+    await fresh.getOrder(o.order_id); // a 503, then the retry
+    expect((await rejection(fresh.getOrderByReference("no_such_reference"))).isNotFound).toBe(true);
+    expect((await raw("GET", `/api/pay/v1/orders/${o.order_id}`, undefined, "not-a-token")).status).toBe(401); // not counted
+    expect((await stats()).calls).toEqual({
+      token: 1,
+      createOrder: 1,
+      getOrder: 2,
+      getOrderByReference: 1,
+      createPayment: 1,
+      capture: 0,
+      cancel: 0,
+      refund: 0,
+    });
+
+    await fetch(`${server!.url}/sandbox/control/stats/reset`, { method: "POST" });
+    expect(Object.values((await stats()).calls).every((n) => n === 0)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SandboxError, type Sandbox } from "./engine";
+import { OPERATIONS, SandboxError, type Sandbox } from "./engine";
 
 /**
  * `/sandbox/control/...`: reset, inspect, force outcomes, (re)deliver webhooks, expire tokens and
@@ -38,7 +38,7 @@ const settingsPatch = z
 
 const faultInput = z
   .object({
-    endpoint: z.enum(["*", "token", "createOrder", "getOrder", "getOrderByReference", "createPayment", "capture", "cancel", "refund"]).default("*"),
+    endpoint: z.enum(["*", ...OPERATIONS]).default("*"),
     kind: z.enum(["status", "latency", "hang"]),
     status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
     code: z.string().max(50).optional(),
@@ -82,13 +82,24 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
         return json(200, { ok: true });
       }
       case "GET state":
+        sb.advance();
         return json(200, sb.snapshot());
       case "GET orders":
+        sb.advance();
         return json(200, { orders: sb.orderList() });
       case "GET payments":
+        sb.advance();
         return json(200, { payments: sb.paymentList() });
       case "GET webhooks":
-        return json(200, { webhooks: sb.webhookLog() });
+        return json(200, { webhooks: sb.webhookLog(), health: sb.webhookHealth() });
+      case "GET summary":
+        sb.advance();
+        return json(200, sb.dashboard());
+      case "GET stats":
+        return json(200, sb.stats());
+      case "POST stats/reset":
+        sb.resetStats();
+        return json(200, sb.stats());
       case "GET settings":
         return json(200, sb.settings);
       case "PATCH settings":
@@ -98,7 +109,7 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
         sb.expireTokens();
         return json(200, { ok: true });
       case "GET faults":
-        return json(200, { faults: sb.state.faults });
+        return json(200, { faults: sb.faults() });
       case "POST faults": {
         const f = parse(faultInput, await readJson(request));
         return json(

@@ -3,8 +3,8 @@ import { env, SANDBOX_DEFAULTS } from "@/lib/env";
 import { Sandbox } from "./engine";
 import { routeSandbox } from "./http";
 
-export { Sandbox, SandboxError } from "./engine";
-export { TEST_AMOUNTS, TEST_VPAS, FAILING_REFUND_PAISE } from "./catalog";
+export { SandboxError } from "./engine";
+export type { Sandbox, DashboardView, OrderSummary, PaymentView, WebhookView, WebhookHealth } from "./engine";
 
 const g = globalThis as unknown as { pluralSandbox?: Sandbox };
 
@@ -12,7 +12,7 @@ export function sandboxEnabled(): boolean {
   return env().pluralEnv === "sandbox";
 }
 
-/** The process's sandbox (one per process, shared by every route), configured from the store's own variables. */
+/** The process's sandbox (one per process, shared by every route), configured from the store's own variables at each start. */
 export function sandbox(): Sandbox {
   if (!g.pluralSandbox) {
     const e = env();

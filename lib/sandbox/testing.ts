@@ -5,6 +5,23 @@ import { routeSandbox } from "./http";
 
 export const TEST_CREDENTIALS = { clientId: "sandbox-test-client", clientSecret: "0123456789abcdef0123456789abcdef", webhookSecret: "whsec-test-secret" };
 
+/** A sandbox configuration for engine tests: no background loop, memory only unless `stateFile` is given. */
+export function testConfig(overrides: Partial<SandboxConfig> = {}): SandboxConfig {
+  return {
+    merchantId: "100001",
+    clientId: TEST_CREDENTIALS.clientId,
+    clientSecret: TEST_CREDENTIALS.clientSecret,
+    secretKey: TEST_CREDENTIALS.clientSecret,
+    webhookSecret: TEST_CREDENTIALS.webhookSecret,
+    webhookSecretFormat: "raw",
+    appUrl: "http://127.0.0.1:9",
+    publicUrl: "http://127.0.0.1:9/sandbox",
+    stateFile: null,
+    background: false,
+    ...overrides,
+  };
+}
+
 /** A real HTTP server on 127.0.0.1 serving a fresh sandbox at /sandbox, for tests and benchmarks. */
 export async function startSandboxServer(overrides: Partial<SandboxConfig> = {}) {
   const holder: { sb?: Sandbox } = {};

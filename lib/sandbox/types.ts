@@ -48,9 +48,12 @@ export type SimOrder = {
   updated_at: number;
 };
 
-export type DeliveryAttempt = { at: number; status: number | null; error?: string; ms: number };
+/** One try at delivering a webhook: where it went (absent in files from before this was recorded) and the answer. */
+export type DeliveryAttempt = { at: number; status: number | null; error?: string; ms: number; url?: string };
 
 export type Delivery = {
+  /** The sandbox's own key for this record (a redelivered duplicate shares the webhook-id, not the key). */
+  key: number;
   id: string;
   event_type: string;
   order_id: string;
@@ -108,13 +111,14 @@ export type Settings = {
   payee_vpa: string;
 };
 
-export type SandboxState = {
+/** The state file's content in format version 1 (one JSON document, rewritten whole). Read for migration only. */
+export type SandboxStateV1 = {
   version: 1;
   orders: Record<string, SimOrder>;
   order_refs: Record<string, string>;
   refund_refs: Record<string, string>;
   tokens: Record<string, number>;
-  deliveries: Delivery[];
+  deliveries: Array<Omit<Delivery, "key"> & { key?: number }>;
   faults: FaultRule[];
   settings: Settings;
   seq: number;

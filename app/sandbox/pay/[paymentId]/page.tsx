@@ -14,19 +14,21 @@ export const metadata: Metadata = { title: "Plural sandbox checkout" };
 export default async function LandingPage({ params, searchParams }: { params: Promise<{ paymentId: string }>; searchParams: Promise<{ error?: string }> }) {
   const { paymentId } = await params;
   const { error } = await searchParams;
-  const found = sandbox().findPayment(decodeURIComponent(paymentId));
-  if (!found) notFound();
-  const { order, payment } = found;
+  const sb = sandbox();
+  sb.advance(); // as of now: an expired payment shows as such
+  const payment = sb.paymentView(decodeURIComponent(paymentId));
+  if (!payment) notFound();
   const self = `/sandbox/pay/${encodeURIComponent(payment.id)}`;
-  const pending = payment.status === "PENDING" && order.status === "PENDING";
-  const callback = pending ? undefined : sandbox().callbackFor(order);
+  const pending = payment.answerable;
+  const callback = pending ? undefined : sb.callbackFor(payment.order_id);
+  const success = payment.order_status === "PROCESSED" || payment.order_status === "AUTHORIZED";
 
   return (
     <div className="mx-auto max-w-md rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <p className="text-xs uppercase tracking-wide text-slate-500">Plural sandbox · secure checkout</p>
-      <h1 className="mt-2 text-xl font-semibold">{sandbox().settings.merchant_name}</h1>
-      <p className="mt-4 text-3xl font-semibold">{formatPaise(payment.amount.value)}</p>
-      <p className="text-sm text-slate-600">Order {order.order_id}</p>
+      <h1 className="mt-2 text-xl font-semibold">{sb.merchant().name}</h1>
+      <p className="mt-4 text-3xl font-semibold">{formatPaise(payment.amount)}</p>
+      <p className="text-sm text-slate-600">Order {payment.order_id}</p>
       {error && (
         <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-900">
           {error}
@@ -48,7 +50,7 @@ export default async function LandingPage({ params, searchParams }: { params: Pr
         </form>
       ) : callback ? (
         <div role="status" className="mt-6">
-          <p>Payment {order.status === "PROCESSED" || order.status === "AUTHORIZED" ? "complete" : "not completed"}. Returning you to the store…</p>
+          <p>Payment {success ? "complete" : "not completed"}. Returning you to the store…</p>
           <AutoSubmitForm action={callback.url} fields={callback.fields} />
         </div>
       ) : (

@@ -1,0 +1,10 @@
+/** The simulated Plural's engine: the `Sandbox` class and what its callers need to name. */
+export { Sandbox } from "./sandbox";
+export { SandboxError } from "./errors";
+export type { SandboxConfig } from "./core";
+export type { SettingsPatch } from "./settings";
+export type { DashboardView, OrderSummary, PaymentView, WebhookView } from "./views";
+export type { WebhookHealth } from "./outbox";
+export type { Callback } from "./callbacks";
+export { OPERATIONS, type Operation } from "./stats";
+export { hashBody } from "./util";
