@@ -56,19 +56,19 @@ describe("placing an order", () => {
     const order = await db().order.findUniqueOrThrow({ where: { id: a.value.orderId }, include: { items: true } });
     expect(order.amountInPaise).toBe(3 * 34900);
     expect(order.status).toBe("CREATED");
-    expect(Object.values(sb.state.orders).filter((o) => o.merchant_order_reference === key)).toHaveLength(1);
+    expect(sb.orderList().filter((o) => o.merchant_order_reference === key)).toHaveLength(1);
     expect(sb.orderByReference(key).callback_url).toBe("http://store.test/api/plural/return");
   });
 
   it("keeps the order when Plural is down, and a retry with the same key finishes it", async () => {
     const cartId = await cartWith();
     const key = newCheckoutKey();
-    sb.state.faults.push({ id: "f1", endpoint: "createOrder", kind: "status", status: 500, hits: 0 });
+    sb.addFault({ endpoint: "createOrder", kind: "status", status: 500 });
     const failed = await placeOrder(cartId, form, key);
     expect(failed).toMatchObject({ ok: false, error: expect.stringContaining("Your order is saved") });
     const saved = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
     expect(saved.pluralOrderId).toBeNull();
-    sb.state.faults = [];
+    sb.clearFaults();
     const retried = await placeOrder(cartId, form, key);
     expect(retried.ok && retried.value.orderId).toBe(saved.id);
     expect((await db().order.findUniqueOrThrow({ where: { id: saved.id } })).pluralOrderId).toMatch(/^v1-/);
@@ -89,12 +89,15 @@ describe("starting a payment", () => {
     expect(a.ok && b.ok).toBe(true);
     const again = await startPayment(id, "QR");
     expect(again.ok && again.value.id).toBe(a.ok && a.value.id);
-    const plural = sb.order((await db().order.findUniqueOrThrow({ where: { id } })).pluralOrderId!);
+    const ref = (await db().order.findUniqueOrThrow({ where: { id } })).merchantOrderReference;
+    sb.advance();
+    const plural = sb.orderByReference(ref);
     expect(plural.payments).toHaveLength(1);
     expect(await startPayment(id, "COLLECT", "not a vpa")).toMatchObject({ ok: false });
     const collect = await startPayment(id, "COLLECT", "Asha@OKAXIS");
     expect(collect.ok && collect.value.payerVpa).toBe("asha@okaxis");
-    expect(sb.order(plural.order_id).payments.map((p) => p.status)).toEqual(["CANCELLED", "PENDING"]);
+    sb.advance();
+    expect(sb.orderByReference(ref).payments.map((p) => p.status)).toEqual(["CANCELLED", "PENDING"]);
     const rows = await db().payment.findMany({ where: { orderId: id }, orderBy: { createdAt: "asc" } });
     expect(rows.map((r) => [r.upiMode, r.status])).toEqual([
       ["QR", "CANCELLED"],
@@ -117,7 +120,7 @@ describe("applyStatus", () => {
     const { order, payment } = await paidOrder();
     const pluralPaymentId = (await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!;
     sb.approve(pluralPaymentId);
-    const paid = sb.orderJson(sb.order(order.pluralOrderId!)) as never;
+    const paid = (sb.advance(), sb.orderJson(order.pluralOrderId!)) as never;
     const { orderResponse } = await import("@/lib/plural/schemas");
     const snapshot = orderResponse.parse(paid);
     expect(
@@ -151,7 +154,7 @@ describe("applyStatus", () => {
   it("records a repeated message once, even when both arrive at the same time", async () => {
     const { order } = await paidOrder();
     const { orderResponse } = await import("@/lib/plural/schemas");
-    const snapshot = orderResponse.parse(sb.orderJson(sb.order(order.pluralOrderId!)));
+    const snapshot = orderResponse.parse((sb.advance(), sb.orderJson(order.pluralOrderId!)));
     const input = {
       orderId: order.id,
       snapshot,
@@ -171,7 +174,7 @@ describe("applyStatus", () => {
     const { order } = await paidOrder();
     const { orderResponse } = await import("@/lib/plural/schemas");
     const snapshot = orderResponse.parse({
-      ...sb.orderJson(sb.order(order.pluralOrderId!)),
+      ...(sb.advance(), sb.orderJson(order.pluralOrderId!)),
       status: "PROCESSED",
       order_amount: { value: 100, currency: "INR" },
     });
@@ -315,9 +318,9 @@ describe("status route", () => {
   it("sync finds an order whose create-order answer was lost, by merchant reference", async () => {
     const cartId = await cartWith();
     const key = newCheckoutKey();
-    sb.state.faults.push({ id: "lost", endpoint: "createOrder", kind: "status", status: 504, phase: "after", hits: 0 });
+    sb.addFault({ endpoint: "createOrder", kind: "status", status: 504, phase: "after" });
     const r = await placeOrder(cartId, form, key);
-    sb.state.faults = [];
+    sb.clearFaults();
     expect(r.ok).toBe(false);
     const order = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
     expect(order.pluralOrderId).toBeNull();

@@ -73,7 +73,7 @@ function delivery(body: object, opts: { id?: string; ts?: number; secret?: strin
   );
   return { raw, headers: new Headers({ "content-type": "application/json", ...headers }) };
 }
-const event = (eventType: string, pluralOrderId: string) => ({ event_type: eventType, data: sb.orderJson(sb.order(pluralOrderId), { webhook: true }) });
+const event = (eventType: string, pluralOrderId: string) => ({ event_type: eventType, data: (sb.advance(), sb.orderJson(pluralOrderId, { webhook: true })) });
 const webhookEvents = (orderId: string) => db().orderEvent.findMany({ where: { orderId, source: "webhook" } });
 
 describe("webhook route", () => {
@@ -204,9 +204,13 @@ describe("webhook route", () => {
     }
     await sb.flush(15_000);
     for (const o of orders) {
-      const truth = sb.order(o.pluralOrderId).status;
+      sb.advance();
+      const truth = (sb.orderView(o.pluralOrderId) as { status: string }).status;
       expect((await db().order.findUniqueOrThrow({ where: { id: o.orderId } })).status).toBe(truth);
-      const ids = sb.state.deliveries.filter((d) => d.order_id === o.pluralOrderId).map((d) => d.id);
+      const ids = sb
+        .webhookLog()
+        .filter((d) => d.order_id === o.pluralOrderId)
+        .map((d) => d.id);
       expect((await webhookEvents(o.orderId)).length).toBe(new Set(ids).size);
     }
   });
@@ -251,20 +255,21 @@ describe("reconciliation", () => {
     sb.updateSettings({ webhook: { enabled: false } });
     const o = await pendingOrder();
     sb.approve(o.pluralPaymentId);
-    sb.state.faults.push({ id: "down", endpoint: "getOrder", kind: "status", status: 503, hits: 0 });
+    sb.addFault({ endpoint: "getOrder", kind: "status", status: 503 });
     const first = await reconcile({ olderThanMs: 0, now: later(1000), baseBackoffMs: 60_000 });
     expect(first.failed).toBeGreaterThanOrEqual(1);
     const row = await db().order.findUniqueOrThrow({ where: { id: o.orderId } });
     expect(row.status).toBe("PENDING");
     expect(row.nextSyncAt!.getTime()).toBeGreaterThan(Date.now() + 50_000);
     // Not due yet: skipped without asking Plural.
-    const hits = sb.state.faults[0]!.hits;
+    const hits = sb.faults()[0]!.hits;
     await reconcile({ olderThanMs: 0, now: later(2000) });
-    expect(sb.state.faults[0]!.hits).toBe(hits);
-    sb.state.faults = [{ id: "hang", endpoint: "getOrder", kind: "hang", remaining: 4, hits: 0 }];
+    expect(sb.faults()[0]!.hits).toBe(hits);
+    sb.clearFaults();
+    sb.addFault({ endpoint: "getOrder", kind: "hang", remaining: 4 });
     const slow = await reconcile({ olderThanMs: 0, now: later(120_000) });
     expect(slow.failed).toBeGreaterThanOrEqual(1);
-    sb.state.faults = [];
+    sb.clearFaults();
     await reconcile({ olderThanMs: 0, now: later(3_600_000) });
     expect((await db().order.findUniqueOrThrow({ where: { id: o.orderId } })).status).toBe("PROCESSED");
   }, 30_000);

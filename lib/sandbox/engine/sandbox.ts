@@ -348,42 +348,6 @@ export class Sandbox {
   resetStats() {
     this.#stats.reset();
   }
-
-  /* ------------------------------------------------------------- kept for lib/orders tests */
-
-  /**
-   * @deprecated Lets time pass, then returns the raw record. Use `advance()` with `orderView(id)`.
-   * Kept only while lib/orders' tests (another engineer's) still call it.
-   */
-  order(id: string): SimOrder {
-    this.advance();
-    return this.#orders.require(id);
-  }
-
-  /**
-   * @deprecated A view of the records for lib/orders' tests (orders by id, the live fault list,
-   * the deliveries). Use `faults()`, `addFault()`, `clearFaults()`, `orderByReference()` and
-   * `webhookLog()` instead; this goes when those tests move.
-   */
-  get state(): { orders: Record<string, SimOrder>; faults: FaultRule[]; deliveries: readonly Delivery[] } {
-    const records = this.#records;
-    return {
-      get orders() {
-        return Object.fromEntries(records.orders);
-      },
-      get faults() {
-        records.touchFaults();
-        return records.faults;
-      },
-      set faults(list: FaultRule[]) {
-        records.faults = list;
-        records.touchFaults();
-      },
-      get deliveries() {
-        return records.deliveries;
-      },
-    };
-  }
 }
 
 export { SandboxError };
