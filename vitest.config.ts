@@ -14,6 +14,6 @@ export default defineConfig({
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    env: { LOG_LEVEL: "silent" },
+    env: { LOG_LEVEL: "silent", SANDBOX_STATE_FILE: "none" },
   },
 });

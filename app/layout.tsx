@@ -13,7 +13,7 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#1d5fd1" };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const sandbox = env().pluralEnv === "sandbox";
+  const sandbox = env().sandboxUrl;
   const count = (await getCart(await cartId())).count;
   return (
     <html lang="en-IN">
@@ -21,7 +21,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         {sandbox && (
           <div role="note" className="bg-amber-100 text-amber-900 text-sm text-center px-4 py-1.5 border-b border-amber-200">
             <strong>Sandbox</strong>: payments go to the built-in Plural simulator. No real money moves.{" "}
-            <Link href="/sandbox" className="underline underline-offset-2">
+            <Link href={sandbox} className="underline underline-offset-2">
               Open the sandbox
             </Link>
           </div>

@@ -21,6 +21,18 @@ describe("configuration", () => {
     expect(parseEnv({ PLURAL_BASE_URL: "http://127.0.0.1:9999/" }).baseUrl).toBe("http://127.0.0.1:9999");
   });
 
+  it("without APP_URL the store is where it listens; a sandbox elsewhere is not served here", () => {
+    expect(parseEnv({ PORT: "3150" })).toMatchObject({ appUrl: "http://localhost:3150", baseUrl: "http://localhost:3150/sandbox", sandboxServed: true });
+    expect(parseEnv({ PORT: "3150", APP_URL: "https://shop.example" })).toMatchObject({
+      appUrl: "https://shop.example",
+      baseUrl: "https://shop.example/sandbox",
+    });
+    expect(parseEnv({ PLURAL_BASE_URL: "http://127.0.0.1:3999/sandbox" })).toMatchObject({ sandboxServed: false, baseUrl: "http://127.0.0.1:3999/sandbox" });
+    expect(parseEnv({}).sandboxWebhookUrl).toBe("http://localhost:3000/api/plural/webhook");
+    expect(parseEnv({ SANDBOX_WEBHOOK_URL: "http://127.0.0.1:8080/api/plural/webhook" }).sandboxWebhookUrl).toBe("http://127.0.0.1:8080/api/plural/webhook");
+    expect(parseEnv({ PLURAL_ENV: "uat", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "00112233445566778899aabbccddeeff" }).sandboxServed).toBe(false);
+  });
+
   it("uses the documented hosts for uat and prod", () => {
     const creds = { PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "00112233445566778899aabbccddeeff" };
     expect(parseEnv({ ...creds, PLURAL_ENV: "uat" }).baseUrl).toBe("https://pluraluat.v2.pinepg.in");

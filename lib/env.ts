@@ -35,7 +35,10 @@ const rawSchema = z.object({
   PLURAL_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   PLURAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   PLURAL_PRE_AUTH: bool,
-  APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  APP_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // The port this server listens on; Next sets it once it is listening (also when `next dev` moves off a busy 3000).
+  PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SANDBOX_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DATABASE_URL: z.string().min(1).default("file:./prisma/dev.db"),
   ADMIN_PASSWORD: optionalString,
 });
@@ -53,6 +56,12 @@ export type Env = {
   timeoutMs: number;
   preAuth: boolean;
   appUrl: string;
+  /** Sandbox mode, and this process serves the sandbox (/sandbox/...). False when PLURAL_BASE_URL points at another one. */
+  sandboxServed: boolean;
+  /** Where the sandbox this process serves sends its webhooks (default: this store's webhook route). */
+  sandboxWebhookUrl: string;
+  /** In sandbox mode, where a shopper's browser finds the sandbox (its UPI app): "/sandbox" here, or another instance's. */
+  sandboxUrl: string | undefined;
   databaseUrl: string;
   adminPassword: string | undefined;
 };
@@ -79,7 +88,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const r = parsed.data;
   const sandbox = r.PLURAL_ENV === "sandbox";
-  const appUrl = r.APP_URL.replace(/\/+$/, "");
+  // Without APP_URL the store is where it listens, so `PORT=3150 npm run dev` (or next dev moving to
+  // 3001) reaches its own sandbox. With APP_URL set it is trusted; startup checks it (lib/startup.ts).
+  const appUrl = (r.APP_URL ?? `http://localhost:${r.PORT ?? 3000}`).replace(/\/+$/, "");
 
   const clientId = r.PLURAL_CLIENT_ID ?? (sandbox ? SANDBOX_DEFAULTS.clientId : undefined);
   const clientSecret = r.PLURAL_CLIENT_SECRET ?? (sandbox ? SANDBOX_DEFAULTS.clientSecret : undefined);
@@ -99,7 +110,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     problems.push("PLURAL_WEBHOOK_SECRET is not base64 but PLURAL_WEBHOOK_SECRET_FORMAT=base64");
   }
 
-  const baseUrl = (r.PLURAL_BASE_URL ?? (sandbox ? `${appUrl}/sandbox` : PLURAL_HOSTS[r.PLURAL_ENV as "uat" | "prod"])).replace(/\/+$/, "");
+  const ownSandbox = `${appUrl}/sandbox`;
+  const baseUrl = (r.PLURAL_BASE_URL ?? (sandbox ? ownSandbox : PLURAL_HOSTS[r.PLURAL_ENV as "uat" | "prod"])).replace(/\/+$/, "");
   if (sandbox && Object.values(PLURAL_HOSTS).some((h) => baseUrl.startsWith(h))) {
     problems.push("PLURAL_BASE_URL points at a real Plural host while PLURAL_ENV=sandbox: set PLURAL_ENV=uat or prod");
   }
@@ -120,6 +132,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     timeoutMs: r.PLURAL_TIMEOUT_MS,
     preAuth: r.PLURAL_PRE_AUTH,
     appUrl,
+    sandboxServed: sandbox && baseUrl === ownSandbox,
+    sandboxUrl: sandbox ? (baseUrl === ownSandbox ? "/sandbox" : baseUrl) : undefined,
+    sandboxWebhookUrl: (r.SANDBOX_WEBHOOK_URL ?? `${appUrl}/api/plural/webhook`).replace(/\/+$/, ""),
     databaseUrl: r.DATABASE_URL,
     adminPassword: r.ADMIN_PASSWORD,
   };

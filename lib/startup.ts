@@ -1,4 +1,5 @@
-import { ConfigError, env } from "@/lib/env";
+import { ConfigError, env, type Env } from "@/lib/env";
+import { log } from "@/lib/log";
 
 /** Node-only start-up: stop the server at once on a bad configuration, listing every problem. */
 export function startup(): void {
@@ -8,6 +9,7 @@ export function startup(): void {
     // Keep every open order true even when no browser and no webhook comes back.
     const interval = Number(process.env.RECONCILE_INTERVAL_MS ?? 30_000);
     void import("@/lib/orders/reconcile").then(({ startReconciler }) => startReconciler(Number.isFinite(interval) ? interval : 30_000));
+    if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e), 500).unref();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -15,4 +17,36 @@ export function startup(): void {
     }
     throw err;
   }
+}
+
+/**
+ * In sandbox mode the store talks to its sandbox over HTTP, at an address built from APP_URL (or
+ * PLURAL_BASE_URL). If that address is not this server (APP_URL names another port, or another
+ * store answers there), every payment would fail later with "We could not reach the payment
+ * service", or go to someone else's sandbox. Say so now, once, with the fix.
+ */
+export async function checkSandbox(e: Env, fetchImpl: typeof fetch = fetch): Promise<string | undefined> {
+  const problem = await sandboxProblem(e, fetchImpl);
+  if (problem) log.error("startup.sandbox_unreachable", { problem });
+  return problem;
+}
+
+async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string | undefined> {
+  const here = process.env.PORT ? ` (this server listens on port ${process.env.PORT})` : "";
+  let answer: { instance?: string };
+  try {
+    const res = await fetchImpl(`${e.baseUrl}/control/identity`, { signal: AbortSignal.timeout(5_000), cache: "no-store" });
+    if (!res.ok)
+      return `The Plural sandbox at ${e.baseUrl} answered ${res.status}${here}. Unset APP_URL (the store then uses the port it listens on) or point it at this server.`;
+    answer = (await res.json()) as { instance?: string };
+  } catch {
+    return `The store cannot reach its Plural sandbox at ${e.baseUrl}${here}: checkout will fail. Unset APP_URL (the store then uses the port it listens on), or set APP_URL to this server's address.`;
+  }
+  if (e.sandboxServed) {
+    const { sandbox } = await import("@/lib/sandbox");
+    if (answer.instance !== sandbox().instanceId) {
+      return `${e.baseUrl} is another server's Plural sandbox, not this one's${here}: payments would go to the wrong sandbox. Unset APP_URL, or set it to this server's address.`;
+    }
+  }
+  return undefined;
 }

@@ -31,7 +31,8 @@ export function PayPanel(props: {
   defaultTab: Tab;
   payment: ActivePayment | null;
   qr: React.ReactNode;
-  sandbox: boolean;
+  /** In sandbox mode, where the sandbox is ("/sandbox", or another instance's URL). */
+  sandbox?: string;
   sandboxHelp?: React.ReactNode;
   start: (orderId: string, mode: PaymentMode, vpa?: string) => Promise<ActionResult<ActivePayment>>;
 }) {
@@ -223,8 +224,8 @@ export function PayPanel(props: {
               rel="noreferrer"
               href={
                 payment.mode === "COLLECT"
-                  ? `/sandbox/upi?vpa=${encodeURIComponent(payment.payerVpa ?? "")}`
-                  : `/sandbox/upi?link=${encodeURIComponent(payment.challengeUrl ?? "")}`
+                  ? `${props.sandbox}/upi?vpa=${encodeURIComponent(payment.payerVpa ?? "")}`
+                  : `${props.sandbox}/upi?link=${encodeURIComponent(payment.challengeUrl ?? "")}`
               }
             >
               Open this payment in the sandbox UPI app

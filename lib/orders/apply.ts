@@ -35,11 +35,13 @@ const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new
 export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
   const { snapshot } = input;
   const listsRefunds = (snapshot.refunds?.length ?? 0) > 0;
+  const listsPayments = snapshot.payments.length > 0;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       // Short: only database statements inside (never a call to Plural), so a writer waits microseconds.
       return await db().$transaction(async (tx) => {
-        const order = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: true, refunds: listsRefunds } });
+        // Payments and refunds are read only when the snapshot has some to match (a statement each).
+        const order = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: listsPayments, refunds: listsRefunds } });
         if (!order) return { outcome: "rejected", reason: "unknown order" } as const;
 
         // The timeline entry, written last with the status it left the order in. Its externalId is
@@ -88,10 +90,11 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           if (updated.count === 0) throw new ConcurrentUpdate();
 
           // Payments: match by Plural id, else by our merchant reference; move each only forward.
+          const payments = order.payments ?? [];
           for (const p of snapshot.payments) {
             const ours =
-              order.payments.find((x) => x.pluralPaymentId === p.id) ??
-              order.payments.find((x) => p.merchant_payment_reference && x.merchantPaymentReference === p.merchant_payment_reference);
+              payments.find((x) => x.pluralPaymentId === p.id) ??
+              payments.find((x) => p.merchant_payment_reference && x.merchantPaymentReference === p.merchant_payment_reference);
             const upiReference = p.acquirer_data?.rrn || p.acquirer_data?.acquirer_reference || undefined;
             const details = {
               pluralPaymentId: p.id,

@@ -22,15 +22,18 @@ export const isCheckoutKey = (k: string) => /^ord_[A-Za-z0-9]{16}$/.test(k);
 /**
  * Places the order: our record first (amount from the database, never the browser), then the
  * Plural order with the same merchant reference. Submitting the same checkout twice, or again after
- * an upstream failure, finds the same order and never creates a second one at Plural.
+ * an upstream failure, finds the same order and never creates a second one at Plural. The checkout
+ * key's uniqueness decides which submit created it, so the usual path is one read and one insert.
  */
 export async function placeOrder(cartId: string | undefined, form: CheckoutForm, checkoutKey: string): Promise<Result<{ orderId: string }>> {
   if (!isCheckoutKey(checkoutKey)) return { ok: false, error: "This checkout form has expired. Reload the page and try again." };
-  let order = await db().order.findUnique({ where: { merchantOrderReference: checkoutKey } });
-
-  if (!order) {
-    const cart = await getCart(cartId);
-    if (cart.lines.length === 0) return { ok: false, error: "Your cart is empty." };
+  const cart = await getCart(cartId);
+  let order: Order | null;
+  if (cart.lines.length === 0) {
+    // The same checkout sent again after it was paid (a paid order empties its cart): that order.
+    order = await db().order.findUnique({ where: { merchantOrderReference: checkoutKey } });
+    if (!order) return { ok: false, error: "Your cart is empty." };
+  } else {
     if (cart.totalInPaise < LIMITS.amountMin || cart.totalInPaise > LIMITS.amountMax) {
       return { ok: false, error: `Orders must be between ${formatPaise(LIMITS.amountMin)} and ${formatPaise(LIMITS.amountMax)}.` };
     }
@@ -58,7 +61,8 @@ export async function placeOrder(cartId: string | undefined, form: CheckoutForm,
         },
       });
     } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
+      // The same checkout sent twice (a double click, a retry after a timeout): the first one's order.
+      if (!isUniqueViolation(e, "merchantOrderReference")) throw e;
       order = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: checkoutKey } });
     }
   }

@@ -95,6 +95,8 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
       case "GET summary":
         sb.advance();
         return json(200, sb.dashboard());
+      case "GET identity":
+        return json(200, { instance: sb.instanceId, merchant: sb.merchant() });
       case "GET stats":
         return json(200, sb.stats());
       case "POST stats/reset":

@@ -8,8 +8,9 @@ export type { Sandbox, DashboardView, OrderSummary, PaymentView, WebhookView, We
 
 const g = globalThis as unknown as { pluralSandbox?: Sandbox };
 
+/** This process serves the sandbox: PLURAL_ENV=sandbox and the store uses its own (not another instance's). */
 export function sandboxEnabled(): boolean {
-  return env().pluralEnv === "sandbox";
+  return env().sandboxServed;
 }
 
 /** The process's sandbox (one per process, shared by every route), configured from the store's own variables at each start. */
@@ -25,6 +26,7 @@ export function sandbox(): Sandbox {
       webhookSecret: e.webhookSecret,
       webhookSecretFormat: e.webhookSecretFormat,
       appUrl: e.appUrl,
+      webhookUrl: e.sandboxWebhookUrl,
       publicUrl: `${e.appUrl}/sandbox`,
       stateFile: file === "none" ? null : file,
     });
@@ -32,7 +34,7 @@ export function sandbox(): Sandbox {
   return g.pluralSandbox;
 }
 
-/** Entry point of every `/sandbox/...` route handler; a 404 unless PLURAL_ENV=sandbox. */
+/** Entry point of every `/sandbox/...` route handler; a 404 unless this process serves the sandbox. */
 export async function handleSandboxHttp(request: Request): Promise<Response> {
   if (!sandboxEnabled()) return Response.json({ code: "NOT_FOUND", message: "Not Found" }, { status: 404 });
   return routeSandbox(sandbox(), request);

@@ -12,6 +12,8 @@ export type SandboxConfig = {
   webhookSecretFormat: WebhookSecretFormat;
   /** Where the store runs, e.g. http://localhost:3000 (webhooks go to ${appUrl}/api/plural/webhook). */
   appUrl: string;
+  /** Where webhooks go, when not ${appUrl}/api/plural/webhook (a proxy in front of several instances). */
+  webhookUrl?: string;
   /** Where the sandbox is served, e.g. http://localhost:3000/sandbox (landing pages and QR images). */
   publicUrl: string;
   /** The merchant's name and VPA on UPI links and the sandbox's pages (environment-derived settings). */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Delivery, FaultRule, Settings, SimOrder } from "../types";
 import { callbackFor, type Callback } from "./callbacks";
 import { Clock } from "./clock";
@@ -40,6 +41,8 @@ export class Sandbox {
   readonly #stats: CallStats;
   readonly #tokens: Tokens;
   #loop: NodeJS.Timeout | undefined;
+  /** Tells this sandbox from another one (a store checks at start-up that it reaches the sandbox it serves). */
+  readonly instanceId = randomUUID();
 
   constructor(config: SandboxConfig) {
     const now = config.now ?? Date.now;

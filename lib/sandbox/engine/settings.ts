@@ -11,9 +11,9 @@ export type EnvSettings = Record<EnvKey, string>;
 
 export type SettingsPatch = Partial<Omit<Settings, "webhook">> & { webhook?: Partial<Settings["webhook"]> };
 
-export function envSettings(config: { appUrl: string; merchantName?: string; payeeVpa?: string }): EnvSettings {
+export function envSettings(config: { appUrl: string; webhookUrl?: string; merchantName?: string; payeeVpa?: string }): EnvSettings {
   return {
-    "webhook.url": `${config.appUrl}/api/plural/webhook`,
+    "webhook.url": config.webhookUrl ?? `${config.appUrl}/api/plural/webhook`,
     merchant_name: config.merchantName ?? "Plural UPI Store",
     payee_vpa: config.payeeVpa ?? "plural.sandbox@hdfcbank",
   };

@@ -39,7 +39,7 @@ export default async function PayPage({ params }: { params: Promise<{ id: string
   }
   const payment = await activePayment(id);
   const mobile = MOBILE.test((await headers()).get("user-agent") ?? "");
-  const sandbox = env().pluralEnv === "sandbox";
+  const sandbox = env().sandboxUrl;
   const link = payment?.challengeUrl?.startsWith("upi:") ? payment.challengeUrl : undefined;
   const qr = link ? (
     <QRCodeSVG value={link} size={240} marginSize={2} level="M" title="UPI payment QR code" data-testid="upi-qr" data-upi-link={link} />

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env";
+import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { checkSandbox } from "./startup";
+
+describe("start-up check of the sandbox address (any port, no surprises)", () => {
+  let server: Awaited<ReturnType<typeof startSandboxServer>>;
+  beforeAll(async () => {
+    server = await startSandboxServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const creds = { PLURAL_CLIENT_ID: TEST_CREDENTIALS.clientId, PLURAL_CLIENT_SECRET: TEST_CREDENTIALS.clientSecret, LOG_LEVEL: "silent" };
+
+  it("is quiet when the store reaches a sandbox", async () => {
+    expect(await checkSandbox(parseEnv({ ...creds, PLURAL_BASE_URL: server.baseUrl }))).toBeUndefined();
+  });
+
+  it("says so, with the fix, when nothing answers at APP_URL", async () => {
+    const problem = await checkSandbox(parseEnv({ ...creds, APP_URL: "http://127.0.0.1:9" }));
+    expect(problem).toMatch(/cannot reach its Plural sandbox at http:\/\/127\.0\.0\.1:9\/sandbox/);
+    expect(problem).toMatch(/Unset APP_URL/);
+  });
+
+  it("says so when APP_URL reaches another server's sandbox instead of this one's", async () => {
+    // This process serves a sandbox of its own (sandboxServed), but APP_URL leads to the test server's.
+    const e = { ...parseEnv({ ...creds, APP_URL: server.url }), sandboxServed: true, baseUrl: server.baseUrl };
+    expect(await checkSandbox(e)).toMatch(/another server's Plural sandbox/);
+  });
+});
