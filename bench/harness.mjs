@@ -208,7 +208,7 @@ export async function startStore({ port, dir, fresh = true, proxyPort, ulimit, e
     APP_URL: base,
     ...extra,
   };
-  delete env.PLURAL_BASE_URL;
+  if (!extra.PLURAL_BASE_URL) delete env.PLURAL_BASE_URL;
   if (proxyPort) env.PLURAL_BASE_URL = `http://127.0.0.1:${proxyPort}/sandbox`;
   if (fresh) {
     for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
@@ -312,6 +312,17 @@ export async function settle(base, maxMs = 60_000) {
     await sleep(500);
   }
   return false;
+}
+
+/**
+ * The Plural sandbox as a service of its own (what `npm run sandbox` runs): this app on its own
+ * port, database and state file, delivering webhooks to `webhookUrl`. With the sandbox out of the
+ * store's process, a benchmark measures the store, not the simulator.
+ */
+export async function startSandboxService({ port, dir, webhookUrl }) {
+  const own = path.join(dir, "sandbox-service");
+  mkdirSync(own, { recursive: true });
+  return startStore({ port, dir: own, env: { SANDBOX_WEBHOOK_URL: webhookUrl, RECONCILE_INTERVAL_MS: "0", BENCH_ROUTES: "0" } });
 }
 
 /* ------------------------------------------------------------------------- counting proxy */
@@ -485,8 +496,10 @@ export const CUSTOMER = {
  * (server action calls). Action ids are read from the rendered pages once: they are fixed per build.
  */
 export class Shopper {
-  constructor(base) {
+  /** `sandboxBase`: where the sandbox is (the store itself, or a separate sandbox service). */
+  constructor(base, sandboxBase = base) {
     this.base = base;
+    this.sandboxBase = sandboxBase;
   }
 
   /** The product page's add-to-cart form, once. */
@@ -525,7 +538,7 @@ export class Shopper {
   async paidOrders(n, token) {
     const made = await pool(Array.from({ length: n }), 4, async () => {
       const { orderId, ref } = await this.checkout(await this.newCart());
-      const body = await approveByReference(this.base, token, ref);
+      const body = await approveByReference(this.sandboxBase, token, ref);
       if (!body) throw new Error("no pending payment at the sandbox");
       const id = webhookId();
       const r = await get(`${this.base}/api/plural/webhook`, { method: "POST", headers: webhookHeaders(id, body), body });

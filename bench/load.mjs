@@ -47,6 +47,7 @@ import {
   sleep,
   startCountingProxy,
   startPaymentOk,
+  startSandboxService,
   startStore,
   summarize,
   table,
@@ -78,13 +79,16 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "bench-load-"));
 const results = { kind: "load", startedAt: new Date().toISOString(), machine: machine(), options: opt, upstream: {}, scenarios: {}, samples: [] };
 console.log(machineLine(results.machine));
 
-const proxy = await startCountingProxy(opt.port + 1, opt.port);
+// The sandbox runs as a service of its own (npm run sandbox), so its CPU and memory are not the store's.
+const sandboxService = await startSandboxService({ port: opt.port + 2, dir, webhookUrl: `http://127.0.0.1:${opt.port}/api/plural/webhook` });
+const sbBase = sandboxService.base;
+const proxy = await startCountingProxy(opt.port + 1, sandboxService.port);
 const serverOptions = { port: opt.port, dir, proxyPort: proxy.port, env: { RECONCILE_INTERVAL_MS: "0" } };
 let store = await startStore(serverOptions);
 const base = store.base;
-const shop = new Shopper(base);
+const shop = new Shopper(base, sbBase);
 // The harness plays Plural's payer and sends the webhooks itself (signed like the sandbox's).
-await sandboxSettings(base, { webhook: { enabled: false } });
+await sandboxSettings(sbBase, { webhook: { enabled: false } });
 
 /** SQLite handles and RSS of the server now, printed and kept. */
 function sample(label) {
@@ -163,7 +167,7 @@ try {
 
   /* ------------------------------------------------------------------------- data for the scenarios */
   console.log(`\n# Preparing: ${opt.paid} paid orders (checkout, payment approved at the sandbox, signed ORDER_PROCESSED webhook)`);
-  const token = await sandboxToken(base);
+  const token = await sandboxToken(sbBase);
   const paid = await shop.paidOrders(opt.paid, token);
   console.log(`  ${paid.length} of ${opt.paid} paid`);
   if (paid.length === 0) throw new Error("no paid order could be prepared");
@@ -334,7 +338,7 @@ try {
   if (only.includes("webhook-fresh")) {
     console.log(`  the payer approves ${started.length} payments at the sandbox (not measured)`);
     const t = performance.now();
-    const bodies = (await pool(started, 4, (o) => approveByReference(base, token, o.ref))).filter((b) => typeof b === "string");
+    const bodies = (await pool(started, 4, (o) => approveByReference(sbBase, token, o.ref))).filter((b) => typeof b === "string");
     console.log(`  ${bodies.length} ORDER_PROCESSED webhooks to send, prepared in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const [warmN, per] = split(bodies.length);
     // Each request: a new webhook-id, and an order that moves PENDING -> PROCESSED. Ours should say it applied it.
@@ -366,7 +370,7 @@ try {
   /* ------------------------------------------------------------------- 4. a shopper waiting */
   if (opt.shopper) {
     console.log("\n# A shopper waiting 60 s on the pay page (polling the status route every 1.5 s) while webhooks work");
-    await sandboxSettings(base, { webhook: { enabled: true } });
+    await sandboxSettings(sbBase, { webhook: { enabled: true } });
     const { orderId, ref } = await shop.checkout(await shop.newCart());
     proxy.reset();
     const poll = async (until) => {
@@ -383,7 +387,7 @@ try {
     const waiting = await poll({ at: Date.now() + 60_000, done: () => false });
     const duringWait = proxy.counts();
     const approvedAt = performance.now();
-    await approveByReference(base, token, ref); // the sandbox sends ORDER_PROCESSED to the store
+    await approveByReference(sbBase, token, ref); // the sandbox sends ORDER_PROCESSED to the store
     const after = await poll({ at: Date.now() + 30_000, done: (s) => s === "PROCESSED" });
     const seenMs = performance.now() - approvedAt;
     const total = proxy.counts();
@@ -397,7 +401,7 @@ try {
     };
     console.log(`  ${waiting.polls} polls in 60 s (status ${waiting.status}): ${callsLine(duringWait)}   (goal: getOrder ≤ 2)`);
     console.log(`  approved at the sandbox: the page saw ${after.status} after ${Math.round(seenMs)} ms; calls in all: ${callsLine(total)}`);
-    await sandboxSettings(base, { webhook: { enabled: false } });
+    await sandboxSettings(sbBase, { webhook: { enabled: false } });
   }
 
   /* -------------------------------------------------------------------------------- report */
@@ -502,6 +506,7 @@ try {
 } finally {
   await store.stop();
   await proxy.close();
+  await sandboxService.stop();
   if (!opt.keep) rmSync(dir, { recursive: true, force: true });
 }
 

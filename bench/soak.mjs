@@ -41,6 +41,7 @@ import {
   Shopper,
   sleep,
   startPaymentOk,
+  startSandboxService,
   startStore,
   table,
   webhookHeaders,
@@ -55,16 +56,19 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "bench-soak-"));
 const results = { kind: "soak", startedAt: new Date().toISOString(), machine: machine(), options: { ...opt, warmupSeconds: warmup }, samples: [] };
 console.log(machineLine(results.machine));
 
-const store = await startStore({ port: opt.port, dir, ulimit: opt.ulimit });
+// The sandbox runs as a service of its own (npm run sandbox): the soak measures the store's handles and memory, not the simulator's.
+const sandboxService = await startSandboxService({ port: opt.port + 2, dir, webhookUrl: `http://127.0.0.1:${opt.port}/api/plural/webhook` });
+const sbBase = sandboxService.base;
+const store = await startStore({ port: opt.port, dir, ulimit: opt.ulimit, env: { PLURAL_BASE_URL: `${sbBase}/sandbox` } });
 const base = store.base;
 const limit = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${store.pid}/limits`, "utf8"))?.[1];
 console.log(`server ${store.pid} on ${base}, open-file limit ${limit}, database ${store.dbFile}`);
 results.openFileLimit = Number(limit);
 
 try {
-  const shop = new Shopper(base);
-  await sandboxSettings(base, { webhook: { enabled: false } }); // this script plays the payer and sends the webhooks
-  const token = await sandboxToken(base);
+  const shop = new Shopper(base, sbBase);
+  await sandboxSettings(sbBase, { webhook: { enabled: false } }); // this script plays the payer and sends the webhooks
+  const token = await sandboxToken(sbBase);
   console.log(`preparing ${opt.paid} paid orders…`);
   const paid = await shop.paidOrders(opt.paid, token);
   if (paid.length === 0) throw new Error("no paid order could be prepared");
@@ -164,7 +168,7 @@ try {
           await sleep(200);
           continue;
         }
-        const body = await approveByReference(base, token, item.ref).catch(() => null);
+        const body = await approveByReference(sbBase, token, item.ref).catch(() => null);
         if (body) bodies.push(body);
       }
     }),
@@ -291,6 +295,7 @@ try {
   console.log(`saved ${saveResults("soak", results)}`);
 } finally {
   await store.stop();
+  await sandboxService.stop();
   if (!opt.keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);
 }

@@ -4,7 +4,7 @@ import { log } from "@/lib/log";
 import { plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
 import { applyRefundStatus, applyStatus, recordEvent } from "./apply";
-import type { Result } from "./checkout";
+import { err, ok, type Result } from "@/lib/result";
 import { REFUNDABLE_STATUSES } from "./statuses";
 import { syncOrder } from "./sync";
 
@@ -121,6 +121,6 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
 
 export async function syncNow(orderId: string): Promise<Result<string>> {
   const r = await syncOrder(orderId, "admin", "SYNC_NOW");
-  if (r.ok) return { ok: true, value: `Plural says ${r.status}.` };
-  return { ok: false, error: r.reason === "upstream" ? "Plural did not answer. Try again in a moment." : "Plural does not know this order." };
+  if (r.ok) return ok(`Plural says ${r.value.status}.`);
+  return err(r.code === "upstream" ? "Plural did not answer. Try again in a moment." : "Plural does not know this order.", r.code);
 }

@@ -1,11 +1,12 @@
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { err, ok, type Result } from "@/lib/result";
 import { verifyCallback } from "@/lib/plural";
 import { isRecorded, recordEvent } from "./apply";
 import { syncOrder } from "./sync";
 
-export type ReturnOutcome = { kind: "invalid" } | { kind: "unknown_order" } | { kind: "confirmed"; orderId: string };
+export type ReturnOutcome = Result<{ orderId: string }, "invalid" | "unknown_order">;
 
 /**
  * Plural's return URL (reference §7): the signature must cover exactly the fields that arrived.
@@ -16,16 +17,16 @@ export type ReturnOutcome = { kind: "invalid" } | { kind: "unknown_order" } | { 
 export async function handleReturn(fields: Record<string, string>): Promise<ReturnOutcome> {
   if (!verifyCallback(fields, env().secretKey)) {
     log.warn("return.bad_signature", { hasOrderId: !!fields.order_id, fields: Object.keys(fields).sort().join(",") });
-    return { kind: "invalid" };
+    return err("The payment response's signature did not match.", "invalid");
   }
   const order = await db().order.findUnique({ where: { pluralOrderId: fields.order_id ?? "" }, select: { id: true, status: true } });
   if (!order) {
     log.warn("return.unknown_order", {});
-    return { kind: "unknown_order" };
+    return err("This payment response refers to an order this store does not know.", "unknown_order");
   }
   const { signature, ...received } = fields;
   const externalId = `return:${signature!.toUpperCase()}`;
-  if (await isRecorded(externalId)) return { kind: "confirmed", orderId: order.id };
+  if (await isRecorded(externalId)) return ok({ orderId: order.id });
   const fresh = await recordEvent({
     orderId: order.id,
     source: "return",
@@ -35,5 +36,5 @@ export async function handleReturn(fields: Record<string, string>): Promise<Retu
     status: order.status,
   });
   if (fresh) await syncOrder(order.id, "return", "GET_ORDER_AFTER_RETURN");
-  return { kind: "confirmed", orderId: order.id };
+  return ok({ orderId: order.id });
 }

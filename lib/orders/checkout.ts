@@ -3,13 +3,14 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Order } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import type { Result } from "@/lib/result";
 import { LIMITS, plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
 import { applyStatus } from "./apply";
 import { getCart } from "./cart";
 import { splitName, type CheckoutForm } from "./customer";
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+export type { Result } from "@/lib/result";
 
 /** A fresh idempotency key for one checkout attempt; it becomes the merchant order reference. */
 export function newCheckoutKey(): string {

@@ -4,7 +4,7 @@ import { isValidVpa, plural, PluralError } from "@/lib/plural";
 import { applyStatus, recordEvent } from "./apply";
 import { syncOrder } from "./sync";
 import { OPEN_STATUSES } from "./statuses";
-import type { Result } from "./checkout";
+import type { Result } from "@/lib/result";
 
 export type PaymentMode = "QR" | "COLLECT";
 
@@ -29,11 +29,18 @@ const toActive = (p: {
   expiresAt: new Date(p.createdAt.getTime() + PAYMENT_WINDOW_MS).toISOString(),
 });
 
+type PaymentRow = Parameters<typeof toActive>[0] & { status: string; pluralPaymentId: string | null };
+
+/** Of an order's payments, the one still waiting for the payer (Plural has it, and it has not expired). */
+function waiting(payments: PaymentRow[], now = Date.now()): ActivePayment | null {
+  const p = payments.filter((x) => x.status === "PENDING" && x.pluralPaymentId).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  return p && p.createdAt.getTime() + PAYMENT_WINDOW_MS >= now ? toActive(p) : null;
+}
+
 /** The payment the pay page should show, if one is still waiting. */
 export async function activePayment(orderId: string): Promise<ActivePayment | null> {
   const p = await db().payment.findFirst({ where: { orderId, status: "PENDING", pluralPaymentId: { not: null } }, orderBy: { createdAt: "desc" } });
-  if (!p || p.createdAt.getTime() + PAYMENT_WINDOW_MS < Date.now()) return null;
-  return toActive(p);
+  return p ? waiting([p]) : null;
 }
 
 /**
@@ -54,7 +61,7 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
   const payerVpa = vpa?.trim().toLowerCase();
   if (mode === "COLLECT" && (!payerVpa || !isValidVpa(payerVpa))) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
 
-  let current = await activePayment(orderId);
+  let current = waiting(order.payments);
   if (current) {
     // Our record may be behind (a decline whose webhook has not arrived): ask Plural before reusing it.
     await syncOrder(orderId, "sync", "GET_ORDER_BEFORE_PAYMENT");

@@ -35,7 +35,7 @@ export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileR
     report.checked++;
     const r = await syncOrder(o.id, "sync", "RECONCILE");
     if (!r.ok) {
-      if (r.reason === "no_plural_order" && now.getTime() - o.createdAt.getTime() > CREATE_GIVE_UP_MS) {
+      if (r.code === "no_plural_order" && now.getTime() - o.createdAt.getTime() > CREATE_GIVE_UP_MS) {
         // Plural never received this order (its create failed and was never retried): it cannot be paid.
         if (await failOrderUnknownToPlural(o.id)) report.updated++;
         continue;
@@ -43,8 +43,8 @@ export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileR
       report.failed++;
       continue;
     }
-    if (r.result.outcome === "applied") report.updated++;
-    if (OPEN_STATUSES.has(r.status)) report.stillOpen++;
+    if (r.value.result.outcome === "applied") report.updated++;
+    if (OPEN_STATUSES.has(r.value.status)) report.stillOpen++;
     else await db().order.update({ where: { id: o.id }, data: { nextSyncAt: null, syncAttempts: 0 } });
   }
   if (report.checked) log.info("reconcile.done", report);

@@ -1,5 +1,6 @@
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
+import { err, ok, type Result } from "@/lib/result";
 import { plural, PluralError } from "@/lib/plural";
 import { applyStatus, type ApplyResult, type EventSource } from "./apply";
 
@@ -7,8 +8,9 @@ import { applyStatus, type ApplyResult, type EventSource } from "./apply";
 const g = globalThis as unknown as { orderSyncs?: Map<string, Promise<SyncResult>> };
 const inflight = (g.orderSyncs ??= new Map());
 
-export type SyncResult =
-  { ok: true; result: ApplyResult; status: string } | { ok: false; reason: "no_plural_order" | "not_found" | "upstream"; error?: PluralError };
+/** Why Get Order gave nothing to apply: our order is unknown, Plural never got it, or Plural did not answer. */
+export type SyncFailure = "no_plural_order" | "not_found" | "upstream";
+export type SyncResult = Result<{ result: ApplyResult; status: string }, SyncFailure>;
 
 /**
  * Asks Plural for the truth (Get Order) and applies it. When the order never got its Plural id
@@ -42,7 +44,7 @@ export async function syncIfStale(orderId: string, intervalMs: number, source: E
 
 async function doSync(orderId: string, source: EventSource, type: string): Promise<SyncResult> {
   const order = await db().order.findUnique({ where: { id: orderId }, select: { status: true, pluralOrderId: true, merchantOrderReference: true } });
-  if (!order) return { ok: false, reason: "not_found" };
+  if (!order) return err("Order not found.", "not_found");
   try {
     const snapshot = order.pluralOrderId ? await plural().getOrder(order.pluralOrderId) : await plural().getOrderByReference(order.merchantOrderReference);
     const result = await applyStatus({
@@ -54,13 +56,13 @@ async function doSync(orderId: string, source: EventSource, type: string): Promi
       payload: { order_id: snapshot.order_id, status: snapshot.status, updated_at: snapshot.updated_at },
       authoritative: true,
     });
-    const status = "to" in result ? result.to : order.status;
-    return { ok: true, result, status };
+    return ok({ result, status: "to" in result ? result.to : order.status });
   } catch (e) {
     if (!(e instanceof PluralError)) throw e;
     await db().order.update({ where: { id: orderId }, data: { lastSyncedAt: new Date() } });
-    if (e.isNotFound) return { ok: false, reason: order.pluralOrderId ? "not_found" : "no_plural_order", error: e };
+    if (e.isNotFound)
+      return order.pluralOrderId ? err("Plural does not know this order.", "not_found") : err("Plural never received this order.", "no_plural_order");
     log.warn("orders.sync_failed", { orderId, code: e.code, status: e.status, requestId: e.requestId });
-    return { ok: false, reason: "upstream", error: e };
+    return err("Plural did not answer.", "upstream");
   }
 }

@@ -45,7 +45,7 @@ describe("bare baseline routes", () => {
     const order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true, events: true } });
     expect(order).toMatchObject({ merchantOrderReference: ref, amountInPaise: 69800, status: "CREATED" });
     expect(order.items).toHaveLength(1);
-    expect(order.events.map((e) => e.type)).toEqual(["ORDER_PLACED"]);
+    expect(order.events.map((e) => e.type)).toEqual(["ORDER_PLACED", "BENCH"]);
     expect(sb.orderByReference(ref).order_id).toBe(order.pluralOrderId);
 
     const started = await call("POST", "start-payment", { body: JSON.stringify({ orderId }), headers: { "content-type": "application/json" } });

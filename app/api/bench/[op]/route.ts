@@ -6,9 +6,9 @@ import { plural } from "@/lib/plural";
 export const dynamic = "force-dynamic";
 
 /**
- * Bare baseline routes for `npm run bench:load` and `npm run bench:soak` (issue #13). Each does the
- * same database work (and upstream call) as one of our real paths with nothing else: no signature
- * check, no state machine, no retries, no validation beyond what it needs to run. What Next, Prisma
+ * Bare baseline routes for `npm run bench:load` and `npm run bench:soak` (issue #13). Each makes the
+ * same database statements (and upstream call) as one of our real paths with nothing else: no
+ * signature check, no state machine, no retries, no validation beyond what it needs to run. What Next, Prisma
  * and the database cost on this machine is the floor; the benchmark reports our routes as a ratio
  * to it. They answer 404 unless the server runs with BENCH_ROUTES=1, so a real store never has them.
  */
@@ -34,31 +34,37 @@ async function webhookDup(req: Request) {
 }
 
 /**
- * POST, a webhook delivery for an open order: find it, then in one transaction the writes a fresh
- * webhook causes: its OrderEvent, the order's status (guarded by the status it was read in) and its payment's.
+ * POST, a webhook delivery for an open order: the same statements ours makes, with nothing around
+ * them: the read that would recognise a duplicate, the order by its Plural id, then one transaction
+ * that reads the order with its payments, moves its status (guarded by the status it was read in)
+ * and its payment's, and writes the timeline entry.
  */
 async function webhookFresh(req: Request) {
   const raw = await req.text();
   const { data } = JSON.parse(raw) as { data: { order_id: string; status: string; payments: Array<{ id: string; status: string }> } };
-  const order = await db().order.findUnique({ where: { pluralOrderId: data.order_id }, select: { id: true, status: true } });
-  if (!order) return json({ error: "order not found" }, 404);
-  const payment = data.payments[data.payments.length - 1];
-  await db().$transaction([
-    db().orderEvent.create({
+  const webhookId = req.headers.get("webhook-id") ?? "";
+  if (await db().orderEvent.count({ where: { externalId: webhookId } })) return json({ ok: true, duplicate: true });
+  const found = await db().order.findUnique({ where: { pluralOrderId: data.order_id }, select: { id: true } });
+  if (!found) return json({ error: "order not found" }, 404);
+  const reported = data.payments[data.payments.length - 1];
+  await db().$transaction(async (tx) => {
+    const order = await tx.order.findUniqueOrThrow({ where: { id: found.id }, include: { payments: true } });
+    await tx.order.updateMany({ where: { id: order.id, status: order.status }, data: { status: data.status } });
+    const payment = order.payments.find((p) => p.pluralPaymentId === reported?.id);
+    if (payment && reported) await tx.payment.update({ where: { id: payment.id }, data: { status: reported.status } });
+    await tx.orderEvent.create({
       data: {
         orderId: order.id,
         source: "webhook",
         type: "BENCH",
-        externalId: req.headers.get("webhook-id"),
+        externalId: webhookId,
         verified: true,
         payload: raw.slice(0, 200),
         statusFrom: order.status,
         statusTo: data.status,
       },
-    }),
-    db().order.updateMany({ where: { id: order.id, status: order.status }, data: { status: data.status } }),
-    db().payment.updateMany({ where: { pluralPaymentId: payment?.id ?? "" }, data: { status: payment?.status } }),
-  ]);
+    });
+  });
   return json({ ok: true });
 }
 
@@ -97,14 +103,25 @@ async function placeOrder(req: Request) {
     callback_url: `${appUrl}/api/plural/return`,
     failure_callback_url: `${appUrl}/api/plural/return`,
   });
-  await db().order.update({ where: { id: order.id }, data: { pluralOrderId: created.order_id } });
+  // As ours: Plural's answer stored in one transaction (read, guarded update, timeline entry).
+  await db().$transaction(async (tx) => {
+    const current = await tx.order.findUniqueOrThrow({ where: { id: order.id } });
+    await tx.order.updateMany({ where: { id: order.id, status: current.status }, data: { pluralOrderId: created.order_id, status: created.status } });
+    await tx.orderEvent.create({
+      data: { orderId: order.id, source: "sync", type: "BENCH", verified: true, payload: "{}", statusFrom: current.status, statusTo: created.status },
+    });
+  });
   return json({ orderId: order.id, ref: order.merchantOrderReference });
 }
 
-/** POST {"orderId"}: a QR payment: insert it, create it upstream, store Plural's answer on the payment and the order. */
+/**
+ * POST {"orderId"}: a QR payment, with the statements ours makes: the order with its payments, the
+ * payment's insert, the create-payment call upstream, Plural's answer on the payment, then one
+ * transaction that reads the order with its payments, moves its status and writes the timeline entry.
+ */
 async function startPayment(req: Request) {
   const { orderId } = (await req.json()) as { orderId: string };
-  const order = await db().order.findUnique({ where: { id: orderId }, select: { pluralOrderId: true, merchantOrderReference: true, amountInPaise: true } });
+  const order = await db().order.findUnique({ where: { id: orderId }, include: { payments: true } });
   if (!order?.pluralOrderId) return json({ error: "order not ready" }, 404);
   const ref = `${order.merchantOrderReference}_b${randomBytes(3).toString("hex")}`;
   const row = await db().payment.create({ data: { orderId, merchantPaymentReference: ref, upiMode: "QR", amountInPaise: order.amountInPaise } });
@@ -114,7 +131,13 @@ async function startPayment(req: Request) {
     where: { id: row.id },
     data: { pluralPaymentId: mine?.id ?? null, challengeUrl: res.challenge_url ?? null, imageUrl: res.image_url ?? null },
   });
-  await db().order.update({ where: { id: orderId }, data: { status: res.status } });
+  await db().$transaction(async (tx) => {
+    const current = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { payments: true } });
+    await tx.order.updateMany({ where: { id: orderId, status: current.status }, data: { status: res.status } });
+    await tx.orderEvent.create({
+      data: { orderId, source: "sync", type: "BENCH", verified: true, payload: "{}", statusFrom: current.status, statusTo: res.status },
+    });
+  });
   return json({ id: row.id, challengeUrl: res.challenge_url ?? null });
 }
 

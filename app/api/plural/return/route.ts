@@ -13,15 +13,15 @@ function page(status: number, title: string, body: string) {
  */
 async function handle(fields: Record<string, string>) {
   const outcome = await handleReturn(fields);
-  if (outcome.kind === "invalid") {
+  if (!outcome.ok && outcome.code === "invalid") {
     return page(
       400,
       "We could not verify this payment response",
       "The response from the payment service was missing its signature or the signature did not match, so nothing was changed. If you paid, your order will still be confirmed within a few minutes.",
     );
   }
-  if (outcome.kind === "unknown_order") return page(404, "Order not found", "This payment response refers to an order this store does not know.");
-  return new Response(null, { status: 303, headers: { location: `/orders/${outcome.orderId}`, "cache-control": "no-store" } });
+  if (!outcome.ok) return page(404, "Order not found", "This payment response refers to an order this store does not know.");
+  return new Response(null, { status: 303, headers: { location: `/orders/${outcome.value.orderId}`, "cache-control": "no-store" } });
 }
 
 function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<string, string> {
