@@ -75,7 +75,8 @@ test("killed mid-checkout, restarted: the order ends in Plural's status", async 
         (await fetch(`${URL}/sandbox/control/payments/${pending.id}/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }))
           .status,
       ).toBe(200);
-      await new Promise((r) => setTimeout(r, 300)); // Plural's own state is durable before the crash
+      // Plural's own state is durable before the crash.
+      expect((await fetch(`${URL}/sandbox/control/persist`, { method: "POST" })).status).toBe(200);
       kill(server);
     });
     const db = openDb(DB);

@@ -158,6 +158,10 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
       case "POST flush":
         await sb.flush();
         return json(200, { ok: true });
+      case "POST persist":
+        // Everything so far is in the state file when this answers (Plural's own state is durable).
+        await sb.persisted();
+        return json(200, { ok: true });
       default:
         return json(404, { code: "NOT_FOUND", message: `No control endpoint ${method} /${seg.join("/")}` });
     }
