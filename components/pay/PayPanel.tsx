@@ -77,6 +77,11 @@ export function PayPanel(props: {
   useOrderStatus(orderId, (s) => {
     const mineFailed = payment && s.payment?.id === payment.id && s.payment.status !== "PENDING";
     if (!isDecided(s.status) && !(s.status === "ATTEMPTED" && mineFailed)) return false;
+    // Cancelled: most often by this shopper's own "Cancel" (whose action takes them to the cart), so stay put.
+    if (s.status === "CANCELLED") {
+      setStatus("This order was cancelled.");
+      return true;
+    }
     setStatus(s.status === "PROCESSED" || s.status === "AUTHORIZED" ? "Payment received. Taking you to your receipt…" : "The payment did not go through.");
     // A full load, so the root layout (the header's cart count) is rendered afresh too.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination

@@ -2,6 +2,7 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import type { PluralOrder } from "@/lib/plural/schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { notifyInTransaction, publishOrderChange } from "./changes";
 import { canMovePayment, canMoveRefund, decideOrder, type Decision } from "./machine";
 
 export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper";
@@ -37,9 +38,10 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
   const listsRefunds = (snapshot.refunds?.length ?? 0) > 0;
   const listsPayments = snapshot.payments.length > 0;
   for (let attempt = 0; attempt < 5; attempt++) {
+    let changed = false;
     try {
       // Short: only database statements inside (never a call to Plural), so a writer waits microseconds.
-      return await db().$transaction(async (tx) => {
+      const result = await db().$transaction(async (tx) => {
         // Payments and refunds are read only when the snapshot has some to match (a statement each).
         const order = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: listsPayments, refunds: listsRefunds } });
         if (!order) return { outcome: "rejected", reason: "unknown order" } as const;
@@ -75,6 +77,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         const newer = input.authoritative || (reportedAt ? !order.pluralUpdatedAt || reportedAt > order.pluralUpdatedAt : undefined);
         const decision: Decision = decideOrder(order.status, snapshot.status, newer);
         const to = decision === "apply" ? snapshot.status : order.status;
+        changed = decision === "apply";
 
         if (decision === "apply" || decision === "same") {
           const updated = await tx.order.updateMany({
@@ -105,14 +108,15 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             };
             if (ours) {
               const move = canMovePayment(ours.status, p.status);
-              const changed =
+              const differs =
                 move ||
                 ours.pluralPaymentId !== details.pluralPaymentId ||
                 ours.errorCode !== details.errorCode ||
                 ours.errorMessage !== details.errorMessage ||
                 (details.upiReference !== null && ours.upiReference !== details.upiReference) ||
                 (details.payerVpa !== null && ours.payerVpa !== details.payerVpa);
-              if ((move || ours.status === p.status) && changed) {
+              if ((move || ours.status === p.status) && differs) {
+                changed = true;
                 await tx.payment.update({
                   where: { id: ours.id },
                   data: {
@@ -124,6 +128,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
                 });
               }
             } else {
+              changed = true;
               await tx.payment.create({
                 data: {
                   orderId: order.id,
@@ -142,7 +147,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             const refunds = order.refunds ?? [];
             for (const r of snapshot.refunds as Array<{ order_id?: string; merchant_order_reference?: string; status?: string }>) {
               const ours = refunds.find((x) => x.pluralRefundId === r.order_id || x.merchantRefundReference === r.merchant_order_reference);
-              if (ours && r.status) await moveRefund(tx, ours, r.status, r.order_id);
+              if (ours && r.status && (await moveRefund(tx, ours, r.status, r.order_id))) changed = true;
             }
             if (refunds.length > 0) {
               const refunded = await tx.refund.aggregate({ where: { orderId: order.id, status: "PROCESSED" }, _sum: { amountInPaise: true } });
@@ -156,9 +161,12 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           }
         }
         await record(to);
+        if (changed) await notifyInTransaction(tx, order.id);
         const outcome = decision === "apply" ? "applied" : decision === "same" ? "unchanged" : decision === "ignore" ? "ignored" : "ambiguous";
         return { outcome, from: order.status, to } as const;
       });
+      if (changed) publishOrderChange(input.orderId);
+      return result;
     } catch (e) {
       if (input.externalId && isUniqueViolation(e, "externalId")) return { outcome: "duplicate" };
       // Another writer moved the order, or created the same payment row, first: decide again on fresh data.
@@ -211,14 +219,17 @@ export async function applyRefundStatus(input: {
  */
 export async function failOrderUnknownToPlural(orderId: string): Promise<boolean> {
   if (decideOrder("CREATED", "FAILED") !== "apply") return false;
-  return db().$transaction(async (tx) => {
+  const failed = await db().$transaction(async (tx) => {
     const updated = await tx.order.updateMany({ where: { id: orderId, status: "CREATED", pluralOrderId: null }, data: { status: "FAILED", nextSyncAt: null } });
     if (updated.count === 0) return false;
     await tx.orderEvent.create({
       data: { orderId, source: "sync", type: "ORDER_NOT_FOUND", verified: true, payload: "{}", statusFrom: "CREATED", statusTo: "FAILED" },
     });
+    await notifyInTransaction(tx, orderId);
     return true;
   });
+  if (failed) publishOrderChange(orderId);
+  return failed;
 }
 
 /** True when a message with this id (a webhook-id, a return's signature) is already on a timeline: one indexed read. */

@@ -8,6 +8,7 @@ export * from "./machine";
 export * from "./payments";
 export * from "./sync";
 export * from "./live-status";
+export * from "./stream";
 export * from "./statuses";
 export * from "./webhook";
 export * from "./reconcile";

@@ -49,6 +49,12 @@ const view = (r: Row): LiveStatus => ({
   payment: r.paymentId ? { id: r.paymentId, status: r.paymentStatus!, errorCode: r.errorCode } : null,
 });
 
+/** The order's status and newest payment as stored (no Get Order): what a change notification shows. */
+export async function storedStatus(orderId: string): Promise<LiveStatus | null> {
+  const row = await read(orderId);
+  return row ? view(row) : null;
+}
+
 /**
  * What the pay page and the result page poll. Answers from the database; when an open order has not
  * been confirmed for a while it asks Plural first, at most once per interval per order whichever

@@ -1,0 +1,71 @@
+import { log } from "@/lib/log";
+import { onOrderChange } from "./changes";
+import { liveStatus, storedStatus, type LiveStatus } from "./live-status";
+import { isDecided } from "./statuses";
+
+/** How often an open stream re-reads the order; liveStatus asks Plural only when the order is stale. */
+const SAFETY_NET_MS = 3_000;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * A Server-Sent Events stream of one order's status: the current one at once, then every change as
+ * soon as any instance applies it (onOrderChange), and a safety net that confirms with Plural when
+ * no news came for a while (at most once per interval per order, across pollers and instances). It
+ * ends when the order is decided. Null when the order does not exist.
+ */
+export async function orderStatusStream(orderId: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array> | null> {
+  const first = await storedStatus(orderId);
+  if (!first) return null;
+  const encoder = new TextEncoder();
+  let stop = () => {};
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let last = "";
+      let closed = false;
+      const write = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text));
+      };
+      const send = (s: LiveStatus) => {
+        const data = JSON.stringify(s);
+        if (data === last) return;
+        last = data;
+        write(`data: ${data}\n\n`);
+        if (isDecided(s.status)) close();
+      };
+      const check = async (confirm: boolean) => {
+        try {
+          const s = confirm ? await liveStatus(orderId) : await storedStatus(orderId);
+          if (s) send(s);
+        } catch (e) {
+          log.warn("orders.stream_read_failed", { orderId, error: (e as Error).message });
+        }
+      };
+      const close = () => {
+        if (closed) return;
+        stop();
+        closed = true;
+        try {
+          controller.close();
+        } catch {
+          /* the client went away first */
+        }
+      };
+      const sub = onOrderChange(orderId, () => void check(false));
+      const safety = setInterval(() => void check(true), SAFETY_NET_MS);
+      const heartbeat = setInterval(() => write(`event: ping\ndata: {}\n\n`), HEARTBEAT_MS);
+      stop = () => {
+        sub.unsubscribe();
+        clearInterval(safety);
+        clearInterval(heartbeat);
+      };
+      signal.addEventListener("abort", close);
+      write(`retry: 2000\n\n`);
+      // Subscribed before reading: no change can fall between the read and the subscription.
+      await Promise.race([sub.ready, new Promise((r) => setTimeout(r, 2_000))]);
+      await check(true);
+    },
+    cancel() {
+      stop();
+    },
+  });
+}
