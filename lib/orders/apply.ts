@@ -87,7 +87,8 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
               pluralOrderId: order.pluralOrderId ?? snapshot.order_id,
               retriesRemaining: snapshot.payment_retries_remaining ?? order.retriesRemaining,
               pluralUpdatedAt: reportedAt && (!order.pluralUpdatedAt || reportedAt > order.pluralUpdatedAt) ? reportedAt : order.pluralUpdatedAt,
-              ...(input.authoritative ? { lastSyncedAt: new Date() } : {}),
+              // Plural's own answer just now: nothing is owed any more.
+              ...(input.authoritative ? { lastSyncedAt: new Date(), followUpAt: null } : {}),
             },
           });
           if (updated.count === 0) throw new ConcurrentUpdate();

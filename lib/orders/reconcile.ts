@@ -20,10 +20,13 @@ const OPEN = [...OPEN_STATUSES];
 const CREATE_GIVE_UP_MS = 60 * 60 * 1000;
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
+/** A webhook's follow-up normally runs within a second of the answer; past this, its process died. */
+const FOLLOW_UP_GRACE_MS = 30_000;
 
 /**
  * Asks Plural for the truth about every order still open past a threshold, so an order stays
- * right when the browser never came back and the webhook never arrived. Each order is claimed
+ * right when the browser never came back and the webhook never arrived, and does the follow-ups
+ * (Get Order after a webhook) that a process died before doing. Each order is claimed
  * before it is checked, so several processes can sweep at once without checking the same order
  * twice; each has its own backoff, so a fault upstream is retried later and nothing is lost.
  */
@@ -63,10 +66,16 @@ async function claimGuarded(now: Date, opts: ReconcileOptions, report: Reconcile
   const due = await db().order.findMany({
     // Orders abandoned for a week are left alone: Plural will not change them any more.
     where: {
-      status: { in: OPEN },
-      updatedAt: { lt: new Date(now.getTime() - (opts.olderThanMs ?? 60_000)) },
-      createdAt: { gt: new Date(now.getTime() - MAX_AGE_MS) },
-      OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
+      OR: [
+        {
+          status: { in: OPEN },
+          updatedAt: { lt: new Date(now.getTime() - (opts.olderThanMs ?? 60_000)) },
+          createdAt: { gt: new Date(now.getTime() - MAX_AGE_MS) },
+        },
+        // A follow-up its webhook's process did not live to run.
+        { followUpAt: { lte: new Date(now.getTime() - FOLLOW_UP_GRACE_MS) } },
+      ],
+      AND: [{ OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }] }],
     },
     orderBy: { updatedAt: "asc" },
     take: opts.limit ?? 50,
@@ -75,7 +84,7 @@ async function claimGuarded(now: Date, opts: ReconcileOptions, report: Reconcile
   const claimed: Claimed[] = [];
   for (const o of due) {
     const won = await db().order.updateMany({
-      where: { id: o.id, syncAttempts: o.syncAttempts, status: { in: OPEN } },
+      where: { id: o.id, syncAttempts: o.syncAttempts },
       data: { syncAttempts: o.syncAttempts + 1, nextSyncAt: new Date(now.getTime() + backoffMs(base, o.syncAttempts)) },
     });
     if (won.count === 0) report.skipped++;
@@ -95,9 +104,12 @@ async function claimSkipLocked(now: Date, opts: ReconcileOptions): Promise<Claim
   const rows = await db().$queryRaw<Array<{ id: string; createdAt: Date }>>`
     WITH due AS (
       SELECT "id" FROM "Order"
-      WHERE "status" IN (${Prisma.join(OPEN)})
-        AND "updatedAt" < ${at(new Date(now.getTime() - (opts.olderThanMs ?? 60_000)))}
-        AND "createdAt" > ${at(new Date(now.getTime() - MAX_AGE_MS))}
+      WHERE (
+          ("status" IN (${Prisma.join(OPEN)})
+            AND "updatedAt" < ${at(new Date(now.getTime() - (opts.olderThanMs ?? 60_000)))}
+            AND "createdAt" > ${at(new Date(now.getTime() - MAX_AGE_MS))})
+          OR "followUpAt" <= ${at(new Date(now.getTime() - FOLLOW_UP_GRACE_MS))}
+        )
         AND ("nextSyncAt" IS NULL OR "nextSyncAt" <= ${at(now)})
       ORDER BY "updatedAt"
       LIMIT ${opts.limit ?? 50}

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { webhookHeaders } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
@@ -222,17 +222,51 @@ describe("webhook route", () => {
     await sb.flush();
     const r = await refundOrder(o.orderId, 10000, newRefundKey());
     expect(r.ok).toBe(true);
-    await new Promise((res) => setTimeout(res, 60));
-    await sb.flush();
-    const refund = await db().refund.findFirstOrThrow({ where: { orderId: o.orderId } });
-    expect(refund.status).toBe("PROCESSED");
+    await vi.waitFor(async () => {
+      await sb.flush();
+      expect((await db().refund.findFirstOrThrow({ where: { orderId: o.orderId } })).status).toBe("PROCESSED");
+    });
     // The parent is refreshed from Plural right after the webhook is answered.
-    let order = await db().order.findUniqueOrThrow({ where: { id: o.orderId } });
-    for (let i = 0; i < 50 && order.status !== "PARTIALLY_REFUNDED"; i++) {
-      await new Promise((res) => setTimeout(res, 20));
-      order = await db().order.findUniqueOrThrow({ where: { id: o.orderId } });
-    }
-    expect(order).toMatchObject({ status: "PARTIALLY_REFUNDED", refundedInPaise: 10000 });
+    await vi.waitFor(async () =>
+      expect(await db().order.findUniqueOrThrow({ where: { id: o.orderId } })).toMatchObject({
+        status: "PARTIALLY_REFUNDED",
+        refundedInPaise: 10000,
+        followUpAt: null,
+      }),
+    );
+  });
+
+  it("a follow-up its process died before running is done by the sweep", async () => {
+    const { refundOrder, newRefundKey } = await import("./admin");
+    const o = await pendingOrder();
+    sb.updateSettings({ webhook: { enabled: false } });
+    sb.approve(o.pluralPaymentId);
+    await reconcile({ olderThanMs: 0, now: new Date(Date.now() + 1000) });
+    expect(await refundOrder(o.orderId, 10000, newRefundKey())).toMatchObject({ ok: true });
+    const refundId = (await db().refund.findFirstOrThrow({ where: { orderId: o.orderId } })).pluralRefundId!;
+    await vi.waitFor(() => {
+      sb.advance();
+      expect((sb.orderView(refundId) as { status: string }).status).toBe("PROCESSED");
+    });
+    // Plural's REFUND_PROCESSED arrives and is answered; then the process dies: its follow-up never runs.
+    const d = delivery({ event_type: "REFUND_PROCESSED", data: sb.orderJson(refundId, { webhook: true }) });
+    const answer = await handleWebhook(d.raw, d.headers);
+    expect(answer.status).toBe(200);
+    expect(answer.followUp).toBeDefined();
+    const owed = await db().order.findUniqueOrThrow({ where: { id: o.orderId } });
+    expect(owed.status).toBe("PROCESSED"); // the parent's new status comes only from Get Order
+    expect(owed.followUpAt).not.toBeNull();
+    // Too soon: the follow-up may still be running in its own process.
+    await reconcile({ olderThanMs: 60_000, now: new Date(Date.now() + 5_000) });
+    expect((await db().order.findUniqueOrThrow({ where: { id: o.orderId } })).status).toBe("PROCESSED");
+    // The sweep, later: Get Order, and nothing is owed any more.
+    const report = await reconcile({ olderThanMs: 60_000, now: new Date(Date.now() + 60_000) });
+    expect(report.checked).toBeGreaterThanOrEqual(1);
+    expect(await db().order.findUniqueOrThrow({ where: { id: o.orderId } })).toMatchObject({
+      status: "PARTIALLY_REFUNDED",
+      refundedInPaise: 10000,
+      followUpAt: null,
+    });
   });
 });
 

@@ -25,6 +25,15 @@ function summary(data: Record<string, unknown>) {
 }
 
 /**
+ * Get Order after the answer: first written down (Order.followUpAt), so that if this process dies
+ * before it runs, the sweep does it; the confirmed Get Order clears it.
+ */
+async function owe(orderId: string, type: string): Promise<() => Promise<unknown>> {
+  await db().order.update({ where: { id: orderId }, data: { followUpAt: new Date() } });
+  return () => syncOrder(orderId, "sync", type);
+}
+
+/**
  * A Plural webhook: verify on the raw body (constant time, ±300 s), deduplicate by webhook-id,
  * apply through the one state machine, and answer at once. Anything slow (asking Plural when the
  * machine cannot order two messages, refreshing a refunded parent) runs after the answer.
@@ -75,7 +84,7 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
       merchantRefundReference: data.merchant_order_reference ? String(data.merchant_order_reference) : undefined,
       status,
     });
-    return { status: 200, body: { ok: true }, followUp: () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_REFUND") };
+    return { status: 200, body: { ok: true }, followUp: await owe(order.id, "GET_ORDER_AFTER_REFUND") };
   }
 
   if (!ORDER_EVENTS.has(eventType)) {
@@ -86,7 +95,7 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
   const snapshot = orderResponse.safeParse(data);
   if (!snapshot.success) {
     const fresh = await record(`${eventType} (unreadable)`);
-    return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_WEBHOOK") };
+    return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: fresh ? await owe(order.id, "GET_ORDER_AFTER_WEBHOOK") : undefined };
   }
   const result = await applyStatus({
     orderId: order.id,
@@ -99,6 +108,6 @@ export async function handleWebhook(rawBody: string, headers: Headers): Promise<
     authoritative: false,
   });
   if (result.outcome === "duplicate") return { status: 200, body: { ok: true, duplicate: true } };
-  const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? () => syncOrder(order.id, "sync", "GET_ORDER_AFTER_WEBHOOK") : undefined;
+  const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? await owe(order.id, "GET_ORDER_AFTER_WEBHOOK") : undefined;
   return { status: 200, body: { ok: true, outcome: result.outcome }, followUp };
 }
