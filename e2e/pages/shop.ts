@@ -3,11 +3,15 @@ import { shotPath } from "../support/plural";
 
 /** The shopper's path through the store, as page objects. */
 export class Store {
-  constructor(readonly page: Page) {}
+  /** `base`: the store's URL when it is not the test's baseURL (several instances behind a proxy). */
+  constructor(
+    readonly page: Page,
+    readonly base = "",
+  ) {}
 
   async addToCart(productName: string, times = 1) {
     await test.step(`add ${times} × ${productName} to the cart`, async () => {
-      await this.page.goto("/");
+      await this.page.goto(`${this.base}/`);
       const card = this.page.getByRole("listitem").filter({ hasText: productName });
       for (let i = 0; i < times; i++) {
         await card.getByRole("button", { name: "Add" }).click();
@@ -18,7 +22,7 @@ export class Store {
 
   async checkout(details: Partial<Record<"name" | "email" | "mobile" | "address" | "city" | "state" | "pincode", string>> = {}) {
     await test.step("fill in the checkout form and continue", async () => {
-      await this.page.goto("/checkout");
+      await this.page.goto(`${this.base}/checkout`);
       const d = {
         name: "Asha Verma",
         email: "asha@example.com",
@@ -75,11 +79,15 @@ export class PayPage {
 
 /** The sandbox UPI app, playing the shopper's phone, in its own tab. */
 export class UpiApp {
-  constructor(readonly page: Page) {}
+  /** `sandbox`: where the sandbox is (the store itself, or a sandbox service of its own). */
+  constructor(
+    readonly page: Page,
+    readonly sandbox = "/sandbox",
+  ) {}
 
   async approveLink(link: string, shot?: string) {
     await test.step("approve the payment in the sandbox UPI app", async () => {
-      await this.page.goto(`/sandbox/upi?link=${encodeURIComponent(link)}`);
+      await this.page.goto(`${this.sandbox}/upi?link=${encodeURIComponent(link)}`);
       if (shot) await this.page.screenshot({ path: shotPath(shot) });
       await this.page.getByRole("button", { name: "Approve payment" }).click();
       await expect(this.page.getByText("Payment approved")).toBeVisible();
