@@ -20,3 +20,17 @@ export async function eventsOf(orderId: string) {
   const r = await client.execute({ sql: `SELECT source, type, verified FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`, args: [orderId] });
   return r.rows as unknown as Array<{ source: string; type: string; verified: number }>;
 }
+
+/** Everything an attack on one order could change, to compare before and after. */
+export async function orderFootprint(orderId: string) {
+  const [order, payments, events] = await Promise.all([
+    client.execute({ sql: `SELECT status, updatedAt FROM "Order" WHERE id = ?`, args: [orderId] }),
+    client.execute({ sql: `SELECT id, status, upiMode, payerVpa, updatedAt FROM "Payment" WHERE orderId = ? ORDER BY id`, args: [orderId] }),
+    client.execute({ sql: `SELECT count(*) AS n FROM "OrderEvent" WHERE orderId = ?`, args: [orderId] }),
+  ]);
+  return { order: order.rows[0], payments: payments.rows, events: Number(events.rows[0]!.n) };
+}
+
+export async function cartItemCount() {
+  return Number((await client.execute(`SELECT count(*) AS n FROM "CartItem"`)).rows[0]!.n);
+}

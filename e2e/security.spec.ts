@@ -1,0 +1,76 @@
+import { request as playwrightRequest } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { callAction, SHOP_ACTIONS } from "./support/actions";
+import { cartItemCount, orderFootprint } from "./support/db";
+import { STORE_URL } from "./support/plural";
+
+/**
+ * Issue #8, tried as an attacker would, over HTTP against the production build: the same requests a
+ * browser sends, without the shopper's cookies.
+ */
+test.describe("an order belongs to the shopper who placed it", () => {
+  test.afterEach(async ({ request }) => {
+    await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+  });
+
+  test("another browser, with only the order id, sees nothing and changes nothing", async ({ browser, store, pay }) => {
+    await store.addToCart("Masala Chai Tin");
+    await store.checkout();
+    await pay.waitForQr();
+    const orderId = pay.orderId;
+    const before = await orderFootprint(orderId);
+    const cartItems = await cartItemCount();
+
+    await test.step("the pages and the status route are 404s", async () => {
+      const other = await browser.newContext();
+      const page = await other.newPage();
+      for (const path of [`/orders/${orderId}/pay`, `/orders/${orderId}`]) {
+        const res = await page.goto(STORE_URL + path);
+        expect(res?.status(), path).toBe(404);
+        await expect(page.getByText("This page could not be found.")).toBeVisible();
+      }
+      expect((await page.request.get(`${STORE_URL}/api/orders/${orderId}/status`)).status()).toBe(404);
+      await other.close();
+    });
+
+    await test.step("the shopper actions, called as the browser calls them, are 404s", async () => {
+      const attacker = await playwrightRequest.newContext({ baseURL: STORE_URL });
+      const call = (name: string, args: unknown[], path = `/orders/${orderId}/pay`) =>
+        callAction(attacker, { path, file: SHOP_ACTIONS, name, args, baseURL: STORE_URL });
+      expect((await call("startPaymentAction", [orderId, "COLLECT", "attacker@upi"])).status).toBe(404);
+      expect((await call("startPaymentAction", [orderId, "QR"])).status).toBe(404);
+      expect((await call("cancelCheckoutAction", [orderId])).status).toBe(404);
+      const fd = new FormData();
+      fd.set("orderId", orderId);
+      expect((await call("reorderAction", [fd], `/orders/${orderId}`)).status).toBe(404);
+      await attacker.dispose();
+    });
+
+    expect(await orderFootprint(orderId)).toEqual(before);
+    expect(await cartItemCount()).toBe(cartItems);
+  });
+
+  test("a shopper who comes back from Plural in another browser still sees the result", async ({ browser, page, request, store }) => {
+    await request.patch("/sandbox/control/settings", { data: { challenge_mode: "landing" } });
+    await store.addToCart("Copper Water Bottle");
+    await store.checkout();
+    await expect(page).toHaveURL(/\/sandbox\/pay\//, { timeout: 15_000 });
+
+    // Plural's page, opened in another browser on another site (localhost is not 127.0.0.1): its
+    // signed form post to the return URL is cross-site, so it carries none of the store's cookies.
+    const landing = new URL(page.url());
+    landing.hostname = "localhost";
+    const phone = await browser.newContext();
+    const other = await phone.newPage();
+    await other.goto(landing.toString());
+    await other.getByRole("button", { name: "Approve payment" }).click();
+    await expect(other).toHaveURL(new RegExp(`^${STORE_URL}/orders/[^/]+$`), { timeout: 15_000 });
+    await expect(other.getByRole("heading", { name: "Payment received. Thank you!" })).toBeVisible();
+    const orderId = other.url().split("/orders/")[1]!;
+
+    const stranger = await (await browser.newContext()).newPage();
+    expect((await stranger.goto(`${STORE_URL}/orders/${orderId}`))?.status()).toBe(404);
+    await stranger.context().close();
+    await phone.close();
+  });
+});
