@@ -13,11 +13,12 @@ test.describe("an order belongs to the shopper who placed it", () => {
     await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
   });
 
-  test("another browser, with only the order id, sees nothing and changes nothing", async ({ browser, store, pay }) => {
+  test("another browser, with only the order id, sees nothing and changes nothing", async ({ browser, page, store, pay }) => {
     await store.addToCart("Masala Chai Tin");
     await store.checkout();
     await pay.waitForQr();
     const orderId = pay.orderId;
+    await page.goto("/"); // the shopper's page stops polling
     const before = await orderFootprint(orderId);
     const cartItems = await cartItemCount();
 

@@ -17,7 +17,7 @@ import {
   type ActivePayment,
   type PaymentMode,
 } from "@/lib/orders";
-import { cartId, ensureCartId } from "./session";
+import { cartId, ensureCartId, requireOrderOwner } from "./session";
 
 export type ActionResult<T = undefined> =
   { ok: true; value?: T } | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: ReturnType<typeof formToCheckout> };
@@ -60,18 +60,20 @@ export async function placeOrderAction(_prev: ActionResult | null, formData: For
 }
 
 export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa?: string): Promise<ActionResult<ActivePayment>> {
+  await requireOrderOwner(orderId);
   const r = await startPayment(orderId, mode, vpa);
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
 }
 
 export async function cancelCheckoutAction(orderId: string): Promise<void> {
+  await requireOrderOwner(orderId);
   await cancelCheckout(orderId);
   redirect("/cart?cancelled=1");
 }
 
 /** "Start again": the failed order's items back in the cart, then checkout. */
 export async function reorderAction(formData: FormData): Promise<void> {
-  const orderId = String(formData.get("orderId") ?? "");
+  const orderId = await requireOrderOwner(formData.get("orderId"));
   const order = await db().order.findUnique({ where: { id: orderId }, include: { items: true } });
   if (!order) redirect("/cart");
   const cart = await ensureCartId();

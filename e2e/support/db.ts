@@ -21,14 +21,21 @@ export async function eventsOf(orderId: string) {
   return r.rows as unknown as Array<{ source: string; type: string; verified: number }>;
 }
 
-/** Everything an attack on one order could change, to compare before and after. */
+/**
+ * Everything an attack on one order could change, to compare before and after. The store's own
+ * background confirmations (the reconciler's and the status route's Get Order) are left out: they
+ * run whoever is looking.
+ */
 export async function orderFootprint(orderId: string) {
   const [order, payments, events] = await Promise.all([
-    client.execute({ sql: `SELECT status, updatedAt FROM "Order" WHERE id = ?`, args: [orderId] }),
-    client.execute({ sql: `SELECT id, status, upiMode, payerVpa, updatedAt FROM "Payment" WHERE orderId = ? ORDER BY id`, args: [orderId] }),
-    client.execute({ sql: `SELECT count(*) AS n FROM "OrderEvent" WHERE orderId = ?`, args: [orderId] }),
+    client.execute({ sql: `SELECT status, amountInPaise FROM "Order" WHERE id = ?`, args: [orderId] }),
+    client.execute({ sql: `SELECT id, status, upiMode, payerVpa, pluralPaymentId FROM "Payment" WHERE orderId = ? ORDER BY id`, args: [orderId] }),
+    client.execute({
+      sql: `SELECT source, type FROM "OrderEvent" WHERE orderId = ? AND type NOT IN ('GET_ORDER', 'RECONCILE') ORDER BY createdAt`,
+      args: [orderId],
+    }),
   ]);
-  return { order: order.rows[0], payments: payments.rows, events: Number(events.rows[0]!.n) };
+  return { order: order.rows[0], payments: payments.rows, events: events.rows };
 }
 
 export async function cartItemCount() {

@@ -1,4 +1,4 @@
-import { handleReturn } from "@/lib/orders";
+import { handleReturn, orderAccessSetCookie } from "@/lib/orders";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +21,9 @@ async function handle(fields: Record<string, string>) {
     );
   }
   if (outcome.kind === "unknown_order") return page(404, "Order not found", "This payment response refers to an order this store does not know.");
-  return new Response(null, { status: 303, headers: { location: `/orders/${outcome.orderId}`, "cache-control": "no-store" } });
+  // Signed by Plural: the browser that brought it may see this order, even if it is not the one that placed it (lib/orders/access.ts).
+  const access = orderAccessSetCookie(outcome.orderId);
+  return new Response(null, { status: 303, headers: { location: `/orders/${outcome.orderId}`, "cache-control": "no-store", "set-cookie": access } });
 }
 
 function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<string, string> {

@@ -1,5 +1,6 @@
+import { cookies } from "next/headers";
 import { db } from "@/lib/db";
-import { OPEN_STATUSES, syncOrder } from "@/lib/orders";
+import { OPEN_STATUSES, ownsOrder, syncOrder } from "@/lib/orders";
 
 export const dynamic = "force-dynamic";
 
@@ -24,6 +25,7 @@ async function read(id: string) {
  */
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  if (!(await ownsOrder(id, await cookies()))) return Response.json({ error: "order not found" }, { status: 404 }); // issue #8: the shopper's only
   let order = await read(id);
   if (!order) return Response.json({ error: "order not found" }, { status: 404 });
   if (OPEN_STATUSES.has(order.status) && (!order.lastSyncedAt || Date.now() - order.lastSyncedAt.getTime() > STALE_MS)) {
