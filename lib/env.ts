@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAddressList, type Cidr } from "@/lib/security/ip";
 
 /**
  * All configuration, validated once. Every problem is reported at once, and the server refuses to
@@ -38,6 +39,8 @@ const rawSchema = z.object({
   APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
   DATABASE_URL: z.string().min(1).default("file:./prisma/dev.db"),
   ADMIN_PASSWORD: optionalString,
+  TRUSTED_PROXIES: z.string().default(""),
+  PLURAL_WEBHOOK_SOURCE_IPS: z.string().default(""),
 });
 
 export type Env = {
@@ -55,6 +58,10 @@ export type Env = {
   appUrl: string;
   databaseUrl: string;
   adminPassword: string | undefined;
+  /** Reverse proxies whose X-Forwarded-For is believed (lib/security/client-address.ts); empty: none. */
+  trustedProxies: Cidr[];
+  /** Where webhooks may come from (lib/security/webhook-sources.ts); undefined: anywhere (the default). */
+  webhookSources: { plural: boolean; cidrs: Cidr[] } | undefined;
 };
 
 export const PLURAL_HOSTS = {
@@ -106,6 +113,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (r.PLURAL_ENV === "prod" && sandbox === false && clientSecret === SANDBOX_DEFAULTS.clientSecret) {
     problems.push("PLURAL_CLIENT_SECRET is the sandbox's built-in secret: use your production credentials");
   }
+  const proxies = parseAddressList(r.TRUSTED_PROXIES);
+  for (const p of proxies.problems) problems.push(`TRUSTED_PROXIES: ${p}`);
+  const sources = parseAddressList(r.PLURAL_WEBHOOK_SOURCE_IPS, ["plural"]);
+  for (const p of sources.problems) problems.push(`PLURAL_WEBHOOK_SOURCE_IPS: ${p} (or the word "plural" for the addresses Plural publishes)`);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -122,6 +133,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     appUrl,
     databaseUrl: r.DATABASE_URL,
     adminPassword: r.ADMIN_PASSWORD,
+    trustedProxies: proxies.cidrs,
+    webhookSources: sources.cidrs.length || sources.keywords.length ? { plural: sources.keywords.includes("plural"), cidrs: sources.cidrs } : undefined,
   };
 }
 
