@@ -1,7 +1,7 @@
 import { request as playwrightRequest } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { callAction, SHOP_ACTIONS } from "./support/actions";
-import { cartItemCount, orderFootprint } from "./support/db";
+import { ADMIN_ACTIONS, callAction, SHOP_ACTIONS } from "./support/actions";
+import { cartItemCount, clearSignInThrottle, orderFootprint } from "./support/db";
 import { STORE_URL } from "./support/plural";
 
 /**
@@ -73,5 +73,34 @@ test.describe("an order belongs to the shopper who placed it", () => {
     expect((await stranger.goto(`${STORE_URL}/orders/${orderId}`))?.status()).toBe(404);
     await stranger.context().close();
     await phone.close();
+  });
+});
+
+test.describe("console sign-in", () => {
+  test.afterEach(clearSignInThrottle);
+
+  test("200 wrong passwords, each with a new X-Forwarded-For, are locked out; the right password then too", async () => {
+    const attacker = await playwrightRequest.newContext({ baseURL: STORE_URL });
+    const signIn = async (password: string, xff: string) => {
+      const fd = new FormData();
+      fd.set("password", password);
+      const r = await callAction(attacker, {
+        path: "/admin/login",
+        file: ADMIN_ACTIONS,
+        name: "signIn",
+        args: [null, fd],
+        headers: { "x-forwarded-for": xff },
+        baseURL: STORE_URL,
+      });
+      if (r.redirect?.startsWith("/admin")) return "signed in";
+      expect(r.status).toBe(200);
+      return (r.value as { error?: string } | null)?.error ?? r.text;
+    };
+    const answers: string[] = [];
+    for (let i = 0; i < 200; i++) answers.push(await signIn("guess", `10.${i >> 8}.${i & 255}.1`));
+    expect(answers.slice(0, 5)).toEqual(Array(5).fill("That password is not right."));
+    expect(answers.slice(5).filter((a) => !/^Too many attempts/.test(a))).toEqual([]);
+    expect(await signIn("e2e-admin", "198.51.100.7")).toMatch(/^Too many attempts/);
+    await attacker.dispose();
   });
 });

@@ -41,3 +41,8 @@ export async function orderFootprint(orderId: string) {
 export async function cartItemCount() {
   return Number((await client.execute(`SELECT count(*) AS n FROM "CartItem"`)).rows[0]!.n);
 }
+
+/** Forgets every failed console sign-in (after a test that provokes the lockout). */
+export async function clearSignInThrottle() {
+  await client.execute(`DELETE FROM "SignInThrottle"`).catch(() => undefined);
+}
