@@ -1,22 +1,27 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { clearFailures, clientKey, endSession, passwordMatches, rateLimited, recordFailure, requireAdmin, startSession } from "@/lib/admin-auth";
+import { endSession, passwordMatches, requireAdmin, startSession } from "@/lib/admin-auth";
 import { log } from "@/lib/log";
+import { clientAddress } from "@/lib/security/client-address";
+import { beginSignIn } from "@/lib/security/throttle";
 import { cancelOrder, captureOrder, refundOrder, syncNow } from "@/lib/orders";
 
 export type SignInState = { error?: string } | null;
 
+/** Throttled by the connection's address and a global ceiling, in the database (lib/security/throttle.ts). */
 export async function signIn(_prev: SignInState, formData: FormData): Promise<SignInState> {
-  const key = await clientKey();
-  const wait = rateLimited(key);
-  if (wait) return { error: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` };
+  const gate = await beginSignIn(clientAddress(await headers()));
+  if (!gate.allowed) {
+    const wait = gate.retryInMinutes;
+    return { error: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` };
+  }
   if (!passwordMatches(String(formData.get("password") ?? ""))) {
-    recordFailure(key);
     log.warn("admin.sign_in_failed", {});
     return { error: "That password is not right." };
   }
-  clearFailures(key);
+  await gate.succeeded();
   await startSession();
   redirect("/admin");
 }

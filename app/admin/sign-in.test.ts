@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { markFrontDoorActive, PEER_HEADER } from "@/lib/security/client-address";
+import { SIGN_IN } from "@/lib/security/limits";
+import { beginSignIn } from "@/lib/security/throttle";
 import { startTestStore } from "@/lib/testing/store";
 import { newRequest, nextSignal } from "@/lib/testing/next-request";
 
@@ -40,6 +42,7 @@ beforeEach(async () => {
 async function attempt(password: string, peer: string, headers: Record<string, string> = {}, fresh = false): Promise<"signed in" | string> {
   if (fresh) vi.resetModules(); // another instance of the app: nothing shared but the database
   const { signIn } = await import("./actions");
+  (await import("@/lib/env")).resetEnvCache(); // the instance's own copy of lib/env reads process.env afresh
   newRequest({}, { [PEER_HEADER]: peer, ...headers });
   const fd = new FormData();
   fd.set("password", password);
@@ -99,5 +102,17 @@ describe("console sign-in throttling", () => {
     for (let i = 1; i <= 120 && first < 0; i++) if (TOO_MANY.test(await attempt("guess", `198.18.${i}.1`))) first = i;
     expect(first).toBeGreaterThan(10);
     expect(await attempt(PASSWORD, "198.18.250.1")).toMatch(TOO_MANY);
+  });
+
+  it("however many attempts arrive at once, only the allowed number reach the password check", async () => {
+    const gates = await Promise.all(Array.from({ length: 40 }, () => beginSignIn("203.0.113.60")));
+    expect(gates.filter((g) => g.allowed)).toHaveLength(SIGN_IN.perAddress);
+  });
+
+  it("a window runs out", async () => {
+    const t0 = new Date("2026-01-01T10:00:00Z");
+    for (let i = 0; i < SIGN_IN.perAddress; i++) expect((await beginSignIn("203.0.113.70", t0)).allowed).toBe(true);
+    expect(await beginSignIn("203.0.113.70", new Date(t0.getTime() + 60_000))).toEqual({ allowed: false, retryInMinutes: 14 });
+    expect((await beginSignIn("203.0.113.70", new Date(t0.getTime() + SIGN_IN.windowMs))).allowed).toBe(true);
   });
 });
