@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { resetEnvCache } from "@/lib/env";
+import { nextSignal } from "@/lib/testing/next-request";
+
+vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
+
+/**
+ * Finding 3 of issue #8: the sandbox payer page's action followed `returnTo=/sandbox/..//evil.example`
+ * to `//evil.example`. A redirect target must be checked after normalisation, and only a path on
+ * this origin may pass.
+ */
+export const TRICKY_TARGETS = [
+  "//evil.example",
+  "///evil.example",
+  "/\\evil.example",
+  "\\\\evil.example",
+  "/\\/evil.example",
+  "/%2F%2Fevil.example",
+  "/%2f%2fevil.example",
+  "/%5C%5Cevil.example",
+  "/sandbox/..//evil.example",
+  "/sandbox/../..//evil.example",
+  "/sandbox/%2e%2e//evil.example",
+  "/sandbox/%2E%2E/%2Fevil.example",
+  "/sandbox/..\\/evil.example",
+  "/sandbox/..%2f%2fevil.example",
+  "/sandbox/.%2e//evil.example",
+  "/.//evil.example",
+  "/./\\evil.example",
+  "https:evil.example",
+  "https:/evil.example",
+  "https://evil.example",
+  "http://evil.example/sandbox",
+  "HTTPS://evil.example",
+  "javascript:alert(1)",
+  "JaVaScRiPt:alert(1)",
+  "data:text/html,<script>alert(1)</script>",
+  "/\t/evil.example",
+  "/\n/evil.example",
+  "/\r\n/evil.example",
+  "/sandbox/\t../\t/evil.example",
+  "\t//evil.example",
+  " //evil.example",
+  "/sandbox\u0000//evil.example",
+  "/\u3000/evil.example",
+  "/／／evil.example",
+  "/sandbox@evil.example",
+  "//sandbox@evil.example",
+  "/sandbox/..//evil.example?x=/sandbox",
+  "/sandbox#//evil.example",
+  "/sandbox/../admin",
+  "/admin",
+  "/",
+  "",
+  "sandbox/upi",
+  "../evil",
+  "/" + "a".repeat(5000),
+];
+
+const STORE = "http://store.test";
+const REFERRER = `${STORE}/sandbox/pay/pay_x`;
+
+/** The target of a redirect() thrown by a server action. */
+function target(digest: string | undefined): string {
+  const m = /^NEXT_REDIRECT;(?:replace|push);([\s\S]*);(\d{3});$/.exec(digest ?? "");
+  if (!m) throw new Error(`not a redirect: ${digest}`);
+  return m[1]!;
+}
+
+/** Where a browser on REFERRER goes when told to go to `location` (the WHATWG URL parser strips tabs, turns \ into /, ...). */
+const browserGoesTo = (location: string) => new URL(location, REFERRER);
+
+let answerPayment: (fd: FormData) => Promise<void>;
+beforeAll(async () => {
+  Object.assign(process.env, { PLURAL_ENV: "sandbox", SANDBOX_STATE_FILE: "none", APP_URL: STORE, PLURAL_BASE_URL: "" });
+  resetEnvCache();
+  ({ answerPayment } = await import("@/app/sandbox/actions"));
+});
+afterAll(() => {
+  delete process.env.SANDBOX_STATE_FILE;
+  resetEnvCache();
+});
+
+describe("the sandbox payer page's redirect", () => {
+  it.each(TRICKY_TARGETS.map((t) => [JSON.stringify(t).slice(0, 60), t]))("returnTo=%s stays on this origin, under /sandbox", async (_label, returnTo) => {
+    const fd = new FormData();
+    fd.set("paymentId", "pay_unknown");
+    fd.set("decision", "approve");
+    fd.set("returnTo", returnTo);
+    const location = target(await nextSignal(answerPayment(fd)));
+    const url = browserGoesTo(location);
+    expect(url.origin).toBe(STORE);
+    expect(url.pathname === "/sandbox" || url.pathname.startsWith("/sandbox/")).toBe(true);
+    expect(location).toMatch(/^\/(?![/\\])/);
+  });
+});
