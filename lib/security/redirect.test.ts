@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 import { nextSignal } from "@/lib/testing/next-request";
+import { safeRedirectPath } from "./redirect";
 
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
@@ -92,5 +93,26 @@ describe("the sandbox payer page's redirect", () => {
     expect(url.origin).toBe(STORE);
     expect(url.pathname === "/sandbox" || url.pathname.startsWith("/sandbox/")).toBe(true);
     expect(location).toMatch(/^\/(?![/\\])/);
+  });
+});
+
+describe("safeRedirectPath", () => {
+  it.each(TRICKY_TARGETS.map((t) => [JSON.stringify(t).slice(0, 60), t]))("%s is refused or kept on this origin", (_label, t) => {
+    const out = safeRedirectPath(t, { fallback: "/fallback" });
+    expect(browserGoesTo(out).origin).toBe(STORE);
+    expect(out).toMatch(/^\/(?![/\\])/);
+  });
+
+  it("keeps ordinary paths, normalised, with their query and fragment", () => {
+    const ok = (v: string, within?: string) => safeRedirectPath(v, { fallback: "/fallback", within });
+    expect(ok("/sandbox/upi?link=upi%3A%2F%2Fpay%3Fpa%3Dx&done=approved")).toBe("/sandbox/upi?link=upi%3A%2F%2Fpay%3Fpa%3Dx&done=approved");
+    expect(ok("/sandbox/pay/pay_123", "/sandbox")).toBe("/sandbox/pay/pay_123");
+    expect(ok("/sandbox", "/sandbox")).toBe("/sandbox");
+    expect(ok("/sandbox/upi/../pay/x", "/sandbox")).toBe("/sandbox/pay/x");
+    expect(ok("/orders/abc#receipt")).toBe("/orders/abc#receipt");
+    expect(ok("/sandboxed", "/sandbox")).toBe("/fallback");
+    expect(ok("/sandbox/../admin", "/sandbox")).toBe("/fallback");
+    expect(ok("/x".repeat(1100))).toBe("/fallback");
+    for (const wrong of [undefined, null, 42, {}, ["/a"], new Blob(["/a"])]) expect(safeRedirectPath(wrong, { fallback: "/f" })).toBe("/f");
   });
 });
