@@ -104,3 +104,20 @@ test.describe("console sign-in", () => {
     await attacker.dispose();
   });
 });
+
+test.describe("bad arguments", () => {
+  test("a server action called over HTTP with bad arguments answers a clear error, never a 500", async ({ page, store }) => {
+    await store.addToCart("Masala Chai Tin");
+    const call = (name: string, args: unknown[], path = "/cart") => callAction(page.request, { path, file: SHOP_ACTIONS, name, args, baseURL: STORE_URL });
+    const unknownProduct = await call("setQuantityAction", ["cnotaproduct000000000000", 2]);
+    expect(unknownProduct.status).toBe(200);
+    expect(unknownProduct.value).toMatchObject({ ok: false, error: expect.any(String) });
+    for (const args of [[], [123n, 1], [new Date(0), { a: 1 }], [null, null], ["x".repeat(100_000), 1], [[1, [2, [3]]], new Map([[1, 2]])]]) {
+      const r = await call("setQuantityAction", args);
+      expect(r.status, JSON.stringify(args, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)).slice(0, 80)).toBe(200);
+      expect(r.value).toMatchObject({ ok: false, error: expect.any(String) });
+    }
+    await page.goto("/cart");
+    await expect(page.getByTestId("cart-total")).toHaveText("₹349.00");
+  });
+});
