@@ -3,6 +3,7 @@ import { expect, test } from "./fixtures";
 import { ADMIN_ACTIONS, callAction, SHOP_ACTIONS } from "./support/actions";
 import { cartItemCount, clearSignInThrottle, orderFootprint } from "./support/db";
 import { STORE_URL } from "./support/plural";
+import { sendOversized } from "../lib/testing/raw-http";
 
 /**
  * Issue #8, tried as an attacker would, over HTTP against the production build: the same requests a
@@ -119,5 +120,27 @@ test.describe("bad arguments", () => {
     }
     await page.goto("/cart");
     await expect(page.getByTestId("cart-total")).toHaveText("₹349.00");
+  });
+});
+
+test.describe("oversized bodies", () => {
+  const port = Number(new URL(STORE_URL).port);
+  const MB50 = 50 * 1024 * 1024;
+
+  for (const path of ["/api/plural/webhook", "/api/plural/return", "/cart", "/admin/login"]) {
+    test(`50 MB to ${path} is refused with 413 before it is sent`, async () => {
+      const r = await sendOversized({ port, path, total: MB50, headers: { "content-type": "application/octet-stream", "next-action": "x" } });
+      expect(r.status).toBe(413);
+      expect(r.sent).toBeLessThan(MB50 / 10);
+    });
+  }
+
+  test("50 MB without a length: the webhook counts and stops at its limit; a page will not take it at all", async () => {
+    const webhook = await sendOversized({ port, path: "/api/plural/webhook", total: MB50, chunked: true, headers: { "content-type": "application/json" } });
+    expect(webhook.status).toBe(413);
+    expect(webhook.sent).toBeLessThan(MB50 / 10);
+    const page = await sendOversized({ port, path: "/cart", total: MB50, chunked: true, headers: { "next-action": "x" } });
+    expect(page.status).toBe(411);
+    expect(page.sent).toBeLessThan(MB50 / 10);
   });
 });
