@@ -5,6 +5,10 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // Prisma's generated client and the libSQL driver load native code at run time; keep them out of the bundle.
   serverExternalPackages: ["@libsql/client", "@prisma/adapter-libsql", "libsql"],
+  experimental: {
+    // BODY_LIMITS.other in lib/security/limits.ts; the front door refuses bigger bodies before Next reads them.
+    serverActions: { bodySizeLimit: 64 * 1024 },
+  },
   async headers() {
     return [
       {

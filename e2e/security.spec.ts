@@ -113,7 +113,7 @@ test.describe("bad arguments", () => {
     const unknownProduct = await call("setQuantityAction", ["cnotaproduct000000000000", 2]);
     expect(unknownProduct.status).toBe(200);
     expect(unknownProduct.value).toMatchObject({ ok: false, error: expect.any(String) });
-    for (const args of [[], [123n, 1], [new Date(0), { a: 1 }], [null, null], ["x".repeat(100_000), 1], [[1, [2, [3]]], new Map([[1, 2]])]]) {
+    for (const args of [[], [123n, 1], [new Date(0), { a: 1 }], [null, null], ["x".repeat(50_000), 1], [[1, [2, [3]]], new Map([[1, 2]])]]) {
       const r = await call("setQuantityAction", args);
       expect(r.status, JSON.stringify(args, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)).slice(0, 80)).toBe(200);
       expect(r.value).toMatchObject({ ok: false, error: expect.any(String) });

@@ -28,3 +28,6 @@ export const vpaArg = z.string().max(255).optional();
 export const adminActionArg = z.enum(["capture", "cancel", "sync", "refund"]);
 export const refundKeyArg = z.string().max(64);
 export const passwordArg = z.string().min(1).max(1024);
+
+/** The fields of Plural's return (a handful, each short): anything far bigger is not one. */
+export const returnFieldsArg = z.record(z.string().max(64), z.string().max(2048)).refine((f) => Object.keys(f).length <= 64);

@@ -55,7 +55,9 @@ export async function sendOversized(o: Oversized): Promise<{ status: number; sen
     const data = n === piece.length ? piece : piece.subarray(0, n);
     const ok = o.chunked ? socket.write(Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), data, Buffer.from("\r\n")])) : socket.write(data);
     sent += n;
+    // Like any real client, read while sending: yield to the event loop after each piece.
     if (!ok) await Promise.race([new Promise((r) => socket.once("drain", r)), answered]);
+    else await new Promise((r) => setImmediate(r));
   }
   if (o.chunked && !done && !closed) socket.write("0\r\n\r\n");
   await Promise.race([answered, new Promise((r) => setTimeout(r, 30_000))]);

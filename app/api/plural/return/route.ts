@@ -1,4 +1,7 @@
+import { readBody } from "@/lib/http/body";
 import { handleReturn, orderAccessSetCookie } from "@/lib/orders";
+import { returnFieldsArg } from "@/lib/security/args";
+import { BODY_LIMITS } from "@/lib/security/limits";
 
 export const dynamic = "force-dynamic";
 
@@ -12,6 +15,8 @@ function page(status: number, title: string, body: string) {
  * fields), so no session cookie identifies the order: `order_id` does (lib/orders/callback.ts).
  */
 async function handle(fields: Record<string, string>) {
+  if (!returnFieldsArg.safeParse(fields).success)
+    return page(400, "We could not read this payment response", "It has more or longer fields than a payment response can have.");
   const outcome = await handleReturn(fields);
   if (outcome.kind === "invalid") {
     return page(
@@ -33,9 +38,17 @@ function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<strin
 }
 
 export async function POST(request: Request) {
+  // issue #8: a ceiling, not request.formData()
+  const body = await readBody(request, BODY_LIMITS.return);
+  if (!body.ok)
+    return page(
+      body.status,
+      "We could not read this payment response",
+      body.status === 413 ? "It is larger than a payment response can be." : "Its length was not readable.",
+    );
   let form: FormData;
   try {
-    form = await request.formData();
+    form = await new Response(body.bytes, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
   } catch {
     return page(400, "We could not read this payment response", "The request was not a form submission.");
   }
