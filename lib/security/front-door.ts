@@ -1,6 +1,8 @@
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { env } from "@/lib/env";
 import { markFrontDoorActive, PEER_HEADER } from "./client-address";
+import { HSTS } from "./headers";
 import { bodyRule } from "./limits";
 
 /**
@@ -22,6 +24,9 @@ import { bodyRule } from "./limits";
  *    handler counts while reading (lib/security/limits.ts), before a byte of the body is read (see
  *    refuse()). `Expect: 100-continue` uploads are refused before the client sends them.
  *
+ * 3. HSTS. When APP_URL is https, every response (static files and API answers too, which proxy.ts
+ *    does not see) carries Strict-Transport-Security.
+ *
  * Requests that arrive in the moment between the server listening and instrumentation running are
  * not seen: they have no peer address (callers then treat them as one unknown client) and only the
  * routes' own limits (lib/http/body.ts) and Next's bodySizeLimit apply to them.
@@ -41,6 +46,19 @@ export function installFrontDoor(): void {
     if (!gated.has(server)) gate(server);
   });
   markFrontDoorActive();
+}
+
+/** Whether APP_URL is https; read when the first request comes, once the configuration is known to be valid. */
+let https: boolean | undefined;
+function httpsOnly(): boolean {
+  if (https === undefined) {
+    try {
+      https = env().appUrl.startsWith("https://");
+    } catch {
+      return false; // a bad configuration stops the server at start-up (lib/startup.ts)
+    }
+  }
+  return https;
 }
 
 export type Refusal = { status: 411 | 413; message: string };
@@ -64,12 +82,14 @@ function gate(server: Server): void {
   server.removeAllListeners("request");
   server.removeAllListeners("checkContinue");
   const front: Listener = (req, res) => {
+    if (httpsOnly()) res.setHeader("strict-transport-security", HSTS);
     const refusal = bodyRefusal(req.url, req.headers);
     if (refusal) return refuse(req, res, refusal);
     for (const l of inner) l.call(server, req, res);
   };
   server.on("request", front);
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    if (httpsOnly()) res.setHeader("strict-transport-security", HSTS);
     const refusal = bodyRefusal(req.url, req.headers);
     if (refusal) return refuse(req, res, refusal);
     if (innerContinue.length) for (const l of innerContinue) l.call(server, req, res);
