@@ -27,4 +27,9 @@ describe("readBody", () => {
     expect(await readBody(req(chunks("abc"), { "content-length": "1e3" }), 10)).toMatchObject({ ok: false, status: 400 });
     expect(await readBody(req(chunks("aaaaaaaaaaaa"), { "content-length": "3" }), 10)).toMatchObject({ ok: false, status: 413 });
   });
+
+  it("keeps a byte-order mark: the text is the bytes that were signed", async () => {
+    const r = await readBody(req(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d])), 10);
+    expect(r.ok && r.text).toBe("\ufeff{}");
+  });
 });

@@ -31,7 +31,9 @@ export async function readBody(request: Request, limit: number): Promise<Body> {
     bytes.set(p, at);
     at += p.byteLength;
   }
-  return { ok: true, bytes, text: new TextDecoder().decode(bytes) };
+  // ignoreBOM keeps a leading byte-order mark in the text: signatures are over the exact bytes, and
+  // request.text() would have dropped it (found by the webhook fuzzer: a BOM-prefixed delivery passed).
+  return { ok: true, bytes, text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes) };
 }
 
 async function refuse(request: Request, status: 400 | 413, error: string): Promise<Body> {

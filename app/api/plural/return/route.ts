@@ -52,9 +52,22 @@ export async function POST(request: Request) {
   } catch {
     return page(400, "We could not read this payment response", "The request was not a form submission.");
   }
+  if (!singleTextFields(form.entries())) return page(400, "We could not read this payment response", "A field came twice, or as a file.");
   return handle(toFields(form.entries()));
 }
 
 export async function GET(request: Request) {
-  return handle(toFields(new URL(request.url).searchParams.entries()));
+  const params = new URL(request.url).searchParams;
+  if (!singleTextFields(params.entries())) return page(400, "We could not read this payment response", "A field came twice.");
+  return handle(toFields(params.entries()));
+}
+
+/** issue #8: each field once, as text. Signed fields read twice could be read two ways. */
+function singleTextFields(entries: Iterable<[string, FormDataEntryValue]>): boolean {
+  const seen = new Set<string>();
+  for (const [k, v] of entries) {
+    if (typeof v !== "string" || seen.has(k)) return false;
+    seen.add(k);
+  }
+  return true;
 }
