@@ -1,10 +1,17 @@
 import type { NextConfig } from "next";
 
+/** lib/security/headers.ts OTHER_CONTENT_SECURITY_POLICY: for responses that are not pages (pages get a nonce'd one from proxy.ts). */
+const NOT_A_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // The SQLite driver is native code loaded at run time; keep it (and Prisma's adapter for it) out of the bundle.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  experimental: {
+    // BODY_LIMITS.other in lib/security/limits.ts; the front door refuses bigger bodies before Next reads them.
+    serverActions: { bodySizeLimit: 64 * 1024 },
+  },
   async headers() {
     return [
       {
@@ -16,6 +23,10 @@ const nextConfig: NextConfig = {
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
         ],
       },
+      ...["/api/:path*", "/sandbox/api/:path*", "/sandbox/control/:path*", "/sandbox/qr/:path*"].map((source) => ({
+        source,
+        headers: [{ key: "Content-Security-Policy", value: NOT_A_PAGE_CSP }],
+      })),
     ];
   },
 };

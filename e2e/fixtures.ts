@@ -1,8 +1,28 @@
-import { test as base } from "@playwright/test";
+import { test as base, expect } from "@playwright/test";
 import { PayPage, Receipt, Store, UpiApp } from "./pages/shop";
 
-/** The shopper's page objects, and a second tab for the sandbox UPI app (the shopper's phone). */
-export const test = base.extend<{ store: Store; pay: PayPage; receipt: Receipt; upiApp: UpiApp }>({
+/**
+ * The shopper's page objects, a second tab for the sandbox UPI app (the shopper's phone), and a
+ * watch on every page of the test's browser context: a console error, an uncaught exception or a
+ * Content-Security-Policy violation (Chromium reports those as console errors) fails the test.
+ * A test that expects one lists it: `test.use({ allowedConsoleErrors: [/.../] })`.
+ */
+export const test = base.extend<{ store: Store; pay: PayPage; receipt: Receipt; upiApp: UpiApp; allowedConsoleErrors: RegExp[] }>({
+  allowedConsoleErrors: [[], { option: true }],
+  context: async ({ context, allowedConsoleErrors }, use) => {
+    const problems: string[] = [];
+    const allowed = (text: string) => allowedConsoleErrors.some((r) => r.test(text));
+    context.on("console", (m) => {
+      if (m.type() === "error" && !allowed(m.text()))
+        problems.push(`console error on ${m.page()?.url()}: ${m.text()}${m.location().url ? ` (${m.location().url})` : ""}`);
+    });
+    context.on("weberror", (e) => {
+      const text = String(e.error());
+      if (!allowed(text)) problems.push(`uncaught on ${e.page()?.url()}: ${text}`);
+    });
+    await use(context);
+    expect(problems, "console errors, uncaught errors and CSP violations in the browser").toEqual([]);
+  },
   store: async ({ page }, use) => use(new Store(page)),
   pay: async ({ page }, use) => use(new PayPage(page)),
   receipt: async ({ page }, use) => use(new Receipt(page)),
@@ -13,4 +33,4 @@ export const test = base.extend<{ store: Store; pay: PayPage; receipt: Receipt; 
   },
 });
 
-export { expect } from "@playwright/test";
+export { expect };

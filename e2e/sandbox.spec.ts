@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { sandboxApi, shotPath } from "./support/plural";
 
 test.describe("Plural sandbox", () => {

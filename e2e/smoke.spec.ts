@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("home page shows the catalog with prices in rupees", async ({ page }) => {
   await test.step("open the store", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { cookies, headers } from "next/headers";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { env } from "@/lib/env";
 
@@ -23,32 +23,6 @@ export function passwordMatches(input: string): boolean {
   const password = adminPassword();
   if (!password) return false;
   return timingSafeEqual(sha(input), sha(password));
-}
-
-/* Failed attempts per client, in this process: 5 per 15 minutes. */
-const attempts = new Map<string, { failures: number; resetAt: number }>();
-const WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES = 5;
-
-export async function clientKey(): Promise<string> {
-  const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "local";
-}
-
-export function rateLimited(key: string, now = Date.now()): number {
-  const a = attempts.get(key);
-  if (!a || a.resetAt <= now) return 0;
-  return a.failures >= MAX_FAILURES ? Math.ceil((a.resetAt - now) / 60_000) : 0;
-}
-
-export function recordFailure(key: string, now = Date.now()) {
-  const a = attempts.get(key);
-  if (!a || a.resetAt <= now) attempts.set(key, { failures: 1, resetAt: now + WINDOW_MS });
-  else a.failures += 1;
-}
-
-export function clearFailures(key: string) {
-  attempts.delete(key);
 }
 
 export async function startSession() {

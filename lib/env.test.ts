@@ -79,3 +79,31 @@ describe("configuration", () => {
     expect(() => parseEnv({ PLURAL_ENV: "prod", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: SANDBOX_DEFAULTS.clientSecret })).toThrow(/sandbox/);
   });
 });
+
+describe("network configuration", () => {
+  it("TRUSTED_PROXIES takes addresses and CIDR ranges, and lists what it cannot read", () => {
+    expect(parseEnv({}).trustedProxies).toEqual([]);
+    expect(parseEnv({ TRUSTED_PROXIES: "10.0.0.0/8, 2001:db8::/32 192.0.2.1" }).trustedProxies).toEqual([
+      { address: "10.0.0.0", prefix: 8, family: "ipv4" },
+      { address: "2001:db8::", prefix: 32, family: "ipv6" },
+      { address: "192.0.2.1", prefix: 32, family: "ipv4" },
+    ]);
+    try {
+      parseEnv({ TRUSTED_PROXIES: "10.0.0.0/40, proxy.internal" });
+      throw new Error("expected ConfigError");
+    } catch (e) {
+      expect((e as ConfigError).problems).toHaveLength(2);
+      expect((e as ConfigError).problems.join("\n")).toMatch(/TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range/);
+    }
+  });
+
+  it("PLURAL_WEBHOOK_SOURCE_IPS is off by default; 'plural' or a list turns it on", () => {
+    expect(parseEnv({}).webhookSources).toBeUndefined();
+    expect(parseEnv({ PLURAL_WEBHOOK_SOURCE_IPS: "plural" }).webhookSources).toEqual({ plural: true, cidrs: [] });
+    expect(parseEnv({ PLURAL_WEBHOOK_SOURCE_IPS: "plural, 127.0.0.1" }).webhookSources).toEqual({
+      plural: true,
+      cidrs: [{ address: "127.0.0.1", prefix: 32, family: "ipv4" }],
+    });
+    expect(() => parseEnv({ PLURAL_WEBHOOK_SOURCE_IPS: "pinelabs" })).toThrow(/PLURAL_WEBHOOK_SOURCE_IPS/);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAddressList, type Cidr } from "@/lib/security/ip";
 
 /**
  * All configuration, validated once. Every problem is reported at once, and the server refuses to
@@ -41,6 +42,8 @@ const rawSchema = z.object({
   SANDBOX_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DATABASE_URL: z.string().min(1).default("file:./prisma/dev.db"),
   ADMIN_PASSWORD: optionalString,
+  TRUSTED_PROXIES: z.string().default(""),
+  PLURAL_WEBHOOK_SOURCE_IPS: z.string().default(""),
 });
 
 export type Env = {
@@ -64,6 +67,10 @@ export type Env = {
   sandboxUrl: string | undefined;
   databaseUrl: string;
   adminPassword: string | undefined;
+  /** Reverse proxies whose X-Forwarded-For is believed (lib/security/client-address.ts); empty: none. */
+  trustedProxies: Cidr[];
+  /** Where webhooks may come from (lib/security/webhook-sources.ts); undefined: anywhere (the default). */
+  webhookSources: { plural: boolean; cidrs: Cidr[] } | undefined;
 };
 
 export const PLURAL_HOSTS = {
@@ -118,6 +125,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (r.PLURAL_ENV === "prod" && sandbox === false && clientSecret === SANDBOX_DEFAULTS.clientSecret) {
     problems.push("PLURAL_CLIENT_SECRET is the sandbox's built-in secret: use your production credentials");
   }
+  const proxies = parseAddressList(r.TRUSTED_PROXIES);
+  for (const p of proxies.problems) problems.push(`TRUSTED_PROXIES: ${p}`);
+  const sources = parseAddressList(r.PLURAL_WEBHOOK_SOURCE_IPS, ["plural"]);
+  for (const p of sources.problems) problems.push(`PLURAL_WEBHOOK_SOURCE_IPS: ${p} (or the word "plural" for the addresses Plural publishes)`);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -137,6 +148,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     sandboxWebhookUrl: (r.SANDBOX_WEBHOOK_URL ?? `${appUrl}/api/plural/webhook`).replace(/\/+$/, ""),
     databaseUrl: r.DATABASE_URL,
     adminPassword: r.ADMIN_PASSWORD,
+    trustedProxies: proxies.cidrs,
+    webhookSources: sources.cidrs.length || sources.keywords.length ? { plural: sources.keywords.includes("plural"), cidrs: sources.cidrs } : undefined,
   };
 }
 

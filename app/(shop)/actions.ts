@@ -1,7 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
+import { z } from "zod";
 import { db } from "@/lib/db";
 import {
   addToCart,
@@ -11,23 +12,38 @@ import {
   fieldErrors,
   formToCheckout,
   placeOrder,
+  productAvailable,
   refillCart,
   setQuantity,
   startPayment,
   type ActivePayment,
   type PaymentMode,
 } from "@/lib/orders";
-import { cartId, ensureCartId } from "./session";
+import { addQuantityArg, field, formArg, orderIdArg, paymentModeArg, productIdArg, quantityArg, vpaArg } from "@/lib/security/args";
+import { cartId, ensureCartId, requireOrderOwner } from "./session";
 
+/**
+ * The shopper's server actions. Each is a public HTTP endpoint that takes whatever arguments a
+ * caller encodes, so each checks them first (lib/security/args.ts) and answers a clear error; an
+ * action on an order also checks that the caller placed it (a 404 otherwise).
+ */
 export type ActionResult<T = undefined> =
   { ok: true; value?: T } | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: ReturnType<typeof formToCheckout> };
 
+const GONE = "That product is no longer available.";
+const EXPIRED = "This form has expired. Reload the page and try again.";
+
 /** useActionState's signature, so the button also works before hydration (a plain form post). */
 export async function addToCartAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  const productId = String(formData.get("productId") ?? "");
-  const quantity = Number(formData.get("quantity") ?? 1);
+  const form = formArg.safeParse(formData);
+  if (!form.success) return { ok: false, error: EXPIRED };
+  const productId = productIdArg.safeParse(form.data.get("productId"));
+  if (!productId.success) return { ok: false, error: GONE };
+  const quantity = addQuantityArg.safeParse(form.data.get("quantity") ?? 1);
+  if (!quantity.success) return { ok: false, error: "Invalid quantity." };
+  if (!(await productAvailable(productId.data))) return { ok: false, error: GONE }; // before a cart is created for it
   try {
-    await addToCart(await ensureCartId(), productId, Number.isInteger(quantity) ? quantity : 1);
+    await addToCart(await ensureCartId(), productId.data, quantity.data);
   } catch (e) {
     if (e instanceof CartError) return { ok: false, error: e.message };
     throw e;
@@ -36,11 +52,15 @@ export async function addToCartAction(_prev: ActionResult | null, formData: Form
   return { ok: true };
 }
 
+const setQuantityArgs = z.tuple([productIdArg, quantityArg]);
+
 export async function setQuantityAction(productId: string, quantity: number): Promise<ActionResult> {
+  const args = setQuantityArgs.safeParse([productId, quantity]);
+  if (!args.success) return { ok: false, error: productIdArg.safeParse(productId).success ? "Invalid quantity." : GONE };
   const id = await cartId();
   if (!id) return { ok: false, error: "Your cart is empty." };
   try {
-    await setQuantity(id, productId, quantity);
+    await setQuantity(id, ...args.data);
   } catch (e) {
     if (e instanceof CartError) return { ok: false, error: e.message };
     throw e;
@@ -51,29 +71,40 @@ export async function setQuantityAction(productId: string, quantity: number): Pr
 
 /** Checkout: validate on the server, place the order (idempotent per checkout key), go to the pay page. */
 export async function placeOrderAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  const values = formToCheckout(formData);
+  const form = formArg.safeParse(formData);
+  if (!form.success) return { ok: false, error: EXPIRED };
+  const values = formToCheckout(form.data);
   const parsed = checkoutForm.safeParse(values);
   if (!parsed.success) return { ok: false, error: "Please correct the highlighted fields.", fieldErrors: fieldErrors(parsed.error), values };
-  const result = await placeOrder(await cartId(), parsed.data, String(formData.get("checkoutKey") ?? ""));
+  const key = field(64).safeParse(form.data.get("checkoutKey"));
+  const result = await placeOrder(await cartId(), parsed.data, key.success ? key.data : "");
   if (!result.ok) return { ok: false, error: result.error, values };
   redirect(`/orders/${result.value.orderId}/pay`);
 }
 
 export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa?: string): Promise<ActionResult<ActivePayment>> {
-  const r = await startPayment(orderId, mode, vpa);
+  const id = await requireOrderOwner(orderIdArg.safeParse(orderId).data);
+  const how = paymentModeArg.safeParse(mode);
+  if (!how.success) return { ok: false, error: "Choose how to pay: QR, UPI app or a UPI ID." };
+  const payer = vpaArg.safeParse(vpa);
+  if (!payer.success) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
+  const r = await startPayment(id, how.data, payer.data);
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
 }
 
 export async function cancelCheckoutAction(orderId: string): Promise<void> {
-  await cancelCheckout(orderId);
+  const id = await requireOrderOwner(orderIdArg.safeParse(orderId).data);
+  await cancelCheckout(id);
   redirect("/cart?cancelled=1");
 }
 
 /** "Start again": the failed order's items back in the cart, then checkout. */
 export async function reorderAction(formData: FormData): Promise<void> {
-  const orderId = String(formData.get("orderId") ?? "");
+  const form = formArg.safeParse(formData);
+  if (!form.success) notFound();
+  const orderId = await requireOrderOwner(orderIdArg.safeParse(form.data.get("orderId")).data);
   const order = await db().order.findUnique({ where: { id: orderId }, include: { items: true } });
-  if (!order) redirect("/cart");
+  if (!order) notFound();
   const cart = await ensureCartId();
   const current = await db().cartItem.count({ where: { cartId: cart } });
   if (current === 0) await refillCart(cart, order.items);

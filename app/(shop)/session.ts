@@ -1,13 +1,18 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
 import { env } from "@/lib/env";
-import { cartExists, createCart } from "@/lib/orders";
-
-const CART_COOKIE = "cart";
+import { CART_COOKIE, cartExists, createCart, ownsOrder } from "@/lib/orders";
 
 /** The shopper's cart id from its cookie (httpOnly; the browser cannot read or forge a price through it). */
 export async function cartId(): Promise<string | undefined> {
   return (await cookies()).get(CART_COOKIE)?.value;
+}
+
+/** For every shopper page, action and route that names an order: a 404 unless the caller placed it (lib/orders/access.ts). */
+export async function requireOrderOwner(orderId: unknown): Promise<string> {
+  if (!(await ownsOrder(orderId, await cookies()))) notFound();
+  return orderId as string;
 }
 
 /** The cart id, creating the cart and its cookie on first use (server actions only). */

@@ -1,22 +1,32 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { clearFailures, clientKey, endSession, passwordMatches, rateLimited, recordFailure, requireAdmin, startSession } from "@/lib/admin-auth";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { db } from "@/lib/db";
+import { endSession, passwordMatches, requireAdmin, startSession } from "@/lib/admin-auth";
 import { log } from "@/lib/log";
+import { adminActionArg, field, formArg, orderIdArg, passwordArg, refundKeyArg } from "@/lib/security/args";
+import { clientAddress } from "@/lib/security/client-address";
+import { beginSignIn } from "@/lib/security/throttle";
 import { cancelOrder, captureOrder, refundOrder, syncNow } from "@/lib/orders";
 
 export type SignInState = { error?: string } | null;
 
+/** Throttled by the connection's address and a global ceiling, in the database (lib/security/throttle.ts). */
 export async function signIn(_prev: SignInState, formData: FormData): Promise<SignInState> {
-  const key = await clientKey();
-  const wait = rateLimited(key);
-  if (wait) return { error: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` };
-  if (!passwordMatches(String(formData.get("password") ?? ""))) {
-    recordFailure(key);
+  // A password no one could have set is refused before it counts against anyone.
+  const password = passwordArg.safeParse(formArg.safeParse(formData).data?.get("password"));
+  if (!password.success) return { error: "That password is not right." };
+  const gate = await beginSignIn(clientAddress(await headers()));
+  if (!gate.allowed) {
+    const wait = gate.retryInMinutes;
+    return { error: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` };
+  }
+  if (!passwordMatches(password.data)) {
     log.warn("admin.sign_in_failed", {});
     return { error: "That password is not right." };
   }
-  clearFailures(key);
+  await gate.succeeded();
   await startSession();
   redirect("/admin");
 }
@@ -33,8 +43,18 @@ function back(orderId: string, r: { ok: true; value: string } | { ok: false; err
 
 export async function adminAction(formData: FormData) {
   await requireAdmin();
-  const orderId = String(formData.get("orderId") ?? "");
-  const action = String(formData.get("action") ?? "");
+  const form = formArg.safeParse(formData);
+  if (!form.success) redirect("/admin");
+  const orderId = orderIdArg.safeParse(form.data.get("orderId"));
+  const order = orderId.success ? await db().order.findUnique({ where: { id: orderId.data }, select: { id: true, pluralOrderId: true } }) : null;
+  if (!order) notFound();
+  const action = adminActionArg.safeParse(form.data.get("action"));
+  if (!action.success) return back(order.id, { ok: false, error: "Unknown action." });
+  if (!order.pluralOrderId && action.data !== "sync") return back(order.id, { ok: false, error: "This order has no Plural order yet: sync it first." });
+  return act(order.id, action.data, form.data);
+}
+
+async function act(orderId: string, action: "capture" | "cancel" | "sync" | "refund", formData: FormData) {
   switch (action) {
     case "capture":
       return back(orderId, await captureOrder(orderId));
@@ -43,13 +63,13 @@ export async function adminAction(formData: FormData) {
     case "sync":
       return back(orderId, await syncNow(orderId));
     case "refund": {
-      const rupees = String(formData.get("amount") ?? "").trim();
+      const rupees = (field(32).safeParse(formData.get("amount")).data ?? "").trim();
       const m = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(rupees);
       if (!m) return back(orderId, { ok: false, error: "Enter the amount in rupees, like 120 or 120.50." });
       const paise = Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
-      return back(orderId, await refundOrder(orderId, paise, String(formData.get("refundKey") ?? "")));
+      const key = refundKeyArg.safeParse(formData.get("refundKey"));
+      if (!key.success) return back(orderId, { ok: false, error: "This form has expired. Reload the page and try again." });
+      return back(orderId, await refundOrder(orderId, paise, key.data));
     }
-    default:
-      return back(orderId, { ok: false, error: "Unknown action." });
   }
 }

@@ -3,15 +3,10 @@
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { sandbox, sandboxEnabled, SandboxError } from "@/lib/sandbox";
+import { safeRedirectPath } from "@/lib/security/redirect";
 
 function guard() {
   if (!sandboxEnabled()) throw new Error("The sandbox is disabled");
-}
-
-/** Only same-site relative paths are followed after an action. */
-function safeReturn(value: FormDataEntryValue | null, fallback: string): string {
-  const s = typeof value === "string" ? value : "";
-  return s.startsWith("/sandbox") && !s.startsWith("//") ? s : fallback;
 }
 
 function withParam(path: string, key: string, value: string) {
@@ -25,7 +20,7 @@ export async function answerPayment(formData: FormData) {
   guard();
   const paymentId = String(formData.get("paymentId") ?? "");
   const decision = String(formData.get("decision") ?? "");
-  const back = safeReturn(formData.get("returnTo"), "/sandbox/upi");
+  const back = safeRedirectPath(formData.get("returnTo"), { fallback: "/sandbox/upi", within: "/sandbox" }); // issue #8: checked after normalisation
   let result = decision === "approve" ? "approved" : "declined";
   try {
     if (decision === "approve") sandbox().approve(paymentId, String(formData.get("payerVpa") ?? "") || undefined);

@@ -6,6 +6,7 @@ export function openDb(file: string) {
   return {
     all: <T>(sql: string, ...args: unknown[]) => client.prepare(sql).all(...args) as T[],
     get: <T>(sql: string, ...args: unknown[]) => client.prepare(sql).get(...args) as T | undefined,
+    run: (sql: string, ...args: unknown[]) => client.prepare(sql).run(...args),
     close: () => client.close(),
   };
 }
@@ -33,4 +34,31 @@ export async function eventsOf(orderId: string) {
     `SELECT source, type, verified FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`,
     orderId,
   );
+}
+
+/**
+ * Everything an attack on one order could change, to compare before and after. The store's own
+ * background confirmations (the reconciler's and the status route's Get Order) are left out: they
+ * run whoever is looking.
+ */
+export async function orderFootprint(orderId: string) {
+  const db = e2eDb();
+  return {
+    order: db.get(`SELECT status, amountInPaise FROM "Order" WHERE id = ?`, orderId),
+    payments: db.all(`SELECT id, status, upiMode, payerVpa, pluralPaymentId FROM "Payment" WHERE orderId = ? ORDER BY id`, orderId),
+    events: db.all(`SELECT source, type FROM "OrderEvent" WHERE orderId = ? AND type NOT IN ('GET_ORDER', 'RECONCILE') ORDER BY createdAt`, orderId),
+  };
+}
+
+export async function cartItemCount() {
+  return Number(e2eDb().get<{ n: number }>(`SELECT count(*) AS n FROM "CartItem"`)!.n);
+}
+
+/** Forgets every failed console sign-in (after a test that provokes the lockout). */
+export async function clearSignInThrottle() {
+  try {
+    e2eDb().run(`DELETE FROM "SignInThrottle"`);
+  } catch {
+    /* no table yet */
+  }
 }

@@ -44,3 +44,6 @@ export function shotPath(name: string) {
 
 /** The second e2e server, which creates pre-auth orders (playwright.config.ts). */
 export const PREAUTH_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
+
+/** The default e2e server (playwright.config.ts). */
+export const STORE_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100)}`;

@@ -39,6 +39,11 @@ export async function cartExists(cartId: string | undefined): Promise<boolean> {
   return !!cartId && !!(await db().cart.findUnique({ where: { id: cartId }, select: { id: true } }));
 }
 
+/** True when the product exists and is for sale. */
+export async function productAvailable(productId: string): Promise<boolean> {
+  return !!(await db().product.findFirst({ where: { id: productId, active: true }, select: { id: true } }));
+}
+
 /** Adds `delta` (may be negative) to a product's quantity, clamped to 0…MAX_QUANTITY. */
 export async function addToCart(cartId: string, productId: string, delta: number): Promise<void> {
   const product = await db().product.findFirst({ where: { id: productId, active: true } });
@@ -55,12 +60,20 @@ export async function setQuantity(cartId: string, productId: string, quantity: n
     await db().cartItem.deleteMany({ where: { cartId, productId } });
     return;
   }
+  // Like addToCart: an unknown or withdrawn product is the shopper's error, not a failed write (issue #8).
+  if (!(await productAvailable(productId))) throw new CartError("That product is no longer available.");
   await db().cartItem.upsert({ where: { cartId_productId: { cartId, productId } }, create: { cartId, productId, quantity: q }, update: { quantity: q } });
 }
 
 /** Puts an order's items back into a cart (for "start again" after a failed order). */
 export async function refillCart(cartId: string, items: Array<{ productId: string; quantity: number }>): Promise<void> {
-  for (const i of items) await setQuantity(cartId, i.productId, i.quantity);
+  for (const i of items) {
+    try {
+      await setQuantity(cartId, i.productId, i.quantity);
+    } catch (e) {
+      if (!(e instanceof CartError)) throw e; // withdrawn since: left out
+    }
+  }
 }
 
 export class CartError extends Error {}

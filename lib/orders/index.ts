@@ -1,5 +1,6 @@
 import "server-only";
 
+export * from "./access";
 export * from "./apply";
 export * from "./cart";
 export * from "./checkout";

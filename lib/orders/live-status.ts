@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { isOrderId, ownsOrderRow } from "./access";
 import { OPEN_STATUSES } from "./statuses";
 import { syncIfStale } from "./sync";
 
@@ -30,14 +31,22 @@ export async function webhooksArriving(now = Date.now()): Promise<boolean> {
   return now - seen.lastAt < ARRIVING_WITHIN_MS;
 }
 
-type Row = { status: string; lastSyncedAt: Date | string | null; paymentId: string | null; paymentStatus: string | null; errorCode: string | null };
+type Row = {
+  cartId: string | null;
+  status: string;
+  lastSyncedAt: Date | string | null;
+  paymentId: string | null;
+  paymentStatus: string | null;
+  errorCode: string | null;
+};
+type CookieReader = Parameters<typeof ownsOrderRow>[1];
 
 /** The order's status and its newest payment: one statement on two primary-key / indexed lookups. */
 async function read(orderId: string): Promise<Row | undefined> {
   // Raw SQL on purpose: this runs for every poll of every open pay page, and one statement costs
   // less than Prisma's two (it does not join relations on SQLite). Portable to PostgreSQL as written.
   const rows = await db().$queryRaw<Row[]>`
-    SELECT o."status", o."lastSyncedAt", p."id" AS "paymentId", p."status" AS "paymentStatus", p."errorCode"
+    SELECT o."cartId", o."status", o."lastSyncedAt", p."id" AS "paymentId", p."status" AS "paymentStatus", p."errorCode"
     FROM "Order" o
     LEFT JOIN "Payment" p ON p."id" = (SELECT "id" FROM "Payment" WHERE "orderId" = o."id" ORDER BY "createdAt" DESC LIMIT 1)
     WHERE o."id" = ${orderId}`;
@@ -55,14 +64,25 @@ export async function storedStatus(orderId: string): Promise<LiveStatus | null> 
   return row ? view(row) : null;
 }
 
+/** Its status for its own shopper (the cookies prove it; lib/orders/access.ts); null for anyone else or no such order. */
+export async function storedStatusFor(orderId: string, cookies: CookieReader): Promise<LiveStatus | null> {
+  if (!isOrderId(orderId)) return null;
+  const row = await read(orderId);
+  return row && ownsOrderRow({ id: orderId, cartId: row.cartId }, cookies) ? view(row) : null;
+}
+
 /**
  * What the pay page and the result page poll. Answers from the database; when an open order has not
  * been confirmed for a while it asks Plural first, at most once per interval per order whichever
  * instance or poller asks (syncIfStale), so 50 pollers of one order cause one Get Order, not 50.
  */
-export async function liveStatus(orderId: string, now = Date.now()): Promise<LiveStatus | null> {
+export async function liveStatus(orderId: string, opts: { cookies?: CookieReader; now?: number } = {}): Promise<LiveStatus | null> {
+  const now = opts.now ?? Date.now();
+  if (!isOrderId(orderId)) return null;
   const row = await read(orderId);
   if (!row) return null;
+  // Only its own shopper may see it (the same one read proves it: no second statement).
+  if (opts.cookies && !ownsOrderRow({ id: orderId, cartId: row.cartId }, opts.cookies)) return null;
   if (!OPEN_STATUSES.has(row.status)) return view(row);
   const interval = (await webhooksArriving(now)) ? CONFIRM_INTERVAL_MS.webhooksArriving : CONFIRM_INTERVAL_MS.noWebhooks;
   const syncedAt = row.lastSyncedAt ? new Date(row.lastSyncedAt).getTime() : 0;

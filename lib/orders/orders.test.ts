@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { signCallback } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
@@ -6,7 +6,10 @@ import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
 import { startTestStore } from "@/lib/testing/store";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
+import { newRequest } from "@/lib/testing/next-request";
 import { applyStatus, CONFIRM_INTERVAL_MS, createCart, newCheckoutKey, placeOrder, setQuantity, startPayment, syncOrder } from "./index";
+
+vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 /** Drops the process's memory of recent webhooks, so the next status poll reads it from the database. */
@@ -260,13 +263,17 @@ describe("status route", () => {
     const { order, payment } = await paidOrder();
     sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     await db().order.update({ where: { id: order.id }, data: { lastSyncedAt: new Date(Date.now() - 60_000) } });
+    newRequest({ cart: order.cartId! }); // the shopper's browser
     const res = await statusGet(new Request("http://store.test"), { params: Promise.resolve({ id: order.id }) });
     expect(await res.json()).toMatchObject({ status: "PROCESSED", payment: { status: "PROCESSED" } });
     const missing = await statusGet(new Request("http://store.test"), { params: Promise.resolve({ id: "nope" }) });
     expect(missing.status).toBe(404);
   });
 
-  const poll = (id: string) => statusGet(new Request("http://store.test"), { params: Promise.resolve({ id }) });
+  const poll = async (id: string) => {
+    newRequest({ cart: (await db().order.findUniqueOrThrow({ where: { id } })).cartId! }); // the shopper's browser
+    return statusGet(new Request("http://store.test"), { params: Promise.resolve({ id }) });
+  };
   const getOrders = (pluralOrderId: string) => server.count("GET", new RegExp(`/orders/${pluralOrderId}$`));
   const synced = (id: string, msAgo: number) => db().order.update({ where: { id }, data: { lastSyncedAt: new Date(Date.now() - msAgo) } });
 

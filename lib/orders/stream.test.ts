@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
 import { GET as eventsGet } from "@/app/api/orders/[id]/events/route";
 import { applyStatus, createCart, newCheckoutKey, orderStatusStream, placeOrder, setQuantity, startPayment } from "./index";
 import { orderResponse } from "@/lib/plural/schemas";
+import { newRequest } from "@/lib/testing/next-request";
+
+vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 let sb: Sandbox;
@@ -36,7 +39,13 @@ async function pendingOrder() {
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);
   const order = await db().order.findUniqueOrThrow({ where: { id: placed.value.orderId }, include: { payments: true } });
-  return { orderId: order.id, merchantRef: order.merchantOrderReference, pluralPaymentId: order.payments[0]!.pluralPaymentId! };
+  return {
+    orderId: order.id,
+    cart: { get: (name: string) => (name === "cart" ? { value: cartId } : undefined) },
+    cartId,
+    merchantRef: order.merchantOrderReference,
+    pluralPaymentId: order.payments[0]!.pluralPaymentId!,
+  };
 }
 
 /** Reads Server-Sent Events off a stream: each `data:` line, parsed, as it arrives. */
@@ -68,7 +77,7 @@ describe("live status by push (Server-Sent Events)", () => {
   it("sends the status at once, then a change as soon as it is applied, and ends when the order is decided", async () => {
     const o = await pendingOrder();
     const abort = new AbortController();
-    const stream = events((await orderStatusStream(o.orderId, abort.signal))!);
+    const stream = events((await orderStatusStream(o.orderId, abort.signal, o.cart))!);
     expect(await stream.next()).toMatchObject({ status: "PENDING", payment: { status: "PENDING" } });
 
     // A webhook (or any writer) applies PROCESSED: the stream hears of it without waiting for its safety net.
@@ -94,16 +103,22 @@ describe("live status by push (Server-Sent Events)", () => {
   it("stops its timers when the shopper leaves", async () => {
     const o = await pendingOrder();
     const abort = new AbortController();
-    const stream = events((await orderStatusStream(o.orderId, abort.signal))!);
+    const stream = events((await orderStatusStream(o.orderId, abort.signal, o.cart))!);
     expect(await stream.next()).toMatchObject({ status: "PENDING" });
     abort.abort();
     expect(await stream.next()).toBe("end");
   });
 
-  it("the route answers 404 for an unknown order and an event stream otherwise", async () => {
+  it("the route answers 404 for an unknown order or another shopper, and an event stream to the shopper", async () => {
+    const o = await pendingOrder();
+    newRequest({ cart: o.cartId });
     const missing = await eventsGet(new Request("http://store.test"), { params: Promise.resolve({ id: "nope" }) });
     expect(missing.status).toBe(404);
-    const o = await pendingOrder();
+    newRequest({ cart: "someone-elses-cart" });
+    expect((await eventsGet(new Request("http://store.test"), { params: Promise.resolve({ id: o.orderId }) })).status).toBe(404);
+    newRequest({});
+    expect((await eventsGet(new Request("http://store.test"), { params: Promise.resolve({ id: o.orderId }) })).status).toBe(404);
+    newRequest({ cart: o.cartId });
     const abort = new AbortController();
     const res = await eventsGet(new Request("http://store.test", { signal: abort.signal }), { params: Promise.resolve({ id: o.orderId }) });
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);

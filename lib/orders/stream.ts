@@ -1,6 +1,6 @@
 import { log } from "@/lib/log";
 import { onOrderChange } from "./changes";
-import { liveStatus, storedStatus, type LiveStatus } from "./live-status";
+import { liveStatus, storedStatus, storedStatusFor, type LiveStatus } from "./live-status";
 import { isDecided } from "./statuses";
 
 /** How often an open stream re-reads the order; liveStatus asks Plural only when the order is stale. */
@@ -11,10 +11,15 @@ const HEARTBEAT_MS = 15_000;
  * A Server-Sent Events stream of one order's status: the current one at once, then every change as
  * soon as any instance applies it (onOrderChange), and a safety net that confirms with Plural when
  * no news came for a while (at most once per interval per order, across pollers and instances). It
- * ends when the order is decided. Null when the order does not exist.
+ * ends when the order is decided. Null when the order does not exist or is not the caller's.
  */
-export async function orderStatusStream(orderId: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array> | null> {
-  const first = await storedStatus(orderId);
+export async function orderStatusStream(
+  orderId: string,
+  signal: AbortSignal,
+  cookies: Parameters<typeof storedStatusFor>[1],
+): Promise<ReadableStream<Uint8Array> | null> {
+  // Only its own shopper may follow it (lib/orders/access.ts); anyone else gets a 404.
+  const first = await storedStatusFor(orderId, cookies);
   if (!first) return null;
   const encoder = new TextEncoder();
   let stop = () => {};

@@ -136,3 +136,26 @@ describe("callback (return URL) signature", () => {
     expect(() => signCallback(fields, "xyz")).toThrow(/hex/);
   });
 });
+
+describe("webhook signatures: only what was signed, spelt as it was signed", () => {
+  const secret = "whsec-raw-test-secret";
+  const now = Math.floor(Date.now() / 1000);
+  const body = '{"event_type":"ORDER_PROCESSED","data":{}}';
+  const h = webhookHeaders(secret, "msg_1", now, body);
+  const verify = (over: Record<string, string>, raw = body) => verifyWebhook(raw, { ...h, ...over }, secret);
+
+  it("refuses a timestamp spelt otherwise than the canonical decimal", () => {
+    expect(verify({}).ok).toBe(true);
+    for (const ts of [`0${now}`, `+${now}`, `${now}.0`]) expect(verify({ "webhook-timestamp": ts })).toMatchObject({ ok: false, reason: "malformed" });
+  });
+
+  it("passes only well-formed v1 signatures to the library", () => {
+    expect(verify({ "webhook-signature": `${h["webhook-signature"]},x` })).toMatchObject({ ok: false, reason: "malformed" });
+    expect(verify({ "webhook-signature": `${h["webhook-signature"]},x ${h["webhook-signature"]}` }).ok).toBe(true);
+    expect(verify({ "webhook-signature": `v1,AAAA ${h["webhook-signature"]}` }).ok).toBe(true);
+  });
+
+  it("is over the exact bytes: a byte-order mark before the body is another body", () => {
+    expect(verify({}, `\ufeff${body}`).ok).toBe(false);
+  });
+});

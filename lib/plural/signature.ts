@@ -82,10 +82,12 @@ export function verifyWebhook(
   const ts = get("webhook-timestamp");
   const sig = get("webhook-signature");
   if (!id || !ts || !sig) return { ok: false, reason: "malformed", message: "missing webhook-id, webhook-timestamp or webhook-signature" };
-  if (!/^\d{1,12}$/.test(ts)) return { ok: false, reason: "malformed", message: "webhook-timestamp is not a Unix time in seconds" };
+  // The canonical spelling only: the library would read "0123" or "123" alike, but only one was signed.
+  if (!/^[1-9]\d{0,11}$/.test(ts)) return { ok: false, reason: "malformed", message: "webhook-timestamp is not a Unix time in seconds" };
   if (id.length > 256) return { ok: false, reason: "malformed", message: "webhook-id is too long" };
-  if (!sig.split(" ").some((s) => /^v1,[A-Za-z0-9+/]+={0,2}$/.test(s)))
-    return { ok: false, reason: "malformed", message: "webhook-signature has no v1 signature" };
+  // Only well-formed v1 signatures are passed on: the library reads "v1,<sig>,anything" as "v1,<sig>".
+  const signatures = sig.split(" ").filter((s) => /^v1,[A-Za-z0-9+/]+={0,2}$/.test(s));
+  if (signatures.length === 0) return { ok: false, reason: "malformed", message: "webhook-signature has no v1 signature" };
   const timestamp = Number(ts);
   if (Math.abs(Math.floor(Date.now() / 1000) - timestamp) > WEBHOOK_TOLERANCE_SECONDS) {
     return { ok: false, reason: "stale", message: "webhook-timestamp is outside the 300 s window" };
@@ -97,7 +99,7 @@ export function verifyWebhook(
     return { ok: false, reason: "bad_signature", message: "webhook secret is not usable" };
   }
   try {
-    wh.verify(rawBody, { "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": sig }, { jsonParse: false });
+    wh.verify(rawBody, { "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": signatures.join(" ") }, { jsonParse: false });
     return { ok: true, id, timestamp };
   } catch (e) {
     if (e instanceof WebhookVerificationError && /too (old|new)/.test(e.message))

@@ -9,11 +9,13 @@ import { formatDateTime } from "@/lib/time";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { describeFailure, isSettledForShopper } from "@/lib/orders";
 import { reorderAction } from "../../actions";
+import { requireOrderOwner } from "../../session";
 
 export const metadata: Metadata = { title: "Your order" };
 
 export default async function OrderResultPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  await requireOrderOwner(id);
   const order = await db().order.findUnique({ where: { id }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } });
   if (!order) notFound();
   const paid = isSettledForShopper(order.status);

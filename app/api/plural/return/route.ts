@@ -1,4 +1,7 @@
-import { handleReturn } from "@/lib/orders";
+import { readBody } from "@/lib/http/body";
+import { handleReturn, orderAccessSetCookie } from "@/lib/orders";
+import { returnFieldsArg } from "@/lib/security/args";
+import { BODY_LIMITS } from "@/lib/security/limits";
 
 export const dynamic = "force-dynamic";
 
@@ -12,6 +15,8 @@ function page(status: number, title: string, body: string) {
  * fields), so no session cookie identifies the order: `order_id` does (lib/orders/callback.ts).
  */
 async function handle(fields: Record<string, string>) {
+  if (!returnFieldsArg.safeParse(fields).success)
+    return page(400, "We could not read this payment response", "It has more or longer fields than a payment response can have.");
   const outcome = await handleReturn(fields);
   if (!outcome.ok && outcome.code === "invalid") {
     return page(
@@ -21,7 +26,9 @@ async function handle(fields: Record<string, string>) {
     );
   }
   if (!outcome.ok) return page(404, "Order not found", "This payment response refers to an order this store does not know.");
-  return new Response(null, { status: 303, headers: { location: `/orders/${outcome.value.orderId}`, "cache-control": "no-store" } });
+  // Signed by Plural: the browser that brought it may see this order, even if it is not the one that placed it (lib/orders/access.ts).
+  const access = orderAccessSetCookie(outcome.value.orderId);
+  return new Response(null, { status: 303, headers: { location: `/orders/${outcome.value.orderId}`, "cache-control": "no-store", "set-cookie": access } });
 }
 
 function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<string, string> {
@@ -31,15 +38,36 @@ function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<strin
 }
 
 export async function POST(request: Request) {
+  // issue #8: a ceiling, not request.formData()
+  const body = await readBody(request, BODY_LIMITS.return);
+  if (!body.ok)
+    return page(
+      body.status,
+      "We could not read this payment response",
+      body.status === 413 ? "It is larger than a payment response can be." : "Its length was not readable.",
+    );
   let form: FormData;
   try {
-    form = await request.formData();
+    form = await new Response(body.bytes, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
   } catch {
     return page(400, "We could not read this payment response", "The request was not a form submission.");
   }
+  if (!singleTextFields(form.entries())) return page(400, "We could not read this payment response", "A field came twice, or as a file.");
   return handle(toFields(form.entries()));
 }
 
 export async function GET(request: Request) {
-  return handle(toFields(new URL(request.url).searchParams.entries()));
+  const params = new URL(request.url).searchParams;
+  if (!singleTextFields(params.entries())) return page(400, "We could not read this payment response", "A field came twice.");
+  return handle(toFields(params.entries()));
+}
+
+/** issue #8: each field once, as text. Signed fields read twice could be read two ways. */
+function singleTextFields(entries: Iterable<[string, FormDataEntryValue]>): boolean {
+  const seen = new Set<string>();
+  for (const [k, v] of entries) {
+    if (typeof v !== "string" || seen.has(k)) return false;
+    seen.add(k);
+  }
+  return true;
 }

@@ -1,12 +1,19 @@
 import { after } from "next/server";
+import { readBody } from "@/lib/http/body";
 import { log } from "@/lib/log";
 import { handleWebhook } from "@/lib/orders";
+import { BODY_LIMITS } from "@/lib/security/limits";
+import { webhookSourceRefusal } from "@/lib/security/webhook-sources";
 
 export const dynamic = "force-dynamic";
 
 /** Plural's webhooks. The raw body is read first: the signature is over its exact bytes. */
 export async function POST(request: Request) {
-  const raw = await request.text();
+  const refused = webhookSourceRefusal(request.headers); // issue #8: PLURAL_WEBHOOK_SOURCE_IPS, off by default
+  if (refused) return refused;
+  const body = await readBody(request, BODY_LIMITS.webhook); // issue #8: a ceiling, not request.text()
+  if (!body.ok) return Response.json({ error: body.error }, { status: body.status, headers: { "cache-control": "no-store" } });
+  const raw = body.text;
   const answer = await handleWebhook(raw, request.headers);
   if (answer.followUp) {
     const work = answer.followUp;

@@ -11,6 +11,7 @@ import { formatPaise } from "@/lib/money";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { activePayment, ensurePluralOrder, OPEN_STATUSES } from "@/lib/orders";
 import { cancelCheckoutAction, startPaymentAction } from "../../../actions";
+import { requireOrderOwner } from "../../../session";
 
 export const metadata: Metadata = { title: "Pay with UPI" };
 
@@ -18,6 +19,7 @@ const MOBILE = /Android|iPhone|iPad|iPod|Mobile/i;
 
 export default async function PayPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  await requireOrderOwner(id);
   let order = await db().order.findUnique({ where: { id }, include: { items: true } });
   if (!order) notFound();
   if (!OPEN_STATUSES.has(order.status)) redirect(`/orders/${id}`);

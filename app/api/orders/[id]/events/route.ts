@@ -1,3 +1,4 @@
+import { cookies } from "next/headers";
 import { orderStatusStream } from "@/lib/orders";
 
 export const dynamic = "force-dynamic";
@@ -5,7 +6,7 @@ export const dynamic = "force-dynamic";
 /** The order's status, pushed as Server-Sent Events the moment any instance applies a change (lib/orders/stream.ts). */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const stream = await orderStatusStream(id, request.signal);
+  const stream = await orderStatusStream(id, request.signal, await cookies());
   if (!stream) return Response.json({ error: "order not found" }, { status: 404 });
   return new Response(stream, {
     headers: {

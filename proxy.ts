@@ -1,0 +1,80 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env";
+import { ownsOrder } from "@/lib/orders/access";
+import { HSTS, newNonce, pageContentSecurityPolicy } from "@/lib/security/headers";
+
+/**
+ * Runs before every page (and every server action, which is a POST to a page); API routes, static
+ * files and the sandbox's API are left out by the matcher (next.config.ts gives them fixed headers).
+ *
+ * - A Content-Security-Policy with a fresh nonce per request (lib/security/headers.ts). Next reads
+ *   the nonce from the request's CSP header and puts it on every script it renders.
+ * - HSTS when APP_URL is https (the front door adds it to everything else).
+ * - An order's pages are the shopper's only (lib/orders/access.ts). The pages check that themselves,
+ *   but the shop's loading.tsx starts streaming with a 200 before a page can call notFound(), so the
+ *   check is repeated here, before the response starts, to answer a real 404 (as Next's docs advise).
+ * - A server action posted from another site is refused with a 403 here; Next would refuse it too,
+ *   but with a 500.
+ */
+const ORDER_PAGE = /^\/orders\/([^/]+)(?:\/pay)?\/?$/;
+
+export async function proxy(request: NextRequest) {
+  const e = env();
+  const nonce = newNonce();
+  const csp = pageContentSecurityPolicy({
+    nonce,
+    appUrl: e.appUrl,
+    dev: process.env.NODE_ENV === "development",
+    // A sandbox serving other instances posts its results to them (where its webhooks go).
+    postsTo: e.sandboxServed ? [e.sandboxWebhookUrl] : [],
+  });
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", csp);
+
+  let response: NextResponse;
+  const order = ORDER_PAGE.exec(request.nextUrl.pathname);
+  if (crossSiteAction(request)) {
+    response = new NextResponse("Cross-site request refused.\n", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+  } else if (order && !(await ownsOrder(safeDecode(order[1]!), request.cookies))) {
+    response = NextResponse.rewrite(new URL("/_order-not-found", request.url), { status: 404, request: { headers } });
+  } else {
+    response = NextResponse.next({ request: { headers } });
+  }
+  response.headers.set("content-security-policy", csp);
+  if (e.appUrl.startsWith("https://")) response.headers.set("strict-transport-security", HSTS);
+  return response;
+}
+
+/** A server action whose Origin is not this host (what Next itself compares, with a 500 for an answer). */
+function crossSiteAction(request: NextRequest): boolean {
+  if (request.method !== "POST" || !request.headers.has("next-action")) return false;
+  const origin = request.headers.get("origin");
+  if (!origin) return false; // not sent by a browser's cross-site request: browsers always send Origin on POST
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+export const config = {
+  matcher: [
+    {
+      source: "/((?!api/|_next/static/|_next/image|favicon\\.ico|icon\\.svg|products/[^/]+\\.svg$|sandbox/api/|sandbox/control/|sandbox/qr/).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
