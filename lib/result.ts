@@ -4,7 +4,7 @@
  * messages for a form, and the form's values to show again.
  */
 export type Ok<T> = { ok: true; value: T };
-export type Err<C extends string = string> = {
+export type Err<C extends string = string, V = Record<string, unknown>> = {
   ok: false;
   /** For the shopper or the merchant: plain words, never a secret or a stack. */
   error: string;
@@ -12,12 +12,16 @@ export type Err<C extends string = string> = {
   code?: C;
   fieldErrors?: Record<string, string>;
   /** What the form held, to fill it again. */
-  values?: Record<string, unknown>;
+  values?: V;
 };
-export type Result<T = undefined, C extends string = string> = Ok<T> | Err<C>;
+export type Result<T = undefined, C extends string = string, V = Record<string, unknown>> = Ok<T> | Err<C, V>;
 
 export const ok = <T = undefined>(value?: T): Ok<T> => ({ ok: true, value: value as T });
-export const err = <C extends string = string>(error: string, code?: C, extra: Omit<Err<C>, "ok" | "error" | "code"> = {}): Err<C> => ({
+export const err = <C extends string = string, V = Record<string, unknown>>(
+  error: string,
+  code?: C,
+  extra: Omit<Err<C, V>, "ok" | "error" | "code"> = {},
+): Err<C, V> => ({
   ok: false,
   error,
   ...(code ? { code } : {}),

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { err, ok, type Result } from "@/lib/result";
 import {
   addToCart,
   CartError,
@@ -11,9 +11,10 @@ import {
   checkoutForm,
   fieldErrors,
   formToCheckout,
+  type CheckoutValues,
   placeOrder,
   productAvailable,
-  refillCart,
+  refillCartFromOrder,
   setQuantity,
   startPayment,
   type ActivePayment,
@@ -27,8 +28,9 @@ import { cartId, ensureCartId, requireOrderOwner } from "./session";
  * caller encodes, so each checks them first (lib/security/args.ts) and answers a clear error; an
  * action on an order also checks that the caller placed it (a 404 otherwise).
  */
-export type ActionResult<T = undefined> =
-  { ok: true; value?: T } | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: ReturnType<typeof formToCheckout> };
+/** Every action answers lib/result.ts's Result (the components import that type, not this module). */
+type ActionResult<T = undefined> = Result<T>;
+type CheckoutResult = Result<undefined, string, CheckoutValues>;
 
 const GONE = "That product is no longer available.";
 const EXPIRED = "This form has expired. Reload the page and try again.";
@@ -49,7 +51,7 @@ export async function addToCartAction(_prev: ActionResult | null, formData: Form
     throw e;
   }
   revalidatePath("/", "layout");
-  return { ok: true };
+  return ok();
 }
 
 const setQuantityArgs = z.tuple([productIdArg, quantityArg]);
@@ -66,11 +68,11 @@ export async function setQuantityAction(productId: string, quantity: number): Pr
     throw e;
   }
   revalidatePath("/", "layout");
-  return { ok: true };
+  return ok();
 }
 
 /** Checkout: validate on the server, place the order (idempotent per checkout key), go to the pay page. */
-export async function placeOrderAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
+export async function placeOrderAction(_prev: CheckoutResult | null, formData: FormData): Promise<CheckoutResult> {
   const form = formArg.safeParse(formData);
   if (!form.success) return { ok: false, error: EXPIRED };
   const values = formToCheckout(form.data);
@@ -89,7 +91,7 @@ export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa
   const payer = vpaArg.safeParse(vpa);
   if (!payer.success) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
   const r = await startPayment(id, how.data, payer.data);
-  return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
+  return r.ok ? ok(r.value) : err(r.error);
 }
 
 export async function cancelCheckoutAction(orderId: string): Promise<void> {
@@ -103,10 +105,6 @@ export async function reorderAction(formData: FormData): Promise<void> {
   const form = formArg.safeParse(formData);
   if (!form.success) notFound();
   const orderId = await requireOrderOwner(orderIdArg.safeParse(form.data.get("orderId")).data);
-  const order = await db().order.findUnique({ where: { id: orderId }, include: { items: true } });
-  if (!order) notFound();
-  const cart = await ensureCartId();
-  const current = await db().cartItem.count({ where: { cartId: cart } });
-  if (current === 0) await refillCart(cart, order.items);
+  if (!(await refillCartFromOrder(await ensureCartId(), orderId))) notFound();
   redirect("/checkout");
 }

@@ -1,14 +1,14 @@
 import Image from "next/image";
 import Link from "next/link";
-import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
+import { listProducts } from "@/lib/orders";
 import { AddToCartButton } from "@/components/shop/AddToCartButton";
 import { addToCartAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  const products = await db().product.findMany({ where: { active: true }, orderBy: { createdAt: "asc" } });
+  const products = await listProducts();
   return (
     <section aria-labelledby="catalog-heading">
       <h1 id="catalog-heading" className="text-2xl font-semibold tracking-tight mb-1">

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
-import type { ActionResult } from "@/app/(shop)/actions";
+import type { Result as ActionResult } from "@/lib/result";
 import { isValidVpa } from "@/lib/plural/upi";
 import type { ActivePayment, PaymentMode } from "@/lib/orders/payments";
 import { useOrderStatus } from "@/components/shop/useOrderStatus";

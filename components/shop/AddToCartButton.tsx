@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { ActionResult } from "@/app/(shop)/actions";
+import type { Result as ActionResult } from "@/lib/result";
 
 /** Adds a product on the server; says so in a live region. Works without JS too (plain form post). */
 export function AddToCartButton({

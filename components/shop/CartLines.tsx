@@ -3,7 +3,7 @@
 import Image from "next/image";
 import Link from "next/link";
 import { useOptimistic, useState, useTransition } from "react";
-import type { ActionResult } from "@/app/(shop)/actions";
+import type { Result as ActionResult } from "@/lib/result";
 import { formatPaise } from "@/lib/money";
 import type { CartView } from "@/lib/orders/cart";
 

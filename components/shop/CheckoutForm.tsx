@@ -1,9 +1,10 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import type { ActionResult } from "@/app/(shop)/actions";
+import type { CheckoutValues } from "@/lib/orders/customer";
+import type { Result as ActionResult } from "@/lib/result";
 
-type Values = NonNullable<Extract<ActionResult, { ok: false }>["values"]>;
+type Values = CheckoutValues;
 
 function Field({
   name,
@@ -84,7 +85,9 @@ function AddressFields({
 }
 
 /** The checkout form: validated on the server; errors appear inline and nothing typed is lost. */
-export function CheckoutForm({ action, checkoutKey }: { action: (prev: ActionResult | null, fd: FormData) => Promise<ActionResult>; checkoutKey: string }) {
+type CheckoutResult = ActionResult<undefined, string, CheckoutValues>;
+
+export function CheckoutForm({ action, checkoutKey }: { action: (prev: CheckoutResult | null, fd: FormData) => Promise<CheckoutResult>; checkoutKey: string }) {
   const [state, submit, pending] = useActionState(action, null);
   const failed = state && !state.ok ? state : undefined;
   const [same, setSame] = useState(failed?.values?.sameAsBilling ?? true);

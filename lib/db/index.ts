@@ -26,9 +26,19 @@ export function db(): PrismaClient {
 /** A new client for a database URL (scripts and tests; the app uses db()). */
 export function createPrismaClient(url: string): PrismaClient {
   return isPostgresUrl(url)
-    ? (new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) }) as unknown as PrismaClient)
-    : new PrismaClient({ adapter: sqliteAdapter(url) });
+    ? (new PostgresClient({
+        adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+        transactionOptions: TRANSACTIONS,
+      }) as unknown as PrismaClient)
+    : new PrismaClient({ adapter: sqliteAdapter(url), transactionOptions: TRANSACTIONS });
 }
+
+/**
+ * Under load a transaction may queue (SQLite runs one at a time; PostgreSQL waits for a pooled
+ * connection): waiting is expected, so allow 10 s to start one rather than Prisma's 2 s. Each
+ * stays short (no network inside), so the 10 s limit on its duration is only a backstop.
+ */
+export const TRANSACTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 
 export type { PrismaClient };
 

@@ -65,8 +65,19 @@ export async function setQuantity(cartId: string, productId: string, quantity: n
   await db().cartItem.upsert({ where: { cartId_productId: { cartId, productId } }, create: { cartId, productId, quantity: q }, update: { quantity: q } });
 }
 
-/** Puts an order's items back into a cart (for "start again" after a failed order). */
-export async function refillCart(cartId: string, items: Array<{ productId: string; quantity: number }>): Promise<void> {
+/**
+ * "Start again" after a failed order: its items back in the cart, unless the cart already holds
+ * something (then that is what the shopper wants now). False when there is no such order.
+ */
+export async function refillCartFromOrder(cartId: string, orderId: string): Promise<boolean> {
+  const order = await db().order.findUnique({ where: { id: orderId }, select: { items: { select: { productId: true, quantity: true } } } });
+  if (!order) return false;
+  if ((await db().cartItem.count({ where: { cartId } })) === 0) await refillCart(cartId, order.items);
+  return true;
+}
+
+/** Puts items back into a cart; a product withdrawn since is left out. */
+async function refillCart(cartId: string, items: Array<{ productId: string; quantity: number }>): Promise<void> {
   for (const i of items) {
     try {
       await setQuantity(cartId, i.productId, i.quantity);

@@ -38,6 +38,9 @@ export const checkoutForm = z
 export type CheckoutForm = z.output<typeof checkoutForm>;
 export type Address = z.output<typeof address>;
 
+/** What the checkout form held, unchecked: shown again with the errors. */
+export type CheckoutValues = ReturnType<typeof formToCheckout>;
+
 /** FormData → the shape above (unchecked), so errors can point at fields and keep what was typed. */
 export function formToCheckout(fd: FormData) {
   const s = (k: string) => String(fd.get(k) ?? "");

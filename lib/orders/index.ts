@@ -3,6 +3,7 @@ import "server-only";
 export * from "./access";
 export * from "./apply";
 export * from "./cart";
+export * from "./catalog";
 export * from "./checkout";
 export * from "./customer";
 export * from "./machine";

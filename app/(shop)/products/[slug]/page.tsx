@@ -3,20 +3,20 @@ import Image from "next/image";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AddToCartButton } from "@/components/shop/AddToCartButton";
-import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
+import { productBySlug } from "@/lib/orders";
 import { addToCartAction } from "../../actions";
 
 type Params = Promise<{ slug: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const p = await db().product.findUnique({ where: { slug: (await params).slug } });
+  const p = await productBySlug((await params).slug);
   return { title: p?.name ?? "Product" };
 }
 
 export default async function ProductPage({ params }: { params: Params }) {
-  const product = await db().product.findUnique({ where: { slug: (await params).slug } });
-  if (!product || !product.active) notFound();
+  const product = await productBySlug((await params).slug);
+  if (!product) notFound();
   return (
     <article className="grid gap-8 md:grid-cols-2">
       <Image
