@@ -112,7 +112,7 @@ export async function ensurePluralOrder(order: Order): Promise<Result<{ orderId:
     return { ok: true, value: { orderId: order.id } };
   } catch (err) {
     if (!(err instanceof PluralError)) throw err;
-    log.warn("checkout.create_order_failed", { orderId: order.id, code: err.code, status: err.status, requestId: err.requestId });
+    log.warn("checkout.create_order_failed", { orderId: order.id, code: err.code, status: err.status, pluralRequestId: err.requestId });
     if (err.kind === "validation" || err.status === 400)
       return { ok: false, error: "The payment service refused this order. Check your details and try again." };
     return { ok: false, error: "We could not reach the payment service. Your order is saved: press Pay again in a moment." };

@@ -1,4 +1,5 @@
 import { handleReturn } from "@/lib/orders";
+import { withRequestId } from "@/lib/request-context";
 
 export const dynamic = "force-dynamic";
 
@@ -30,7 +31,10 @@ function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<strin
   return out;
 }
 
-export async function POST(request: Request) {
+export const POST = withRequestId(post);
+export const GET = withRequestId(get);
+
+async function post(request: Request) {
   let form: FormData;
   try {
     form = await request.formData();
@@ -40,6 +44,6 @@ export async function POST(request: Request) {
   return handle(toFields(form.entries()));
 }
 
-export async function GET(request: Request) {
+async function get(request: Request) {
   return handle(toFields(new URL(request.url).searchParams.entries()));
 }

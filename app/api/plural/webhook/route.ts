@@ -1,11 +1,13 @@
 import { after } from "next/server";
 import { log } from "@/lib/log";
 import { handleWebhook } from "@/lib/orders";
+import { withRequestId } from "@/lib/request-context";
 
 export const dynamic = "force-dynamic";
 
 /** Plural's webhooks. The raw body is read first: the signature is over its exact bytes. */
-export async function POST(request: Request) {
+export const POST = withRequestId(post);
+async function post(request: Request) {
   const raw = await request.text();
   const answer = await handleWebhook(raw, request.headers);
   if (answer.followUp) {
