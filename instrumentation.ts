@@ -1,6 +1,9 @@
 /** Runs once when the server starts (Node.js runtime only). */
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // OpenTelemetry first, so Next traces (and gives a request id to) every request from the start.
+    const [{ registerOTel }, { otelConfiguration }] = await Promise.all([import("@vercel/otel"), import("./lib/telemetry/otel")]);
+    registerOTel(otelConfiguration());
     const { startup } = await import("./lib/startup");
     startup();
   }

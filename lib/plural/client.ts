@@ -140,6 +140,27 @@ export function createPluralClient(config: PluralClientConfig) {
       return tokenRequests;
     },
 
+    /**
+     * Whether Plural answers at all, within `timeoutMs`: one unauthenticated GET on the token path
+     * (Plural answers it with a 4xx). Reachable = any answer below 500. Sends no credentials.
+     */
+    async reachable(timeoutMs = 3_000): Promise<{ ok: boolean; status?: number; ms: number; error?: string }> {
+      const started = now();
+      try {
+        const res = await transport.fetch(transport.baseUrl + PATHS.token, {
+          method: "GET",
+          signal: AbortSignal.timeout(timeoutMs),
+          cache: "no-store",
+          redirect: "manual",
+        });
+        await res.body?.cancel();
+        return { ok: res.status < 500, status: res.status, ms: now() - started };
+      } catch (e) {
+        const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
+        return { ok: false, ms: now() - started, error: timedOut ? `no answer within ${timeoutMs} ms` : "could not connect" };
+      }
+    },
+
     async createOrder(input: CreateOrderRequest): Promise<PluralOrder> {
       const body = validate(createOrderRequest, input, "createOrder");
       return orderCall({ method: "POST", path: PATHS.orders, body, idempotent: true, op: "createOrder" });
