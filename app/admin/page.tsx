@@ -43,6 +43,9 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
     <div className="space-y-6">
       <header className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Orders</h1>
+        <Link href="/admin/settlements" className="text-sm text-brand-700 underline">
+          Settlements
+        </Link>
         <form action={signOut}>
           <button className="text-sm text-slate-600 underline">Sign out</button>
         </form>

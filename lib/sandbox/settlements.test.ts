@@ -14,7 +14,6 @@ import { startSandboxServer, TEST_CREDENTIALS, testConfig } from "./testing";
 let server: Awaited<ReturnType<typeof startSandboxServer>>;
 let client: PluralClient;
 let now = Date.parse("2026-11-20T06:00:00Z"); // 11:30 in India
-const DAY = 86_400_000;
 
 beforeAll(async () => {
   server = await startSandboxServer({ now: () => now, background: false });
