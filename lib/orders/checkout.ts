@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { currentRequestId } from "@/lib/request-context";
 import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Order } from "@/lib/generated/prisma/client";
@@ -57,6 +58,7 @@ export async function placeOrder(cartId: string | undefined, form: CheckoutForm,
               verified: true,
               payload: JSON.stringify({ amountInPaise: cart.totalInPaise, items: cart.lines.length }),
               statusTo: "CREATED",
+              requestId: currentRequestId() ?? null,
             },
           },
         },

@@ -186,6 +186,32 @@ function refund({ sb, body }: Ctx, orderId: string) {
   return { status: 200, body: { data: sb.orderJson(refund) } };
 }
 
+/* ---------------------------------------------------------------------------- zod checks */
+
+/** A zod error that carries the sandbox's answer: Plural's `reason` (additional_error_details) and `message`. */
+const said = (reason: string, message = "Invalid Request Parameters") => JSON.stringify([reason, message]);
+
+/** Validates with a zod schema; the first issue becomes the 400 the hand-written checks gave (same reason, same message). */
+function check<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const [reason, message] = JSON.parse(r.error.issues[0]!.message) as [string, string];
+  throw invalid(reason, message);
+}
+
+/** Token request (reference §2): checked in this order, each with its own answer. */
+export const tokenRequest = z.object(
+  {
+    client_id: z.string({ error: said("client_id and client_secret are required") }).min(1, said("client_id and client_secret are required")),
+    client_secret: z.string({ error: said("client_id and client_secret are required") }).min(1, said("client_id and client_secret are required")),
+    grant_type: z
+      .string({ error: said("grant_type must be client_credentials") })
+      .refine((g) => g.toLowerCase() === "client_credentials", said("grant_type must be client_credentials"))
+      .meta({ examples: ["client_credentials"] }),
+  },
+  { error: said("body must be a JSON object") },
+);
+
 /* ---------------------------------------------------------------------------- settlements */
 
 const DAY_MS = 86_400_000;
@@ -277,11 +303,7 @@ const ROUTES: Route[] = [
     match: /^auth\/v1\/token$/,
     auth: false,
     run: ({ sb, body }) => {
-      if (!isObj(body)) throw invalid("body must be a JSON object");
-      const { client_id, client_secret, grant_type } = body;
-      if (typeof client_id !== "string" || !client_id || typeof client_secret !== "string" || !client_secret)
-        throw invalid("client_id and client_secret are required");
-      if (typeof grant_type !== "string" || grant_type.toLowerCase() !== "client_credentials") throw invalid("grant_type must be client_credentials");
+      const { client_id, client_secret } = check(tokenRequest, body);
       return { status: 200, body: sb.issueToken(client_id, client_secret) };
     },
   },

@@ -6,7 +6,7 @@ import { OPERATIONS, SandboxError, SETTLEMENT_OPERATIONS, type Sandbox } from ".
  * inject faults. For tests, demos and the benchmark; it exists only in sandbox mode.
  */
 
-const settingsPatch = z
+export const settingsPatch = z
   .object({
     token_ttl_seconds: z.number().int().min(1).max(86_400),
     payment_expiry_seconds: z.number().int().min(1).max(86_400),
@@ -47,7 +47,7 @@ const settingsPatch = z
   .partial()
   .strict();
 
-const settlementRun = z
+export const settlementRun = z
   .object({
     cutoff: z.iso.datetime({ offset: true }).optional(),
     settled_at: z.iso.datetime({ offset: true }).optional(),
@@ -56,7 +56,7 @@ const settlementRun = z
   })
   .strict();
 
-const faultInput = z
+export const faultInput = z
   .object({
     endpoint: z.enum(["*", ...OPERATIONS, ...SETTLEMENT_OPERATIONS]).default("*"),
     kind: z.enum(["status", "latency", "hang"]),
@@ -70,7 +70,9 @@ const faultInput = z
   .strict()
   .refine((f) => f.kind !== "status" || f.status !== undefined, { message: "status is required for kind=status", path: ["status"] });
 
-const answer = z.object({ payer_vpa: z.string().max(256).optional(), code: z.string().max(50).optional(), message: z.string().max(200).optional() }).strict();
+export const answer = z
+  .object({ payer_vpa: z.string().max(256).optional(), code: z.string().max(50).optional(), message: z.string().max(200).optional() })
+  .strict();
 
 const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
 
