@@ -1,15 +1,13 @@
 import { z } from "zod";
-import { captureRequest, createOrderRequest, createPaymentRequest, errorBody, refundRequest, tokenResponse, wrappedOrder } from "../plural/schemas";
+import { errorBody, tokenResponse, wrappedOrder } from "../plural/schemas";
 import { settlementDetail, settlementList } from "../plural/settlement-schemas";
-import { settlementDetailQuery, settlementListQuery, tokenRequest } from "./api";
+import { captureBody, createOrderBody, createPaymentDoc, refundBody, settlementDetailQuery, settlementListQuery, tokenRequest } from "./api";
 import { answer, faultInput, settingsPatch, settlementRun } from "./control";
 
 /**
- * The sandbox as an OpenAPI 3.1 document, generated from zod schemas (zod 4's toJSONSchema):
- * the token and settlement requests and the control API's bodies are the very schemas that validate
- * them; order, payment, capture and refund bodies are lib/plural's schemas of the same documented
- * requests (the sandbox checks them by hand, to answer with Plural's exact messages); answers are
- * lib/plural's readers of them. Served at /sandbox/openapi.json; lib/sandbox/openapi.test.ts checks
+ * The sandbox as an OpenAPI 3.1 document, generated from zod schemas (zod 4's toJSONSchema): every
+ * request body and query is the very schema that validates it (lib/sandbox/api.ts, control.ts; the
+ * create-payment body is assembled from the item's schemas); answers are lib/plural's readers of them. Served at /sandbox/openapi.json; lib/sandbox/openapi.test.ts checks
  * it against the routes the sandbox answers and against the OpenAPI 3.1 schema.
  */
 
@@ -46,7 +44,7 @@ export const SANDBOX_OPERATIONS: Op[] = [
     summary: "Create an order",
     tag: "Plural API",
     auth: true,
-    body: createOrderRequest,
+    body: createOrderBody,
     response: wrappedOrder,
   },
   {
@@ -74,7 +72,7 @@ export const SANDBOX_OPERATIONS: Op[] = [
     summary: "Create a UPI payment (intent, QR or collect)",
     tag: "Plural API",
     auth: true,
-    body: createPaymentRequest,
+    body: createPaymentDoc,
     response: wrappedOrder,
   },
   {
@@ -84,7 +82,7 @@ export const SANDBOX_OPERATIONS: Op[] = [
     summary: "Capture a pre-authorised order",
     tag: "Plural API",
     auth: true,
-    body: captureRequest,
+    body: captureBody,
     response: wrappedOrder,
   },
   {
@@ -103,7 +101,7 @@ export const SANDBOX_OPERATIONS: Op[] = [
     summary: "Refund an order in full or in part",
     tag: "Plural API",
     auth: true,
-    body: refundRequest,
+    body: refundBody,
     response: any,
   },
   {
@@ -269,11 +267,9 @@ export const SANDBOX_OPERATIONS: Op[] = [
 ];
 
 const schema = (s: z.ZodType, io: "input" | "output") => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { target: "draft-2020-12", io, unrepresentable: "any", reused: "inline" }) as Record<
-    string,
-    unknown
-  >;
-  return rest;
+  const json = z.toJSONSchema(s, { target: "draft-2020-12", io, unrepresentable: "any", reused: "inline" }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
 };
 
 function parameters(op: Op) {
