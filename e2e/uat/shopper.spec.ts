@@ -8,7 +8,7 @@
  */
 import { createPluralClient } from "../../lib/plural/client";
 import { expect, test } from "../fixtures";
-import { orderRow, openDb } from "../support/db";
+import { openDb } from "../support/db";
 
 const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIENT_ID && !!process.env.PLURAL_CLIENT_SECRET;
 const NO_UAT = "Runs against Plural UAT only: set PLURAL_ENV=uat, PLURAL_CLIENT_ID and PLURAL_CLIENT_SECRET (README: 'The browser suite against UAT').";
@@ -23,7 +23,9 @@ const uat = () =>
     clientId: process.env.PLURAL_CLIENT_ID!,
     clientSecret: process.env.PLURAL_CLIENT_SECRET!,
   });
-const db = () => openDb("prisma/e2e-uat.db");
+let uatDb: ReturnType<typeof openDb> | undefined;
+/** The UAT store's own database (playwright.config.ts). */
+const db = () => (uatDb ??= openDb("prisma/e2e-uat.db"));
 
 /** Our stored status and UAT's agree (Get Order is the truth; the store may be a poll behind). */
 async function expectStoredMatchesUat(orderId: string) {
@@ -38,7 +40,7 @@ async function expectStoredMatchesUat(orderId: string) {
 }
 
 test.describe("shopper flows against Plural UAT", () => {
-  test("QR: a real UAT order and payment; the shopper scans it (manual step)", async ({ store, pay, receipt }) => {
+  test("QR: a real UAT order and payment; the shopper scans it (manual step)", async ({ page, store, pay, receipt }) => {
     await store.addToCart("Copper Water Bottle");
     await store.checkout();
     const link = await pay.waitForQr();
@@ -48,6 +50,7 @@ test.describe("shopper flows against Plural UAT", () => {
     test.skip(!MANUAL, "Paying a UAT QR needs a person with a UPI app (UAT has no simulator): set E2E_UAT_MANUAL=1 and scan the QR within 5 minutes.");
     test.setTimeout(6 * 60_000);
     console.log(`Scan the QR on the pay page, or open on a phone: ${link}`);
+    await page.waitForURL(/\/orders\/[^/]+$/, { timeout: 5 * 60_000 });
     await receipt.expectPaid("₹999.00");
     expect((await expectStoredMatchesUat(pay.orderId)).status).toBe("PROCESSED");
   });
@@ -56,12 +59,14 @@ test.describe("shopper flows against Plural UAT", () => {
     await store.addToCart("Copper Water Bottle");
     await store.checkout();
     await pay.waitForQr();
+    await pay.tab("Pay with UPI app");
     const intent = await page.locator('a[href^="upi://"]').first().getAttribute("href");
     expect(intent).toMatch(/^upi:\/\/pay\?/);
     await expectStoredMatchesUat(pay.orderId);
     test.skip(!MANUAL, "Paying an intent link needs a phone with a UPI app: set E2E_UAT_MANUAL=1 and open the link within 5 minutes.");
     test.setTimeout(6 * 60_000);
     console.log(`Open on a phone with a UPI app: ${intent}`);
+    await page.waitForURL(/\/orders\/[^/]+$/, { timeout: 5 * 60_000 });
     await receipt.expectPaid("₹999.00");
   });
 

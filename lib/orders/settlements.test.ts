@@ -2,7 +2,9 @@
  * A settlement run in the sandbox, swept into the store and reconciled: matched, amount differs,
  * missing on our side, missing on Plural's, not due yet; exported as CSV.
  */
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createPluralClient } from "@/lib/plural/client";
@@ -111,6 +113,21 @@ describe("settlements, swept and reconciled", () => {
     expect(lines).toHaveLength(1 + report.rows.length);
     expect(lines.find((l) => l.includes(differing.pluralPaymentId))).toContain(",348.00,349.00,-1.00,");
     expect(lines.find((l) => l.startsWith("Missing on our side"))).toContain(",50.00,,");
+  });
+
+  it("npm run settlements sweeps the days from another process and prints the reconciliation", async () => {
+    await paidOrder(1);
+    server.sandbox.runSettlement();
+    const today = istDay();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/settlements.ts", "--from", today, "--to", today, "--grace", "0"],
+      { env: { ...process.env, LOG_LEVEL: "silent" } },
+    );
+    const out = JSON.parse(stdout.trim().split("\n").at(-1)!) as { from: string; settlements: number; failed: unknown[]; reconciliation: Record<string, number> };
+    expect(out).toMatchObject({ from: today, settlements: 2, failed: [] });
+    expect(out.reconciliation.matched).toBeGreaterThanOrEqual(4);
+    expect(await db().settlement.count()).toBe(2);
   });
 
   it("defuses spreadsheet formulas in text cells and quotes what needs quoting", () => {
