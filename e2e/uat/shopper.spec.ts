@@ -29,8 +29,7 @@ const db = () => (uatDb ??= openDb("prisma/e2e-uat.db"));
 
 /** Our stored status and UAT's agree (Get Order is the truth; the store may be a poll behind). */
 async function expectStoredMatchesUat(orderId: string) {
-  const ours =
-    (await orderRow(orderId)) ?? db().get<{ status: string; pluralOrderId: string }>(`SELECT status, pluralOrderId FROM "Order" WHERE id = ?`, orderId);
+  const ours = db().get<{ status: string; pluralOrderId: string }>(`SELECT status, pluralOrderId FROM "Order" WHERE id = ?`, orderId);
   expect(ours?.pluralOrderId, "the store created a real UAT order").toMatch(/^v1-/);
   const theirs = await uat().getOrder(ours!.pluralOrderId);
   await expect
