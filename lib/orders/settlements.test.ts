@@ -124,7 +124,12 @@ describe("settlements, swept and reconciled", () => {
       ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/settlements.ts", "--from", today, "--to", today, "--grace", "0"],
       { env: { ...process.env, LOG_LEVEL: "silent" } },
     );
-    const out = JSON.parse(stdout.trim().split("\n").at(-1)!) as { from: string; settlements: number; failed: unknown[]; reconciliation: Record<string, number> };
+    const out = JSON.parse(stdout.trim().split("\n").at(-1)!) as {
+      from: string;
+      settlements: number;
+      failed: unknown[];
+      reconciliation: Record<string, number>;
+    };
     expect(out).toMatchObject({ from: today, settlements: 2, failed: [] });
     expect(out.reconciliation.matched).toBeGreaterThanOrEqual(4);
     expect(await db().settlement.count()).toBe(2);
