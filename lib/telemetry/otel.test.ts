@@ -13,12 +13,14 @@ describe("otelConfiguration", () => {
     expect(c.spanProcessors).toEqual([requestIdSpanProcessor]);
     expect(c.metricReaders).toEqual([]);
     expect(c.instrumentations).toEqual([]);
+    expect(c.traceSampler).toBe("always_off");
   });
 
   it("exports traces and metrics when OTEL_EXPORTER_OTLP_ENDPOINT is set", () => {
     const c = otelConfiguration({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" });
     expect(c.spanProcessors).toEqual([requestIdSpanProcessor, "auto"]);
     expect(c.metricReaders).toHaveLength(1);
+    expect(c.traceSampler).toBe("auto");
   });
 
   it("takes a valid incoming x-request-id into the context, and makes one otherwise", () => {

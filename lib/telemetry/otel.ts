@@ -35,10 +35,13 @@ export function otelConfiguration(
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const metricsEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
   const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
+  const exporting = !!endpoint || !!overrides.spanProcessors;
   return {
     serviceName: env.OTEL_SERVICE_NAME || "plural-upi-storefront",
     attributes: { "plural.env": env.PLURAL_ENV || "sandbox" },
     propagators: ["tracecontext", requestIdPropagator],
+    // Nothing to export to: spans are not recorded at all (context, and the request id, still flow).
+    traceSampler: exporting ? "auto" : "always_off",
     // With no endpoint, none: @vercel/otel would otherwise send to localhost:4318 by default.
     spanProcessors: [requestIdSpanProcessor, ...(overrides.spanProcessors ?? (endpoint ? ["auto" as const] : []))],
     metricReaders:
