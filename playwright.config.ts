@@ -16,6 +16,14 @@ function server(port: number, env: Record<string, string>) {
   };
 }
 
+/**
+ * PLURAL_ENV=uat with PLURAL_CLIENT_ID and PLURAL_CLIENT_SECRET: only the `uat` project runs, against
+ * one server talking to Plural's UAT (README, "The browser suite against UAT"). Otherwise the sandbox
+ * suite runs, and the `uat` project lists its tests and skips each with the reason.
+ */
+export const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIENT_ID && !!process.env.PLURAL_CLIENT_SECRET;
+const uatProject = { name: "uat", testDir: "e2e/uat", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } };
+
 /** Browser tests run against a production build on its own port and its own, freshly reset database. */
 export default defineConfig({
   testDir: "e2e",
@@ -45,10 +53,30 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }],
-  // Two servers on the same build: the default store, and one creating pre-auth orders.
-  webServer: [
-    server(PORT, { DATABASE_URL: "file:./prisma/e2e.db", SANDBOX_STATE_FILE: ".sandbox/e2e-state.json" }),
-    server(PORT + 1, { DATABASE_URL: "file:./prisma/e2e-preauth.db", SANDBOX_STATE_FILE: ".sandbox/e2e-preauth-state.json", PLURAL_PRE_AUTH: "true" }),
-  ],
+  projects: UAT
+    ? [uatProject]
+    : [{ name: "desktop", testIgnore: /\/uat\//, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }, uatProject],
+  // Two servers on the same build: the default store, and one creating pre-auth orders. Against UAT: one store on UAT.
+  webServer: UAT
+    ? [
+        {
+          ...server(PORT, { DATABASE_URL: "file:./prisma/e2e-uat.db", PLURAL_ENV: "uat", LOG_LEVEL: "info" }),
+          // Plural's webhooks reach the store only through a public URL (a tunnel): E2E_UAT_APP_URL.
+          env: {
+            ...server(PORT, {}).env,
+            PLURAL_ENV: "uat",
+            DATABASE_URL: "file:./prisma/e2e-uat.db",
+            LOG_LEVEL: "info",
+            APP_URL: process.env.E2E_UAT_APP_URL ?? BASE_URL,
+            PLURAL_CLIENT_ID: process.env.PLURAL_CLIENT_ID!,
+            PLURAL_CLIENT_SECRET: process.env.PLURAL_CLIENT_SECRET!,
+            ...(process.env.PLURAL_SECRET_KEY ? { PLURAL_SECRET_KEY: process.env.PLURAL_SECRET_KEY } : {}),
+            ...(process.env.PLURAL_WEBHOOK_SECRET ? { PLURAL_WEBHOOK_SECRET: process.env.PLURAL_WEBHOOK_SECRET } : {}),
+          },
+        },
+      ]
+    : [
+        server(PORT, { DATABASE_URL: "file:./prisma/e2e.db", SANDBOX_STATE_FILE: ".sandbox/e2e-state.json" }),
+        server(PORT + 1, { DATABASE_URL: "file:./prisma/e2e-preauth.db", SANDBOX_STATE_FILE: ".sandbox/e2e-preauth-state.json", PLURAL_PRE_AUTH: "true" }),
+      ],
 });

@@ -9,6 +9,9 @@ export function startup(): void {
     // Keep every open order true even when no browser and no webhook comes back.
     const interval = Number(process.env.RECONCILE_INTERVAL_MS ?? 30_000);
     void import("@/lib/orders/reconcile").then(({ startReconciler }) => startReconciler(Number.isFinite(interval) ? interval : 30_000));
+    // Settlements: off unless SETTLEMENTS_INTERVAL_MS is set (npm run settlements from cron is the other way).
+    const settleEvery = Number(process.env.SETTLEMENTS_INTERVAL_MS ?? 0);
+    if (settleEvery > 0) void import("@/lib/orders/settlements").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
     if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e), 500).unref();
   } catch (err) {
     if (err instanceof ConfigError) {

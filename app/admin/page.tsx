@@ -7,6 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
 import { ORDER_STATUSES } from "@/lib/orders/statuses";
+import { orderSearch } from "@/lib/orders/search";
 import { signOut } from "./actions";
 
 export const metadata: Metadata = { title: "Orders · Merchant console" };
@@ -28,7 +29,7 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
   const where: Prisma.OrderWhereInput = {
     ...(status ? { status } : {}),
     ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } } : {}),
-    ...(q ? { OR: [{ merchantOrderReference: { contains: q } }, { customerEmail: { contains: q } }, { pluralOrderId: { contains: q } }, { id: q }] } : {}),
+    ...(q ? orderSearch(q) : {}),
   };
   const [orders, totals] = await Promise.all([
     db().order.findMany({ where, orderBy: { createdAt: "desc" }, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
@@ -42,6 +43,9 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
     <div className="space-y-6">
       <header className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Orders</h1>
+        <Link href="/admin/settlements" className="text-sm text-brand-700 underline">
+          Settlements
+        </Link>
         <form action={signOut}>
           <button className="text-sm text-slate-600 underline">Sign out</button>
         </form>
@@ -49,7 +53,12 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
       <form method="get" className="grid gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-5" role="search">
         <label className="grid gap-1 text-sm lg:col-span-2">
           <span className="font-medium">Search</span>
-          <input name="q" defaultValue={q} placeholder="Reference, e-mail or Plural order id" className="rounded border border-slate-300 px-2 py-1.5" />
+          <input
+            name="q"
+            defaultValue={q}
+            placeholder="Reference, e-mail, Plural order id or request id"
+            className="rounded border border-slate-300 px-2 py-1.5"
+          />
         </label>
         <label className="grid gap-1 text-sm">
           <span className="font-medium">Status</span>

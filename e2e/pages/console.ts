@@ -18,7 +18,11 @@ export class Console {
   async open(reference: string) {
     await test.step(`find order ${reference}`, async () => {
       await this.page.goto("/admin");
-      await this.page.getByRole("searchbox").or(this.page.getByPlaceholder("Reference, e-mail or Plural order id")).first().fill(reference);
+      await this.page
+        .getByRole("searchbox")
+        .or(this.page.getByPlaceholder(/^Reference, e-mail/))
+        .first()
+        .fill(reference);
       await this.page.getByRole("button", { name: "Filter" }).click();
       await expect(this.page.getByTestId("admin-totals")).toContainText("1 order ·");
       await this.page.getByRole("link", { name: reference }).click();

@@ -30,8 +30,8 @@ export async function paymentsOf(orderId: string) {
 }
 
 export async function eventsOf(orderId: string) {
-  return e2eDb().all<{ source: string; type: string; verified: number }>(
-    `SELECT source, type, verified FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`,
+  return e2eDb().all<{ source: string; type: string; verified: number; requestId: string | null }>(
+    `SELECT source, type, verified, requestId FROM "OrderEvent" WHERE orderId = ? ORDER BY createdAt`,
     orderId,
   );
 }

@@ -10,7 +10,7 @@ import { syncOrder } from "./sync";
 
 function upstream(e: unknown, what: string): { ok: false; error: string } {
   if (!(e instanceof PluralError)) throw e;
-  log.warn("admin.action_failed", { what, code: e.code, status: e.status, requestId: e.requestId });
+  log.warn("admin.action_failed", { what, code: e.code, status: e.status, pluralRequestId: e.requestId });
   if (e.code === "OPERATION_NOT_ALLOWED") return { ok: false, error: `Plural does not allow ${what} for this order in its current state.` };
   if (e.retryable) return { ok: false, error: `Plural did not answer; ${what} was not confirmed. Use "Sync with Plural" before trying again.` };
   return { ok: false, error: `Plural refused ${what}: ${e.message}` };

@@ -1,5 +1,6 @@
 import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
+import { currentRequestId } from "@/lib/request-context";
 import type { PluralOrder } from "@/lib/plural/schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { notifyInTransaction, publishOrderChange } from "./changes";
@@ -59,6 +60,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
               payload: JSON.stringify(input.payload ?? null),
               statusFrom: order.status,
               statusTo,
+              requestId: currentRequestId() ?? null,
             },
           });
 
@@ -224,7 +226,16 @@ export async function failOrderUnknownToPlural(orderId: string): Promise<boolean
     const updated = await tx.order.updateMany({ where: { id: orderId, status: "CREATED", pluralOrderId: null }, data: { status: "FAILED", nextSyncAt: null } });
     if (updated.count === 0) return false;
     await tx.orderEvent.create({
-      data: { orderId, source: "sync", type: "ORDER_NOT_FOUND", verified: true, payload: "{}", statusFrom: "CREATED", statusTo: "FAILED" },
+      data: {
+        orderId,
+        source: "sync",
+        type: "ORDER_NOT_FOUND",
+        verified: true,
+        payload: "{}",
+        statusFrom: "CREATED",
+        statusTo: "FAILED",
+        requestId: currentRequestId() ?? null,
+      },
     });
     await notifyInTransaction(tx, orderId);
     return true;
@@ -262,6 +273,7 @@ export async function recordEvent(e: {
         payload: JSON.stringify(e.payload ?? {}),
         statusFrom: e.status ?? null,
         statusTo: e.status ?? null,
+        requestId: currentRequestId() ?? null,
       },
     });
     return true;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { currentRequestId } from "@/lib/request-context";
 import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Order } from "@/lib/generated/prisma/client";
@@ -57,6 +58,7 @@ export async function placeOrder(cartId: string | undefined, form: CheckoutForm,
               verified: true,
               payload: JSON.stringify({ amountInPaise: cart.totalInPaise, items: cart.lines.length }),
               statusTo: "CREATED",
+              requestId: currentRequestId() ?? null,
             },
           },
         },
@@ -112,7 +114,7 @@ export async function ensurePluralOrder(order: Order): Promise<Result<{ orderId:
     return { ok: true, value: { orderId: order.id } };
   } catch (err) {
     if (!(err instanceof PluralError)) throw err;
-    log.warn("checkout.create_order_failed", { orderId: order.id, code: err.code, status: err.status, requestId: err.requestId });
+    log.warn("checkout.create_order_failed", { orderId: order.id, code: err.code, status: err.status, pluralRequestId: err.requestId });
     if (err.kind === "validation" || err.status === 400)
       return { ok: false, error: "The payment service refused this order. Check your details and try again." };
     return { ok: false, error: "We could not reach the payment service. Your order is saved: press Pay again in a moment." };

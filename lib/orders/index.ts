@@ -16,3 +16,4 @@ export * from "./webhook";
 export * from "./reconcile";
 export * from "./admin";
 export * from "./callback";
+export * from "./search";

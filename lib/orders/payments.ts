@@ -112,7 +112,7 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
     return { ok: true, value: toActive(updated) };
   } catch (e) {
     if (!(e instanceof PluralError)) throw e;
-    log.warn("payments.start_failed", { orderId, code: e.code, status: e.status, requestId: e.requestId });
+    log.warn("payments.start_failed", { orderId, code: e.code, status: e.status, pluralRequestId: e.requestId });
     if (e.code === "INVALID_USER_ACCOUNT") return { ok: false, error: "That UPI ID does not exist. Check it and try again." };
     if (e.kind === "validation" || e.status === 400) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
     if (e.code === "PAYMENT_PENDING") return { ok: false, error: "A payment request is already waiting. Approve or decline it in your UPI app first." };

@@ -4,6 +4,9 @@ import { log } from "@/lib/log";
 import { OPEN_STATUSES } from "./statuses";
 import { failOrderUnknownToPlural } from "./apply";
 import { syncOrder } from "./sync";
+import { randomUUID } from "node:crypto";
+import { runWithRequestId } from "@/lib/request-context";
+import { countSweep, inSpan } from "@/lib/telemetry";
 
 export type ReconcileOptions = {
   /** Only orders untouched for this long are swept (default 60 s: give webhooks a chance first). */
@@ -30,7 +33,24 @@ const FOLLOW_UP_GRACE_MS = 30_000;
  * before it is checked, so several processes can sweep at once without checking the same order
  * twice; each has its own backoff, so a fault upstream is retried later and nothing is lost.
  */
-export async function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileReport> {
+export function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileReport> {
+  // A sweep is a unit of work like a request: its own id on its log lines and timeline entries.
+  return runWithRequestId(`sweep_${randomUUID()}`, () =>
+    inSpan("reconcile.sweep", {}, async (span) => {
+      try {
+        const report = await sweep(opts);
+        span.setAttributes({ "reconcile.checked": report.checked, "reconcile.updated": report.updated, "reconcile.failed": report.failed });
+        countSweep("reconcile", "ok");
+        return report;
+      } catch (e) {
+        countSweep("reconcile", "error");
+        throw e;
+      }
+    }),
+  );
+}
+
+async function sweep(opts: ReconcileOptions): Promise<ReconcileReport> {
   const now = opts.now ?? new Date();
   const report: ReconcileReport = { checked: 0, updated: 0, stillOpen: 0, failed: 0, skipped: 0 };
   const claimed = dbProvider() === "postgresql" ? await claimSkipLocked(now, opts) : await claimGuarded(now, opts, report);

@@ -62,7 +62,7 @@ async function doSync(orderId: string, source: EventSource, type: string): Promi
     await db().order.update({ where: { id: orderId }, data: { lastSyncedAt: new Date() } });
     if (e.isNotFound)
       return order.pluralOrderId ? err("Plural does not know this order.", "not_found") : err("Plural never received this order.", "no_plural_order");
-    log.warn("orders.sync_failed", { orderId, code: e.code, status: e.status, requestId: e.requestId });
+    log.warn("orders.sync_failed", { orderId, code: e.code, status: e.status, pluralRequestId: e.requestId });
     return err("Plural did not answer.", "upstream");
   }
 }

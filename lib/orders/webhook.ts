@@ -5,6 +5,7 @@ import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
 import { applyRefundStatus, applyStatus, isRecorded, recordEvent } from "./apply";
 import { noteWebhookArrived } from "./live-status";
 import { syncOrder } from "./sync";
+import { countWebhook, inSpan } from "@/lib/telemetry";
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; followUp?: () => Promise<unknown> };
 
@@ -38,7 +39,28 @@ async function owe(orderId: string, type: string): Promise<() => Promise<unknown
  * apply through the one state machine, and answer at once. Anything slow (asking Plural when the
  * machine cannot order two messages, refreshing a refunded parent) runs after the answer.
  */
-export async function handleWebhook(rawBody: string, headers: Headers): Promise<WebhookAnswer> {
+export function handleWebhook(rawBody: string, headers: Headers): Promise<WebhookAnswer> {
+  return inSpan("webhook", {}, async (span) => {
+    const answer = await handle(rawBody, headers);
+    const outcome = webhookOutcome(answer);
+    span.setAttributes({ "webhook.outcome": outcome, "http.response.status_code": answer.status });
+    countWebhook(outcome);
+    return answer;
+  });
+}
+
+/** For metrics and traces: what became of a webhook. */
+export function webhookOutcome(a: WebhookAnswer): string {
+  if (a.status === 401) return "rejected_signature";
+  if (a.status >= 400) return "bad_request";
+  const b = a.body;
+  if (b.duplicate) return "duplicate";
+  if (b.known === false) return "unknown_order";
+  if (b.handled === false) return "not_handled";
+  return typeof b.outcome === "string" ? b.outcome : "recorded";
+}
+
+async function handle(rawBody: string, headers: Headers): Promise<WebhookAnswer> {
   const e = env();
   const v = verifyWebhook(rawBody, headers, e.webhookSecret, e.webhookSecretFormat);
   if (!v.ok) {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { PATHS } from "./constants";
+import { PATHS, SETTLEMENT_LIMITS } from "./constants";
 import { PluralError } from "./errors";
 import { DEFAULT_RETRY, send, silentLogger, type HttpRequest, type Logger, type RetryPolicy, type Transport } from "./http";
 import {
@@ -17,6 +17,39 @@ import {
   type PluralRefund,
   type RefundRequest,
 } from "./schemas";
+import { settlementDetail, settlementList, type PluralSettlementDetail, type PluralSettlementList, type PluralSettlementSummary } from "./settlement-schemas";
+
+/** A settlement window: calendar days as Plural reads them (India time is likely, undocumented), both inclusive. */
+export type SettlementWindow = { from: string; to: string };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const dayNumber = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+
+/** Checks a window against the documented limits; the query Plural expects (zone-less datetimes, §1.2). */
+export function settlementQuery(w: SettlementWindow, page = 1, perPage: number = SETTLEMENT_LIMITS.perPage): string {
+  const bad = (message: string) => new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: `listSettlements: ${message}` });
+  if (!DAY.test(w.from) || !DAY.test(w.to) || Number.isNaN(dayNumber(w.from)) || Number.isNaN(dayNumber(w.to))) throw bad("dates must be YYYY-MM-DD");
+  const days = dayNumber(w.to) - dayNumber(w.from);
+  if (days < 0) throw bad("the window ends before it starts");
+  if (days > SETTLEMENT_LIMITS.maxWindowDays) throw bad(`the window is longer than ${SETTLEMENT_LIMITS.maxWindowDays} days`);
+  if (!Number.isInteger(page) || page < 1) throw bad("page must be a positive integer");
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > SETTLEMENT_LIMITS.perPage) throw bad(`per_page must be 1–${SETTLEMENT_LIMITS.perPage}`);
+  return new URLSearchParams({ start_date: `${w.from}T00:00:00`, end_date: `${w.to}T23:59:59`, page: String(page), per_page: String(perPage) }).toString();
+}
+
+/** Splits any span of days into windows Plural accepts (at most 60 days each). */
+export function settlementWindows(w: SettlementWindow): SettlementWindow[] {
+  const out: SettlementWindow[] = [];
+  const day = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
+  const end = dayNumber(w.to);
+  for (let start = dayNumber(w.from); start <= end; start += SETTLEMENT_LIMITS.maxWindowDays + 1) {
+    out.push({ from: day(start), to: day(Math.min(end, start + SETTLEMENT_LIMITS.maxWindowDays)) });
+  }
+  return out;
+}
+
+/** Pages are fetched until one comes back short; this many at most (10 a page: 10,000 settlements). */
+const MAX_PAGES = 1000;
 
 export type PluralClientConfig = {
   baseUrl: string;
@@ -140,6 +173,27 @@ export function createPluralClient(config: PluralClientConfig) {
       return tokenRequests;
     },
 
+    /**
+     * Whether Plural answers at all, within `timeoutMs`: one unauthenticated GET on the token path
+     * (Plural answers it with a 4xx). Reachable = any answer below 500. Sends no credentials.
+     */
+    async reachable(timeoutMs = 3_000): Promise<{ ok: boolean; status?: number; ms: number; error?: string }> {
+      const started = now();
+      try {
+        const res = await transport.fetch(transport.baseUrl + PATHS.token, {
+          method: "GET",
+          signal: AbortSignal.timeout(timeoutMs),
+          cache: "no-store",
+          redirect: "manual",
+        });
+        await res.body?.cancel();
+        return { ok: res.status < 500, status: res.status, ms: now() - started };
+      } catch (e) {
+        const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
+        return { ok: false, ms: now() - started, error: timedOut ? `no answer within ${timeoutMs} ms` : "could not connect" };
+      }
+    },
+
     async createOrder(input: CreateOrderRequest): Promise<PluralOrder> {
       const body = validate(createOrderRequest, input, "createOrder");
       return orderCall({ method: "POST", path: PATHS.orders, body, idempotent: true, op: "createOrder" });
@@ -189,6 +243,49 @@ export function createPluralClient(config: PluralClientConfig) {
     /** Not retried automatically: a lost answer is resolved by Get Order, not by cancelling twice. */
     async cancel(orderId: string): Promise<PluralOrder> {
       return orderCall({ method: "PUT", path: PATHS.cancel(orderId), idempotent: false, op: "cancel" });
+    },
+
+    /** One page of settlements (at most 10) settled in a window of at most 60 days. */
+    async listSettlements(window: SettlementWindow, page = 1, perPage?: number): Promise<PluralSettlementList> {
+      const query = settlementQuery(window, page, perPage);
+      const res = await authed({ method: "GET", path: `${PATHS.settlements}?${query}`, idempotent: true, op: "listSettlements" });
+      return parseResponse(settlementList, res.body, "listSettlements", res.requestId);
+    },
+
+    /** Every settlement in a window of at most 60 days: pages until one comes back short (the list has no pagination object). */
+    async allSettlements(window: SettlementWindow): Promise<PluralSettlementSummary[]> {
+      const out: PluralSettlementSummary[] = [];
+      const seen = new Set<string>();
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const { settlements } = await this.listSettlements(window, page);
+        let fresh = 0;
+        for (const s of settlements) {
+          if (seen.has(s.utr)) continue;
+          seen.add(s.utr);
+          out.push(s);
+          fresh++;
+        }
+        // A short page is the last; a page with nothing new means Plural ignores `page`.
+        if (settlements.length < SETTLEMENT_LIMITS.perPage || fresh === 0) break;
+      }
+      return out;
+    },
+
+    /** One page (at most 10 lines) of a settlement, by its UTR. */
+    async getSettlement(utr: string, page = 1): Promise<PluralSettlementDetail> {
+      if (!SETTLEMENT_LIMITS.utr.test(utr)) throw new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: "getSettlement: not a UTR" });
+      const query = new URLSearchParams({ page: String(page), per_page: String(SETTLEMENT_LIMITS.perPage) });
+      const res = await authed({ method: "GET", path: `${PATHS.settlementByUtr(utr)}?${query}`, idempotent: true, op: "getSettlement" });
+      return parseResponse(settlementDetail, res.body, "getSettlement", res.requestId);
+    },
+
+    /** A settlement with every line (all pages, per its pagination). */
+    async settlementWithLines(utr: string): Promise<PluralSettlementDetail> {
+      const first = await this.getSettlement(utr, 1);
+      const transactions = [...first.transactions];
+      const pages = Math.min(first.totalPages, MAX_PAGES);
+      for (let page = 2; page <= pages; page++) transactions.push(...(await this.getSettlement(utr, page)).transactions);
+      return { ...first, transactions, page: 1, totalPages: pages };
     },
 
     async refund(orderId: string, input: RefundRequest): Promise<PluralRefund> {

@@ -9,6 +9,18 @@ export const PATHS = {
   capture: (orderId: string) => `/api/pay/v1/orders/${encodeURIComponent(orderId)}/capture`,
   cancel: (orderId: string) => `/api/pay/v1/orders/${encodeURIComponent(orderId)}/cancel`,
   refund: (orderId: string) => `/api/pay/v1/refunds/${encodeURIComponent(orderId)}`,
+  settlements: "/api/settlements/v1/list",
+  settlementByUtr: (utr: string) => `/api/settlements/v1/detail/${encodeURIComponent(utr)}`,
+} as const;
+
+/** Settlements (reference plural-settlements §1.1): at most 10 records a page, a 60-day window, 6 months of history, up to 3 h late. */
+export const SETTLEMENT_LIMITS = {
+  perPage: 10,
+  maxWindowDays: 60,
+  historyDays: 183,
+  lagHours: 3,
+  /** A reference to a bank transfer: the docs' example has 12 digits, their table says 16–50 characters. */
+  utr: /^[A-Za-z0-9]{1,50}$/,
 } as const;
 
 export const LIMITS = {

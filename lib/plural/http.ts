@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { SpanKind, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { RETRYABLE_STATUSES } from "./constants";
 import { PluralError } from "./errors";
 import { errorBody } from "./schemas";
+import { recordCall } from "./telemetry";
 
 export type Logger = {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -137,33 +139,75 @@ function shouldRetry(err: PluralError, req: HttpRequest): boolean {
   return err.kind === "http" && RETRYABLE_STATUSES.has(err.status);
 }
 
+const tracer = () => trace.getTracer("plural-upi-storefront.plural");
+
 /**
  * Sends one logical request: fresh Request-ID and Request-Timestamp per attempt, a timeout on each
- * attempt, and retries with backoff only where the request is safe to repeat.
+ * attempt, and retries with backoff only where the request is safe to repeat. Traced as one span
+ * per call (`plural <op>`) with a child span per attempt; counted by op and outcome. Log lines name
+ * Plural's Request-ID `pluralRequestId` (the incoming request's id is `requestId`, added by the logger).
  */
 export async function send(t: Transport, req: HttpRequest): Promise<HttpResponse> {
+  const started = Date.now();
+  return tracer().startActiveSpan(
+    `plural ${req.op}`,
+    { kind: SpanKind.CLIENT, attributes: { "plural.op": req.op, "http.request.method": req.method, "url.path": req.path } },
+    async (call) => {
+      try {
+        const res = await attempts(t, req, call);
+        call.setAttribute("http.response.status_code", res.status);
+        recordCall(req.op, "ok", Date.now() - started);
+        return res;
+      } catch (e) {
+        const outcome = e instanceof PluralError ? (e.kind === "http" ? `http_${e.status}` : e.kind) : "error";
+        if (e instanceof PluralError) {
+          call.setAttributes({ "plural.error_code": e.code, ...(e.status ? { "http.response.status_code": e.status } : {}) });
+        }
+        call.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof PluralError ? e.code : "error" });
+        recordCall(req.op, outcome, Date.now() - started);
+        throw e;
+      } finally {
+        call.end();
+      }
+    },
+  );
+}
+
+async function attempts(t: Transport, req: HttpRequest, call: Span): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
+    call.setAttribute("plural.attempts", attempt + 1);
     const requestId = randomUUID();
     const started = Date.now();
+    const span = tracer().startSpan(`plural ${req.op} attempt`, {
+      kind: SpanKind.CLIENT,
+      attributes: { "plural.op": req.op, "plural.attempt": attempt, "plural.request_id": requestId, "http.request.method": req.method },
+    });
+    let delay: number;
     try {
       const res = await attemptOnce(t, req, requestId);
-      t.logger.info("plural.request", { op: req.op, method: req.method, status: res.status, requestId, attempt, ms: Date.now() - started });
+      span.setAttribute("http.response.status_code", res.status);
+      t.logger.info("plural.request", { op: req.op, method: req.method, status: res.status, pluralRequestId: requestId, attempt, ms: Date.now() - started });
       return res;
     } catch (e) {
       if (!(e instanceof PluralError)) throw e;
       const retry = attempt < t.retry.retries && shouldRetry(e, req);
+      span.setAttributes({ "plural.error_code": e.code, "plural.will_retry": retry, ...(e.status ? { "http.response.status_code": e.status } : {}) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: e.code });
       t.logger.warn("plural.request_failed", {
         op: req.op,
         method: req.method,
         status: e.status,
         code: e.code,
-        requestId,
+        pluralRequestId: requestId,
         attempt,
         ms: Date.now() - started,
         willRetry: retry,
       });
       if (!retry) throw e;
-      await t.sleep(backoffDelay(attempt, t.retry, t.random, (e as PluralError & { retryAfter?: string | null }).retryAfter));
+      delay = backoffDelay(attempt, t.retry, t.random, (e as PluralError & { retryAfter?: string | null }).retryAfter);
+    } finally {
+      span.end();
     }
+    await t.sleep(delay);
   }
 }

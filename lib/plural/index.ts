@@ -7,6 +7,8 @@ export * from "./client";
 export * from "./constants";
 export * from "./errors";
 export * from "./schemas";
+export * from "./settlement-schemas";
+export * from "./rupees";
 export * from "./signature";
 export * from "./upi";
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { OPERATIONS, SandboxError, type Sandbox } from "./engine";
+import { OPERATIONS, SandboxError, SETTLEMENT_OPERATIONS, type Sandbox } from "./engine";
 
 /**
  * `/sandbox/control/...`: reset, inspect, force outcomes, (re)deliver webhooks, expire tokens and
  * inject faults. For tests, demos and the benchmark; it exists only in sandbox mode.
  */
 
-const settingsPatch = z
+export const settingsPatch = z
   .object({
     token_ttl_seconds: z.number().int().min(1).max(86_400),
     payment_expiry_seconds: z.number().int().min(1).max(86_400),
@@ -32,13 +32,33 @@ const settingsPatch = z
         retry_base_ms: z.number().int().min(0).max(600_000),
       })
       .partial(),
+    settlement: z
+      .object({
+        auto: z.boolean(),
+        run_at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM"),
+        delay_days: z.number().int().min(0).max(45),
+        mdr_bps: z.number().int().min(0).max(10_000),
+        gst_bps: z.number().int().min(0).max(10_000),
+        lag_ms: z.number().int().min(0).max(86_400_000),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
 
-const faultInput = z
+export const settlementRun = z
   .object({
-    endpoint: z.enum(["*", ...OPERATIONS]).default("*"),
+    cutoff: z.iso.datetime({ offset: true }).optional(),
+    settled_at: z.iso.datetime({ offset: true }).optional(),
+    exclude: z.array(z.string().max(100)).max(1000).optional(),
+    misreport: z.record(z.string().max(100), z.number().int().min(0).max(100_000_000)).optional(),
+  })
+  .strict();
+
+export const faultInput = z
+  .object({
+    endpoint: z.enum(["*", ...OPERATIONS, ...SETTLEMENT_OPERATIONS]).default("*"),
     kind: z.enum(["status", "latency", "hang"]),
     status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
     code: z.string().max(50).optional(),
@@ -50,7 +70,9 @@ const faultInput = z
   .strict()
   .refine((f) => f.kind !== "status" || f.status !== undefined, { message: "status is required for kind=status", path: ["status"] });
 
-const answer = z.object({ payer_vpa: z.string().max(256).optional(), code: z.string().max(50).optional(), message: z.string().max(200).optional() }).strict();
+export const answer = z
+  .object({ payer_vpa: z.string().max(256).optional(), code: z.string().max(50).optional(), message: z.string().max(200).optional() })
+  .strict();
 
 const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
 
@@ -154,6 +176,19 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
         const d = await sb.redeliver(seg[1]!);
         if (!d) throw new SandboxError(404, "NOT_FOUND", "No webhook delivery with that id");
         return json(200, { id: d.id, state: d.state, attempts: d.attempts });
+      }
+      case "GET settlements":
+        sb.advance();
+        return json(200, { settlements: sb.settlementList() });
+      case "POST settlements/run": {
+        const b = parse(settlementRun, await readJson(request));
+        const batch = sb.runSettlement({
+          cutoff: b.cutoff ? Date.parse(b.cutoff) : undefined,
+          settledAt: b.settled_at ? Date.parse(b.settled_at) : undefined,
+          exclude: b.exclude,
+          misreport: b.misreport,
+        });
+        return json(batch ? 201 : 200, { settlement: batch ? (sb.settlementList().find((s) => s.utr === batch.utr) ?? null) : null });
       }
       case "POST flush":
         await sb.flush();

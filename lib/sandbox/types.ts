@@ -23,6 +23,33 @@ export type SimPayment = {
   updated_at: number;
   expires_at: number;
   capture_data?: Array<{ merchant_capture_reference: string; capture_amount: Money; created_at: number }>;
+  /** The settlement (its UTR) that paid this PROCESSED payment or deducted this refund. */
+  settled_utr?: string;
+};
+
+/** One line of a settlement: a PROCESSED payment (paid out less MDR and GST) or a PROCESSED refund (deducted). */
+export type SettlementLine = {
+  transaction_id: string;
+  kind: "payment" | "refund";
+  order_id: string;
+  /** Paise: the captured amount, or the refund's amount. */
+  amount: number;
+  mdr: number;
+  gst: number;
+  processed_at: number;
+};
+
+/** A settlement batch: one bank transfer, identified by its UTR. Amounts in paise. */
+export type SimSettlement = {
+  utr: string;
+  settled_at: number;
+  /** The run's cut-off: everything processed before it was settled. */
+  cutoff: number;
+  lines: SettlementLine[];
+  /** Lines whose amount the run was told to misreport (control API), by transaction id: what Plural says instead. */
+  misreported?: Record<string, number>;
+  bank_name: string;
+  bank_acc_number: string;
 };
 
 export type SimOrder = {
@@ -109,6 +136,21 @@ export type Settings = {
   };
   merchant_name: string;
   payee_vpa: string;
+  settlement: SettlementSettings;
+};
+
+export type SettlementSettings = {
+  /** Settle by itself every day at `run_at` (India time); otherwise only when told (POST /sandbox/control/settlements/run). */
+  auto: boolean;
+  /** HH:MM, India time. */
+  run_at: string;
+  /** A payment settles at the first run at least this many days after it was processed (T+1 by default). */
+  delay_days: number;
+  /** MDR in basis points of each payment (200 = 2 %); GST in basis points of the MDR (1800 = 18 %). */
+  mdr_bps: number;
+  gst_bps: number;
+  /** How long a settlement stays invisible to the API after it is made (Plural: "up to 3 hours"). */
+  lag_ms: number;
 };
 
 /** The state file's content in format version 1 (one JSON document, rewritten whole). Read for migration only. */

@@ -1,6 +1,7 @@
 import type { Core } from "./core";
 import type { Orders } from "./orders";
 import type { Refunds } from "./refunds";
+import type { Settlements } from "./settlements";
 
 /**
  * Time passing: automatic answers (test VPAs and amounts), payment expiry and refund settlement,
@@ -14,6 +15,7 @@ export class Clock {
     private readonly core: Core,
     private readonly orders: Orders,
     private readonly refunds: Refunds,
+    private readonly settlements?: Settlements,
   ) {}
 
   /** Applies everything whose time has come; may send webhooks. */
@@ -39,6 +41,7 @@ export class Clock {
         }
         this.core.records.reindex(order);
       }
+      this.settlements?.advance();
     } finally {
       this.advancing = false;
     }

@@ -6,5 +6,5 @@ export type { SettingsPatch } from "./settings";
 export type { DashboardView, OrderSummary, PaymentView, WebhookView } from "./views";
 export type { WebhookHealth } from "./outbox";
 export type { Callback } from "./callbacks";
-export { OPERATIONS, type Operation } from "./stats";
+export { OPERATIONS, SETTLEMENT_OPERATIONS, type Operation, type SettlementOperation } from "./stats";
 export { hashBody } from "./util";

@@ -3,7 +3,7 @@ import { appendFile, open, rm } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { log } from "../../log";
-import type { Delivery, FaultRule, SandboxStateV1, Settings, SimOrder } from "../types";
+import type { Delivery, FaultRule, SandboxStateV1, Settings, SimOrder, SimSettlement } from "../types";
 import type { Records } from "./records";
 
 /**
@@ -35,7 +35,8 @@ type Rec =
   | { k: "tokens"; r: number; v: Record<string, number> }
   | { k: "faults"; r: number; v: FaultRule[] }
   | { k: "order"; r: number; v: SimOrder }
-  | { k: "delivery"; r: number; v: Delivery };
+  | { k: "delivery"; r: number; v: Delivery }
+  | { k: "settlement"; r: number; v: SimSettlement };
 
 export type Loaded = {
   settings?: Partial<Settings>;
@@ -46,13 +47,15 @@ export type Loaded = {
   orders: SimOrder[];
   /** In creation order. */
   deliveries: Delivery[];
+  /** Oldest first. */
+  settlements: SimSettlement[];
   rev: number;
 };
 
 /** `convert`: an old-format file, to be rewritten as a journal before anything is appended to it. */
 export type LoadResult = { loaded: Loaded | undefined; compact: boolean; convert?: boolean; bytes: number };
 
-const empty = (): Loaded => ({ overridden: [], tokens: {}, faults: [], orders: [], deliveries: [], rev: 0 });
+const empty = (): Loaded => ({ overridden: [], tokens: {}, faults: [], orders: [], deliveries: [], settlements: [], rev: 0 });
 
 /** Reads a state file of either version. A missing file is a fresh start; an unreadable one is set aside with a warning. */
 export function readStateFile(file: string): LoadResult {
@@ -87,6 +90,7 @@ export function readStateFile(file: string): LoadResult {
         faults: v1.faults ?? [],
         orders: Object.values(v1.orders),
         deliveries: (v1.deliveries ?? []).map((d, i) => ({ ...d, key: i + 1 })),
+        settlements: [],
         rev: 0,
       },
       compact: false,
@@ -114,6 +118,7 @@ function replay(file: string, text: string): LoadResult {
   const lines = text.split("\n");
   const orders = new Map<string, { r: number; v: SimOrder }>();
   const deliveries = new Map<number, { r: number; v: Delivery }>();
+  const settlements = new Map<string, { r: number; v: SimSettlement }>();
   const single: Record<string, number> = {};
   let lastReset = -1;
   let bad = 0;
@@ -137,6 +142,7 @@ function replay(file: string, text: string): LoadResult {
       lastReset = r;
       for (const [id, o] of orders) if (o.r < r) orders.delete(id);
       for (const [key, d] of deliveries) if (d.r < r) deliveries.delete(key);
+      for (const [utr, st] of settlements) if (st.r < r) settlements.delete(utr);
       if ((single.faults ?? -1) < r) {
         out.faults = [];
         single.faults = r;
@@ -147,6 +153,9 @@ function replay(file: string, text: string): LoadResult {
     if (rec.k === "order") {
       const prev = orders.get(rec.v.order_id);
       if (!prev || prev.r <= r) orders.set(rec.v.order_id, { r, v: rec.v });
+    } else if (rec.k === "settlement") {
+      const prev = settlements.get(rec.v.utr);
+      if (!prev || prev.r <= r) settlements.set(rec.v.utr, { r, v: rec.v });
     } else if (rec.k === "delivery") {
       const prev = deliveries.get(rec.v.key);
       if (!prev || prev.r <= r) deliveries.set(rec.v.key, { r, v: rec.v });
@@ -162,7 +171,8 @@ function replay(file: string, text: string): LoadResult {
   if (bad) log.warn("sandbox state file had unreadable records: they were skipped", { file, skipped: bad });
   out.orders = [...orders.values()].map((o) => o.v);
   out.deliveries = [...deliveries.values()].map((d) => d.v).sort((a, b) => a.key - b.key);
-  const live = 4 + out.orders.length + out.deliveries.length;
+  out.settlements = [...settlements.values()].map((st) => st.v).sort((a, b) => a.settled_at - b.settled_at);
+  const live = 4 + out.orders.length + out.deliveries.length + out.settlements.length;
   return { loaded: out, compact: bad > 0 || journalLines > 2 * live + 100, bytes: text.length };
 }
 
@@ -200,11 +210,12 @@ export class Journal {
         "faults",
         ...[...records.orders.keys()].map((id) => `o:${id}`),
         ...records.deliveries.map((d) => `d:${d.key}`),
+        ...[...records.settlements.keys()].map((utr) => `st:${utr}`),
       ];
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, this.lines(keys));
       renameSync(tmp, file);
-      this.records.dirty = { reset: false, settings: false, tokens: false, faults: false, orders: new Set(), deliveries: new Set() };
+      this.records.dirty = { reset: false, settings: false, tokens: false, faults: false, orders: new Set(), deliveries: new Set(), settlements: new Set() };
     }
     records.onChange = () => this.schedule();
     if (loaded.compact) void this.compact();
@@ -237,6 +248,9 @@ export class Journal {
       else if (key.startsWith("o:")) {
         const o = r.order(key.slice(2));
         if (o) out += this.line({ k: "order", v: o });
+      } else if (key.startsWith("st:")) {
+        const st = r.settlements.get(key.slice(3));
+        if (st) out += this.line({ k: "settlement", v: st });
       } else if (key.startsWith("d:")) {
         byKey ??= new Map(r.deliveries.map((d) => [d.key, d]));
         const d = byKey.get(Number(key.slice(2)));
@@ -259,7 +273,8 @@ export class Journal {
     if (d.faults) keys.push("faults");
     for (const id of d.orders) keys.push(`o:${id}`);
     for (const x of d.deliveries) keys.push(`d:${x.key}`);
-    this.records.dirty = { reset: false, settings: false, tokens: false, faults: false, orders: new Set(), deliveries: new Set() };
+    for (const utr of d.settlements) keys.push(`st:${utr}`);
+    this.records.dirty = { reset: false, settings: false, tokens: false, faults: false, orders: new Set(), deliveries: new Set(), settlements: new Set() };
     return keys;
   }
 
@@ -326,6 +341,8 @@ export class Journal {
       for (let i = 0; i < orderIds.length && !this.compactionAborted; i += SLICE) await write(this.lines(orderIds.slice(i, i + SLICE).map((id) => `o:${id}`)));
       for (let i = 0; i < deliveryKeys.length && !this.compactionAborted; i += SLICE)
         await write(this.lines(deliveryKeys.slice(i, i + SLICE).map((k) => `d:${k}`)));
+      const utrs = [...this.records.settlements.keys()];
+      for (let i = 0; i < utrs.length && !this.compactionAborted; i += SLICE) await write(this.lines(utrs.slice(i, i + SLICE).map((u) => `st:${u}`)));
       while (since.size && !this.compactionAborted) {
         const keys = [...since];
         since.clear();
@@ -358,7 +375,7 @@ export class Journal {
         this.timer = undefined;
       }
       const d = this.records.dirty;
-      const dirty = d.reset || d.settings || d.tokens || d.faults || d.orders.size > 0 || d.deliveries.size > 0;
+      const dirty = d.reset || d.settings || d.tokens || d.faults || d.orders.size > 0 || d.deliveries.size > 0 || d.settlements.size > 0;
       if (this.writing) await this.writing;
       else if (dirty) await this.flush();
       else if (this.compaction) await this.compaction;

@@ -1,4 +1,4 @@
-import type { Delivery, FaultRule, Settings, SimOrder, SimPayment } from "../types";
+import type { Delivery, FaultRule, Settings, SimOrder, SimPayment, SimSettlement } from "../types";
 import { TimerHeap } from "./heap";
 
 /** What changed since the journal last wrote: the journal appends exactly these. */
@@ -9,6 +9,7 @@ export type Dirty = {
   faults: boolean;
   orders: Set<string>;
   deliveries: Set<Delivery>;
+  settlements: Set<string>;
 };
 
 export type Found = { order: SimOrder; payment: SimPayment };
@@ -34,6 +35,10 @@ export class Records {
   private pendingOrders = new Set<string>();
   private timers = new TimerHeap();
   private nextDue = new Map<string, number>();
+  /** PROCESSED payments (charges and refunds) not yet in a settlement: what the next run settles. */
+  readonly unsettled = new Set<string>();
+  /** Settlement batches by UTR, oldest first. */
+  readonly settlements = new Map<string, SimSettlement>();
 
   readonly tokens = new Map<string, number>();
   deliveries: Delivery[] = [];
@@ -43,7 +48,7 @@ export class Records {
   seq = 0;
   private deliveryKey = 0;
 
-  dirty: Dirty = { reset: false, settings: false, tokens: false, faults: false, orders: new Set(), deliveries: new Set() };
+  dirty: Dirty = { reset: false, settings: false, tokens: false, faults: false, orders: new Set(), deliveries: new Set(), settlements: new Set() };
   /** Called after every change (the journal schedules a write). */
   onChange: () => void = () => {};
 
@@ -96,6 +101,8 @@ export class Records {
           set.add(p.id);
         } else if (set?.delete(p.id) && set.size === 0) this.collects.delete(vpa);
       }
+      if (p.status === "PROCESSED" && !p.settled_utr) this.unsettled.add(p.id);
+      else this.unsettled.delete(p.id);
       const tr = Number(p.tr) - 100000;
       if (tr > this.seq) this.seq = tr;
     }
@@ -183,6 +190,14 @@ export class Records {
     }
   }
 
+  /* ----------------------------------------------------------------------- settlements */
+
+  addSettlement(s: SimSettlement) {
+    this.settlements.set(s.utr, s);
+    this.dirty.settlements.add(s.utr);
+    this.onChange();
+  }
+
   /* ------------------------------------------------------------------------ deliveries */
 
   addDelivery(d: Omit<Delivery, "key">): Delivery {
@@ -244,13 +259,15 @@ export class Records {
     this.pendingOrders.clear();
     this.timers.clear();
     this.nextDue.clear();
+    this.unsettled.clear();
+    this.settlements.clear();
     this.deliveries = [];
     this.scheduled.clear();
     this.faults = [];
     this.seq = 0;
     this.settings = settings;
     this.overridden = overridden;
-    this.dirty = { reset: true, settings: true, tokens: true, faults: true, orders: new Set(), deliveries: new Set() };
+    this.dirty = { reset: true, settings: true, tokens: true, faults: true, orders: new Set(), deliveries: new Set(), settlements: new Set() };
     this.onChange();
   }
 }

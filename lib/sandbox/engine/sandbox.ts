@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Delivery, FaultRule, Settings, SimOrder } from "../types";
+import type { Delivery, FaultRule, Settings, SimOrder, SimSettlement } from "../types";
 import { callbackFor, type Callback } from "./callbacks";
 import { Clock } from "./clock";
 import type { Core, SandboxConfig } from "./core";
@@ -13,6 +13,7 @@ import { Records } from "./records";
 import { Refunds, type RefundInput } from "./refunds";
 import { defaultSettings, envSettings, patchSettings, settingsAtStart, type EnvSettings, type SettingsPatch } from "./settings";
 import { CallStats } from "./stats";
+import { Settlements, settlementDetailJson, settlementSummaryJson, settlementView, type RunOptions } from "./settlements";
 import { Tokens } from "./tokens";
 import { Views, type DashboardView, type PaymentView } from "./views";
 
@@ -40,6 +41,7 @@ export class Sandbox {
   readonly #views: Views;
   readonly #stats: CallStats;
   readonly #tokens: Tokens;
+  readonly #settlements: Settlements;
   #loop: NodeJS.Timeout | undefined;
   /** Tells this sandbox from another one (a store checks at start-up that it reaches the sandbox it serves). */
   readonly instanceId = randomUUID();
@@ -57,7 +59,8 @@ export class Sandbox {
     this.#views = new Views(this.#core, this.#qr);
     this.#orders = new Orders(this.#core);
     this.#refunds = new Refunds(this.#core, this.#orders);
-    this.#clock = new Clock(this.#core, this.#orders, this.#refunds);
+    this.#settlements = new Settlements(this.#core);
+    this.#clock = new Clock(this.#core, this.#orders, this.#refunds, this.#settlements);
     this.#outbox = new Outbox(
       this.#core,
       (order) => this.#views.orderJson(order, { webhook: true }),
@@ -71,10 +74,19 @@ export class Sandbox {
       this.#records.faults = loaded.faults;
       for (const o of loaded.orders) this.#records.addOrder(o);
       this.#records.loadDeliveries(loaded.deliveries);
+      for (const st of loaded.settlements ?? []) this.#records.settlements.set(st.utr, st);
     }
     if (config.stateFile) {
       const settingsChanged = !!loaded && JSON.stringify(loaded.settings) !== JSON.stringify(this.#records.settings);
-      this.#records.dirty = { reset: false, settings: settingsChanged, tokens: false, faults: false, orders: new Set(), deliveries: new Set() };
+      this.#records.dirty = {
+        reset: false,
+        settings: settingsChanged,
+        tokens: false,
+        faults: false,
+        orders: new Set(),
+        deliveries: new Set(),
+        settlements: new Set(),
+      };
       this.#journal = new Journal(config.stateFile, this.#records, {
         rev: loaded?.rev ?? 0,
         bytes: file?.bytes ?? 0,
@@ -203,6 +215,31 @@ export class Sandbox {
   refund(orderId: string, input: RefundInput, requestHash: string): { refund: SimOrder; replayed: boolean } {
     this.advance();
     return this.#refunds.create(orderId, input, requestHash);
+  }
+
+  /* ----------------------------------------------------------------------- settlements */
+
+  /** Settles now everything processed before the cut-off (control API); undefined when nothing is due. */
+  runSettlement(opts: RunOptions = {}): SimSettlement | undefined {
+    this.advance();
+    return this.#settlements.run(opts);
+  }
+
+  /** Get All Settlements' `data` for batches settled in [from, to] (ms) that the API can see, newest first. */
+  settlementsBetween(from: number, to: number) {
+    return this.#settlements
+      .visible(from, to)
+      .sort((a, b) => b.settled_at - a.settled_at)
+      .map(settlementSummaryJson);
+  }
+
+  /** Get Settlements by UTR's answer for one page; 400 when the UTR is unknown (or not visible yet). */
+  settlementDetail(utr: string, page: number, perPage: number) {
+    return settlementDetailJson(this.#settlements.byUtr(utr), page, perPage);
+  }
+
+  settlementList() {
+    return this.#settlements.list().map(settlementView);
   }
 
   /* ---------------------------------------------------------------------------- reading */

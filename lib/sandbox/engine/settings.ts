@@ -9,7 +9,10 @@ export const ENV_KEYS = ["webhook.url", "merchant_name", "payee_vpa"] as const;
 export type EnvKey = (typeof ENV_KEYS)[number];
 export type EnvSettings = Record<EnvKey, string>;
 
-export type SettingsPatch = Partial<Omit<Settings, "webhook">> & { webhook?: Partial<Settings["webhook"]> };
+export type SettingsPatch = Partial<Omit<Settings, "webhook" | "settlement">> & {
+  webhook?: Partial<Settings["webhook"]>;
+  settlement?: Partial<Settings["settlement"]>;
+};
 
 export function envSettings(config: { appUrl: string; webhookUrl?: string; merchantName?: string; payeeVpa?: string }): EnvSettings {
   return {
@@ -43,6 +46,7 @@ export function defaultSettings(env: EnvSettings): Settings {
     },
     merchant_name: env.merchant_name,
     payee_vpa: env.payee_vpa,
+    settlement: { auto: true, run_at: "11:00", delay_days: 1, mdr_bps: 200, gst_bps: 1800, lag_ms: 0 },
   };
 }
 
@@ -54,15 +58,15 @@ function setKey(s: Settings, key: EnvKey, value: string) {
 /** Settings read from a state file: defaults for what it lacks, and the environment's values for what was not overridden. */
 export function settingsAtStart(stored: Partial<Settings> | undefined, env: EnvSettings, overridden: ReadonlySet<string>): Settings {
   const base = defaultSettings(env);
-  const s: Settings = { ...base, ...stored, webhook: { ...base.webhook, ...stored?.webhook } };
+  const s: Settings = { ...base, ...stored, webhook: { ...base.webhook, ...stored?.webhook }, settlement: { ...base.settlement, ...stored?.settlement } };
   for (const key of ENV_KEYS) if (!overridden.has(key)) setKey(s, key, env[key]);
   return s;
 }
 
 /** Applies a patch; answers the new settings and the environment-derived keys it set. */
 export function patchSettings(current: Settings, patch: SettingsPatch): { settings: Settings; touched: EnvKey[] } {
-  const { webhook, ...rest } = patch;
-  const settings = { ...current, ...rest, webhook: { ...current.webhook, ...webhook } };
+  const { webhook, settlement, ...rest } = patch;
+  const settings = { ...current, ...rest, webhook: { ...current.webhook, ...webhook }, settlement: { ...current.settlement, ...settlement } };
   const touched = ENV_KEYS.filter((k) => (k === "webhook.url" ? webhook?.url !== undefined : rest[k] !== undefined));
   return { settings, touched };
 }

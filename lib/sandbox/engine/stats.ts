@@ -1,6 +1,9 @@
 /** The API operations, as fault rules and call counters name them. */
 export const OPERATIONS = ["token", "createOrder", "getOrder", "getOrderByReference", "createPayment", "capture", "cancel", "refund"] as const;
 export type Operation = (typeof OPERATIONS)[number];
+/** Settlement reads: counted and open to faults like the others, listed in the counters once called. */
+export const SETTLEMENT_OPERATIONS = ["listSettlements", "getSettlement"] as const;
+export type SettlementOperation = (typeof SETTLEMENT_OPERATIONS)[number];
 
 /**
  * Calls to the API by operation, for benchmarks ("how many Get Order calls did one checkout

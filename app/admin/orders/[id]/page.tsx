@@ -188,6 +188,15 @@ export default async function AdminOrder({
                   </span>
                 )}
                 <span className={`ml-2 text-xs ${e.verified ? "text-emerald-700" : "text-red-700"}`}>{e.verified ? "verified" : "unverified"}</span>
+                {e.requestId && (
+                  <Link
+                    href={`/admin?q=${encodeURIComponent(e.requestId)}`}
+                    className="ml-2 font-mono text-xs text-slate-500 underline"
+                    title="Request id (on its log lines)"
+                  >
+                    req {e.requestId}
+                  </Link>
+                )}
               </span>
             </li>
           ))}

@@ -2,6 +2,7 @@ import { readBody } from "@/lib/http/body";
 import { handleReturn, orderAccessSetCookie } from "@/lib/orders";
 import { returnFieldsArg } from "@/lib/security/args";
 import { BODY_LIMITS } from "@/lib/security/limits";
+import { withRequestId } from "@/lib/request-context";
 
 export const dynamic = "force-dynamic";
 
@@ -37,7 +38,10 @@ function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<strin
   return out;
 }
 
-export async function POST(request: Request) {
+export const POST = withRequestId(post);
+export const GET = withRequestId(get);
+
+async function post(request: Request) {
   // issue #8: a ceiling, not request.formData()
   const body = await readBody(request, BODY_LIMITS.return);
   if (!body.ok)
@@ -56,7 +60,7 @@ export async function POST(request: Request) {
   return handle(toFields(form.entries()));
 }
 
-export async function GET(request: Request) {
+async function get(request: Request) {
   const params = new URL(request.url).searchParams;
   if (!singleTextFields(params.entries())) return page(400, "We could not read this payment response", "A field came twice.");
   return handle(toFields(params.entries()));

@@ -4,11 +4,13 @@ import { log } from "@/lib/log";
 import { handleWebhook } from "@/lib/orders";
 import { BODY_LIMITS } from "@/lib/security/limits";
 import { webhookSourceRefusal } from "@/lib/security/webhook-sources";
+import { withRequestId } from "@/lib/request-context";
 
 export const dynamic = "force-dynamic";
 
 /** Plural's webhooks. The raw body is read first: the signature is over its exact bytes. */
-export async function POST(request: Request) {
+export const POST = withRequestId(post);
+async function post(request: Request) {
   const refused = webhookSourceRefusal(request.headers); // issue #8: PLURAL_WEBHOOK_SOURCE_IPS, off by default
   if (refused) return refused;
   const body = await readBody(request, BODY_LIMITS.webhook); // issue #8: a ceiling, not request.text()

@@ -1,0 +1,25 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { requireAdmin } from "@/lib/admin-auth";
+import { sweepSettlements } from "@/lib/orders/settlements";
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** "Fetch from Plural": sweeps the window shown, then shows it again with what came. */
+export async function fetchSettlements(formData: FormData) {
+  await requireAdmin();
+  const from = String(formData.get("from") ?? "");
+  const to = String(formData.get("to") ?? "");
+  const grace = String(formData.get("grace") ?? "48");
+  const back = (extra: Record<string, string>) => redirect(`/admin/settlements?${new URLSearchParams({ from, to, grace, ...extra })}`);
+  if (!DAY.test(from) || !DAY.test(to) || from > to) back({ error: "Choose a start and an end date." });
+  let done: string;
+  try {
+    const r = await sweepSettlements({ from, to });
+    done = `Fetched ${r.settlements} settlement${r.settlements === 1 ? "" : "s"} (${r.lines} lines)${r.failed.length ? `; ${r.failed.length} could not be read, try again` : ""}.`;
+  } catch {
+    done = "Plural could not be asked just now; try again.";
+  }
+  back({ done });
+}

@@ -1,0 +1,159 @@
+/**
+ * A settlement run in the sandbox, swept into the store and reconciled: matched, amount differs,
+ * missing on our side, missing on Plural's, not due yet; exported as CSV.
+ */
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createPluralClient } from "@/lib/plural/client";
+import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { startTestStore } from "@/lib/testing/store";
+import { createCart, newCheckoutKey, placeOrder, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "./index";
+import { istDay, settlementReport, sweepSettlements } from "./settlements";
+import { settlementCsv } from "./settlements-csv";
+
+let server: Awaited<ReturnType<typeof startTestStore>>;
+beforeAll(async () => {
+  server = await startTestStore();
+  server.sandbox.updateSettings({ auto_answer_ms: 0, refund_delay_ms: 0, webhook: { enabled: false }, settlement: { auto: false } });
+});
+afterAll(() => server.close());
+
+const form = {
+  name: "Asha Verma",
+  email: "asha@example.com",
+  mobile: "9876543210",
+  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
+  sameAsBilling: true,
+};
+
+async function paidOrder(quantity = 1) {
+  const cartId = await createCart();
+  const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
+  await setQuantity(cartId, chai.id, quantity);
+  const placed = await placeOrder(cartId, form, newCheckoutKey());
+  if (!placed.ok) throw new Error(placed.error);
+  const p = await startPayment(placed.value.orderId, "QR");
+  if (!p.ok) throw new Error(p.error);
+  const payment = await db().payment.findUniqueOrThrow({ where: { id: p.value.id } });
+  server.sandbox.approve(payment.pluralPaymentId!);
+  await syncOrder(placed.value.orderId);
+  return { orderId: placed.value.orderId, pluralPaymentId: payment.pluralPaymentId! };
+}
+
+describe("settlements, swept and reconciled", () => {
+  it("a day with matched, differing, missing and not-yet-due lines, in the report and the CSV", async () => {
+    const matched = await paidOrder(1);
+    const refunded = await paidOrder(2);
+    const differing = await paidOrder(1);
+    const leftOut = await paidOrder(3);
+    const refund = await refundOrder(refunded.orderId, 10000, newRefundKey());
+    expect(refund.ok).toBe(true);
+    await syncOrder(refunded.orderId);
+
+    // A payment made at Plural that this store never recorded (another shop on the same account, say).
+    const stranger = createPluralClient({ baseUrl: server.baseUrl, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret });
+    const o = await stranger.createOrder({ merchant_order_reference: `x_${randomUUID().slice(0, 8)}`, order_amount: { value: 5000, currency: "INR" } });
+    const paid = await stranger.createUpiPayment(o.order_id, {
+      mode: "INTENT",
+      merchantPaymentReference: `xp_${randomUUID().slice(0, 8)}`,
+      amountInPaise: 5000,
+    });
+    server.sandbox.approve(paid.payments[0]!.id);
+
+    const batch = server.sandbox.runSettlement({ exclude: [leftOut.pluralPaymentId], misreport: { [differing.pluralPaymentId]: 34800 } })!;
+    expect(batch).toBeDefined();
+
+    const today = istDay();
+    const swept = await sweepSettlements({ from: today, to: today });
+    expect(swept).toMatchObject({ windows: 1, settlements: 1, lines: 5, failed: [] });
+    // Sweeping the same days again replaces, never duplicates.
+    await sweepSettlements({ from: today, to: today });
+    expect(await db().settlement.count()).toBe(1);
+    expect(await db().settlementLine.count()).toBe(5);
+
+    const report = await settlementReport({ from: today, to: today }, { graceHours: 0 });
+    const byTx = Object.fromEntries(report.rows.map((r) => [r.transactionId, r]));
+    expect(byTx[matched.pluralPaymentId]).toMatchObject({
+      status: "matched",
+      kind: "payment",
+      orderId: matched.orderId,
+      pluralAmountInPaise: 34900,
+      ourAmountInPaise: 34900,
+    });
+    expect(byTx[differing.pluralPaymentId]).toMatchObject({
+      status: "amount_differs",
+      pluralAmountInPaise: 34800,
+      ourAmountInPaise: 34900,
+      differenceInPaise: -100,
+    });
+    expect(byTx[paid.payments[0]!.id]).toMatchObject({ status: "missing_ours", kind: "unknown", orderId: null, pluralAmountInPaise: 5000 });
+    expect(byTx[leftOut.pluralPaymentId]).toMatchObject({ status: "missing_plural", kind: "payment", orderId: leftOut.orderId, ourAmountInPaise: 3 * 34900 });
+    const refundRow = report.rows.find((r) => r.kind === "refund")!;
+    expect(refundRow).toMatchObject({
+      status: "matched",
+      orderId: refunded.orderId,
+      pluralAmountInPaise: 10000,
+      ourAmountInPaise: 10000,
+      settledAmountInPaise: -10000,
+    });
+    expect(report.counts).toEqual({ matched: 3, amount_differs: 1, missing_ours: 1, missing_plural: 1, not_due: 0 });
+    expect(report.settlements[0]!.totals).toMatchObject({ refundInPaise: 10000 });
+
+    // With the default grace (48 h), a payment processed just now is not due yet rather than missing.
+    expect((await settlementReport({ from: today, to: today })).counts).toMatchObject({ missing_plural: 0, not_due: 1 });
+
+    const csv = settlementCsv(report.rows);
+    const lines = csv.trimEnd().split("\r\n");
+    expect(lines[0]).toBe(
+      "status,kind,utr,settled_date,transaction_id,order_reference,order_id,plural_amount_inr,our_amount_inr,difference_inr,deduction_inr,settled_amount_inr,payout_status,processed_at",
+    );
+    expect(lines).toHaveLength(1 + report.rows.length);
+    expect(lines.find((l) => l.includes(differing.pluralPaymentId))).toContain(",348.00,349.00,-1.00,");
+    expect(lines.find((l) => l.startsWith("Missing on our side"))).toContain(",50.00,,");
+  });
+
+  it("npm run settlements sweeps the days from another process and prints the reconciliation", async () => {
+    await paidOrder(1);
+    server.sandbox.runSettlement();
+    const today = istDay();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/settlements.ts", "--from", today, "--to", today, "--grace", "0"],
+      { env: { ...process.env, LOG_LEVEL: "silent" } },
+    );
+    const out = JSON.parse(stdout.trim().split("\n").at(-1)!) as {
+      from: string;
+      settlements: number;
+      failed: unknown[];
+      reconciliation: Record<string, number>;
+    };
+    expect(out).toMatchObject({ from: today, settlements: 2, failed: [] });
+    expect(out.reconciliation.matched).toBeGreaterThanOrEqual(4);
+    expect(await db().settlement.count()).toBe(2);
+  });
+
+  it("defuses spreadsheet formulas in text cells and quotes what needs quoting", () => {
+    const csv = settlementCsv([
+      {
+        status: "missing_ours",
+        kind: "unknown",
+        utr: "=HYPERLINK(1)",
+        settledDate: 'a "b", c',
+        transactionId: "+tx",
+        orderId: null,
+        orderReference: null,
+        pluralAmountInPaise: -250,
+        ourAmountInPaise: null,
+        differenceInPaise: null,
+        deductionInPaise: null,
+        settledAmountInPaise: null,
+        payoutStatus: "@x",
+        processedAt: null,
+      },
+    ]);
+    expect(csv.split("\r\n")[1]).toBe(`Missing on our side,unknown,'=HYPERLINK(1),"a ""b"", c",'+tx,,,-2.50,,,,,'@x,`);
+  });
+});

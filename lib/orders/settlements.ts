@@ -1,0 +1,313 @@
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { plural, PluralError, settlementWindows, type PluralSettlementDetail, type PluralSettlementSummary, type SettlementWindow } from "@/lib/plural";
+import { runWithRequestId } from "@/lib/request-context";
+import { countSweep, inSpan } from "@/lib/telemetry";
+
+/**
+ * Closing the books against what Plural paid out.
+ *
+ * `sweepSettlements` fetches every settlement settled in a span of days (in windows of at most 60
+ * days, 10 a page) with all its lines, and stores each by its UTR, replacing what an earlier sweep
+ * stored (Plural's data can arrive up to 3 hours late, so sweeping the same days again is expected).
+ *
+ * `settlementReport` matches each stored line to our payments and refunds by `transaction_id`, the
+ * only key Plural gives: matched, amount differs, missing on our side, and, the other way round,
+ * our processed payments and refunds that no settlement carries (missing on Plural's side, or not
+ * due yet). It compares line amounts only; it never asserts that a batch's totals add up, since
+ * Plural's own samples do not (reference plural-settlements §1.6).
+ */
+
+export type SweepReport = { windows: number; settlements: number; lines: number; failed: Array<{ utr?: string; window?: SettlementWindow; code: string }> };
+
+const IST_MS = 330 * 60_000;
+/** A zone-less Plural datetime read as India time. */
+export const fromPluralDate = (s: string | undefined) => {
+  if (!s || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(s)) return null;
+  const ms = Date.parse(`${s.length === 10 ? `${s}T00:00:00` : s}Z`) - IST_MS;
+  return Number.isNaN(ms) ? null : new Date(ms);
+};
+/** The first and last instants of a span of India-time days. */
+export const dayRange = (w: SettlementWindow) => ({
+  start: new Date(Date.parse(`${w.from}T00:00:00Z`) - IST_MS),
+  end: new Date(Date.parse(`${w.to}T23:59:59.999Z`) - IST_MS),
+});
+/** Today in India, YYYY-MM-DD, shifted by `days`. */
+export const istDay = (days = 0, now = Date.now()) => new Date(now + IST_MS + days * 86_400_000).toISOString().slice(0, 10);
+
+export function sweepSettlements(range: SettlementWindow): Promise<SweepReport> {
+  return runWithRequestId(`settle_${randomUUID()}`, () =>
+    inSpan("settlements.sweep", { "settlements.from": range.from, "settlements.to": range.to }, async (span) => {
+      try {
+        const report = await sweep(range);
+        span.setAttributes({ "settlements.count": report.settlements, "settlements.lines": report.lines, "settlements.failed": report.failed.length });
+        countSweep("settlements", report.failed.length ? "error" : "ok");
+        log.info("settlements.swept", { ...range, settlements: report.settlements, lines: report.lines, failed: report.failed.length });
+        return report;
+      } catch (e) {
+        countSweep("settlements", "error");
+        throw e;
+      }
+    }),
+  );
+}
+
+async function sweep(range: SettlementWindow): Promise<SweepReport> {
+  const report: SweepReport = { windows: 0, settlements: 0, lines: 0, failed: [] };
+  for (const window of settlementWindows(range)) {
+    report.windows++;
+    let summaries: PluralSettlementSummary[];
+    try {
+      summaries = await plural().allSettlements(window);
+    } catch (e) {
+      if (!(e instanceof PluralError)) throw e;
+      log.warn("settlements.list_failed", { ...window, code: e.code, status: e.status });
+      report.failed.push({ window, code: e.code });
+      continue;
+    }
+    for (const summary of summaries) {
+      try {
+        const detail = await plural().settlementWithLines(summary.utr);
+        report.lines += await store(summary, detail);
+        report.settlements++;
+      } catch (e) {
+        if (!(e instanceof PluralError)) throw e;
+        log.warn("settlements.detail_failed", { utr: summary.utr, code: e.code, status: e.status });
+        report.failed.push({ utr: summary.utr, code: e.code });
+      }
+    }
+  }
+  return report;
+}
+
+/** Stores one settlement and its lines (replacing an earlier copy); answers the number of lines. */
+async function store(summary: PluralSettlementSummary, detail: PluralSettlementDetail): Promise<number> {
+  const lines = new Map<string, PluralSettlementDetail["transactions"][number]>();
+  for (const t of detail.transactions) if (!lines.has(t.transactionId)) lines.set(t.transactionId, t);
+  const data = {
+    settledDate: summary.settledDate ?? null,
+    settledAt: fromPluralDate(summary.settledDate),
+    lastProcessedDate: summary.lastProcessedDate ?? null,
+    bankName: summary.bankName ?? detail.bankName ?? null,
+    bankAccount: summary.bankAccount ?? detail.bankAccount ?? null,
+    programs: JSON.stringify(summary.programs.length ? summary.programs : detail.programs),
+    transactionCount: summary.transactionCount ?? detail.transactionCount ?? null,
+    actualAmountInPaise: summary.actualAmountInPaise ?? detail.totals.actualAmountInPaise ?? null,
+    totalAmountInPaise: summary.totalAmountInPaise ?? detail.totals.settledAmountInPaise ?? null,
+    deductionInPaise: summary.deductionInPaise ?? null,
+    totals: JSON.stringify(detail.totals),
+    fetchedAt: new Date(),
+  };
+  await db().$transaction(async (tx) => {
+    const s = await tx.settlement.upsert({ where: { utr: summary.utr }, create: { utr: summary.utr, ...data }, update: data });
+    await tx.settlementLine.deleteMany({ where: { settlementId: s.id } });
+    await tx.settlementLine.createMany({
+      data: [...lines.values()].map((t) => ({
+        settlementId: s.id,
+        transactionId: t.transactionId,
+        transactionAmountInPaise: t.transactionAmountInPaise ?? null,
+        actualAmountInPaise: t.actualAmountInPaise ?? null,
+        deductionInPaise: t.deductionInPaise ?? null,
+        settledAmountInPaise: t.settledAmountInPaise ?? null,
+        processedDate: t.processedDate ?? null,
+        transactionDate: t.transactionDate ?? null,
+        payoutStatus: t.payoutStatus ?? null,
+        program: t.program ?? null,
+      })),
+    });
+  });
+  return lines.size;
+}
+
+/* ------------------------------------------------------------------------------- matching */
+
+export type LineStatus = "matched" | "amount_differs" | "missing_ours" | "missing_plural" | "not_due";
+export const LINE_STATUS_LABELS: Record<LineStatus, string> = {
+  matched: "Matched",
+  amount_differs: "Amount differs",
+  missing_ours: "Missing on our side",
+  missing_plural: "Missing on Plural's side",
+  not_due: "Not settled yet",
+};
+
+export type ReportRow = {
+  status: LineStatus;
+  kind: "payment" | "refund" | "unknown";
+  utr: string | null;
+  settledDate: string | null;
+  transactionId: string | null;
+  orderId: string | null;
+  orderReference: string | null;
+  pluralAmountInPaise: number | null;
+  ourAmountInPaise: number | null;
+  differenceInPaise: number | null;
+  deductionInPaise: number | null;
+  settledAmountInPaise: number | null;
+  payoutStatus: string | null;
+  processedAt: Date | null;
+};
+
+export type SettlementReport = {
+  window: SettlementWindow;
+  settlements: Array<{
+    utr: string;
+    settledDate: string | null;
+    lines: number;
+    actualAmountInPaise: number | null;
+    deductionInPaise: number | null;
+    totalAmountInPaise: number | null;
+    totals: Record<string, number>;
+  }>;
+  rows: ReportRow[];
+  counts: Record<LineStatus, number>;
+};
+
+/** Plural's order id inside a payment id: v1-…-aa-XXXXXX-up-k → v1-…-aa-XXXXXX (reference §1.6). */
+export const orderIdOfTransaction = (transactionId: string) => transactionId.replace(/-up-[^-]+$/, "");
+
+const PAID = new Set(["PROCESSED"]);
+
+/**
+ * The window's settlements (settled on those India-time days) line by line, against our records;
+ * then our payments and refunds processed in the window that no stored settlement carries. Those
+ * processed within `graceHours` of now are "not due" (T+1, plus Plural's lag), the rest "missing
+ * on Plural's side".
+ */
+export async function settlementReport(window: SettlementWindow, opts: { graceHours?: number; now?: Date } = {}): Promise<SettlementReport> {
+  const { start, end } = dayRange(window);
+  const now = opts.now ?? new Date();
+  const grace = (opts.graceHours ?? 48) * 3600_000;
+  const settlements = await db().settlement.findMany({
+    where: { settledAt: { gte: start, lte: end } },
+    include: { lines: true },
+    orderBy: { settledAt: "asc" },
+  });
+  const lines = settlements.flatMap((s) => s.lines.map((l) => ({ ...l, utr: s.utr, settledDate: s.settledDate })));
+  const ids = [...new Set(lines.map((l) => l.transactionId))];
+  const orderIds = [...new Set(ids.map(orderIdOfTransaction))];
+
+  const [payments, refunds, byOrder] = await Promise.all([
+    db().payment.findMany({ where: { pluralPaymentId: { in: ids } }, include: { order: { select: { id: true, merchantOrderReference: true } } } }),
+    db().refund.findMany({
+      where: { OR: [{ pluralRefundId: { in: ids } }, { pluralRefundId: { in: orderIds } }] },
+      include: { order: { select: { id: true, merchantOrderReference: true } } },
+    }),
+    db().payment.findMany({
+      where: { status: "PROCESSED", order: { pluralOrderId: { in: orderIds } } },
+      include: { order: { select: { id: true, merchantOrderReference: true, pluralOrderId: true } } },
+    }),
+  ]);
+  const paymentById = new Map(payments.map((p) => [p.pluralPaymentId!, p]));
+  const refundById = new Map(refunds.map((r) => [r.pluralRefundId!, r]));
+  const paymentByOrder = new Map(byOrder.map((p) => [p.order.pluralOrderId!, p]));
+
+  const rows: ReportRow[] = [];
+  for (const l of lines) {
+    const pluralAmount = l.transactionAmountInPaise ?? l.actualAmountInPaise;
+    const refund = refundById.get(l.transactionId) ?? refundById.get(orderIdOfTransaction(l.transactionId));
+    const payment = refund ? undefined : (paymentById.get(l.transactionId) ?? paymentByOrder.get(orderIdOfTransaction(l.transactionId)));
+    const ours = refund ?? payment;
+    const ourAmount = ours ? ours.amountInPaise : null;
+    const differs = ours && pluralAmount !== null && Math.abs(pluralAmount) !== ourAmount;
+    rows.push({
+      status: !ours ? "missing_ours" : differs ? "amount_differs" : "matched",
+      kind: refund ? "refund" : payment ? "payment" : "unknown",
+      utr: l.utr,
+      settledDate: l.settledDate,
+      transactionId: l.transactionId,
+      orderId: ours?.order.id ?? null,
+      orderReference: ours?.order.merchantOrderReference ?? null,
+      pluralAmountInPaise: pluralAmount,
+      ourAmountInPaise: ourAmount,
+      differenceInPaise: ours && pluralAmount !== null ? Math.abs(pluralAmount) - ourAmount! : null,
+      deductionInPaise: l.deductionInPaise,
+      settledAmountInPaise: l.settledAmountInPaise,
+      payoutStatus: l.payoutStatus,
+      processedAt: fromPluralDate(l.processedDate ?? undefined),
+    });
+  }
+
+  // The other way round: what we were paid (or refunded) in the window that no settlement carries.
+  const [ourPayments, ourRefunds] = await Promise.all([
+    db().payment.findMany({
+      where: { status: { in: [...PAID] }, pluralPaymentId: { not: null }, updatedAt: { gte: start, lte: end } },
+      include: { order: { select: { id: true, merchantOrderReference: true, pluralOrderId: true } } },
+    }),
+    db().refund.findMany({
+      where: { status: "PROCESSED", updatedAt: { gte: start, lte: end } },
+      include: { order: { select: { id: true, merchantOrderReference: true } } },
+    }),
+  ]);
+  const candidates = [
+    ...ourPayments.map((p) => ({ kind: "payment" as const, keys: [p.pluralPaymentId!], row: p })),
+    ...ourRefunds.map((r) => ({ kind: "refund" as const, keys: r.pluralRefundId ? [r.pluralRefundId] : [], row: r })),
+  ];
+  const keys = candidates.flatMap((c) => c.keys);
+  const settledLines = keys.length
+    ? await db().settlementLine.findMany({
+        where: { OR: [{ transactionId: { in: keys } }, ...keys.map((k) => ({ transactionId: { startsWith: `${k}-up-` } }))] },
+        select: { transactionId: true },
+      })
+    : [];
+  const carried = new Set(settledLines.flatMap((l) => [l.transactionId, orderIdOfTransaction(l.transactionId)]));
+  for (const c of candidates) {
+    if (c.keys.some((k) => carried.has(k))) continue;
+    if (c.kind === "payment" && paymentByOrder.get((c.row as (typeof ourPayments)[number]).order.pluralOrderId ?? "")?.id === c.row.id) continue;
+    rows.push({
+      status: now.getTime() - c.row.updatedAt.getTime() < grace ? "not_due" : "missing_plural",
+      kind: c.kind,
+      utr: null,
+      settledDate: null,
+      transactionId: c.keys[0] ?? null,
+      orderId: c.row.order.id,
+      orderReference: c.row.order.merchantOrderReference,
+      pluralAmountInPaise: null,
+      ourAmountInPaise: c.row.amountInPaise,
+      differenceInPaise: null,
+      deductionInPaise: null,
+      settledAmountInPaise: null,
+      payoutStatus: null,
+      processedAt: c.row.updatedAt,
+    });
+  }
+
+  const counts = { matched: 0, amount_differs: 0, missing_ours: 0, missing_plural: 0, not_due: 0 } satisfies Record<LineStatus, number>;
+  for (const r of rows) counts[r.status]++;
+  return {
+    window,
+    settlements: settlements.map((s) => ({
+      utr: s.utr,
+      settledDate: s.settledDate,
+      lines: s.lines.length,
+      actualAmountInPaise: s.actualAmountInPaise,
+      deductionInPaise: s.deductionInPaise,
+      totalAmountInPaise: s.totalAmountInPaise,
+      totals: JSON.parse(s.totals) as Record<string, number>,
+    })),
+    rows,
+    counts,
+  };
+}
+
+/* ------------------------------------------------------------------------------- schedule */
+
+const g = globalThis as unknown as { settlementTimer?: NodeJS.Timeout };
+
+/** Sweeps the last `days` days every `intervalMs` inside the server (SETTLEMENTS_INTERVAL_MS; 0 or unset: off). */
+export function startSettlementSweeper(intervalMs: number, days = 3) {
+  if (g.settlementTimer || !(intervalMs > 0)) return;
+  let running = false;
+  g.settlementTimer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await sweepSettlements({ from: istDay(-days), to: istDay() });
+    } catch (e) {
+      log.error("settlements.sweep_failed", { error: String(e) });
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  g.settlementTimer.unref?.();
+}

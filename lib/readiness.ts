@@ -1,0 +1,59 @@
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { plural } from "@/lib/plural";
+
+/**
+ * Readiness (`/api/ready`): can this instance serve a checkout now? The database answers a query,
+ * and Plural (or the sandbox) answers HTTP, each within a timeout. `/api/health` stays the cheap
+ * liveness check. Plural's answer is remembered for a few seconds, so a load balancer polling
+ * every second does not become traffic to Plural.
+ */
+
+export type Check = { ok: boolean; ms: number; status?: number; error?: string };
+export type Readiness = { ready: boolean; env: string; checks: { database: Check; plural: Check } };
+
+const DB_TIMEOUT_MS = 2_000;
+const PLURAL_TIMEOUT_MS = 3_000;
+const PLURAL_CACHE_MS = 10_000;
+
+function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+export async function checkDatabase(timeoutMs = DB_TIMEOUT_MS): Promise<Check> {
+  const started = Date.now();
+  try {
+    await timeout(db().$queryRawUnsafe("SELECT 1"), timeoutMs);
+    return { ok: true, ms: Date.now() - started };
+  } catch (e) {
+    const message = e instanceof Error && e.message.startsWith("no answer") ? e.message : "the database did not answer";
+    return { ok: false, ms: Date.now() - started, error: message };
+  }
+}
+
+const g = globalThis as unknown as { pluralReadiness?: { at: number; check: Check } };
+
+export async function checkPlural(timeoutMs = PLURAL_TIMEOUT_MS, cacheMs = PLURAL_CACHE_MS): Promise<Check> {
+  const cached = g.pluralReadiness;
+  if (cached && Date.now() - cached.at < cacheMs) return cached.check;
+  const r = await plural().reachable(timeoutMs);
+  const check: Check = {
+    ok: r.ok,
+    ms: r.ms,
+    ...(r.status ? { status: r.status } : {}),
+    ...(r.error ? { error: r.error } : r.ok ? {} : { error: `Plural answered ${r.status}` }),
+  };
+  g.pluralReadiness = { at: Date.now(), check };
+  return check;
+}
+
+export async function readiness(opts: { pluralCacheMs?: number } = {}): Promise<Readiness> {
+  const [database, pluralCheck] = await Promise.all([checkDatabase(), checkPlural(PLURAL_TIMEOUT_MS, opts.pluralCacheMs)]);
+  return { ready: database.ok && pluralCheck.ok, env: env().pluralEnv, checks: { database, plural: pluralCheck } };
+}

@@ -1,0 +1,56 @@
+import type { Configuration } from "@vercel/otel";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
+import { PeriodicExportingMetricReader, type MetricReader } from "@opentelemetry/sdk-metrics";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { Context } from "@opentelemetry/api";
+import { currentRequestId, OTEL_REQUEST_ID_KEY, requestIdPropagator } from "@/lib/request-context";
+
+/** Puts the request id on every span (`request.id`): from a log line's requestId to its trace. */
+export const requestIdSpanProcessor: SpanProcessor = {
+  onStart(span, parent: Context) {
+    const fromContext = parent.getValue(OTEL_REQUEST_ID_KEY);
+    const id = currentRequestId() ?? (typeof fromContext === "string" ? fromContext : undefined);
+    if (id) span.setAttribute("request.id", id);
+  },
+  onEnd() {},
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+/**
+ * The OpenTelemetry SDK's configuration for `registerOTel` (@vercel/otel) in instrumentation.ts.
+ *
+ * Always registered, so that Next extracts context from every incoming request and the request id
+ * (lib/request-context.ts) reaches pages and server actions too. Nothing is exported unless
+ * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set: then traces go there
+ * over OTLP/HTTP (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS as usual), and metrics
+ * every OTEL_METRIC_EXPORT_INTERVAL ms (default 60 s). Outgoing fetches are not instrumented: our
+ * own spans cover each Plural call (with its op, status and attempt), and no trace header is sent
+ * to Plural.
+ */
+export function otelConfiguration(
+  env: Record<string, string | undefined> = process.env,
+  overrides: { spanProcessors?: SpanProcessor[]; metricReaders?: MetricReader[] } = {},
+): Configuration {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const metricsEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
+  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
+  const exporting = !!endpoint || !!overrides.spanProcessors;
+  return {
+    serviceName: env.OTEL_SERVICE_NAME || "plural-upi-storefront",
+    attributes: { "plural.env": env.PLURAL_ENV || "sandbox" },
+    propagators: ["tracecontext", requestIdPropagator],
+    // Nothing to export to: spans are not recorded at all (context, and the request id, still flow).
+    traceSampler: exporting ? "auto" : "always_off",
+    // With no endpoint, none: @vercel/otel would otherwise send to localhost:4318 by default.
+    spanProcessors: [requestIdSpanProcessor, ...(overrides.spanProcessors ?? (endpoint ? ["auto" as const] : []))],
+    metricReaders:
+      overrides.metricReaders ??
+      (metricsEndpoint ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: interval })] : []),
+    instrumentations: [],
+  };
+}
+
+/** Whether anything is exported (for the start-up line). */
+export const otelExporting = (env: Record<string, string | undefined> = process.env) =>
+  !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
