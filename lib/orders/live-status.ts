@@ -10,7 +10,7 @@ export type LiveStatus = { status: string; payment: { id: string; status: string
  * While webhooks arrive, Plural tells us of every change, so asking is only a safety net; without
  * them (no public URL, a tunnel down) asking is the only way the page learns the result.
  */
-export const CONFIRM_INTERVAL_MS = { webhooksArriving: 30_000, noWebhooks: 3_000 } as const;
+export const CONFIRM_INTERVAL_MS = { webhooksArriving: 30_000, noWebhooks: 2_000 } as const;
 /** Webhooks count as arriving when a verified one was recorded within this window. */
 const ARRIVING_WITHIN_MS = 10 * 60_000;
 
@@ -77,17 +77,33 @@ export async function storedStatusFor(orderId: string, cookies: CookieReader): P
  * instance or poller asks (syncIfStale), so 50 pollers of one order cause one Get Order, not 50.
  */
 export async function liveStatus(orderId: string, opts: { cookies?: CookieReader; now?: number } = {}): Promise<LiveStatus | null> {
+  return (await confirmedStatus(orderId, opts))?.status ?? null;
+}
+
+/**
+ * liveStatus, and how long until the order's record goes stale (when asking again may reach
+ * Plural): a stream schedules its next check then, rather than reading the database on a timer.
+ * Null for a decided order (nothing left to confirm).
+ */
+export async function confirmedStatus(
+  orderId: string,
+  opts: { cookies?: CookieReader; now?: number } = {},
+): Promise<{ status: LiveStatus; staleInMs: number | null } | null> {
   const now = opts.now ?? Date.now();
   if (!isOrderId(orderId)) return null;
-  const row = await read(orderId);
+  let row = await read(orderId);
   if (!row) return null;
   // Only its own shopper may see it (the same one read proves it: no second statement).
   if (opts.cookies && !ownsOrderRow({ id: orderId, cartId: row.cartId }, opts.cookies)) return null;
-  if (!OPEN_STATUSES.has(row.status)) return view(row);
+  if (!OPEN_STATUSES.has(row.status)) return { status: view(row), staleInMs: null };
   const interval = (await webhooksArriving(now)) ? CONFIRM_INTERVAL_MS.webhooksArriving : CONFIRM_INTERVAL_MS.noWebhooks;
-  const syncedAt = row.lastSyncedAt ? new Date(row.lastSyncedAt).getTime() : 0;
-  if (now - syncedAt < interval) return view(row);
-  const synced = await syncIfStale(orderId, interval);
-  if (!synced?.ok) return view(row);
-  return view((await read(orderId)) ?? row);
+  const syncedAt = () => (row!.lastSyncedAt ? new Date(row!.lastSyncedAt).getTime() : 0);
+  if (now - syncedAt() >= interval) {
+    const synced = await syncIfStale(orderId, interval);
+    if (synced?.ok) row = (await read(orderId)) ?? row;
+    else if (synced === null) return { status: view(row), staleInMs: interval }; // another caller is asking right now
+  }
+  const status = view(row);
+  if (!OPEN_STATUSES.has(status.status)) return { status, staleInMs: null };
+  return { status, staleInMs: Math.max(0, syncedAt() + interval - Date.now()) };
 }

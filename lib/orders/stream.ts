@@ -1,10 +1,11 @@
 import { log } from "@/lib/log";
 import { onOrderChange } from "./changes";
-import { liveStatus, storedStatus, storedStatusFor, type LiveStatus } from "./live-status";
+import { confirmedStatus, storedStatus, storedStatusFor, type LiveStatus } from "./live-status";
 import { isDecided } from "./statuses";
 
-/** How often an open stream re-reads the order; liveStatus asks Plural only when the order is stale. */
-const SAFETY_NET_MS = 3_000;
+/** Never re-check sooner than this (an order synced a moment ago), nor later than this. */
+const CHECK_MIN_MS = 250;
+const CHECK_MAX_MS = 30_000;
 const HEARTBEAT_MS = 15_000;
 
 /**
@@ -37,9 +38,23 @@ export async function orderStatusStream(
         write(`data: ${data}\n\n`);
         if (isDecided(s.status)) close();
       };
-      const check = async (confirm: boolean) => {
+      let safety: ReturnType<typeof setTimeout> | undefined;
+      // The safety net: when the order's record goes stale, confirm with Plural (once per interval per
+      // order, whichever instance or page asks), then wait for the next time it goes stale.
+      const confirm = async () => {
+        let next = CHECK_MAX_MS;
         try {
-          const s = confirm ? await liveStatus(orderId) : await storedStatus(orderId);
+          const c = await confirmedStatus(orderId);
+          if (c) send(c.status);
+          if (c?.staleInMs != null) next = c.staleInMs;
+        } catch (e) {
+          log.warn("orders.stream_read_failed", { orderId, error: (e as Error).message });
+        }
+        if (!closed) safety = setTimeout(() => void confirm(), Math.min(CHECK_MAX_MS, Math.max(CHECK_MIN_MS, next + 50)));
+      };
+      const check = async () => {
+        try {
+          const s = await storedStatus(orderId);
           if (s) send(s);
         } catch (e) {
           log.warn("orders.stream_read_failed", { orderId, error: (e as Error).message });
@@ -55,19 +70,18 @@ export async function orderStatusStream(
           /* the client went away first */
         }
       };
-      const sub = onOrderChange(orderId, () => void check(false));
-      const safety = setInterval(() => void check(true), SAFETY_NET_MS);
+      const sub = onOrderChange(orderId, () => void check());
       const heartbeat = setInterval(() => write(`event: ping\ndata: {}\n\n`), HEARTBEAT_MS);
       stop = () => {
         sub.unsubscribe();
-        clearInterval(safety);
+        clearTimeout(safety);
         clearInterval(heartbeat);
       };
       signal.addEventListener("abort", close);
       write(`retry: 2000\n\n`);
       // Subscribed before reading: no change can fall between the read and the subscription.
       await Promise.race([sub.ready, new Promise((r) => setTimeout(r, 2_000))]);
-      await check(true);
+      await confirm();
     },
     cancel() {
       stop();

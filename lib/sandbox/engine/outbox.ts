@@ -82,6 +82,13 @@ export class Outbox {
       created_at: t,
     });
     if (w.duplicate && state === "scheduled") records.addDelivery({ ...delivery, attempts: [], next_at: next_at + 300 });
+    // Plural sends at once: a webhook due now goes out right after this change, not at the next tick
+    // of the background loop (up to 200 ms later). Without the loop (tests), flush() sends it.
+    if (state === "scheduled" && next_at <= t && this.core.config.background !== false) {
+      setImmediate(() => {
+        if (delivery.state === "scheduled" && this.core.records.scheduled.has(delivery)) void this.deliver(delivery);
+      });
+    }
     return delivery;
   }
 
