@@ -239,7 +239,8 @@ export async function startCluster({ instances = 2, port, balance = "failover", 
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** The command line (no top-level await: the e2e suite imports this module through require). */
+async function main() {
   const arg = (name, fallback) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? process.argv[i + 1] : fallback;
@@ -257,4 +258,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
 }

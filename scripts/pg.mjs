@@ -99,7 +99,8 @@ export function createDatabase(url, name) {
   return u.toString();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** The command line (no top-level await: tests import this module through require). */
+async function main() {
   const [cmd] = process.argv.slice(2);
   const dirIdx = process.argv.indexOf("--dir");
   const dir = dirIdx > 0 ? path.resolve(process.argv[dirIdx + 1]) : path.resolve(".pg");
@@ -116,4 +117,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("usage: node scripts/pg.mjs start|stop|available [--dir <dir>]");
     process.exit(2);
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
 }

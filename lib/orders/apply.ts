@@ -158,9 +158,14 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             }
           }
 
-          // Paid: the cart has done its job.
-          if (decision === "apply" && (to === "PROCESSED" || to === "AUTHORIZED") && order.cartId) {
-            await tx.cartItem.deleteMany({ where: { cartId: order.cartId } });
+          // Paid: what this order bought leaves the cart. Only that: the shopper may have added more
+          // since (a payment can be confirmed minutes later, by a webhook or the sweep).
+          if (decision === "apply" && (to === "PROCESSED" || to === "AUTHORIZED") && order.cartId && !PAID_BEFORE.has(order.status)) {
+            const bought = await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } });
+            for (const item of bought) {
+              await tx.cartItem.deleteMany({ where: { cartId: order.cartId, productId: item.productId, quantity: { lte: item.quantity } } });
+              await tx.cartItem.updateMany({ where: { cartId: order.cartId, productId: item.productId }, data: { quantity: { decrement: item.quantity } } });
+            }
           }
         }
         await record(to);
@@ -181,6 +186,9 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 }
 
 class ConcurrentUpdate extends Error {}
+
+/** An order captured after a pre-auth already left the cart when it was AUTHORIZED. */
+const PAID_BEFORE = new Set(["AUTHORIZED"]);
 
 type RefundRow = { id: string; status: string; pluralRefundId: string | null };
 

@@ -119,6 +119,22 @@ describe("starting a payment", () => {
 });
 
 describe("applyStatus", () => {
+  it("a confirmed payment takes from the cart what the order bought, and leaves what was added since", async () => {
+    const { order, payment } = await paidOrder(); // 2 × chai
+    const [chai, diya] = await Promise.all(["chai", "diya"].map((slug) => db().product.findUniqueOrThrow({ where: { slug } })));
+    await setQuantity(order.cartId!, chai!.id, 3); // the shopper kept shopping before the payment was confirmed
+    await setQuantity(order.cartId!, diya!.id, 1);
+    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    await syncOrder(order.id);
+    const left = await db().cartItem.findMany({ where: { cartId: order.cartId! }, select: { productId: true, quantity: true } });
+    expect(left.sort((a, b) => a.productId.localeCompare(b.productId))).toEqual(
+      [
+        { productId: chai!.id, quantity: 1 },
+        { productId: diya!.id, quantity: 1 },
+      ].sort((a, b) => a.productId.localeCompare(b.productId)),
+    );
+  });
+
   it("is monotonic: a stale failure never downgrades a paid order", async () => {
     const { order, payment } = await paidOrder();
     const pluralPaymentId = (await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!;
