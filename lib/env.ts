@@ -36,6 +36,7 @@ const rawSchema = z.object({
   PLURAL_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   PLURAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   PLURAL_PRE_AUTH: bool,
+  AUTO_REFUND_LATE_PAYMENTS: bool,
   APP_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   // The port this server listens on; Next sets it once it is listening (also when `next dev` moves off a busy 3000).
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -58,6 +59,8 @@ export type Env = {
   baseUrl: string;
   timeoutMs: number;
   preAuth: boolean;
+  /** Refund by itself every order paid late or paid twice (lib/orders/late.ts); off: the console offers it. */
+  autoRefundLatePayments: boolean;
   appUrl: string;
   /** Sandbox mode, and this process serves the sandbox (/sandbox/...). False when PLURAL_BASE_URL points at another one. */
   sandboxServed: boolean;
@@ -142,6 +145,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     baseUrl,
     timeoutMs: r.PLURAL_TIMEOUT_MS,
     preAuth: r.PLURAL_PRE_AUTH,
+    autoRefundLatePayments: r.AUTO_REFUND_LATE_PAYMENTS,
     appUrl,
     sandboxServed: sandbox && baseUrl === ownSandbox,
     sandboxUrl: sandbox ? (baseUrl === ownSandbox ? "/sandbox" : baseUrl) : undefined,

@@ -3,17 +3,19 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import { plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
-import { applyRefundStatus, applyStatus, recordEvent } from "./apply";
+import { applyRefundStatus, applyStatus, recordEvent, type EventSource } from "./apply";
 import { err, ok, type Result } from "@/lib/result";
 import { REFUNDABLE_STATUSES } from "./statuses";
 import { syncOrder } from "./sync";
 
-function upstream(e: unknown, what: string): { ok: false; error: string } {
+/** `code`: "upstream" when Plural did not answer (worth another try), "refused" when it said no. */
+function upstream(e: unknown, what: string): { ok: false; error: string; code: "upstream" | "refused" } {
   if (!(e instanceof PluralError)) throw e;
   log.warn("admin.action_failed", { what, code: e.code, status: e.status, pluralRequestId: e.requestId });
-  if (e.code === "OPERATION_NOT_ALLOWED") return { ok: false, error: `Plural does not allow ${what} for this order in its current state.` };
-  if (e.retryable) return { ok: false, error: `Plural did not answer; ${what} was not confirmed. Use "Sync with Plural" before trying again.` };
-  return { ok: false, error: `Plural refused ${what}: ${e.message}` };
+  if (e.code === "OPERATION_NOT_ALLOWED") return { ok: false, code: "refused", error: `Plural does not allow ${what} for this order in its current state.` };
+  if (e.retryable)
+    return { ok: false, code: "upstream", error: `Plural did not answer; ${what} was not confirmed. Use "Sync with Plural" before trying again.` };
+  return { ok: false, code: "refused", error: `Plural refused ${what}: ${e.message}` };
 }
 
 async function loadOrder(orderId: string) {
@@ -81,7 +83,7 @@ export async function refundable(orderId: string): Promise<number> {
  * A full or partial refund. The form's key becomes the refund's merchant reference, so a double
  * click (or a retry after a timeout) sends the same refund, which Plural and our unique index dedupe.
  */
-export async function refundOrder(orderId: string, amountInPaise: number, key: string): Promise<Result<string>> {
+export async function refundOrder(orderId: string, amountInPaise: number, key: string, source: EventSource = "admin"): Promise<Result<string>> {
   if (!/^rf[A-Za-z0-9]{12}$/.test(key)) return { ok: false, error: "This form has expired; reload the page." };
   if (!Number.isSafeInteger(amountInPaise) || amountInPaise < 100) return { ok: false, error: "Enter an amount of at least ₹1.00." };
   const order = await loadOrder(orderId);
@@ -107,12 +109,12 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
     await applyRefundStatus({ orderId, merchantRefundReference: refund.merchantRefundReference, pluralRefundId: res.refundId, status });
     await recordEvent({
       orderId,
-      source: "admin",
+      source,
       type: "REFUND_REQUESTED",
       payload: { refund_id: res.refundId, amountInPaise: refund.amountInPaise, status },
       status: order.status,
     });
-    if (status === "PROCESSED") await syncOrder(orderId, "admin", "GET_ORDER_AFTER_REFUND");
+    if (status === "PROCESSED") await syncOrder(orderId, source, "GET_ORDER_AFTER_REFUND");
     return { ok: true, value: `Refund of ${formatPaise(refund.amountInPaise)} requested (${status.toLowerCase()}).` };
   } catch (e) {
     return upstream(e, "the refund");

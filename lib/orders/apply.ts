@@ -1,10 +1,12 @@
 import { db, isUniqueViolation } from "@/lib/db";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { currentRequestId } from "@/lib/request-context";
 import type { PluralOrder } from "@/lib/plural/schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { notifyInTransaction, publishOrderChange } from "./changes";
 import { canMovePayment, canMoveRefund, decideOrder, type Decision } from "./machine";
+import { PAID_STATUSES } from "./statuses";
 
 export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper";
 
@@ -24,8 +26,13 @@ export type ApplyInput = {
   authoritative: boolean;
 };
 
+/** Paid after the shopper was told the order failed, or while another order of theirs for the same items was paid. */
+export type LatePayment = "PAID_LATE" | "PAID_TWICE";
+
 export type ApplyResult =
-  { outcome: "duplicate" } | { outcome: "rejected"; reason: string } | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: string; to: string };
+  | { outcome: "duplicate" }
+  | { outcome: "rejected"; reason: string }
+  | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: string; to: string; latePayment?: LatePayment };
 
 const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new Date(s) : undefined);
 
@@ -40,6 +47,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
   const listsPayments = snapshot.payments.length > 0;
   for (let attempt = 0; attempt < 5; attempt++) {
     let changed = false;
+    let flagged: { kind: LatePayment; autoRefund: boolean } | undefined;
     try {
       // Short: only database statements inside (never a call to Plural), so a writer waits microseconds.
       const result = await db().$transaction(async (tx) => {
@@ -97,6 +105,8 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 
           // Payments: match by Plural id, else by our merchant reference; move each only forward.
           const payments = order.payments ?? [];
+          // A payment we had recorded as failed (expired, declined, replaced) has succeeded after all.
+          let failedThenPaid = false;
           for (const p of snapshot.payments) {
             const ours =
               payments.find((x) => x.pluralPaymentId === p.id) ??
@@ -118,6 +128,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
                 ours.errorMessage !== details.errorMessage ||
                 (details.upiReference !== null && ours.upiReference !== details.upiReference) ||
                 (details.payerVpa !== null && ours.payerVpa !== details.payerVpa);
+              if (move && p.status === "PROCESSED" && TOLD_FAILED.has(ours.status)) failedThenPaid = true;
               if ((move || ours.status === p.status) && differs) {
                 changed = true;
                 await tx.payment.update({
@@ -158,6 +169,32 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             }
           }
 
+          // Paid, from a status that was not: was the shopper told it failed, or have they paid for the same items already?
+          if (decision === "apply" && to === "PROCESSED" && !PAID_OR_HELD.has(order.status) && !order.latePayment) {
+            const late = await latePaymentOf(tx, order, failedThenPaid);
+            if (late) {
+              const autoRefund = env().autoRefundLatePayments;
+              flagged = { kind: late.kind, autoRefund };
+              await tx.order.update({
+                where: { id: order.id },
+                data: { latePayment: late.kind, latePaymentOf: late.of?.id ?? null, autoRefundAt: autoRefund ? new Date() : null },
+              });
+              await tx.orderEvent.create({
+                data: {
+                  orderId: order.id,
+                  source: input.source,
+                  type: late.kind,
+                  verified: input.verified,
+                  payload: JSON.stringify({ from: order.status, ...(late.of ? { paidFirst: late.of.merchantOrderReference } : {}), autoRefund }),
+                  statusFrom: to,
+                  statusTo: to,
+                  requestId: currentRequestId() ?? null,
+                },
+              });
+              log.warn("orders.late_payment", { orderId: order.id, kind: late.kind, from: order.status, paidFirst: late.of?.id, autoRefund });
+            }
+          }
+
           // Paid: what this order bought leaves the cart. Only that: the shopper may have added more
           // since (a payment can be confirmed minutes later, by a webhook or the sweep).
           if (decision === "apply" && (to === "PROCESSED" || to === "AUTHORIZED") && order.cartId && !PAID_BEFORE.has(order.status)) {
@@ -171,9 +208,18 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         await record(to);
         if (changed) await notifyInTransaction(tx, order.id);
         const outcome = decision === "apply" ? "applied" : decision === "same" ? "unchanged" : decision === "ignore" ? "ignored" : "ambiguous";
-        return { outcome, from: order.status, to } as const;
+        return { outcome, from: order.status, to, ...(flagged ? { latePayment: flagged.kind } : {}) } as const;
       });
       if (changed) publishOrderChange(input.orderId);
+      // After the commit (a refund is a call to Plural, never inside a transaction), and not awaited:
+      // the refund's own Get Order may be waiting on the very sync that brought us here. If this
+      // process dies first, autoRefundAt is still set and the sweep does it (late.ts).
+      if (flagged?.autoRefund) {
+        const orderId = input.orderId;
+        void import("./late")
+          .then((m) => m.autoRefundLatePayment(orderId))
+          .catch((e: unknown) => log.error("orders.auto_refund_failed", { orderId, error: String(e) }));
+      }
       return result;
     } catch (e) {
       if (input.externalId && isUniqueViolation(e, "externalId")) return { outcome: "duplicate" };
@@ -189,6 +235,69 @@ class ConcurrentUpdate extends Error {}
 
 /** An order captured after a pre-auth already left the cart when it was AUTHORIZED. */
 const PAID_BEFORE = new Set(["AUTHORIZED"]);
+
+/** What the shopper was shown as a failure: the order could not be paid, or (payments) this attempt failed. */
+const TOLD_FAILED: ReadonlySet<string> = new Set(["FAILED", "CANCELLED"]);
+/** Money taken or blocked: becoming PROCESSED from here is a capture or a repeat, never a late payment. */
+const PAID_OR_HELD: ReadonlySet<string> = new Set([...PAID_STATUSES, "AUTHORIZED"]);
+/** Still holding the shopper's money: a twin fully refunded already is no reason to refund this one. */
+const HOLDING = ["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "AUTHORIZED"];
+/** How far back a twin is looked for: a shopper starting again does so within minutes, not days. */
+const TWIN_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+type OrderForLate = { id: string; status: string; cartId: string | null; customerEmail: string; amountInPaise: number; createdAt: Date };
+
+/**
+ * Why an order that is now PROCESSED should not simply be kept, if it should not:
+ * - PAID_TWICE: another order of the same shopper (same cart, or same e-mail) for the same items and
+ *   amount holds their money already, and it was still unpaid when this one was placed or it was
+ *   placed while this one was open (the shopper started again because this one seemed to fail).
+ *   An order placed after the other was paid (buying the same thing again, knowingly) is no twin.
+ * - PAID_LATE: the order had failed or been cancelled (the shopper saw "could not be paid"), or the
+ *   payment that succeeded is one we had recorded as failed (the shopper saw "did not go through").
+ */
+async function latePaymentOf(
+  tx: Prisma.TransactionClient,
+  order: OrderForLate,
+  failedThenPaid: boolean,
+): Promise<{ kind: LatePayment; of?: { id: string; merchantOrderReference: string } } | undefined> {
+  const candidates = await tx.order.findMany({
+    where: {
+      id: { not: order.id },
+      amountInPaise: order.amountInPaise,
+      status: { in: HOLDING },
+      createdAt: { gte: new Date(order.createdAt.getTime() - TWIN_WINDOW_MS) },
+      OR: [...(order.cartId ? [{ cartId: order.cartId }] : []), { customerEmail: order.customerEmail }],
+    },
+    orderBy: { createdAt: "asc" },
+    take: 10,
+    select: {
+      id: true,
+      merchantOrderReference: true,
+      createdAt: true,
+      items: { select: { productId: true, quantity: true } },
+      // When it was paid: its first timeline entry that left it holding money.
+      events: { where: { statusTo: { in: HOLDING } }, orderBy: { createdAt: "asc" }, take: 1, select: { createdAt: true } },
+    },
+  });
+  if (candidates.length > 0) {
+    const key = (items: Array<{ productId: string; quantity: number }>) =>
+      items
+        .map((i) => `${i.productId}×${i.quantity}`)
+        .sort()
+        .join(",");
+    const ours = key(await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } }));
+    const twin = candidates.find((c) => key(c.items) === ours && (c.events[0]?.createdAt ?? c.createdAt) > order.createdAt);
+    if (twin) return { kind: "PAID_TWICE", of: { id: twin.id, merchantOrderReference: twin.merchantOrderReference } };
+  }
+  if (TOLD_FAILED.has(order.status) || failedThenPaid) return { kind: "PAID_LATE" };
+  return undefined;
+}
+
+/** The automatic refund of a late payment was requested (or is no longer possible): nothing more is owed. */
+export async function settleAutoRefund(orderId: string): Promise<void> {
+  await db().order.updateMany({ where: { id: orderId, autoRefundAt: { not: null } }, data: { autoRefundAt: null } });
+}
 
 type RefundRow = { id: string; status: string; pluralRefundId: string | null };
 

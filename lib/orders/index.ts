@@ -15,5 +15,6 @@ export * from "./statuses";
 export * from "./webhook";
 export * from "./reconcile";
 export * from "./admin";
+export * from "./late";
 export * from "./callback";
 export * from "./search";

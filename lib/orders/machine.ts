@@ -39,6 +39,11 @@ const PAYMENT_NEXT: Record<string, string[]> = {
   INITIATED: ["PENDING", "AUTHORIZED", "PROCESSED", "FAILED", "CANCELLED"],
   PENDING: ["AUTHORIZED", "PROCESSED", "FAILED", "CANCELLED"],
   AUTHORIZED: ["PROCESSED", "CANCELLED"],
+  // A late success: the bank debited the payer after the payment was reported failed (expired,
+  // declined) or replaced. Money taken outranks a failure, as PROCESSED outranks FAILED for orders;
+  // the order is flagged PAID_LATE (apply.ts) so the merchant can refund it.
+  FAILED: ["PROCESSED"],
+  CANCELLED: ["PROCESSED"],
 };
 
 export function canMovePayment(from: string, to: string): boolean {

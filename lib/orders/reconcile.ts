@@ -4,6 +4,7 @@ import { log } from "@/lib/log";
 import { OPEN_STATUSES } from "./statuses";
 import { failOrderUnknownToPlural } from "./apply";
 import { syncOrder } from "./sync";
+import { autoRefundsDue } from "./late";
 import { randomUUID } from "node:crypto";
 import { runWithRequestId } from "@/lib/request-context";
 import { countSweep, inSpan } from "@/lib/telemetry";
@@ -71,6 +72,8 @@ async function sweep(opts: ReconcileOptions): Promise<ReconcileReport> {
     else await db().order.update({ where: { id: o.id }, data: { nextSyncAt: null, syncAttempts: 0 } });
   }
   if (report.checked) log.info("reconcile.done", report);
+  // Automatic refunds of late payments that their process did not live to request.
+  await autoRefundsDue(now);
   return report;
 }
 

@@ -158,6 +158,11 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
         const { order } = sb.approve(seg[1]!, b.payer_vpa);
         return json(200, { data: sb.orderJson(order) });
       }
+      case "POST payments/:id/approve-late": {
+        const b = parse(answer, await readJson(request));
+        const { order } = sb.approveLate(seg[1]!, b.payer_vpa);
+        return json(200, { data: sb.orderJson(order) });
+      }
       case "POST payments/:id/decline": {
         const b = parse(answer, await readJson(request));
         const { order } = sb.decline(seg[1]!, b.code ?? "PAYMENT_DECLINED", b.message);

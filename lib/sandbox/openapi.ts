@@ -212,6 +212,15 @@ export const SANDBOX_OPERATIONS: Op[] = [
   },
   {
     method: "post",
+    path: "/control/payments/{id}/approve-late",
+    operationId: "controlApproveLate",
+    summary: "A failed, expired or replaced payment succeeds late (the order becomes PROCESSED)",
+    tag: "Control API",
+    body: answer,
+    response: wrappedOrder,
+  },
+  {
+    method: "post",
     path: "/control/payments/{id}/decline",
     operationId: "controlDecline",
     summary: "The payer declines",

@@ -179,6 +179,49 @@ export class Orders {
     return { order, payment };
   }
 
+  /**
+   * A late success: the bank debits the payer after the payment was reported FAILED (declined,
+   * expired) or CANCELLED (replaced by a newer one), and Plural reports the order PROCESSED. This
+   * happens with UPI when the bank's answer reaches the switch after the timeout. Not on an order
+   * that is already paid (Plural has one status per order) nor on a pre-auth one.
+   */
+  approveLate(paymentId: string, payerVpa?: string): Found {
+    const found = this.core.records.payment(paymentId);
+    if (!found) throw new SandboxError(404, "PAYMENT_NOT_FOUND", "No payment with that id");
+    const { order, payment } = found;
+    if (
+      (payment.status !== "FAILED" && payment.status !== "CANCELLED") ||
+      !["ATTEMPTED", "FAILED", "CANCELLED", "PENDING"].includes(order.status) ||
+      order.pre_auth
+    ) {
+      throw new SandboxError(
+        422,
+        "OPERATION_NOT_ALLOWED",
+        `The payment is ${payment.status} on a ${order.status} order; only a failed or cancelled payment of an unpaid order can succeed late`,
+      );
+    }
+    const t = this.core.now();
+    // The newer payment the shopper may have started on this order can no longer be paid.
+    for (const p of order.payments) {
+      if (p.status === "PENDING") {
+        p.status = "CANCELLED";
+        p.auto = undefined;
+        p.updated_at = t;
+      }
+    }
+    payment.status = "PROCESSED";
+    payment.error_detail = undefined;
+    payment.payer_vpa ??= payerVpa ?? "shopper@sandbox";
+    payment.acquirer_reference = digits(12);
+    payment.auto = undefined;
+    payment.updated_at = t;
+    order.status = "PROCESSED";
+    order.updated_at = t;
+    this.core.records.touchOrder(order);
+    this.core.emit("ORDER_PROCESSED", order);
+    return { order, payment };
+  }
+
   /** The payer declines, the bank refuses, or the request expires: the order may be retried while retries remain. */
   decline(paymentId: string, code = "PAYMENT_DECLINED", message?: string): Found {
     const { order, payment } = this.requirePending(paymentId);

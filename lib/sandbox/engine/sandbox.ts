@@ -193,6 +193,11 @@ export class Sandbox {
     return this.#orders.approve(paymentId, payerVpa);
   }
 
+  /** A failed or cancelled payment succeeds late (the bank's answer came after the timeout): PROCESSED and a webhook. */
+  approveLate(paymentId: string, payerVpa?: string) {
+    return this.#orders.approveLate(paymentId, payerVpa);
+  }
+
   /** The payer declines (or the bank refuses): ATTEMPTED while retries remain, then FAILED; webhooks. */
   decline(paymentId: string, code = "PAYMENT_DECLINED", message?: string) {
     return this.#orders.decline(paymentId, code, message);

@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import { db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { err, type Result } from "@/lib/result";
+import { refundable, refundOrder } from "./admin";
+import { settleAutoRefund, type LatePayment } from "./apply";
+
+/**
+ * Late payments (flagged by applyStatus): an order paid after the shopper was told it failed
+ * (PAID_LATE), or while another order of theirs for the same items was already paid (PAID_TWICE).
+ * The merchant refunds it in one click in the console, or, with AUTO_REFUND_LATE_PAYMENTS=true, the
+ * store does it by itself as soon as the order is flagged (and the sweep, if the process died first).
+ */
+
+export const LATE_PAYMENT_LABELS: Record<LatePayment, string> = { PAID_LATE: "Paid late", PAID_TWICE: "Paid twice" };
+
+/**
+ * One refund key per order, derived from its id: the console's button (clicked twice, or from two
+ * tabs) and the automatic refund all send the same refund, which Plural and our unique index dedupe.
+ */
+export function lateRefundKey(orderId: string): string {
+  const digest = createHash("sha256")
+    .update(`late-payment:${orderId}`)
+    .digest("base64url")
+    .replace(/[^A-Za-z0-9]/g, "x");
+  return `rf${digest.slice(0, 12)}`;
+}
+
+/** Refunds what is left of a late payment, in full. `source`: who asked (the merchant, or the store by itself). */
+export async function refundLatePayment(orderId: string, source: "admin" | "sync" = "admin"): Promise<Result<string>> {
+  const order = await db().order.findUnique({ where: { id: orderId }, select: { latePayment: true, merchantOrderReference: true } });
+  if (!order?.latePayment) return err("This order was not paid late.", "not_late");
+  const key = lateRefundKey(orderId);
+  // Sent before (a timeout, a second click): the same refund again, whatever is left now.
+  const sent = await db().refund.findUnique({ where: { merchantRefundReference: `${order.merchantOrderReference}_${key}` }, select: { amountInPaise: true } });
+  const amount = sent?.amountInPaise ?? (await refundable(orderId));
+  if (amount <= 0) return err("This order has nothing left to refund.", "nothing_left");
+  return refundOrder(orderId, amount, key, source);
+}
+
+/** The automatic refund: requested once; kept owed (autoRefundAt) only while Plural did not answer. */
+export async function autoRefundLatePayment(orderId: string): Promise<void> {
+  const r = await refundLatePayment(orderId, "sync");
+  if (r.ok || r.code !== "upstream") {
+    await settleAutoRefund(orderId);
+    log.info("orders.auto_refund", { orderId, ok: r.ok, result: r.ok ? r.value : r.error });
+  } else {
+    log.warn("orders.auto_refund_failed", { orderId, error: r.error });
+  }
+}
+
+/** Automatic refunds still owed (their process died, or Plural did not answer): for the sweep. */
+export async function autoRefundsDue(now = new Date(), graceMs = 30_000, limit = 20): Promise<number> {
+  const due = await db().order.findMany({
+    where: { autoRefundAt: { lte: new Date(now.getTime() - graceMs) } },
+    orderBy: { autoRefundAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  for (const o of due) await autoRefundLatePayment(o.id);
+  return due.length;
+}
