@@ -8,7 +8,7 @@ import { log } from "@/lib/log";
 import { adminActionArg, field, formArg, orderIdArg, passwordArg, refundKeyArg } from "@/lib/security/args";
 import { clientAddress } from "@/lib/security/client-address";
 import { beginSignIn } from "@/lib/security/throttle";
-import { cancelOrder, captureOrder, refundOrder, syncNow } from "@/lib/orders";
+import { cancelOrder, captureOrder, refundLatePayment, refundOrder, syncNow } from "@/lib/orders";
 
 export type SignInState = { error?: string } | null;
 
@@ -54,7 +54,7 @@ export async function adminAction(formData: FormData) {
   return act(order.id, action.data, form.data);
 }
 
-async function act(orderId: string, action: "capture" | "cancel" | "sync" | "refund", formData: FormData) {
+async function act(orderId: string, action: "capture" | "cancel" | "sync" | "refund" | "refund-late", formData: FormData) {
   switch (action) {
     case "capture":
       return back(orderId, await captureOrder(orderId));
@@ -62,6 +62,9 @@ async function act(orderId: string, action: "capture" | "cancel" | "sync" | "ref
       return back(orderId, await cancelOrder(orderId));
     case "sync":
       return back(orderId, await syncNow(orderId));
+    case "refund-late":
+      // One click: the whole amount, under the order's own late-refund key (a second click sends the same refund).
+      return back(orderId, await refundLatePayment(orderId));
     case "refund": {
       const rupees = (field(32).safeParse(formData.get("amount")).data ?? "").trim();
       const m = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(rupees);

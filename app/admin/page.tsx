@@ -1,22 +1,27 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "@/components/StatusBadge";
+import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { requireAdmin } from "@/lib/admin-auth";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { ORDER_STATUSES } from "@/lib/orders/statuses";
+import { ORDER_STATUSES, REFUNDABLE_STATUSES } from "@/lib/orders/statuses";
 import { orderSearch } from "@/lib/orders/search";
-import { signOut } from "./actions";
+import { adminAction, signOut } from "./actions";
 
 export const metadata: Metadata = { title: "Orders · Merchant console" };
 
 const PAGE_SIZE = 20;
-type Search = Promise<{ status?: string; from?: string; to?: string; q?: string; page?: string }>;
+type Search = Promise<{ status?: string; from?: string; to?: string; q?: string; page?: string; late?: string }>;
 
 const day = (s: string | undefined, end = false) =>
   s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T${end ? "23:59:59.999" : "00:00:00.000"}+05:30`) : undefined;
+
+/** What a flagged order still holds of the shopper's money (every refund that has not failed counts as gone). */
+const lateLeft = (o: { status: string; amountInPaise: number; refunds: Array<{ status: string; amountInPaise: number }> }) =>
+  REFUNDABLE_STATUSES.has(o.status) ? o.amountInPaise - o.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountInPaise, 0) : 0;
 
 export default async function AdminOrders({ searchParams }: { searchParams: Search }) {
   await requireAdmin();
@@ -26,23 +31,34 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
   const from = day(sp.from);
   const to = day(sp.to, true);
   const page = Math.max(1, Math.min(1000, Number(sp.page) || 1));
+  const late = sp.late === "1";
   const where: Prisma.OrderWhereInput = {
     ...(status ? { status } : {}),
+    ...(late ? { latePayment: { not: null } } : {}),
     ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } } : {}),
     ...(q ? orderSearch(q) : {}),
   };
   const [orders, totals] = await Promise.all([
-    db().order.findMany({ where, orderBy: { createdAt: "desc" }, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
+    db().order.findMany({
+      where,
+      orderBy: { createdAt: "desc" },
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      include: { refunds: { select: { status: true, amountInPaise: true } } },
+    }),
     db().order.aggregate({ where, _count: true, _sum: { amountInPaise: true, refundedInPaise: true } }),
   ]);
   const pages = Math.max(1, Math.ceil(totals._count / PAGE_SIZE));
   const link = (p: number) =>
-    `/admin?${new URLSearchParams({ ...(status ? { status } : {}), ...(sp.from ? { from: sp.from } : {}), ...(sp.to ? { to: sp.to } : {}), ...(q ? { q } : {}), page: String(p) })}`;
+    `/admin?${new URLSearchParams({ ...(status ? { status } : {}), ...(sp.from ? { from: sp.from } : {}), ...(sp.to ? { to: sp.to } : {}), ...(q ? { q } : {}), ...(late ? { late: "1" } : {}), page: String(p) })}`;
 
   return (
     <div className="space-y-6">
       <header className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Orders</h1>
+        <Link href="/admin?late=1" className="text-sm text-brand-700 underline">
+          Paid late or twice
+        </Link>
         <Link href="/admin/settlements" className="text-sm text-brand-700 underline">
           Settlements
         </Link>
@@ -51,6 +67,7 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
         </form>
       </header>
       <form method="get" className="grid gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-5" role="search">
+        {late && <input type="hidden" name="late" value="1" />}
         <label className="grid gap-1 text-sm lg:col-span-2">
           <span className="font-medium">Search</span>
           <input
@@ -113,7 +130,17 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
                 <td className="px-3 py-2">{o.customerEmail}</td>
                 <td className="px-3 py-2 tabular-nums">{formatPaise(o.amountInPaise)}</td>
                 <td className="px-3 py-2">
-                  <StatusBadge status={o.status} />
+                  <span className="flex flex-wrap items-center gap-1">
+                    <StatusBadge status={o.status} />
+                    <LatePaymentBadge kind={o.latePayment} />
+                  </span>
+                  {o.latePayment && lateLeft(o) > 0 && (
+                    <form action={adminAction} className="mt-1">
+                      <input type="hidden" name="orderId" value={o.id} />
+                      <input type="hidden" name="action" value="refund-late" />
+                      <button className="rounded bg-red-700 px-2 py-0.5 text-xs font-medium text-white">Refund {formatPaise(lateLeft(o))} in full</button>
+                    </form>
+                  )}
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{o.pluralOrderId ?? "–"}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-500">{formatDateTime(o.createdAt)}</td>

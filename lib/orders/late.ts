@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { err, type Result } from "@/lib/result";
 import { refundable, refundOrder } from "./admin";
-import { settleAutoRefund, type LatePayment } from "./apply";
+import { settleAutoRefund } from "./apply";
 
 /**
  * Late payments (flagged by applyStatus): an order paid after the shopper was told it failed
@@ -11,8 +11,6 @@ import { settleAutoRefund, type LatePayment } from "./apply";
  * The merchant refunds it in one click in the console, or, with AUTO_REFUND_LATE_PAYMENTS=true, the
  * store does it by itself as soon as the order is flagged (and the sweep, if the process died first).
  */
-
-export const LATE_PAYMENT_LABELS: Record<LatePayment, string> = { PAID_LATE: "Paid late", PAID_TWICE: "Paid twice" };
 
 /**
  * One refund key per order, derived from its id: the console's button (clicked twice, or from two

@@ -20,6 +20,12 @@ export const isSettledForShopper = (status: string) => PAID_STATUSES.has(status)
 /** No payment can change this order any more from the shopper's side: stop polling, show the result. */
 export const isDecided = (status: string) => !OPEN_STATUSES.has(status);
 
+/**
+ * Why a paid order needs the merchant's eye (Order.latePayment, set by applyStatus): paid after the
+ * shopper was told it failed, or for items the shopper had already paid for on another order.
+ */
+export const LATE_PAYMENT_LABELS: Readonly<Record<string, string>> = { PAID_LATE: "Paid late", PAID_TWICE: "Paid twice" };
+
 /** A refund's own status (a REFUND order at Plural). */
 export type RefundStatus = "CREATED" | "PENDING" | "PROCESSED" | "FAILED";
 

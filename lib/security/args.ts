@@ -25,7 +25,7 @@ export const paymentModeArg = z.enum(["QR", "COLLECT"]);
 /** UPI IDs are at most 255 characters (NPCI); the format itself is checked by lib/plural. */
 export const vpaArg = z.string().max(255).optional();
 
-export const adminActionArg = z.enum(["capture", "cancel", "sync", "refund"]);
+export const adminActionArg = z.enum(["capture", "cancel", "sync", "refund", "refund-late"]);
 export const refundKeyArg = z.string().max(64);
 export const passwordArg = z.string().min(1).max(1024);
 

@@ -37,7 +37,9 @@ export default async function OrderResultPage({ params }: { params: Promise<{ id
         ) : order.status === "ATTEMPTED" ? (
           <header className="mb-6 rounded-2xl bg-orange-50 p-6 ring-1 ring-orange-200">
             <h1 className="text-2xl font-semibold text-orange-900">The payment did not go through</h1>
-            <p className="mt-1 text-orange-900">{describeFailure(failedPayment?.errorCode)} No money was taken.</p>
+            <p className="mt-1 text-orange-900">
+              {describeFailure(failedPayment?.errorCode)} If any amount was debited from your account, it will be refunded.
+            </p>
             <Link href={`/orders/${id}/pay`} className="mt-4 inline-block rounded-lg bg-brand-600 px-5 py-2.5 font-medium text-white">
               Try again
             </Link>
@@ -54,8 +56,8 @@ export default async function OrderResultPage({ params }: { params: Promise<{ id
             </h1>
             <p className="mt-1 text-red-900">
               {order.status === "CANCELLED"
-                ? "No money was taken."
-                : `${describeFailure(failedPayment?.errorCode)} No money was taken, and this order accepts no more attempts.`}
+                ? "If any amount was debited from your account, it will be refunded."
+                : `${describeFailure(failedPayment?.errorCode)} This order accepts no more attempts. If any amount was debited from your account, it will be refunded.`}
             </p>
             <form action={reorderAction} className="mt-4">
               <input type="hidden" name="orderId" value={id} />

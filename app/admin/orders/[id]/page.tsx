@@ -7,7 +7,8 @@ import { requireAdmin } from "@/lib/admin-auth";
 import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { awaitingRefundNews, newRefundKey, refundable } from "@/lib/orders";
+import { awaitingRefundNews, LATE_PAYMENT_LABELS, lateRefundKey, newRefundKey, refundable } from "@/lib/orders";
+import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { AutoRefresh } from "@/components/admin/AutoRefresh";
 import { adminAction } from "../../actions";
 
@@ -64,6 +65,10 @@ export default async function AdminOrder({
   });
   if (!order) notFound();
   const left = await refundable(id);
+  const paidFirst = order.latePaymentOf
+    ? await db().order.findUnique({ where: { id: order.latePaymentOf }, select: { id: true, merchantOrderReference: true } })
+    : null;
+  const lateRefund = order.latePayment ? order.refunds.find((r) => r.merchantRefundReference.endsWith(`_${lateRefundKey(id)}`)) : undefined;
   const billing = JSON.parse(order.billingAddress) as Record<string, string>;
 
   return (
@@ -74,6 +79,7 @@ export default async function AdminOrder({
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="font-mono text-xl font-semibold">{order.merchantOrderReference}</h1>
         <StatusBadge status={order.status} />
+        <LatePaymentBadge kind={order.latePayment} />
         <span className="text-lg tabular-nums">{formatPaise(order.amountInPaise)}</span>
         {order.refundedInPaise > 0 && <span className="text-sm text-slate-600">refunded {formatPaise(order.refundedInPaise)}</span>}
       </header>
@@ -90,6 +96,45 @@ export default async function AdminOrder({
           </p>
         )}
       </div>
+
+      {order.latePayment && (
+        <section aria-labelledby="late-h" className="rounded-xl bg-amber-50 p-4 ring-1 ring-amber-300" data-testid="late-payment">
+          <h2 id="late-h" className="font-semibold text-amber-950">
+            {LATE_PAYMENT_LABELS[order.latePayment] ?? order.latePayment}
+          </h2>
+          <p className="mt-1 text-sm text-amber-950">
+            {order.latePayment === "PAID_TWICE" ? (
+              <>
+                The shopper had already paid for the same items on order{" "}
+                {paidFirst ? (
+                  <Link href={`/admin/orders/${paidFirst.id}`} className="font-mono underline">
+                    {paidFirst.merchantOrderReference}
+                  </Link>
+                ) : (
+                  "another order"
+                )}
+                . Refund this one.
+              </>
+            ) : (
+              "This payment succeeded after the shopper was told the order had failed: they do not expect the goods. Refund it, unless you ship it and tell them."
+            )}
+          </p>
+          {lateRefund ? (
+            <p className="mt-2 text-sm text-amber-950">
+              Refund of {formatPaise(lateRefund.amountInPaise)} {lateRefund.status === "PROCESSED" ? "done" : `requested (${lateRefund.status.toLowerCase()})`}.
+            </p>
+          ) : order.autoRefundAt ? (
+            <p className="mt-2 text-sm text-amber-950">The automatic refund is being requested.</p>
+          ) : null}
+          {left > 0 && !lateRefund && (
+            <form action={adminAction} className="mt-3">
+              <input type="hidden" name="orderId" value={id} />
+              <input type="hidden" name="action" value="refund-late" />
+              <button className={`${btn} bg-red-700 text-white`}>Refund {formatPaise(left)} in full</button>
+            </form>
+          )}
+        </section>
+      )}
 
       <section aria-labelledby="actions-h" className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
         <h2 id="actions-h" className="sr-only">
