@@ -19,12 +19,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang="en-IN">
       <body className="min-h-dvh flex flex-col">
         {sandbox && (
-          <div role="note" className="bg-amber-100 text-amber-900 text-sm text-center px-4 py-1.5 border-b border-amber-200">
-            <strong>Sandbox</strong>: payments go to the built-in Plural simulator. No real money moves.{" "}
-            <Link href={sandbox} className="underline underline-offset-2">
-              Open the sandbox
-            </Link>
-          </div>
+          // In a landmark of its own, so no content sits outside one (axe: region).
+          <aside aria-label="Sandbox mode">
+            <div role="note" className="bg-amber-100 text-amber-900 text-sm text-center px-4 py-1.5 border-b border-amber-200">
+              <strong>Sandbox</strong>: payments go to the built-in Plural simulator. No real money moves.{" "}
+              <Link href={sandbox} className="underline underline-offset-2">
+                Open the sandbox
+              </Link>
+            </div>
+          </aside>
         )}
         <header className="bg-white border-b border-slate-200">
           <div className="mx-auto max-w-6xl px-4 h-14 flex items-center justify-between gap-4">

@@ -2,6 +2,7 @@ import { expect, test } from "./fixtures";
 import { Console } from "./pages/console";
 import { orderRow } from "./support/db";
 import { sandboxApi } from "./support/plural";
+import { showResult } from "./support/result";
 
 /**
  * A payment that succeeds after the shopper was told it failed, and the same items paid on two
@@ -23,8 +24,7 @@ test.describe("late payments", () => {
       return id;
     });
     await test.step("the shopper is told it did not go through, and that any debit will be refunded", async () => {
-      await page.goto(`/orders/${orderId}`);
-      await expect(page.getByRole("heading", { name: "The payment did not go through" })).toBeVisible();
+      await showResult(page, orderId, "The payment did not go through");
       await expect(page.getByText("If any amount was debited from your account, it will be refunded.")).toBeVisible();
       await expect(page.getByText("No money was taken")).toHaveCount(0);
     });

@@ -44,7 +44,7 @@ export function PaymentRequest({
           <button name="decision" value="decline" className="rounded-xl border border-slate-300 px-4 py-3 font-medium hover:bg-slate-50">
             Decline
           </button>
-          <button name="decision" value="approve" className="rounded-xl bg-emerald-600 text-white px-4 py-3 font-medium hover:bg-emerald-700">
+          <button name="decision" value="approve" className="rounded-xl bg-emerald-700 text-white px-4 py-3 font-medium hover:bg-emerald-800">
             Approve payment
           </button>
         </form>

@@ -144,7 +144,7 @@ export default async function AdminOrder({
           <Action orderId={id} action="capture" label="Capture…" confirm={`Confirm capture of ${formatPaise(order.amountInPaise)}`} />
         )}
         {order.status === "AUTHORIZED" && (
-          <Action orderId={id} action="cancel" label="Cancel…" confirm="Confirm cancel and release the amount" tone="bg-red-600 text-white" />
+          <Action orderId={id} action="cancel" label="Cancel…" confirm="Confirm cancel and release the amount" tone="bg-red-700 text-white" />
         )}
         {left > 0 && (
           <Action orderId={id} action="refund" label="Refund…" confirm="Confirm refund">

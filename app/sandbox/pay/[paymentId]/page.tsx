@@ -38,7 +38,7 @@ export default async function LandingPage({ params, searchParams }: { params: Pr
         <form action={answerPayment} className="mt-6 grid gap-3">
           <input type="hidden" name="paymentId" value={payment.id} />
           <input type="hidden" name="returnTo" value={self} />
-          <button name="decision" value="approve" className="rounded-lg bg-emerald-600 text-white px-4 py-3 font-medium hover:bg-emerald-700">
+          <button name="decision" value="approve" className="rounded-lg bg-emerald-700 text-white px-4 py-3 font-medium hover:bg-emerald-800">
             Approve payment
           </button>
           <button name="decision" value="decline" className="rounded-lg border border-slate-300 px-4 py-3 font-medium hover:bg-slate-50">

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * Lighthouse 12 on mobile (its default: a Moto G Power class phone, simulated slow 4G and a 4×
+ * slower CPU) for every page a shopper sees: home, product, cart, checkout, pay and result, against
+ * a production build (`next start` on the sandbox, its own fresh database in a temporary folder).
+ *
+ * A real order is made first, in Chromium, as a shopper does (add to cart, the checkout form), and
+ * a second one is paid at the sandbox, so the pay and result pages are real; the browser's cookies
+ * (the cart and the orders' access cookies, lib/orders/access.ts) go with every Lighthouse request.
+ *
+ * Prints, per page, the median of `--runs` runs (by performance score): the four category scores
+ * and LCP / TBT / CLS; exits 1 when a page is under the goals of issue 11 (performance ≥ 98,
+ * accessibility, best practices and SEO 100).
+ *
+ *   npx next build && npm run bench:lighthouse [-- --runs 3 --port 4210 --pages home,pay]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse from "lighthouse";
+import { chromium } from "playwright-core";
+import { approveByReference, args, machine, machineLine, saveResults, sandboxToken, startStore, table } from "./harness.mjs";
+
+const opts = args({ runs: 3, port: 4210, pages: "home,product,cart,checkout,pay,result", chrome: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+const GOALS = { performance: 98, accessibility: 100, "best-practices": 100, seo: 100 };
+const CHROME_FLAGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const dir = mkdtempSync(path.join(tmpdir(), "bench-lighthouse-"));
+const store = await startStore({ port: opts.port, dir });
+let code = 0;
+try {
+  const { urls, cookie } = await makeOrders(store.base);
+  const wanted = opts.pages.split(",");
+  const chrome = await chromeLauncher.launch({ chromePath: opts.chrome, chromeFlags: CHROME_FLAGS });
+  const rows = [];
+  const results = {};
+  try {
+    for (const [name, url] of Object.entries(urls).filter(([n]) => wanted.includes(n))) {
+      const runs = [];
+      for (let i = 0; i < opts.runs; i++) {
+        const r = await lighthouse(url, {
+          port: chrome.port,
+          output: "json",
+          logLevel: "error",
+          onlyCategories: Object.keys(GOALS),
+          extraHeaders: { Cookie: cookie },
+        });
+        runs.push(summarize(r.lhr));
+      }
+      runs.sort((a, b) => a.scores.performance - b.scores.performance);
+      const m = runs[Math.floor(runs.length / 2)];
+      results[name] = { url: url.replace(store.base, ""), median: m, runs };
+      const under = Object.entries(GOALS).filter(([k, goal]) => m.scores[k] < goal);
+      if (under.length) code = 1;
+      rows.push([
+        name,
+        ...Object.keys(GOALS).map((k) => m.scores[k]),
+        `${(m.lcpMs / 1000).toFixed(1)} s`,
+        `${Math.round(m.tbtMs)} ms`,
+        m.cls.toFixed(3),
+        runs.map((r) => r.scores.performance).join("/"),
+        under.length ? `under: ${under.map(([k]) => k).join(", ")}${m.failing.length ? ` (${m.failing.join(", ")})` : ""}` : "ok",
+      ]);
+      console.log(`${name}: done`);
+    }
+  } finally {
+    await chrome.kill();
+  }
+  const m = machine();
+  console.log(
+    `\nLighthouse 12 (${(await import("lighthouse/package.json", { with: { type: "json" } })).default.version}), mobile, median of ${opts.runs} runs per page`,
+  );
+  console.log(machineLine(m));
+  console.log(table(["page", "perf", "a11y", "best pr.", "SEO", "LCP", "TBT", "CLS", "perf runs", "goals"], rows));
+  console.log(`results: ${saveResults("lighthouse", { machine: m, goals: GOALS, results })}`);
+} finally {
+  await store.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(code);
+
+/** The scores (0–100), the three vitals, and the audits that kept a category under 100. */
+function summarize(lhr) {
+  const scores = Object.fromEntries(Object.keys(GOALS).map((k) => [k, Math.round((lhr.categories[k]?.score ?? 0) * 100)]));
+  const failing = [];
+  for (const k of ["accessibility", "best-practices", "seo"]) {
+    for (const ref of lhr.categories[k]?.auditRefs ?? []) {
+      const a = lhr.audits[ref.id];
+      if (ref.weight > 0 && a && a.score !== null && a.score < 1) failing.push(ref.id);
+    }
+  }
+  return {
+    scores,
+    lcpMs: lhr.audits["largest-contentful-paint"]?.numericValue ?? NaN,
+    tbtMs: lhr.audits["total-blocking-time"]?.numericValue ?? NaN,
+    cls: lhr.audits["cumulative-layout-shift"]?.numericValue ?? NaN,
+    failing,
+    benchmarkIndex: lhr.environment?.benchmarkIndex,
+  };
+}
+
+/**
+ * In Chromium, as a shopper: one order left waiting on its pay page, one paid (its result page),
+ * and the cart filled again (for the cart and checkout pages). Answers the URLs and the cookies.
+ */
+async function makeOrders(base) {
+  const browser = await chromium.launch({ executablePath: opts.chrome, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const addToCart = async () => {
+      await page.goto(`${base}/`);
+      const card = page.getByRole("listitem").filter({ hasText: "Masala Chai Tin" });
+      await card.getByRole("button", { name: "Add" }).click();
+      await card.getByText("Added to your cart.").waitFor();
+    };
+    const checkout = async () => {
+      await page.goto(`${base}/checkout`);
+      const reference = await page.locator('input[name="checkoutKey"]').inputValue();
+      for (const [label, value] of [
+        ["Full name", "Asha Verma"],
+        ["E-mail", "asha@example.com"],
+        ["Mobile number", "9876543210"],
+        ["Address", "12 MG Road"],
+        ["City", "Bengaluru"],
+        ["State", "Karnataka"],
+        ["PIN code", "560001"],
+      ]) {
+        await page.getByLabel(label, { exact: true }).fill(value);
+      }
+      await page.getByRole("button", { name: "Continue to UPI payment" }).click();
+      await page.waitForURL(/\/orders\/[^/]+\/pay$/);
+      return { reference, pay: page.url() };
+    };
+    await addToCart();
+    const paid = await checkout();
+    // The pay page creates the UPI payment; the payer approves it at the sandbox.
+    const token = await sandboxToken(base);
+    for (let i = 0; i < 50 && !(await approveByReference(base, token, paid.reference)); i++) await new Promise((r) => setTimeout(r, 200));
+    const result = paid.pay.replace(/\/pay$/, "");
+    await page.goto(result);
+    await page.getByRole("heading", { name: "Payment received. Thank you!" }).waitFor({ timeout: 20_000 });
+    await addToCart();
+    const waiting = await checkout();
+    await page.goto(`${base}/`);
+    const product = await page.locator('a[href^="/products/"]').first().getAttribute("href");
+    const cookie = (await context.cookies(base)).map((c) => `${c.name}=${c.value}`).join("; ");
+    return {
+      cookie,
+      urls: { home: `${base}/`, product: base + product, cart: `${base}/cart`, checkout: `${base}/checkout`, pay: waiting.pay, result },
+    };
+  } finally {
+    await browser.close();
+  }
+}

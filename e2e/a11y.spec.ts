@@ -1,0 +1,156 @@
+import { devices, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { Console } from "./pages/console";
+import { expectAccessible } from "./support/a11y";
+import { orderRow } from "./support/db";
+import { sandboxApi } from "./support/plural";
+import { showResult } from "./support/result";
+
+/**
+ * The accessibility gate (issue 11, part 4): every state of every page a shopper, the merchant or a
+ * developer sees, scanned by axe-core, with no serious or critical violation.
+ */
+/** Every tab the page offers (whatever the device), so the gate follows the pay page as it changes. */
+async function expectEachTab(page: Page, what: string) {
+  const tabs = page.getByRole("tab");
+  await expect(tabs.first()).toBeVisible();
+  for (const name of (await tabs.allTextContents()).map((n) => n.trim())) {
+    const tab = tabs.filter({ hasText: name });
+    await tab.click();
+    await expect(tab).toHaveAttribute("aria-selected", "true");
+    await expectAccessible(page, `${what}, tab "${name}"`);
+  }
+}
+
+test.describe("accessibility (axe)", () => {
+  test.afterEach(async ({ request }) => {
+    await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+  });
+
+  test("shop: home, product, cart, checkout with errors, each pay tab, the UPI app, the receipt", async ({ page, store, pay, upiApp, receipt }) => {
+    await page.goto("/");
+    await expectAccessible(page, "home");
+    await page.goto("/products/masala-chai-tin");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectAccessible(page, "product");
+    await page.goto("/cart");
+    await expectAccessible(page, "cart (empty)");
+    await store.addToCart("Masala Chai Tin", 2);
+    await page.goto("/cart");
+    await expect(page.getByTestId("cart-total")).toHaveText("₹698.00");
+    await expectAccessible(page, "cart (filled)");
+    await page.goto("/checkout");
+    await expectAccessible(page, "checkout");
+    await page.getByRole("button", { name: "Continue to UPI payment" }).click();
+    await expect(page.getByRole("alert").first()).toBeVisible();
+    await expectAccessible(page, "checkout (validation errors)");
+
+    await store.checkout();
+    const link = await pay.waitForQr();
+    await expectAccessible(page, "pay page (first tab)");
+    await expectEachTab(page, "pay page");
+
+    await upiApp.page.goto(`/sandbox/upi?link=${encodeURIComponent(link)}`);
+    await expect(upiApp.page.getByRole("button", { name: "Approve payment" })).toBeVisible();
+    await expectAccessible(upiApp.page, "sandbox UPI app (a payment request)");
+    await upiApp.approveLink(link);
+    await expectAccessible(upiApp.page, "sandbox UPI app (approved)");
+    await receipt.expectPaid("₹698.00");
+    await expectAccessible(page, "result (paid)");
+  });
+
+  test.describe("on a phone", () => {
+    const { defaultBrowserType: _ignored, ...pixel } = devices["Pixel 7"];
+    void _ignored;
+    test.use(pixel);
+
+    test("home, cart and each tab of the pay page", async ({ page, store, pay }) => {
+      await page.goto("/");
+      await expectAccessible(page, "home (phone)");
+      await store.addToCart("Madhubani Notebook");
+      await page.goto("/cart");
+      await expectAccessible(page, "cart (phone)");
+      await store.checkout();
+      await expect(page).toHaveURL(/\/orders\/[^/]+\/pay$/);
+      await expectEachTab(page, "pay page (phone)");
+    });
+  });
+
+  test("result pages of a failed attempt and of an order that can no longer be paid", async ({ page, request, store, pay }) => {
+    const plural = await sandboxApi(request);
+    const expire = async () => {
+      const { pluralOrderId } = (await orderRow(pay.orderId))!;
+      const id = (await plural.getOrder(pluralOrderId)).payments[0].id as string;
+      expect((await plural.control(`payments/${id}/expire`)).ok()).toBe(true);
+    };
+    await store.addToCart("Terracotta Planter");
+    await store.checkout();
+    await pay.waitForQr();
+    await expire();
+    await expect.poll(async () => (await orderRow(pay.orderId))!.status).toBe("ATTEMPTED");
+    await showResult(page, pay.orderId, "The payment did not go through");
+    await expectAccessible(page, "result (attempt failed)");
+
+    await request.patch("/sandbox/control/settings", { data: { payment_retries: 1 } });
+    await store.checkout();
+    await pay.waitForQr();
+    await expire();
+    await expect.poll(async () => (await orderRow(pay.orderId))!.status).toBe("FAILED");
+    await showResult(page, pay.orderId, "This order could not be paid");
+    await expectAccessible(page, "result (failed)");
+  });
+
+  test("console: sign-in (and its error), orders, an order paid late", async ({ page, request, store, pay }) => {
+    const admin = new Console(page);
+    await page.goto("/admin/login");
+    await expectAccessible(page, "console sign-in");
+    await page.getByLabel("Password").fill("wrong");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("That password is not right.")).toBeVisible();
+    await expectAccessible(page, "console sign-in (wrong password)");
+
+    await store.addToCart("Madhubani Notebook");
+    await store.checkout();
+    await pay.waitForQr();
+    const orderId = pay.orderId;
+    await page.goto("/"); // the shopper leaves: the pay page would follow the order and navigate under the console
+    const plural = await sandboxApi(request);
+    const { pluralOrderId } = (await orderRow(orderId))!;
+    const paymentId = (await plural.getOrder(pluralOrderId)).payments[0].id as string;
+    await plural.control(`payments/${paymentId}/expire`);
+    await expect.poll(async () => (await orderRow(orderId))!.status).toBe("ATTEMPTED");
+    await plural.control(`payments/${paymentId}/approve-late`);
+    await expect.poll(async () => (await orderRow(orderId))!.status).toBe("PROCESSED");
+
+    await admin.signIn();
+    await expectAccessible(page, "console orders");
+    await page.goto("/admin?late=1");
+    await expectAccessible(page, "console orders (paid late or twice)");
+    await page.goto(`/admin/orders/${orderId}`);
+    await expect(page.getByTestId("late-payment")).toContainText("Paid late");
+    await expectAccessible(page, "console order (paid late)");
+    await page.getByText("Refund…", { exact: true }).click();
+    await expect(page.getByLabel(/Amount in rupees/)).toBeVisible();
+    await expectAccessible(page, "console order (refund form open)");
+    await page
+      .getByTestId("late-payment")
+      .getByRole("button", { name: /Refund .* in full/ })
+      .click();
+    await expect(page.getByRole("status").first()).toContainText("requested");
+    await expectAccessible(page, "console order (refund requested)");
+  });
+
+  test("sandbox: dashboard and a UPI ID's inbox", async ({ page, request }) => {
+    const api = await sandboxApi(request);
+    const created = await api.createOrder(12300);
+    await api.pay(created.order_id, 12300, { txn_mode: "COLLECT", payer: { vpa: "asha@okaxis" } });
+    await page.goto("/sandbox");
+    await expect(page.getByRole("heading", { name: "Plural sandbox" })).toBeVisible();
+    await expectAccessible(page, "sandbox dashboard");
+    await page.goto("/sandbox/upi?vpa=asha@okaxis");
+    await expect(page.getByRole("article", { name: /Payment request/ })).toBeVisible();
+    await expectAccessible(page, "sandbox UPI app (collect inbox)");
+    await page.goto("/sandbox/upi");
+    await expectAccessible(page, "sandbox UPI app (start)");
+  });
+});
