@@ -12,17 +12,17 @@
  * and LCP / TBT / CLS; exits 1 when a page is under the goals of issue 11 (performance ≥ 98,
  * accessibility, best practices and SEO 100).
  *
- *   npx next build && npm run bench:lighthouse [-- --runs 3 --port 4210 --pages home,pay]
+ *   npx next build && npm run bench:lighthouse [-- --runs 3 --port 3370 --pages home,pay]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
-import { chromium } from "playwright-core";
-import { approveByReference, args, machine, machineLine, saveResults, sandboxToken, startStore, table } from "./harness.mjs";
+import { shopperPages } from "./browser-shopper.mjs";
+import { args, machine, machineLine, saveResults, startStore, table } from "./harness.mjs";
 
-const opts = args({ runs: 3, port: 4210, pages: "home,product,cart,checkout,pay,result", chrome: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+const opts = args({ runs: 3, port: 3370, pages: "home,product,cart,checkout,pay,result", chrome: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
 const GOALS = { performance: 98, accessibility: 100, "best-practices": 100, seo: 100 };
 const CHROME_FLAGS = [
   "--headless=new",
@@ -39,7 +39,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "bench-lighthouse-"));
 const store = await startStore({ port: opts.port, dir });
 let code = 0;
 try {
-  const { urls, cookie } = await makeOrders(store.base);
+  const { urls, cookie } = await shopperPages(store.base, opts.chrome);
   const wanted = opts.pages.split(",");
   const chrome = await chromeLauncher.launch({ chromePath: opts.chrome, chromeFlags: CHROME_FLAGS });
   const rows = [];
@@ -55,6 +55,9 @@ try {
           onlyCategories: Object.keys(GOALS),
           extraHeaders: { Cookie: cookie },
         });
+        // A page that redirected (a missing cookie sends the pay page elsewhere) would be measuring something else.
+        if (r.lhr.finalDisplayedUrl !== url) throw new Error(`${name}: ${url} ended on ${r.lhr.finalDisplayedUrl}`);
+        if (r.lhr.runtimeError) throw new Error(`${name}: ${r.lhr.runtimeError.message}`);
         runs.push(summarize(r.lhr));
       }
       runs.sort((a, b) => a.scores.performance - b.scores.performance);
@@ -107,59 +110,4 @@ function summarize(lhr) {
     failing,
     benchmarkIndex: lhr.environment?.benchmarkIndex,
   };
-}
-
-/**
- * In Chromium, as a shopper: one order left waiting on its pay page, one paid (its result page),
- * and the cart filled again (for the cart and checkout pages). Answers the URLs and the cookies.
- */
-async function makeOrders(base) {
-  const browser = await chromium.launch({ executablePath: opts.chrome, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
-  try {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const addToCart = async () => {
-      await page.goto(`${base}/`);
-      const card = page.getByRole("listitem").filter({ hasText: "Masala Chai Tin" });
-      await card.getByRole("button", { name: "Add" }).click();
-      await card.getByText("Added to your cart.").waitFor();
-    };
-    const checkout = async () => {
-      await page.goto(`${base}/checkout`);
-      const reference = await page.locator('input[name="checkoutKey"]').inputValue();
-      for (const [label, value] of [
-        ["Full name", "Asha Verma"],
-        ["E-mail", "asha@example.com"],
-        ["Mobile number", "9876543210"],
-        ["Address", "12 MG Road"],
-        ["City", "Bengaluru"],
-        ["State", "Karnataka"],
-        ["PIN code", "560001"],
-      ]) {
-        await page.getByLabel(label, { exact: true }).fill(value);
-      }
-      await page.getByRole("button", { name: "Continue to UPI payment" }).click();
-      await page.waitForURL(/\/orders\/[^/]+\/pay$/);
-      return { reference, pay: page.url() };
-    };
-    await addToCart();
-    const paid = await checkout();
-    // The pay page creates the UPI payment; the payer approves it at the sandbox.
-    const token = await sandboxToken(base);
-    for (let i = 0; i < 50 && !(await approveByReference(base, token, paid.reference)); i++) await new Promise((r) => setTimeout(r, 200));
-    const result = paid.pay.replace(/\/pay$/, "");
-    await page.goto(result);
-    await page.getByRole("heading", { name: "Payment received. Thank you!" }).waitFor({ timeout: 20_000 });
-    await addToCart();
-    const waiting = await checkout();
-    await page.goto(`${base}/`);
-    const product = await page.locator('a[href^="/products/"]').first().getAttribute("href");
-    const cookie = (await context.cookies(base)).map((c) => `${c.name}=${c.value}`).join("; ");
-    return {
-      cookie,
-      urls: { home: `${base}/`, product: base + product, cart: `${base}/cart`, checkout: `${base}/checkout`, pay: waiting.pay, result },
-    };
-  } finally {
-    await browser.close();
-  }
 }

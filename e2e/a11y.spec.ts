@@ -64,7 +64,7 @@ test.describe("accessibility (axe)", () => {
     void _ignored;
     test.use(pixel);
 
-    test("home, cart and each tab of the pay page", async ({ page, store, pay }) => {
+    test("home, cart and each tab of the pay page", async ({ page, store }) => {
       await page.goto("/");
       await expectAccessible(page, "home (phone)");
       await store.addToCart("Madhubani Notebook");
