@@ -8,7 +8,8 @@ import { notifyInTransaction, publishOrderChange } from "./changes";
 import { canMovePayment, canMoveRefund, decideOrder, type Decision } from "./machine";
 import { PAID_STATUSES } from "./statuses";
 
-export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper";
+/** Who wrote a timeline entry; "store": the store's own conclusion (a late payment, its automatic refund), no message received. */
+export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper" | "store";
 
 export type ApplyInput = {
   orderId: string;
@@ -27,7 +28,7 @@ export type ApplyInput = {
 };
 
 /** Paid after the shopper was told the order failed, or while another order of theirs for the same items was paid. */
-export type LatePayment = "PAID_LATE" | "PAID_TWICE";
+type LatePayment = "PAID_LATE" | "PAID_TWICE";
 
 export type ApplyResult =
   | { outcome: "duplicate" }
@@ -182,10 +183,15 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
               await tx.orderEvent.create({
                 data: {
                   orderId: order.id,
-                  source: input.source,
+                  source: "store",
                   type: late.kind,
                   verified: input.verified,
-                  payload: JSON.stringify({ from: order.status, ...(late.of ? { paidFirst: late.of.merchantOrderReference } : {}), autoRefund }),
+                  payload: JSON.stringify({
+                    from: order.status,
+                    noticedBy: input.source,
+                    ...(late.of ? { paidFirst: late.of.merchantOrderReference } : {}),
+                    autoRefund,
+                  }),
                   statusFrom: to,
                   statusTo: to,
                   requestId: currentRequestId() ?? null,

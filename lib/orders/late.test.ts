@@ -187,7 +187,7 @@ describe("refunding a late payment", () => {
     await expect.poll(async () => (await orderOf(orderId)).autoRefundAt).toBeNull();
     const order = await orderOf(orderId);
     expect(order.refunds[0]).toMatchObject({ amountInPaise: 34900 });
-    expect(order.events.find((e) => e.type === "REFUND_REQUESTED")).toMatchObject({ source: "sync" });
+    expect(order.events.find((e) => e.type === "REFUND_REQUESTED")).toMatchObject({ source: "store" });
     expect(JSON.parse(order.events.find((e) => e.type === "PAID_LATE")!.payload)).toMatchObject({ autoRefund: true });
     // The sweep finds nothing owed; the merchant's click afterwards sends the same refund, not a second one.
     expect(await autoRefundsDue(new Date(Date.now() + 60_000))).toBe(0);

@@ -25,7 +25,7 @@ export function lateRefundKey(orderId: string): string {
 }
 
 /** Refunds what is left of a late payment, in full. `source`: who asked (the merchant, or the store by itself). */
-export async function refundLatePayment(orderId: string, source: "admin" | "sync" = "admin"): Promise<Result<string>> {
+export async function refundLatePayment(orderId: string, source: "admin" | "store" = "admin"): Promise<Result<string>> {
   const order = await db().order.findUnique({ where: { id: orderId }, select: { latePayment: true, merchantOrderReference: true } });
   if (!order?.latePayment) return err("This order was not paid late.", "not_late");
   const key = lateRefundKey(orderId);
@@ -38,7 +38,7 @@ export async function refundLatePayment(orderId: string, source: "admin" | "sync
 
 /** The automatic refund: requested once; kept owed (autoRefundAt) only while Plural did not answer. */
 export async function autoRefundLatePayment(orderId: string): Promise<void> {
-  const r = await refundLatePayment(orderId, "sync");
+  const r = await refundLatePayment(orderId, "store");
   if (r.ok || r.code !== "upstream") {
     await settleAutoRefund(orderId);
     log.info("orders.auto_refund", { orderId, ok: r.ok, result: r.ok ? r.value : r.error });
