@@ -100,6 +100,23 @@ describe("a payment that succeeds after the shopper was told it failed", () => {
   });
 });
 
+describe("the sandbox's late approval", () => {
+  it("only a failed or replaced payment of an unpaid order can succeed late", async () => {
+    const { orderId, paymentId } = await orderPaying(await newCart());
+    expect(() => sb.approveLate(paymentId)).toThrow(/only a failed or cancelled payment/);
+    sb.approve(paymentId);
+    await syncOrder(orderId);
+    expect(() => sb.approveLate(paymentId)).toThrow(/only a failed or cancelled payment/);
+    const replaced = await orderPaying(await newCart(), "replaced@example.com");
+    const collect = await startPayment(replaced.orderId, "COLLECT", "asha@okaxis");
+    expect(collect.ok).toBe(true);
+    // The QR was replaced by the collect request (CANCELLED); it is paid after all, and the collect request can no longer be.
+    const order = sb.approveLate(replaced.paymentId).order;
+    expect(order.status).toBe("PROCESSED");
+    expect(order.payments.map((p) => p.status)).toEqual(["PROCESSED", "CANCELLED"]);
+  });
+});
+
 describe("the same items paid twice", () => {
   it("the shopper started again on a new order and paid it; the first one's payment then succeeds: PAID_TWICE", async () => {
     const cartId = await newCart(2);
