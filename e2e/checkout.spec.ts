@@ -31,6 +31,7 @@ test.describe("UPI checkout", () => {
       await expect(page.getByTestId("app-on-phone")).toContainText("UPI apps open on a phone");
       await expect(page.getByRole("list", { name: "UPI apps" })).toHaveCount(0);
       await expect(page.getByTestId("in-app-notice")).toHaveCount(0);
+      await pay.shot("pay-app-desktop");
       await page.getByRole("button", { name: "Show the QR code" }).click();
       await expect(page.getByTestId("upi-qr")).toBeVisible();
     });

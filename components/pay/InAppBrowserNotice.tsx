@@ -56,7 +56,9 @@ export function InAppBrowserNotice({ platform, pageUrl }: { platform: Platform; 
           />
         </label>
       )}
-      <p className="mt-3 text-sm text-amber-950">You can also scan the QR code below from another phone.</p>
+      <p className="mt-3 text-sm text-amber-950">
+        You can also scan the QR code below from another phone, or save a screenshot of it and open that from your UPI app&apos;s scanner.
+      </p>
     </section>
   );
 }

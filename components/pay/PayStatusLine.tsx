@@ -15,7 +15,7 @@ export function PayStatusLine(props: { error: string; text: string; left: number
         <span className={`inline-block h-2 w-2 rounded-full ${props.expired ? "bg-slate-400" : "animate-pulse bg-amber-500"}`} aria-hidden="true" />
         {props.expired ? "The payment request expired before it was approved." : props.text}
         {!props.expired && left !== null && payment && (
-          <span className="ml-auto tabular-nums text-slate-500">{left > 0 ? `expires in ${formatLeft(left)}` : "request expired"}</span>
+          <span className="ml-auto whitespace-nowrap tabular-nums text-slate-500">{left > 0 ? `expires in ${formatLeft(left)}` : "request expired"}</span>
         )}
       </p>
       {props.sandbox && payment && !props.expired && (
