@@ -26,7 +26,7 @@ export function QrPanel(props: {
       <p className="text-center text-sm text-slate-600">Scan with any UPI app (GPay, PhonePe, Paytm, BHIM…) and approve.</p>
       {!expired && payment?.mode !== "QR" && !pending && (
         <button onClick={props.onStartQr} className="rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium">
-          Show a QR code instead
+          {payment ? "Show a QR code instead" : "Get a QR code"}
         </button>
       )}
       <VpaFallback onUseVpa={props.onUseVpa} />

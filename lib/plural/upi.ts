@@ -144,7 +144,9 @@ export function iosAppLink(link: string, app: UpiApp): string | undefined {
  * and Firefox for Android understand this syntax; developer.chrome.com/docs/android/intents). For the
  * chooser itself we keep the plain `upi://pay?…` link: every Android browser hands it to the system,
  * which shows the chooser unless the shopper made one app the default, and an `intent://` without a
- * package opens the same chooser only in Chrome-family browsers, so it buys nothing.
+ * package opens the same chooser only in Chrome-family browsers, so it buys nothing. Where the named
+ * app is not installed, Chrome offers it in the Play Store (no `S.browser_fallback_url`: the page
+ * itself, with its QR and the chooser, is the fallback).
  */
 export function androidAppLink(link: string, app: UpiApp): string | undefined {
   const q = upiQuery(link);
