@@ -18,7 +18,8 @@ export function AppPanel(props: {
   platform: Platform;
   payment: ActivePayment | null;
   pending: boolean;
-  expired: boolean;
+  /** The mode of the payment that expired, if it did. */
+  expired: string | null;
   onStartQr: () => void;
   onShowQr: () => void;
   onUseVpa: () => void;
@@ -46,7 +47,7 @@ export function AppPanel(props: {
   return (
     <div role="tabpanel" id="panel-app" aria-labelledby="tab-app" className="flex flex-col gap-3">
       {expired ? (
-        <ExpiredNotice pending={pending} onNew={props.onStartQr} />
+        <ExpiredNotice mode={expired} pending={pending} onNew={props.onStartQr} />
       ) : !link ? (
         <button onClick={props.onStartQr} disabled={pending} className={`${BIG} disabled:opacity-60`}>
           {pending ? "Preparing…" : "Get a payment link"}

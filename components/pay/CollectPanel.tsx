@@ -8,7 +8,7 @@ import { isValidVpa } from "@/lib/plural/upi";
 export function CollectPanel(props: {
   payment: ActivePayment | null;
   pending: boolean;
-  expired: boolean;
+  expired: string | null;
   onSend: (vpa: string, onSent: () => void) => void;
   sandboxHelp?: React.ReactNode;
 }) {
@@ -29,8 +29,8 @@ export function CollectPanel(props: {
         </div>
       ) : (
         <p className="text-sm text-slate-600">
-          {payment?.mode === "COLLECT"
-            ? "That request has expired. Send a new one:"
+          {props.expired === "COLLECT"
+            ? "That request has expired. Send a new one, or use a QR code:"
             : "We send a payment request to your UPI ID; you approve it in your UPI app."}
         </p>
       )}

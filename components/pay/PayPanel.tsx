@@ -14,8 +14,8 @@ import { usePaymentStart, useStartOnce, type StartPayment } from "./usePaymentSt
 import { isRedirect, usePayStatus } from "./usePayStatus";
 
 /** The tab a shopper sees first: the app buttons on a phone's own browser, the QR elsewhere. */
-export function defaultTab(platform: Platform, payment: ActivePayment | null): Tab {
-  if (payment?.mode === "COLLECT") return "vpa";
+export function defaultTab(platform: Platform, payment: ActivePayment | null, lastExpired: string | null): Tab {
+  if ((payment?.mode ?? lastExpired) === "COLLECT") return "vpa";
   return platform.os !== "desktop" && !platform.inAppBrowser ? "app" : "qr";
 }
 
@@ -30,8 +30,8 @@ export function PayPanel(props: {
   /** This page's absolute URL, for "open in your browser". */
   pageUrl: string;
   payment: ActivePayment | null;
-  /** The order's last payment ran out of time: offer a new QR rather than starting one unasked. */
-  lastExpired: boolean;
+  /** The mode of the order's last payment if it ran out of time: offer a new one rather than starting one unasked. */
+  lastExpired: string | null;
   qr: React.ReactNode;
   /** In sandbox mode, where the sandbox is ("/sandbox", or another instance's URL). */
   sandbox?: string;
@@ -39,11 +39,11 @@ export function PayPanel(props: {
   start: StartPayment;
 }) {
   const { orderId, payment, platform } = props;
-  const [tab, setTab] = useState<Tab>(() => defaultTab(platform, payment));
+  const [tab, setTab] = useState<Tab>(() => defaultTab(platform, payment, props.lastExpired));
   const { begin, pending, error } = usePaymentStart(orderId, props.start);
   const left = useCountdown(payment?.expiresAt);
   const { text, expiredId } = usePayStatus(orderId, payment);
-  const expired = payment ? expiredId === payment.id || left === 0 : props.lastExpired;
+  const expired = payment ? (expiredId === payment.id || left === 0 ? payment.mode : null) : props.lastExpired;
   const redirecting = isRedirect(payment);
 
   const startQr = useCallback(() => begin("QR"), [begin]);

@@ -4,7 +4,14 @@ import type { ActivePayment } from "@/lib/orders/payments";
 import { formatLeft } from "./useCountdown";
 
 /** The errors, the live status with the countdown, and in sandbox mode a link to the sandbox UPI app. */
-export function PayStatusLine(props: { error: string; text: string; left: number | null; payment: ActivePayment | null; expired: boolean; sandbox?: string }) {
+export function PayStatusLine(props: {
+  error: string;
+  text: string;
+  left: number | null;
+  payment: ActivePayment | null;
+  expired: string | null;
+  sandbox?: string;
+}) {
   const { payment, left } = props;
   return (
     <div className="mt-4 space-y-2">

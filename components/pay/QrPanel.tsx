@@ -7,7 +7,8 @@ export function QrPanel(props: {
   payment: ActivePayment | null;
   qr: React.ReactNode;
   pending: boolean;
-  expired: boolean;
+  /** The mode of the payment that expired, if it did. */
+  expired: string | null;
   onStartQr: () => void;
   onUseVpa: () => void;
 }) {
@@ -16,7 +17,7 @@ export function QrPanel(props: {
     <div role="tabpanel" id="panel-qr" aria-labelledby="tab-qr" className="flex flex-col items-center gap-3">
       <div className="grid h-[264px] w-[264px] place-items-center rounded-xl bg-white ring-1 ring-slate-200">
         {expired ? (
-          <ExpiredNotice pending={pending} onNew={props.onStartQr} />
+          <ExpiredNotice mode={expired} pending={pending} onNew={props.onStartQr} />
         ) : payment?.mode === "QR" ? (
           props.qr
         ) : (

@@ -128,7 +128,7 @@ describe("starting a payment", () => {
     const saved = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
     // Reading the pay page's view writes nothing.
     const view = await payPageView(saved.id);
-    expect(view).toMatchObject({ payment: null, lastExpired: false, order: { id: saved.id, pluralOrderId: null } });
+    expect(view).toMatchObject({ payment: null, lastExpired: null, order: { id: saved.id, pluralOrderId: null } });
     expect((await db().order.findUniqueOrThrow({ where: { id: saved.id } })).pluralOrderId).toBeNull();
     const started = await startPayment(saved.id, "QR");
     expect(started.ok && started.value.mode).toBe("QR");
@@ -142,20 +142,20 @@ describe("starting a payment", () => {
     const id = placed.value.orderId;
     const first = await startPayment(id, "QR");
     if (!first.ok) throw new Error(first.error);
-    expect(await payPageView(id)).toMatchObject({ payment: { id: first.value.id }, lastExpired: false });
+    expect(await payPageView(id)).toMatchObject({ payment: { id: first.value.id }, lastExpired: null });
     // Our window has passed, with no word from Plural yet.
     const row = await db().payment.findUniqueOrThrow({ where: { id: first.value.id } });
     await db().payment.update({ where: { id: row.id }, data: { createdAt: new Date(row.createdAt.getTime() - PAYMENT_WINDOW_MS - 1000) } });
-    expect(await payPageView(id)).toMatchObject({ payment: null, lastExpired: true });
+    expect(await payPageView(id)).toMatchObject({ payment: null, lastExpired: "QR" });
     // Plural says PAYMENT_EXPIRED.
     sb.expire(row.pluralPaymentId!);
     await syncOrder(id, "sync", "GET_ORDER");
     const after = await db().payment.findUniqueOrThrow({ where: { id: row.id } });
     expect(after).toMatchObject({ status: "FAILED", errorCode: "PAYMENT_EXPIRED" });
-    expect(await payPageView(id)).toMatchObject({ payment: null, lastExpired: true, order: { status: "ATTEMPTED" } });
+    expect(await payPageView(id)).toMatchObject({ payment: null, lastExpired: "QR", order: { status: "ATTEMPTED" } });
     const second = await startPayment(id, "QR");
     expect(second.ok && second.value.id).not.toBe(first.value.id);
-    expect(await payPageView(id)).toMatchObject({ payment: { id: second.ok ? second.value.id : "" }, lastExpired: false });
+    expect(await payPageView(id)).toMatchObject({ payment: { id: second.ok ? second.value.id : "" }, lastExpired: null });
   });
 
   it("an unknown UPI ID gets a plain answer", async () => {

@@ -39,15 +39,16 @@ function waiting(payments: PaymentRow[], now = Date.now()): ActivePayment | null
 }
 
 /**
- * True when the order's latest payment ran out of time unanswered (Plural said PAYMENT_EXPIRED, or our
- * window passed while it was still pending): the pay page offers a new QR rather than starting one by
- * itself, so what it says is the same before and after a reload.
+ * The mode ("QR" or "COLLECT") of the order's latest payment when it ran out of time unanswered
+ * (Plural said PAYMENT_EXPIRED, or our window passed while it was still pending), else null. The pay
+ * page then offers a new QR rather than starting one by itself, so what it says is the same before and
+ * after a reload.
  */
-export function lastPaymentExpired(payments: Array<PaymentRow & { errorCode: string | null }>, now = Date.now()): boolean {
+export function lastPaymentExpired(payments: Array<PaymentRow & { errorCode: string | null }>, now = Date.now()): string | null {
   const last = [...payments].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-  if (!last || !last.pluralPaymentId) return false;
-  if (last.status === "PENDING") return last.createdAt.getTime() + PAYMENT_WINDOW_MS < now;
-  return last.errorCode === "PAYMENT_EXPIRED";
+  if (!last || !last.pluralPaymentId) return null;
+  const expired = last.status === "PENDING" ? last.createdAt.getTime() + PAYMENT_WINDOW_MS < now : last.errorCode === "PAYMENT_EXPIRED";
+  return expired ? last.upiMode : null;
 }
 
 /** The payment the pay page should show, if one is still waiting. */

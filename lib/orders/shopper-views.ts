@@ -6,13 +6,13 @@ import { activePayment, lastPaymentExpired } from "./payments";
  * pages never reach for db() themselves. Ownership is checked by the page first (requireOrderOwner).
  */
 
-/** The pay page: the order, its items, the payment still waiting (if any) and whether the last one expired. */
+/** The pay page: the order, its items, the payment still waiting (if any), and the mode of the last one if it expired. */
 export async function payPageView(orderId: string) {
   const order = await db().order.findUnique({ where: { id: orderId }, include: { items: true, payments: { orderBy: { createdAt: "desc" }, take: 1 } } });
   if (!order) return null;
   const { payments, ...rest } = order;
   const payment = await activePayment(orderId);
-  return { order: rest, payment, lastExpired: !payment && lastPaymentExpired(payments) };
+  return { order: rest, payment, lastExpired: payment ? null : lastPaymentExpired(payments) };
 }
 
 export type PayPageView = NonNullable<Awaited<ReturnType<typeof payPageView>>>;
