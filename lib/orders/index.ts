@@ -17,3 +17,4 @@ export * from "./reconcile";
 export * from "./admin";
 export * from "./callback";
 export * from "./search";
+export * from "./console";
