@@ -9,7 +9,7 @@ import type { Result } from "@/lib/result";
 export type PaymentMode = "QR" | "COLLECT";
 
 /** How long a UPI request stays payable (Plural does not document it; the sandbox's default). */
-export const PAYMENT_WINDOW_MS = 15 * 60 * 1000;
+const PAYMENT_WINDOW_MS = 15 * 60 * 1000;
 
 export type ActivePayment = { id: string; mode: string; challengeUrl: string | null; imageUrl: string | null; payerVpa: string | null; expiresAt: string };
 
