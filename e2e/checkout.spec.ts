@@ -3,9 +3,9 @@ import { eventsOf, orderRow, paymentsOf } from "./support/db";
 import { sandboxApi, shotPath } from "./support/plural";
 
 test.describe("UPI checkout", () => {
-  test.afterEach(async ({ request }) => {
+  test.afterEach(async ({ sandbox }) => {
     // Sandbox knobs changed by a test go back to their defaults.
-    await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+    await sandbox.reset();
   });
 
   test("QR on desktop, approved in the sandbox UPI app, lands on a receipt", async ({ page, store, pay, upiApp, receipt }) => {
@@ -83,8 +83,8 @@ test.describe("UPI checkout", () => {
     expect((await paymentsOf(orderId)).map((p) => p.status)).toEqual(["CANCELLED", "FAILED", "PROCESSED"]);
   });
 
-  test("an unanswered QR expires; a new QR on the same order pays", async ({ page, request, store, pay, upiApp, receipt }) => {
-    await request.patch("/sandbox/control/settings", { data: { payment_expiry_seconds: 3 } });
+  test("an unanswered QR expires; a new QR on the same order pays", async ({ page, sandbox, store, pay, upiApp, receipt }) => {
+    await sandbox.settings({ payment_expiry_seconds: 3 });
     await store.addToCart("Darjeeling");
     await store.checkout();
     const first = await pay.waitForQr();
@@ -96,7 +96,7 @@ test.describe("UPI checkout", () => {
       await expect(page).toHaveURL(new RegExp(`/orders/${orderId}/pay$`));
       await pay.shot("pay-qr-expired");
     });
-    await request.patch("/sandbox/control/settings", { data: { payment_expiry_seconds: 900 } });
+    await sandbox.settings({ payment_expiry_seconds: 900 });
     await test.step("a reload says the same, and starts nothing by itself", async () => {
       await page.reload();
       await expect(expired).toBeVisible();
@@ -113,8 +113,8 @@ test.describe("UPI checkout", () => {
     expect((await paymentsOf(orderId)).map((p) => p.errorCode)).toEqual(["PAYMENT_EXPIRED", null]);
   });
 
-  test("redirect flow: Plural's page posts back to the return route, which verifies and confirms", async ({ page, request, store, receipt }) => {
-    await request.patch("/sandbox/control/settings", { data: { challenge_mode: "landing" } });
+  test("redirect flow: Plural's page posts back to the return route, which verifies and confirms", async ({ page, sandbox, store, receipt }) => {
+    await sandbox.settings({ challenge_mode: "landing" });
     await store.addToCart("Copper Water Bottle");
     await store.checkout();
     await test.step("the browser is sent to Plural's checkout page", async () => {
@@ -209,8 +209,8 @@ test.describe("UPI checkout", () => {
     expect(await paymentsOf(orderId)).toHaveLength(1);
   });
 
-  test("cancelling goes back to the cart, cancels at Plural where it allows it, and keeps the cart", async ({ page, request, store, pay }) => {
-    await request.patch("/sandbox/control/settings", { data: { cancel_policy: "any_open" } });
+  test("cancelling goes back to the cart, cancels at Plural where it allows it, and keeps the cart", async ({ page, request, sandbox, store, pay }) => {
+    await sandbox.settings({ cancel_policy: "any_open" });
     await store.addToCart("Madhubani Notebook", 2);
     await store.checkout();
     await pay.waitForQr();

@@ -29,8 +29,8 @@ const ANDROID_PACKAGES = [
 const query = (upiLink: string) => upiLink.replace(/^upi:\/\/pay\?/, "");
 
 test.describe("paying on a phone", () => {
-  test.afterEach(async ({ request }) => {
-    await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+  test.afterEach(async ({ sandbox }) => {
+    await sandbox.reset();
   });
 
   test.describe("iPhone", () => {

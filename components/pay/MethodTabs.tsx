@@ -2,7 +2,7 @@
 
 export type Tab = "qr" | "app" | "vpa";
 
-export const TABS: ReadonlyArray<readonly [Tab, string]> = [
+const TABS: ReadonlyArray<readonly [Tab, string]> = [
   ["qr", "Scan QR"],
   ["app", "Pay with UPI app"],
   ["vpa", "Request on my UPI ID"],

@@ -14,7 +14,7 @@ import { usePaymentStart, useStartOnce, type StartPayment } from "./usePaymentSt
 import { isRedirect, usePayStatus } from "./usePayStatus";
 
 /** The tab a shopper sees first: the app buttons on a phone's own browser, the QR elsewhere. */
-export function defaultTab(platform: Platform, payment: ActivePayment | null, lastExpired: string | null): Tab {
+function defaultTab(platform: Platform, payment: ActivePayment | null, lastExpired: string | null): Tab {
   if ((payment?.mode ?? lastExpired) === "COLLECT") return "vpa";
   return platform.os !== "desktop" && !platform.inAppBrowser ? "app" : "qr";
 }

@@ -5,7 +5,7 @@ import type { ActivePayment } from "@/lib/orders/payments";
 import { isDecided } from "@/lib/orders/statuses";
 import { useOrderStatus } from "@/components/shop/useOrderStatus";
 
-export const WAITING = "Waiting for your payment…";
+const WAITING = "Waiting for your payment…";
 
 /**
  * Follows the order (useOrderStatus: pushed, polled where it must be, and checked at once when the

@@ -17,4 +17,5 @@ export * from "./reconcile";
 export * from "./admin";
 export * from "./callback";
 export * from "./search";
+export * from "./console";
 export * from "./shopper-views";

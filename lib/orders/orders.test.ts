@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { signCallback } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
-import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";

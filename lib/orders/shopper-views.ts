@@ -15,8 +15,6 @@ export async function payPageView(orderId: string) {
   return { order: rest, payment, lastExpired: payment ? null : lastPaymentExpired(payments) };
 }
 
-export type PayPageView = NonNullable<Awaited<ReturnType<typeof payPageView>>>;
-
 /** The result page: the order with its items and every payment, newest first. */
 export async function resultPageView(orderId: string) {
   return db().order.findUnique({ where: { id: orderId }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } });

@@ -11,7 +11,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Waiting for a payment: the shopper can still pay, and the sweep keeps asking Plural. */
 export const OPEN_STATUSES: ReadonlySet<string> = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
 /** Money was taken (some of it may have been refunded since). */
-export const PAID_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
+const PAID_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
 /** What the merchant can still refund from. */
 export const REFUNDABLE_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED"]);
 
@@ -19,9 +19,6 @@ export const REFUNDABLE_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "P
 export const isSettledForShopper = (status: string) => PAID_STATUSES.has(status) || status === "AUTHORIZED";
 /** No payment can change this order any more from the shopper's side: stop polling, show the result. */
 export const isDecided = (status: string) => !OPEN_STATUSES.has(status);
-
-/** A refund's own status (a REFUND order at Plural). */
-export type RefundStatus = "CREATED" | "PENDING" | "PROCESSED" | "FAILED";
 
 /**
  * Plural still owes this order news of a refund: one is waiting for its outcome, or one has

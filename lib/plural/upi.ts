@@ -148,7 +148,7 @@ export function iosAppLink(link: string, app: UpiApp): string | undefined {
  * app is not installed, Chrome offers it in the Play Store (no `S.browser_fallback_url`: the page
  * itself, with its QR and the chooser, is the fallback).
  */
-export function androidAppLink(link: string, app: UpiApp): string | undefined {
+function androidAppLink(link: string, app: UpiApp): string | undefined {
   const q = upiQuery(link);
   return q === undefined ? undefined : `intent://pay?${q}#Intent;scheme=upi;package=${app.androidPackage};end`;
 }
