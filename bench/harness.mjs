@@ -537,14 +537,14 @@ export class Shopper {
    */
   async paidOrders(n, token) {
     const made = await pool(Array.from({ length: n }), 4, async () => {
-      const { orderId, ref } = await this.checkout(await this.newCart());
+      const { orderId, ref, cookie } = await this.checkout(await this.newCart());
       const body = await approveByReference(this.sandboxBase, token, ref);
       if (!body) throw new Error("no pending payment at the sandbox");
       const id = webhookId();
       const r = await get(`${this.base}/api/plural/webhook`, { method: "POST", headers: webhookHeaders(id, body), body });
       const answer = await r.text();
       if (!r.ok || !answer.includes('"applied"')) throw new Error(`webhook answered ${r.status} ${answer.slice(0, 100)}`);
-      return { orderId, webhook: { id, body } };
+      return { orderId, cookie, webhook: { id, body } };
     });
     return made.filter((p) => !(p instanceof Error));
   }
@@ -565,9 +565,9 @@ export class Shopper {
     return orderId;
   }
 
-  /** The pay page, as the browser loads it after the redirect; also reads its start-payment action id. */
-  async payPage(orderId, timeoutMs) {
-    const r = await get(`${this.base}/orders/${orderId}/pay`, {}, timeoutMs);
+  /** The pay page, as the browser that placed the order loads it (its cart cookie); also reads its start-payment action id. */
+  async payPage(orderId, timeoutMs, cookie) {
+    const r = await get(`${this.base}/orders/${orderId}/pay`, { headers: { cookie } }, timeoutMs);
     const html = await r.text();
     if (r.status !== 200) throw new Error(`pay page answered ${r.status}`);
     if (!this.startActionId) {
@@ -581,17 +581,17 @@ export class Shopper {
   }
 
   /** How the pay page's script calls startPaymentAction(orderId, "QR"): a server action request. */
-  startPaymentRequest(orderId) {
+  startPaymentRequest(orderId, cookie) {
     return {
       method: "POST",
       path: `/orders/${orderId}/pay`,
-      headers: { "next-action": this.startActionId, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8" },
+      headers: { cookie, "next-action": this.startActionId, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8" },
       body: JSON.stringify([orderId, "QR", "$undefined"]),
     };
   }
 
-  async startPayment(orderId, timeoutMs) {
-    const q = this.startPaymentRequest(orderId);
+  async startPayment(orderId, timeoutMs, cookie) {
+    const q = this.startPaymentRequest(orderId, cookie);
     const r = await get(this.base + q.path, { method: q.method, headers: q.headers, body: q.body }, timeoutMs);
     const text = await r.text();
     if (r.status !== 200 || !startPaymentOk(text)) throw new Error(`start payment answered ${r.status} ${text.slice(0, 200)}`);
@@ -603,9 +603,9 @@ export class Shopper {
     const left = () => Math.max(1, end - Date.now());
     const fields = await this.checkoutForm(cookie, left());
     const orderId = await this.placeOrder(cookie, fields, left());
-    await this.payPage(orderId, left());
-    await this.startPayment(orderId, left());
-    return { orderId, ref: fields.find(([k]) => k === "checkoutKey")?.[1] };
+    await this.payPage(orderId, left(), cookie);
+    await this.startPayment(orderId, left(), cookie);
+    return { orderId, cookie, ref: fields.find(([k]) => k === "checkoutKey")?.[1] };
   }
 }
 

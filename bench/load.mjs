@@ -124,7 +124,8 @@ try {
     console.log(`\n# Cold burst: ${opt.cold} checkouts at once right after a restart (each: checkout page, form post, pay page, start payment)`);
     const carts = await pool(range(opt.cold), 4, () => shop.newCart());
     if (carts.some((c) => c instanceof Error)) throw new Error(`could not fill ${opt.cold} carts: ${carts.find((c) => c instanceof Error).message}`);
-    await shop.payPage(await warmOrder()); // learn the start-payment action id before the restart
+    const warm = await warmOrder();
+    await shop.payPage(warm.orderId, undefined, warm.cookie); // learn the start-payment action id before the restart
     await restart("restarted");
     proxy.reset();
     const t0 = performance.now();
@@ -241,13 +242,19 @@ try {
     return [warm, Math.floor((supply - 2 * warm) / (2 * opt.rounds))];
   };
 
-  const ids = paid.map((p) => p.orderId);
   if (only.includes("status")) {
     let i = 0;
     await duel("status", {
       connections: 50,
-      ours: () => ({ next: () => ({ path: `/api/orders/${ids[i++ % ids.length]}/status` }), check: (s) => s === 200 }),
-      bare: () => ({ next: () => ({ path: `/api/bench/status?id=${ids[i++ % ids.length]}` }), check: (s) => s === 200 }),
+      // The shopper's own browser asks (its cart cookie: the route answers only the order's owner).
+      ours: () => ({
+        next: () => {
+          const p = paid[i++ % paid.length];
+          return { path: `/api/orders/${p.orderId}/status`, headers: { cookie: p.cookie } };
+        },
+        check: (s) => s === 200,
+      }),
+      bare: () => ({ next: () => ({ path: `/api/bench/status?id=${paid[i++ % paid.length].orderId}` }), check: (s) => s === 200 }),
     });
   }
 
@@ -273,21 +280,22 @@ try {
       ours: () => ({
         next(ctx) {
           ctx.ref = checkoutKey();
+          ctx.cookie = carts[i++ % carts.length];
           const { body, contentType } = multipart([...form, ["checkoutKey", ctx.ref], ...Object.entries(CUSTOMER)]);
-          return { method: "POST", path: "/checkout", headers: { cookie: carts[i++ % carts.length], "content-type": contentType }, body };
+          return { method: "POST", path: "/checkout", headers: { cookie: ctx.cookie, "content-type": contentType }, body };
         },
         check(s, _body, headers, ctx) {
           const orderId = /^\/orders\/([^/]+)\/pay$/.exec(header(headers, "location") ?? "")?.[1];
           if (s !== 303 || !orderId) return false;
-          placed.push({ orderId, ref: ctx.ref });
+          placed.push({ orderId, ref: ctx.ref, cookie: ctx.cookie });
           return true;
         },
       }),
       bare: () => ({
-        next: () => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: carts[i++ % carts.length] } }),
-        check(s, body) {
+        next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = carts[i++ % carts.length]) } }),
+        check(s, body, _h, ctx) {
           if (s !== 200) return false;
-          placed.push(JSON.parse(body));
+          placed.push({ ...JSON.parse(body), cookie: ctx.cookie });
           return true;
         },
       }),
@@ -305,8 +313,8 @@ try {
         connections: 20,
         amount: need - placed.length,
         timeoutS: 60,
-        next: () => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: carts[i++ % carts.length] } }),
-        check: (s, body) => s === 200 && placed.push(JSON.parse(body)) > 0,
+        next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = carts[i++ % carts.length]) } }),
+        check: (s, body, _h, ctx) => s === 200 && placed.push({ ...JSON.parse(body), cookie: ctx.cookie }) > 0,
       }).done;
     }
     placed.sort(() => Math.random() - 0.5);
@@ -317,7 +325,7 @@ try {
       warmAmount: () => Math.min(warmN, placed.length),
       amount: () => Math.min(per, placed.length),
       ours: () => ({
-        next: (ctx) => (take(ctx) ? shop.startPaymentRequest(ctx.item.orderId) : null),
+        next: (ctx) => (take(ctx) ? shop.startPaymentRequest(ctx.item.orderId, ctx.item.cookie) : null),
         check: (s, body, _h, ctx) => s === 200 && startPaymentOk(body) && started.push(ctx.item) > 0,
       }),
       bare: () => ({
@@ -371,14 +379,14 @@ try {
   if (opt.shopper) {
     console.log("\n# A shopper waiting 60 s on the pay page (polling the status route every 1.5 s) while webhooks work");
     await sandboxSettings(sbBase, { webhook: { enabled: true } });
-    const { orderId, ref } = await shop.checkout(await shop.newCart());
+    const { orderId, ref, cookie } = await shop.checkout(await shop.newCart());
     proxy.reset();
     const poll = async (until) => {
       let polls = 0;
       let status = "";
       while (Date.now() < until.at && !until.done(status)) {
         await sleep(1500); // as useOrderStatus: 1.5 s after the previous answer
-        const r = await get(`${base}/api/orders/${orderId}/status`).catch(() => null);
+        const r = await get(`${base}/api/orders/${orderId}/status`, { headers: { cookie } }).catch(() => null);
         if (r?.ok) status = (await r.json()).status;
         polls++;
       }
@@ -513,5 +521,5 @@ try {
 /** An order whose pay page can be loaded (to read the start-payment action id). */
 async function warmOrder() {
   const cookie = await shop.newCart();
-  return shop.placeOrder(cookie, await shop.checkoutForm(cookie));
+  return { orderId: await shop.placeOrder(cookie, await shop.checkoutForm(cookie)), cookie };
 }

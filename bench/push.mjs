@@ -11,7 +11,7 @@
 import os from "node:os";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { chromium } from "@playwright/test";
 import { args, fmt, machine, machineLine, percentile, saveResults, startStore, table } from "./harness.mjs";
 
 const opt = args({ port: 3370, payments: 20, wait: 60 });

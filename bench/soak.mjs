@@ -94,10 +94,12 @@ try {
     "start-payment",
     "webhook-fresh",
   ];
-  const ids = paid.map((p) => p.orderId);
-
   const build = {
-    status: () => ({ path: `/api/orders/${ids[n % ids.length]}/status` }),
+    // The shopper's own browser asks (its cart cookie: the route answers only the order's owner).
+    status: () => {
+      const p = paid[n % paid.length];
+      return { path: `/api/orders/${p.orderId}/status`, headers: { cookie: p.cookie } };
+    },
     "webhook-dup": () => {
       if (Date.now() - signed.at > 60_000)
         signed = { at: Date.now(), list: paid.map((p) => ({ headers: webhookHeaders(p.webhook.id, p.webhook.body), body: p.webhook.body })) };
@@ -112,12 +114,13 @@ try {
       const cookie = carts.shift();
       if (!cookie) return undefined;
       ctx.ref = checkoutKey();
+      ctx.cookie = cookie;
       const { body, contentType } = multipart([...form, ["checkoutKey", ctx.ref], ...Object.entries(CUSTOMER)]);
       return { method: "POST", path: "/checkout", headers: { cookie, "content-type": contentType }, body };
     },
     "start-payment": (ctx) => {
       ctx.item = placed.shift();
-      return ctx.item && shop.startPaymentRequest(ctx.item.orderId);
+      return ctx.item && shop.startPaymentRequest(ctx.item.orderId, ctx.item.cookie);
     },
   };
   const FALLBACK = { "webhook-fresh": "webhook-dup", "start-payment": "place-order", "place-order": "add-to-cart" };
@@ -147,7 +150,7 @@ try {
       case "place-order": {
         const orderId = /^\/orders\/([^/]+)\/pay$/.exec(header(headers, "location") ?? "")?.[1];
         if (status !== 303 || !orderId) return false;
-        placed.push({ orderId, ref: ctx.ref });
+        placed.push({ orderId, ref: ctx.ref, cookie: ctx.cookie });
         return true;
       }
       case "start-payment":

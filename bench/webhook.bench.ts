@@ -16,7 +16,7 @@ async function main() {
   const { db } = await import("../lib/db");
   const { createCart, setQuantity, placeOrder, newCheckoutKey, startPayment, handleWebhook } = await import("../lib/orders");
   const { webhookHeaders } = await import("../lib/plural/signature");
-  const { TEST_CREDENTIALS } = await import("../lib/sandbox/testing");
+  const { TEST_CREDENTIALS } = await import("../lib/testing/sandbox");
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
   const form = {
     name: "Bench Mark",

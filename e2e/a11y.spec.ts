@@ -23,8 +23,8 @@ async function expectEachTab(page: Page, what: string) {
 }
 
 test.describe("accessibility (axe)", () => {
-  test.afterEach(async ({ request }) => {
-    await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+  test.afterEach(async ({ sandbox }) => {
+    await sandbox.reset();
   });
 
   test("shop: home, product, cart, checkout with errors, each pay tab, the UPI app, the receipt", async ({ page, store, pay, upiApp, receipt }) => {
@@ -76,13 +76,8 @@ test.describe("accessibility (axe)", () => {
     });
   });
 
-  test("result pages of a failed attempt and of an order that can no longer be paid", async ({ page, request, store, pay }) => {
-    const plural = await sandboxApi(request);
-    const expire = async () => {
-      const { pluralOrderId } = (await orderRow(pay.orderId))!;
-      const id = (await plural.getOrder(pluralOrderId)).payments[0].id as string;
-      expect((await plural.control(`payments/${id}/expire`)).ok()).toBe(true);
-    };
+  test("result pages of a failed attempt and of an order that can no longer be paid", async ({ page, sandbox, store, pay }) => {
+    const expire = async () => sandbox.expire((await sandbox.lastPaymentOf((await orderRow(pay.orderId))!.pluralOrderId)).id);
     await store.addToCart("Terracotta Planter");
     await store.checkout();
     await pay.waitForQr();
@@ -91,7 +86,7 @@ test.describe("accessibility (axe)", () => {
     await showResult(page, pay.orderId, "The payment did not go through");
     await expectAccessible(page, "result (attempt failed)");
 
-    await request.patch("/sandbox/control/settings", { data: { payment_retries: 1 } });
+    await sandbox.settings({ payment_retries: 1 });
     await store.checkout();
     await pay.waitForQr();
     await expire();
@@ -100,7 +95,7 @@ test.describe("accessibility (axe)", () => {
     await expectAccessible(page, "result (failed)");
   });
 
-  test("console: sign-in (and its error), orders, an order paid late", async ({ page, request, store, pay }) => {
+  test("console: sign-in (and its error), orders, an order paid late", async ({ page, sandbox, store, pay }) => {
     const admin = new Console(page);
     await page.goto("/admin/login");
     await expectAccessible(page, "console sign-in");
@@ -114,12 +109,10 @@ test.describe("accessibility (axe)", () => {
     await pay.waitForQr();
     const orderId = pay.orderId;
     await page.goto("/"); // the shopper leaves: the pay page would follow the order and navigate under the console
-    const plural = await sandboxApi(request);
-    const { pluralOrderId } = (await orderRow(orderId))!;
-    const paymentId = (await plural.getOrder(pluralOrderId)).payments[0].id as string;
-    await plural.control(`payments/${paymentId}/expire`);
+    const { id: paymentId } = await sandbox.lastPaymentOf((await orderRow(orderId))!.pluralOrderId);
+    await sandbox.expire(paymentId);
     await expect.poll(async () => (await orderRow(orderId))!.status).toBe("ATTEMPTED");
-    await plural.control(`payments/${paymentId}/approve-late`);
+    await sandbox.approveLate(paymentId);
     await expect.poll(async () => (await orderRow(orderId))!.status).toBe("PROCESSED");
 
     await admin.signIn();

@@ -1,12 +1,11 @@
-import { devices } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { eventsOf, orderRow, paymentsOf } from "./support/db";
 import { sandboxApi, shotPath } from "./support/plural";
 
 test.describe("UPI checkout", () => {
-  test.afterEach(async ({ request }) => {
+  test.afterEach(async ({ sandbox }) => {
     // Sandbox knobs changed by a test go back to their defaults.
-    await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+    await sandbox.reset();
   });
 
   test("QR on desktop, approved in the sandbox UPI app, lands on a receipt", async ({ page, store, pay, upiApp, receipt }) => {
@@ -27,6 +26,15 @@ test.describe("UPI checkout", () => {
       expect(l).toMatch(/^upi:\/\/pay\?.*am=698\.00/);
       return l;
     });
+    await test.step("on a desktop the app tab says the app is on the phone", async () => {
+      await pay.tab("Pay with UPI app");
+      await expect(page.getByTestId("app-on-phone")).toContainText("UPI apps open on a phone");
+      await expect(page.getByRole("list", { name: "UPI apps" })).toHaveCount(0);
+      await expect(page.getByTestId("in-app-notice")).toHaveCount(0);
+      await pay.shot("pay-app-desktop");
+      await page.getByRole("button", { name: "Show the QR code" }).click();
+      await expect(page.getByTestId("upi-qr")).toBeVisible();
+    });
     const orderId = pay.orderId;
     await upiApp.approveLink(link, "upi-app-approve");
     await receipt.expectPaid("₹698.00");
@@ -34,26 +42,6 @@ test.describe("UPI checkout", () => {
     await test.step("the order is PROCESSED in the database and the cart is empty", async () => {
       expect((await orderRow(orderId))!.status).toBe("PROCESSED");
       await expect(page.getByTestId("cart-link")).not.toContainText(/\d/);
-    });
-  });
-
-  test.describe("on a phone", () => {
-    const { defaultBrowserType: _ignored, ...pixel } = devices["Pixel 7"];
-    void _ignored;
-    test.use(pixel);
-
-    test("intent: the UPI app button opens the payment, and the page follows", async ({ page, store, pay, upiApp, receipt }) => {
-      await store.addToCart("Madhubani Notebook");
-      await store.checkout();
-      await expect(page.getByRole("tab", { name: "Pay with UPI app" })).toHaveAttribute("aria-selected", "true");
-      const button = page.getByRole("link", { name: "Open my UPI app" });
-      await expect(button).toBeVisible();
-      const href = (await button.getAttribute("href"))!;
-      expect(href).toMatch(/^upi:\/\/pay\?.*am=249\.00/);
-      await pay.shot("pay-intent-mobile");
-      await upiApp.approveLink(href);
-      await receipt.expectPaid("₹249.00");
-      await page.screenshot({ path: shotPath("receipt-mobile"), fullPage: true });
     });
   });
 
@@ -95,27 +83,38 @@ test.describe("UPI checkout", () => {
     expect((await paymentsOf(orderId)).map((p) => p.status)).toEqual(["CANCELLED", "FAILED", "PROCESSED"]);
   });
 
-  test("an unanswered QR expires; trying again on the same order pays", async ({ page, request, store, pay, upiApp, receipt }) => {
-    await request.patch("/sandbox/control/settings", { data: { payment_expiry_seconds: 3 } });
+  test("an unanswered QR expires; a new QR on the same order pays", async ({ page, sandbox, store, pay, upiApp, receipt }) => {
+    await sandbox.settings({ payment_expiry_seconds: 3 });
     await store.addToCart("Darjeeling");
     await store.checkout();
-    await pay.waitForQr();
+    const first = await pay.waitForQr();
     const orderId = pay.orderId;
-    await test.step("the request expires and the shopper is told", async () => {
-      await expect(page).toHaveURL(new RegExp(`/orders/${orderId}$`), { timeout: 20_000 });
-      await expect(page.getByText("The payment request expired before it was approved.")).toBeVisible();
-      await page.screenshot({ path: shotPath("result-expired"), fullPage: true });
+    const expired = page.getByTestId("qr-expired");
+    await test.step("the request expires: the pay page says so and offers a new QR", async () => {
+      await expect(expired).toContainText("This QR code has expired.", { timeout: 20_000 });
+      await expect(page.getByTestId("pay-status")).toContainText("The payment request expired before it was approved.");
+      await expect(page).toHaveURL(new RegExp(`/orders/${orderId}/pay$`));
+      await pay.shot("pay-qr-expired");
     });
-    await request.patch("/sandbox/control/settings", { data: { payment_expiry_seconds: 900 } });
-    await page.getByRole("link", { name: "Try again" }).click();
-    const link = await pay.waitForQr();
-    await upiApp.approveLink(link);
+    await sandbox.settings({ payment_expiry_seconds: 900 });
+    await test.step("a reload says the same, and starts nothing by itself", async () => {
+      await page.reload();
+      await expect(expired).toBeVisible();
+      await expect(page.getByTestId("pay-status")).toContainText("The payment request expired before it was approved.");
+      expect(await paymentsOf(orderId)).toHaveLength(1);
+    });
+    await page.getByRole("button", { name: "New QR code" }).click();
+    const second = await pay.waitForQr();
+    expect(second).not.toBe(first);
+    expect(pay.orderId).toBe(orderId);
+    await expect(page.getByTestId("pay-status")).toContainText(/expires in 1[45]:\d\d/);
+    await upiApp.approveLink(second);
     await receipt.expectPaid("₹749.00");
     expect((await paymentsOf(orderId)).map((p) => p.errorCode)).toEqual(["PAYMENT_EXPIRED", null]);
   });
 
-  test("redirect flow: Plural's page posts back to the return route, which verifies and confirms", async ({ page, request, store, receipt }) => {
-    await request.patch("/sandbox/control/settings", { data: { challenge_mode: "landing" } });
+  test("redirect flow: Plural's page posts back to the return route, which verifies and confirms", async ({ page, sandbox, store, receipt }) => {
+    await sandbox.settings({ challenge_mode: "landing" });
     await store.addToCart("Copper Water Bottle");
     await store.checkout();
     await test.step("the browser is sent to Plural's checkout page", async () => {
@@ -210,8 +209,8 @@ test.describe("UPI checkout", () => {
     expect(await paymentsOf(orderId)).toHaveLength(1);
   });
 
-  test("cancelling goes back to the cart, cancels at Plural where it allows it, and keeps the cart", async ({ page, request, store, pay }) => {
-    await request.patch("/sandbox/control/settings", { data: { cancel_policy: "any_open" } });
+  test("cancelling goes back to the cart, cancels at Plural where it allows it, and keeps the cart", async ({ page, request, sandbox, store, pay }) => {
+    await sandbox.settings({ cancel_policy: "any_open" });
     await store.addToCart("Madhubani Notebook", 2);
     await store.checkout();
     await pay.waitForQr();

@@ -4,7 +4,7 @@ import { orderRow } from "./support/db";
 import { PREAUTH_URL } from "./support/plural";
 
 test.describe("merchant console", () => {
-  test("sign in, find an order, refund part of it, and see the timeline follow", async ({ page, store, pay, upiApp, receipt }) => {
+  test("sign in, find an order, refund part of it, and see the timeline follow", async ({ page, sandbox, store, pay, upiApp, receipt }) => {
     const admin = new Console(page);
     await test.step("a wrong password is refused", async () => {
       await page.goto("/admin/login");
@@ -28,7 +28,7 @@ test.describe("merchant console", () => {
     await admin.expectTimeline("ORDER_PROCESSED");
     await test.step("refund ₹250.50 of ₹999.00", async () => {
       // Plural is slow to answer Get Order: the parent's new status arrives well after the refund's webhook.
-      await page.request.post("/sandbox/control/faults", { data: { endpoint: "getOrder", kind: "latency", latency_ms: 4000, count: 3 } });
+      await sandbox.fault({ endpoint: "getOrder", kind: "latency", latency_ms: 4000, count: 3 });
       await admin.act("Refund…", /Confirm refund/, "250.50");
       await expect(page.getByRole("status")).toContainText("Refund of ₹250.50 requested");
     });
@@ -37,7 +37,7 @@ test.describe("merchant console", () => {
       await expect(page.getByTestId("refunds")).toContainText("PROCESSED");
       // No reload: the page follows by itself until the parent's status arrives.
       await expect(page.getByRole("heading", { name: reference }).locator("..")).toContainText("PARTIALLY REFUNDED");
-      await page.request.delete("/sandbox/control/faults");
+      await sandbox.clearFaults();
     });
     await test.step("more than what remains is refused", async () => {
       await admin.act("Refund…", /Confirm refund/, "800");

@@ -1,13 +1,15 @@
 import { test as base, expect } from "@playwright/test";
 import { PayPage, Receipt, Store, UpiApp } from "./pages/shop";
+import { SandboxControl } from "./support/sandbox-control";
 
 /**
  * The shopper's page objects, a second tab for the sandbox UPI app (the shopper's phone), and a
  * watch on every page of the test's browser context: a console error, an uncaught exception or a
  * Content-Security-Policy violation (Chromium reports those as console errors) fails the test.
  * A test that expects one lists it: `test.use({ allowedConsoleErrors: [/.../] })`.
+ * `sandbox` is the sandbox's control API on the same server (faults, settings, approvals).
  */
-export const test = base.extend<{ store: Store; pay: PayPage; receipt: Receipt; upiApp: UpiApp; allowedConsoleErrors: RegExp[] }>({
+export const test = base.extend<{ store: Store; pay: PayPage; receipt: Receipt; upiApp: UpiApp; sandbox: SandboxControl; allowedConsoleErrors: RegExp[] }>({
   allowedConsoleErrors: [[], { option: true }],
   context: async ({ context, allowedConsoleErrors }, use) => {
     const problems: string[] = [];
@@ -26,6 +28,7 @@ export const test = base.extend<{ store: Store; pay: PayPage; receipt: Receipt; 
   store: async ({ page }, use) => use(new Store(page)),
   pay: async ({ page }, use) => use(new PayPage(page)),
   receipt: async ({ page }, use) => use(new Receipt(page)),
+  sandbox: async ({ request }, use) => use(new SandboxControl(request)),
   upiApp: async ({ context }, use) => {
     const phone = await context.newPage();
     await use(new UpiApp(phone));

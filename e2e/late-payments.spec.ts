@@ -1,7 +1,6 @@
 import { expect, test } from "./fixtures";
 import { Console } from "./pages/console";
 import { orderRow } from "./support/db";
-import { sandboxApi } from "./support/plural";
 import { showResult } from "./support/result";
 
 /**
@@ -9,17 +8,15 @@ import { showResult } from "./support/result";
  * orders: the console flags each and the merchant refunds it in one click (issue 11, part 3).
  */
 test.describe("late payments", () => {
-  test("paid after the shopper saw a failure: flagged 'Paid late', refunded in one click", async ({ page, request, store, pay }) => {
+  test("paid after the shopper saw a failure: flagged 'Paid late', refunded in one click", async ({ page, sandbox, store, pay }) => {
     const admin = new Console(page);
     await store.addToCart("Block-Print Cotton Scarf");
     await store.checkout();
     await pay.waitForQr();
     const orderId = pay.orderId;
-    const plural = await sandboxApi(request);
     const paymentId = await test.step("the payment expires", async () => {
-      const { pluralOrderId } = (await orderRow(orderId))!;
-      const id = (await plural.getOrder(pluralOrderId)).payments[0].id as string;
-      expect((await plural.control(`payments/${id}/expire`)).ok()).toBe(true);
+      const { id } = await sandbox.lastPaymentOf((await orderRow(orderId))!.pluralOrderId);
+      await sandbox.expire(id);
       await expect.poll(async () => (await orderRow(orderId))!.status).toBe("ATTEMPTED");
       return id;
     });
@@ -31,7 +28,7 @@ test.describe("late payments", () => {
     const reference = (await page.locator("dd.font-mono").first().textContent())!;
 
     await test.step("the bank's debit arrives late: Plural says PROCESSED", async () => {
-      expect((await plural.control(`payments/${paymentId}/approve-late`)).ok()).toBe(true);
+      await sandbox.approveLate(paymentId);
       await expect.poll(async () => (await orderRow(orderId))!.status).toBe("PROCESSED");
     });
 

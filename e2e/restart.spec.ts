@@ -51,7 +51,7 @@ const kill = (p: ChildProcess) => {
 
 test.use({ baseURL: URL });
 
-test("killed mid-checkout, restarted: the order ends in Plural's status", async ({ page, store, pay }) => {
+test("killed mid-checkout, restarted: the order ends in Plural's status", async ({ page, sandbox, store, pay }) => {
   test.setTimeout(120_000);
   let server = start(true);
   try {
@@ -63,20 +63,12 @@ test("killed mid-checkout, restarted: the order ends in Plural's status", async 
     });
     const orderId = pay.orderId;
     await test.step("webhooks are lost; Plural records the payment; the server is killed", async () => {
-      await fetch(`${URL}/sandbox/control/settings`, {
-        method: "PATCH",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ webhook: { drop: 1 } }),
-      });
+      await sandbox.settings({ webhook: { drop: 1 } });
       await page.close();
-      const payments = (await (await fetch(`${URL}/sandbox/control/payments`)).json()).payments as Array<{ id: string; status: string }>;
-      const pending = payments.find((p) => p.status === "PENDING")!;
-      expect(
-        (await fetch(`${URL}/sandbox/control/payments/${pending.id}/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }))
-          .status,
-      ).toBe(200);
+      const pending = (await sandbox.payments()).find((p) => p.status === "PENDING")!;
+      await sandbox.approve(pending.id);
       // Plural's own state is durable before the crash.
-      expect((await fetch(`${URL}/sandbox/control/persist`, { method: "POST" })).status).toBe(200);
+      await sandbox.persist();
       kill(server);
     });
     const db = openDb(DB);

@@ -56,15 +56,15 @@ test.describe("Plural sandbox", () => {
     await page.screenshot({ path: shotPath("sandbox-dashboard"), fullPage: true });
   });
 
-  test("a webhook URL that does not answer shows a warning on the dashboard", async ({ page, request }) => {
+  test("a webhook URL that does not answer shows a warning on the dashboard", async ({ page, request, sandbox }) => {
     const api = await sandboxApi(request);
     // A port of this run's range that nothing listens on.
     const dead = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 99}/api/plural/webhook`;
     try {
-      await request.patch("/sandbox/control/settings", { data: { webhook: { url: dead, retries: 0 } } });
+      await sandbox.settings({ webhook: { url: dead, retries: 0 } });
       const created = await api.createOrder(10151);
       await api.pay(created.order_id, 10151, { txn_mode: "INTENT" });
-      await expect.poll(async () => (await (await request.get("/sandbox/control/webhooks")).json()).health.state, { timeout: 15_000 }).toBe("failing");
+      await expect.poll(async () => (await sandbox.webhooks()).health.state, { timeout: 15_000 }).toBe("failing");
       await page.goto("/sandbox");
       const banner = page.getByTestId("webhook-warning");
       await expect(banner).toContainText("Webhooks are not reaching the store");
@@ -74,7 +74,7 @@ test.describe("Plural sandbox", () => {
       await page.screenshot({ path: shotPath("sandbox-webhook-warning"), fullPage: true });
     } finally {
       // Back to the environment's settings (the URL of this server).
-      await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+      await sandbox.reset();
     }
   });
 });

@@ -12,8 +12,8 @@ import { sendOversized } from "../lib/testing/raw-http";
  * browser sends, without the shopper's cookies.
  */
 test.describe("an order belongs to the shopper who placed it", () => {
-  test.afterEach(async ({ request }) => {
-    await request.post("/sandbox/control/reset", { data: { keep_settings: false } });
+  test.afterEach(async ({ sandbox }) => {
+    await sandbox.reset();
   });
 
   test("another browser, with only the order id, sees nothing and changes nothing", async ({ browser, page, store, pay }) => {
@@ -54,8 +54,8 @@ test.describe("an order belongs to the shopper who placed it", () => {
     expect(await cartItemCount()).toBe(cartItems);
   });
 
-  test("a shopper who comes back from Plural in another browser still sees the result", async ({ browser, page, request, store }) => {
-    await request.patch("/sandbox/control/settings", { data: { challenge_mode: "landing" } });
+  test("a shopper who comes back from Plural in another browser still sees the result", async ({ browser, page, sandbox, store }) => {
+    await sandbox.settings({ challenge_mode: "landing" });
     await store.addToCart("Copper Water Bottle");
     await store.checkout();
     await expect(page).toHaveURL(/\/sandbox\/pay\//, { timeout: 15_000 });

@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 /** The merchant console's sign-in: one password, a signed httpOnly SameSite=Strict cookie. */
 const COOKIE = "admin_session";
 const SESSION_MS = 8 * 60 * 60 * 1000;
-export const SANDBOX_ADMIN_PASSWORD = "sandbox";
+const SANDBOX_ADMIN_PASSWORD = "sandbox";
 
 /** The console's password; without one it is disabled, except in sandbox mode (where it is "sandbox"). */
 export function adminPassword(): string | undefined {

@@ -103,4 +103,3 @@ export function wrap(getPino: () => Pino) {
 }
 
 export const log = wrap(instance);
-export type Log = typeof log;

@@ -11,7 +11,7 @@ export function formatPaise(paise: number): string {
   return sign + inr.format(rupees).replace(/\.00$/, `.${fraction}`);
 }
 
-export function assertPaise(value: number): number {
+function assertPaise(value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a paise amount: ${value}`);
   return value;
 }

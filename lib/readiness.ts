@@ -39,7 +39,7 @@ export async function checkDatabase(timeoutMs = DB_TIMEOUT_MS): Promise<Check> {
 
 const g = globalThis as unknown as { pluralReadiness?: { at: number; check: Check } };
 
-export async function checkPlural(timeoutMs = PLURAL_TIMEOUT_MS, cacheMs = PLURAL_CACHE_MS): Promise<Check> {
+async function checkPlural(timeoutMs = PLURAL_TIMEOUT_MS, cacheMs = PLURAL_CACHE_MS): Promise<Check> {
   const cached = g.pluralReadiness;
   if (cached && Date.now() - cached.at < cacheMs) return cached.check;
   const r = await plural().reachable(timeoutMs);

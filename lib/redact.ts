@@ -5,7 +5,7 @@
  *   address, or a phone number.
  */
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 /** Keys whose values are never logged: credentials, signatures, and the payer's identity. */
 const SECRET_KEY =
@@ -20,7 +20,7 @@ const INTL_PHONE = /\+\d{1,3}[\s-]?\d{2,5}[\s-]?\d{3,5}[\s-]?\d{0,5}\b/g;
 /** A string that is only an Indian mobile number (10 digits from 6-9, maybe with a 0). */
 const BARE_MOBILE = /^0?[6-9]\d{9}$/;
 
-export const isSecretKey = (key: string) => SECRET_KEY.test(key);
+const isSecretKey = (key: string) => SECRET_KEY.test(key);
 
 /** Scrubs free text. */
 export function redactText(text: string): string {

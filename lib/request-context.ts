@@ -15,12 +15,12 @@ import { context as otelContext, createContextKey, type Context, type TextMapGet
  *   context manager (AsyncLocalStorage) carries it.
  */
 
-export const REQUEST_ID_HEADER = "x-request-id";
+const REQUEST_ID_HEADER = "x-request-id";
 /** What we accept from outside: short, printable, no spaces (it goes into logs and the database). */
 const VALID = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,99}$/;
 
-export const isValidRequestId = (v: unknown): v is string => typeof v === "string" && VALID.test(v);
-export const newRequestId = () => randomUUID();
+const isValidRequestId = (v: unknown): v is string => typeof v === "string" && VALID.test(v);
+const newRequestId = () => randomUUID();
 
 type Store = { requestId: string };
 const g = globalThis as unknown as { [k: symbol]: AsyncLocalStorage<Store> | undefined };
@@ -44,7 +44,7 @@ export function runWithRequestId<T>(requestId: string, fn: () => T): T {
 }
 
 /** The id for an incoming request: its valid `x-request-id`, the one OTel already gave it, or a new one. */
-export function requestIdFor(headers: Headers): string {
+function requestIdFor(headers: Headers): string {
   const incoming = headers.get(REQUEST_ID_HEADER);
   if (isValidRequestId(incoming)) return incoming;
   return currentRequestId() ?? newRequestId();

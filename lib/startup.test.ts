@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
-import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { checkSandbox } from "./startup";
 
 describe("start-up check of the sandbox address (any port, no surprises)", () => {

@@ -1,7 +1,6 @@
 /** Types for scripts/cluster.mjs (used by e2e/instances.spec.ts and bench/instances.mjs). */
 type Proc = { name: string; pid: number; logFile: string; alive: () => boolean; kill: () => void; stop: () => Promise<void> };
 export function findNginx(): string | undefined;
-export function freePort(): Promise<number>;
 export function startCluster(options?: {
   instances?: number;
   port?: number;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Brings the database up to date before the server starts: apply migrations, seed an empty catalog.
+// Brings the database up to date before the server starts: apply migrations (SQLite or PostgreSQL,
+// by DATABASE_URL), seed an empty catalog. `--no-seed`: migrations only (`npm run db:migrate`).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -11,4 +12,4 @@ const run = (cmd, args) => {
 };
 // PostgreSQL's migrations run through our own runner (scripts/migrate-pg.mjs says why).
 run(process.execPath, postgres ? ["scripts/migrate-pg.mjs"] : ["scripts/prisma.mjs", "migrate", "deploy"]);
-run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts", "--if-empty"]);
+if (!process.argv.includes("--no-seed")) run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts", "--if-empty"]);

@@ -4,3 +4,4 @@ export function unavailableReason(): string | undefined;
 export function startCluster(dir?: string): Promise<{ dir: string; port: number; url: string; stop: () => void }>;
 export function stopCluster(dir: string): void;
 export function createDatabase(url: string, name: string): string;
+export function freePort(): Promise<number>;

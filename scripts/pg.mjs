@@ -33,7 +33,8 @@ function runAs(bin, args, opts = {}) {
   return spawnSync(cmd[0], cmd[1], { encoding: "utf8", ...opts });
 }
 
-function freePort() {
+/** A port nothing listens on now, on loopback. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);

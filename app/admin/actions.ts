@@ -2,15 +2,13 @@
 
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { db } from "@/lib/db";
 import { endSession, passwordMatches, requireAdmin, startSession } from "@/lib/admin-auth";
+import type { SignInState } from "@/components/admin/SignInForm";
 import { log } from "@/lib/log";
 import { adminActionArg, field, formArg, orderIdArg, passwordArg, refundKeyArg } from "@/lib/security/args";
 import { clientAddress } from "@/lib/security/client-address";
 import { beginSignIn } from "@/lib/security/throttle";
-import { cancelOrder, captureOrder, refundLatePayment, refundOrder, syncNow } from "@/lib/orders";
-
-export type SignInState = { error?: string } | null;
+import { cancelOrder, captureOrder, orderForAction, refundLatePayment, refundOrder, syncNow } from "@/lib/orders";
 
 /** Throttled by the connection's address and a global ceiling, in the database (lib/security/throttle.ts). */
 export async function signIn(_prev: SignInState, formData: FormData): Promise<SignInState> {
@@ -46,7 +44,7 @@ export async function adminAction(formData: FormData) {
   const form = formArg.safeParse(formData);
   if (!form.success) redirect("/admin");
   const orderId = orderIdArg.safeParse(form.data.get("orderId"));
-  const order = orderId.success ? await db().order.findUnique({ where: { id: orderId.data }, select: { id: true, pluralOrderId: true } }) : null;
+  const order = orderId.success ? await orderForAction(orderId.data) : null;
   if (!order) notFound();
   const action = adminActionArg.safeParse(form.data.get("action"));
   if (!action.success) return back(order.id, { ok: false, error: "Unknown action." });

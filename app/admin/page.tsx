@@ -3,54 +3,24 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/StatusBadge";
 import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { requireAdmin } from "@/lib/admin-auth";
-import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
 import { ORDER_STATUSES, REFUNDABLE_STATUSES } from "@/lib/orders/statuses";
-import { orderSearch } from "@/lib/orders/search";
+import { consoleOrders, type OrderFilter } from "@/lib/orders";
 import { adminAction, signOut } from "./actions";
 
 export const metadata: Metadata = { title: "Orders · Merchant console" };
-
-const PAGE_SIZE = 20;
-type Search = Promise<{ status?: string; from?: string; to?: string; q?: string; page?: string; late?: string }>;
-
-const day = (s: string | undefined, end = false) =>
-  s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T${end ? "23:59:59.999" : "00:00:00.000"}+05:30`) : undefined;
 
 /** What a flagged order still holds of the shopper's money (every refund that has not failed counts as gone). */
 const lateLeft = (o: { status: string; amountInPaise: number; refunds: Array<{ status: string; amountInPaise: number }> }) =>
   REFUNDABLE_STATUSES.has(o.status) ? o.amountInPaise - o.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountInPaise, 0) : 0;
 
-export default async function AdminOrders({ searchParams }: { searchParams: Search }) {
+export default async function AdminOrders({ searchParams }: { searchParams: Promise<OrderFilter> }) {
   await requireAdmin();
-  const sp = await searchParams;
-  const status = sp.status && (ORDER_STATUSES as readonly string[]).includes(sp.status) ? sp.status : undefined;
-  const q = sp.q?.trim().slice(0, 100) || undefined;
-  const from = day(sp.from);
-  const to = day(sp.to, true);
-  const page = Math.max(1, Math.min(1000, Number(sp.page) || 1));
-  const late = sp.late === "1";
-  const where: Prisma.OrderWhereInput = {
-    ...(status ? { status } : {}),
-    ...(late ? { latePayment: { not: null } } : {}),
-    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } } : {}),
-    ...(q ? orderSearch(q) : {}),
-  };
-  const [orders, totals] = await Promise.all([
-    db().order.findMany({
-      where,
-      orderBy: { createdAt: "desc" },
-      skip: (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      include: { refunds: { select: { status: true, amountInPaise: true } } },
-    }),
-    db().order.aggregate({ where, _count: true, _sum: { amountInPaise: true, refundedInPaise: true } }),
-  ]);
-  const pages = Math.max(1, Math.ceil(totals._count / PAGE_SIZE));
+  const { filter, orders, count, orderedInPaise, refundedInPaise, pages } = await consoleOrders(await searchParams);
+  const { status, q, from, to, page, late } = filter;
   const link = (p: number) =>
-    `/admin?${new URLSearchParams({ ...(status ? { status } : {}), ...(sp.from ? { from: sp.from } : {}), ...(sp.to ? { to: sp.to } : {}), ...(q ? { q } : {}), ...(late ? { late: "1" } : {}), page: String(p) })}`;
+    `/admin?${new URLSearchParams({ ...(status ? { status } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q ? { q } : {}), ...(late ? { late: "1" } : {}), page: String(p) })}`;
 
   return (
     <div className="space-y-6">
@@ -90,11 +60,11 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
         </label>
         <label className="grid gap-1 text-sm">
           <span className="font-medium">From</span>
-          <input type="date" name="from" defaultValue={sp.from} className="rounded border border-slate-300 px-2 py-1.5" />
+          <input type="date" name="from" defaultValue={from} className="rounded border border-slate-300 px-2 py-1.5" />
         </label>
         <label className="grid gap-1 text-sm">
           <span className="font-medium">To</span>
-          <input type="date" name="to" defaultValue={sp.to} className="rounded border border-slate-300 px-2 py-1.5" />
+          <input type="date" name="to" defaultValue={to} className="rounded border border-slate-300 px-2 py-1.5" />
         </label>
         <div className="flex gap-3 lg:col-span-5">
           <button className="rounded-lg bg-brand-600 px-4 py-1.5 text-sm font-medium text-white">Filter</button>
@@ -104,8 +74,7 @@ export default async function AdminOrders({ searchParams }: { searchParams: Sear
         </div>
       </form>
       <p className="text-sm text-slate-700" data-testid="admin-totals">
-        {totals._count} order{totals._count === 1 ? "" : "s"} · {formatPaise(totals._sum.amountInPaise ?? 0)} ordered ·{" "}
-        {formatPaise(totals._sum.refundedInPaise ?? 0)} refunded
+        {count} order{count === 1 ? "" : "s"} · {formatPaise(orderedInPaise)} ordered · {formatPaise(refundedInPaise)} refunded
       </p>
       <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
         <table className="w-full text-sm">

@@ -7,7 +7,7 @@ import { SettingsForm } from "@/components/sandbox/SettingsForm";
 import { TestData } from "@/components/sandbox/TestData";
 import { WebhookHealthBanner } from "@/components/sandbox/WebhookHealthBanner";
 import { WebhooksTable } from "@/components/sandbox/WebhooksTable";
-import { sandbox } from "@/lib/sandbox";
+import { sandbox, testData } from "@/lib/sandbox";
 
 export const metadata: Metadata = { title: "Plural sandbox" };
 
@@ -25,7 +25,7 @@ export default function SandboxDashboard() {
       <WebhooksTable webhooks={view.webhooks.recent} url={s.webhook.url} retries={s.webhook.retries} redeliver={redeliverWebhook} />
       <SettingsForm settings={s} overridden={view.settings_overridden} save={saveSettings} />
       <Panel id="test-h" title="Test data" card>
-        <TestData />
+        <TestData data={testData()} />
       </Panel>
     </div>
   );

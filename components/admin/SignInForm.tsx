@@ -1,7 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import type { SignInState } from "@/app/admin/actions";
+
+/** What the sign-in action answers: nothing yet, or why it refused. */
+export type SignInState = { error?: string } | null;
 
 export function SignInForm({ action }: { action: (prev: SignInState, fd: FormData) => Promise<SignInState> }) {
   const [state, submit, pending] = useActionState(action, null);

@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-export const buttonClass = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+const buttonClass = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
 
 type Action = () => Promise<void>;
 

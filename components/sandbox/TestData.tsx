@@ -1,7 +1,7 @@
-import { FAILING_REFUND_PAISE, TEST_AMOUNTS, TEST_VPAS } from "@/lib/sandbox/catalog";
+import type { TestDataView } from "@/lib/sandbox";
 
 /** The sandbox's test VPAs and amounts, like Stripe's test cards. */
-export function TestData({ compact = false }: { compact?: boolean }) {
+export function TestData({ data, compact = false }: { data: TestDataView; compact?: boolean }) {
   return (
     <div className={`grid gap-6 ${compact ? "" : "md:grid-cols-2"}`}>
       <section aria-labelledby="test-vpas">
@@ -10,7 +10,7 @@ export function TestData({ compact = false }: { compact?: boolean }) {
         </h3>
         <table className="w-full text-sm">
           <tbody className="divide-y divide-slate-200">
-            {TEST_VPAS.map((v) => (
+            {data.vpas.map((v) => (
               <tr key={v.vpa}>
                 <td className="py-1.5 pr-3 font-mono whitespace-nowrap">{v.vpa}</td>
                 <td className="py-1.5 text-slate-600">{v.behaviour}</td>
@@ -29,7 +29,7 @@ export function TestData({ compact = false }: { compact?: boolean }) {
         </h3>
         <table className="w-full text-sm">
           <tbody className="divide-y divide-slate-200">
-            {TEST_AMOUNTS.map((a) => (
+            {data.amounts.map((a) => (
               <tr key={a.paise}>
                 <td className="py-1.5 pr-3 font-mono whitespace-nowrap">
                   …{String(a.paise).padStart(2, "0")} paise ({a.example})
@@ -38,7 +38,7 @@ export function TestData({ compact = false }: { compact?: boolean }) {
               </tr>
             ))}
             <tr>
-              <td className="py-1.5 pr-3 font-mono whitespace-nowrap">refund …{FAILING_REFUND_PAISE} paise</td>
+              <td className="py-1.5 pr-3 font-mono whitespace-nowrap">refund …{data.failingRefundPaise} paise</td>
               <td className="py-1.5 text-slate-600">The refund fails (REFUND_FAILED)</td>
             </tr>
           </tbody>

@@ -65,6 +65,20 @@ export class PayPage {
     await this.page.getByRole("tab", { name }).click();
   }
 
+  /** The per-app buttons of the "Pay with UPI app" tab: which app, and the link it opens. */
+  async appButtons(): Promise<Array<{ app: string; href: string }>> {
+    const links = this.page.getByRole("list", { name: "UPI apps" }).getByRole("link");
+    await expect(links.first()).toBeVisible();
+    return links.evaluateAll((as) => as.map((a) => ({ app: a.getAttribute("data-app")!, href: a.getAttribute("href")! })));
+  }
+
+  /** The shopper comes back to the tab (from the UPI app): the page checks the status at once. */
+  async comeBack() {
+    const check = this.page.waitForRequest((r) => /\/api\/orders\/[^/]+\/status$/.test(new URL(r.url()).pathname));
+    await this.page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await check;
+  }
+
   async requestOn(vpa: string) {
     await this.tab("Request on my UPI ID");
     await this.page.getByRole("textbox", { name: "Your UPI ID" }).fill(vpa);

@@ -6,7 +6,7 @@ import { sqliteAdapter } from "./sqlite";
 
 const globalForDb = globalThis as unknown as { prisma?: PrismaClient };
 
-export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 /** Which database the store runs on: PostgreSQL for production and several instances, SQLite by default. */
 export const dbProvider = (): "postgresql" | "sqlite" => (isPostgresUrl(env().databaseUrl) ? "postgresql" : "sqlite");

@@ -26,7 +26,7 @@ import type { Database } from "better-sqlite3";
  */
 
 /** How long a writer waits for another process's write lock before failing (better-sqlite3's `timeout`). */
-export const BUSY_TIMEOUT_MS = 5_000;
+const BUSY_TIMEOUT_MS = 5_000;
 
 type Inner = SqlDriverAdapter & { client: Database };
 

@@ -17,8 +17,8 @@ import { env } from "@/lib/env";
  * only, the same on every instance), so it opens exactly one order and cannot be forged or moved.
  */
 export const CART_COOKIE = "cart";
-export const ORDER_ACCESS_PREFIX = "order_access_";
-export const ORDER_ACCESS_TTL_SECONDS = 30 * 24 * 60 * 60;
+const ORDER_ACCESS_PREFIX = "order_access_";
+const ORDER_ACCESS_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 /** Prisma's cuid ids, or anything of that alphabet and size: nothing else can name an order (or a cookie). */
 export const ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -29,14 +29,14 @@ type CookieReader = { get(name: string): { value: string } | undefined };
 const accessKey = () => createHash("sha256").update(`order-access:v1:${env().clientSecret}`).digest();
 const mac = (orderId: string, exp: number) => createHmac("sha256", accessKey()).update(`${orderId}.${exp}`).digest("base64url");
 
-export const orderAccessCookieName = (orderId: string) => `${ORDER_ACCESS_PREFIX}${orderId}`;
+const orderAccessCookieName = (orderId: string) => `${ORDER_ACCESS_PREFIX}${orderId}`;
 
-export function orderAccessToken(orderId: string, now = Date.now()): string {
+function orderAccessToken(orderId: string, now = Date.now()): string {
   const exp = Math.floor(now / 1000) + ORDER_ACCESS_TTL_SECONDS;
   return `${exp}.${mac(orderId, exp)}`;
 }
 
-export function verifyOrderAccessToken(orderId: string, token: string, now = Date.now()): boolean {
+function verifyOrderAccessToken(orderId: string, token: string, now = Date.now()): boolean {
   const m = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return false;
   const exp = Number(m[1]);

@@ -10,7 +10,7 @@ import { log } from "@/lib/log";
  * PostgreSQL it is a NOTIFY sent in the writing transaction (so it is delivered only if that commits)
  * and every instance LISTENs, so a webhook applied by one instance reaches a shopper on another.
  */
-export const CHANNEL = "order_changes";
+const CHANNEL = "order_changes";
 
 // On globalThis: one bus and one listening connection per process, whatever Next bundle asks.
 const g = globalThis as unknown as { orderChanges?: EventEmitter; orderChangesListening?: Promise<void> };

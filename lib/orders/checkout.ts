@@ -19,7 +19,7 @@ export function newCheckoutKey(): string {
     .toString("base64url")
     .replace(/[^A-Za-z0-9]/g, "x")}`;
 }
-export const isCheckoutKey = (k: string) => /^ord_[A-Za-z0-9]{16}$/.test(k);
+const isCheckoutKey = (k: string) => /^ord_[A-Za-z0-9]{16}$/.test(k);
 
 /**
  * Places the order: our record first (amount from the database, never the browser), then the

@@ -36,7 +36,6 @@ export const checkoutForm = z
   });
 
 export type CheckoutForm = z.output<typeof checkoutForm>;
-export type Address = z.output<typeof address>;
 
 /** What the checkout form held, unchecked: shown again with the errors. */
 export type CheckoutValues = ReturnType<typeof formToCheckout>;

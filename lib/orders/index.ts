@@ -18,3 +18,5 @@ export * from "./admin";
 export * from "./late";
 export * from "./callback";
 export * from "./search";
+export * from "./console";
+export * from "./shopper-views";

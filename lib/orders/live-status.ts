@@ -22,7 +22,7 @@ export function noteWebhookArrived(now = Date.now()) {
 }
 
 /** Are Plural's webhooks reaching this store? The newest one on any timeline says (read at most every 5 s). */
-export async function webhooksArriving(now = Date.now()): Promise<boolean> {
+async function webhooksArriving(now = Date.now()): Promise<boolean> {
   let seen = g.webhooksSeen;
   if (!seen || now - seen.checkedAt > 5_000) {
     const last = await db().orderEvent.findFirst({ where: { source: "webhook" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });

@@ -2,12 +2,23 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { signCallback } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
-import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
 import { newRequest } from "@/lib/testing/next-request";
-import { applyStatus, CONFIRM_INTERVAL_MS, createCart, newCheckoutKey, placeOrder, setQuantity, startPayment, syncOrder } from "./index";
+import {
+  applyStatus,
+  CONFIRM_INTERVAL_MS,
+  createCart,
+  newCheckoutKey,
+  PAYMENT_WINDOW_MS,
+  payPageView,
+  placeOrder,
+  setQuantity,
+  startPayment,
+  syncOrder,
+} from "./index";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
@@ -106,6 +117,45 @@ describe("starting a payment", () => {
       ["QR", "CANCELLED"],
       ["COLLECT", "PENDING"],
     ]);
+  });
+
+  it("creates the Plural order that checkout could not, when the shopper starts paying (not when the page loads)", async () => {
+    const key = newCheckoutKey();
+    sb.addFault({ endpoint: "createOrder", kind: "status", status: 500 });
+    const failed = await placeOrder(await cartWith(), form, key);
+    sb.clearFaults();
+    expect(failed.ok).toBe(false);
+    const saved = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
+    // Reading the pay page's view writes nothing.
+    const view = await payPageView(saved.id);
+    expect(view).toMatchObject({ payment: null, lastExpired: null, order: { id: saved.id, pluralOrderId: null } });
+    expect((await db().order.findUniqueOrThrow({ where: { id: saved.id } })).pluralOrderId).toBeNull();
+    const started = await startPayment(saved.id, "QR");
+    expect(started.ok && started.value.mode).toBe("QR");
+    expect((await db().order.findUniqueOrThrow({ where: { id: saved.id } })).pluralOrderId).toMatch(/^v1-/);
+    expect(sb.orderList().filter((o) => o.merchant_order_reference === key)).toHaveLength(1);
+  });
+
+  it("the pay page says the last QR expired (before and after Plural says so), and a new one is a new payment", async () => {
+    const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
+    if (!placed.ok) throw new Error(placed.error);
+    const id = placed.value.orderId;
+    const first = await startPayment(id, "QR");
+    if (!first.ok) throw new Error(first.error);
+    expect(await payPageView(id)).toMatchObject({ payment: { id: first.value.id }, lastExpired: null });
+    // Our window has passed, with no word from Plural yet.
+    const row = await db().payment.findUniqueOrThrow({ where: { id: first.value.id } });
+    await db().payment.update({ where: { id: row.id }, data: { createdAt: new Date(row.createdAt.getTime() - PAYMENT_WINDOW_MS - 1000) } });
+    expect(await payPageView(id)).toMatchObject({ payment: null, lastExpired: "QR" });
+    // Plural says PAYMENT_EXPIRED.
+    sb.expire(row.pluralPaymentId!);
+    await syncOrder(id, "sync", "GET_ORDER");
+    const after = await db().payment.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after).toMatchObject({ status: "FAILED", errorCode: "PAYMENT_EXPIRED" });
+    expect(await payPageView(id)).toMatchObject({ payment: null, lastExpired: "QR", order: { status: "ATTEMPTED" } });
+    const second = await startPayment(id, "QR");
+    expect(second.ok && second.value.id).not.toBe(first.value.id);
+    expect(await payPageView(id)).toMatchObject({ payment: { id: second.ok ? second.value.id : "" }, lastExpired: null });
   });
 
   it("an unknown UPI ID gets a plain answer", async () => {

@@ -2,6 +2,7 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import { isValidVpa, plural, PluralError } from "@/lib/plural";
 import { applyStatus, recordEvent } from "./apply";
+import { ensurePluralOrder } from "./checkout";
 import { syncOrder } from "./sync";
 import { OPEN_STATUSES } from "./statuses";
 import type { Result } from "@/lib/result";
@@ -37,6 +38,19 @@ function waiting(payments: PaymentRow[], now = Date.now()): ActivePayment | null
   return p && p.createdAt.getTime() + PAYMENT_WINDOW_MS >= now ? toActive(p) : null;
 }
 
+/**
+ * The mode ("QR" or "COLLECT") of the order's latest payment when it ran out of time unanswered
+ * (Plural said PAYMENT_EXPIRED, or our window passed while it was still pending), else null. The pay
+ * page then offers a new QR rather than starting one by itself, so what it says is the same before and
+ * after a reload.
+ */
+export function lastPaymentExpired(payments: Array<PaymentRow & { errorCode: string | null }>, now = Date.now()): string | null {
+  const last = [...payments].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  if (!last || !last.pluralPaymentId) return null;
+  const expired = last.status === "PENDING" ? last.createdAt.getTime() + PAYMENT_WINDOW_MS < now : last.errorCode === "PAYMENT_EXPIRED";
+  return expired ? last.upiMode : null;
+}
+
 /** The payment the pay page should show, if one is still waiting. */
 export async function activePayment(orderId: string): Promise<ActivePayment | null> {
   const p = await db().payment.findFirst({ where: { orderId, status: "PENDING", pluralPaymentId: { not: null } }, orderBy: { createdAt: "desc" } });
@@ -50,8 +64,15 @@ export async function activePayment(orderId: string): Promise<ActivePayment | nu
  * double click sends the same request twice and Plural answers with the same payment.
  */
 export async function startPayment(orderId: string, mode: PaymentMode, vpa?: string): Promise<Result<ActivePayment>> {
-  const order = await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
+  let order = await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
   if (!order) return { ok: false, error: "Order not found." };
+  if (!order.pluralOrderId && OPEN_STATUSES.has(order.status)) {
+    // The Plural order could not be created at checkout: try again now (idempotent by reference). Here,
+    // in the shopper's action, rather than while the pay page renders: a GET changes nothing.
+    const created = await ensurePluralOrder(order);
+    if (!created.ok) return created;
+    order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
+  }
   if (!order.pluralOrderId) return { ok: false, error: "This order is not ready for payment yet." };
   if (!OPEN_STATUSES.has(order.status))
     return {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { setLogDestination } from "@/lib/log";
 import { signCallback } from "@/lib/plural/signature";
-import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { POST as returnPost } from "@/app/api/plural/return/route";
 import { createCart, eventsByRequestId, newCheckoutKey, orderSearch, placeOrder, setQuantity, startPayment } from "./index";

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createPluralClient } from "@/lib/plural/client";
-import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { createCart, newCheckoutKey, placeOrder, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "./index";
 import { istDay, settlementReport, sweepSettlements } from "./settlements";

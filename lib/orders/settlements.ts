@@ -23,13 +23,13 @@ export type SweepReport = { windows: number; settlements: number; lines: number;
 
 const IST_MS = 330 * 60_000;
 /** A zone-less Plural datetime read as India time. */
-export const fromPluralDate = (s: string | undefined) => {
+const fromPluralDate = (s: string | undefined) => {
   if (!s || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(s)) return null;
   const ms = Date.parse(`${s.length === 10 ? `${s}T00:00:00` : s}Z`) - IST_MS;
   return Number.isNaN(ms) ? null : new Date(ms);
 };
 /** The first and last instants of a span of India-time days. */
-export const dayRange = (w: SettlementWindow) => ({
+const dayRange = (w: SettlementWindow) => ({
   start: new Date(Date.parse(`${w.from}T00:00:00Z`) - IST_MS),
   end: new Date(Date.parse(`${w.to}T23:59:59.999Z`) - IST_MS),
 });
@@ -164,7 +164,7 @@ export type SettlementReport = {
 };
 
 /** Plural's order id inside a payment id: v1-…-aa-XXXXXX-up-k → v1-…-aa-XXXXXX (reference §1.6). */
-export const orderIdOfTransaction = (transactionId: string) => transactionId.replace(/-up-[^-]+$/, "");
+const orderIdOfTransaction = (transactionId: string) => transactionId.replace(/-up-[^-]+$/, "");
 
 const PAID = new Set(["PROCESSED"]);
 

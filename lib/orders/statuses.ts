@@ -26,9 +26,6 @@ export const isDecided = (status: string) => !OPEN_STATUSES.has(status);
  */
 export const LATE_PAYMENT_LABELS: Readonly<Record<string, string>> = { PAID_LATE: "Paid late", PAID_TWICE: "Paid twice" };
 
-/** A refund's own status (a REFUND order at Plural). */
-export type RefundStatus = "CREATED" | "PENDING" | "PROCESSED" | "FAILED";
-
 /**
  * Plural still owes this order news of a refund: one is waiting for its outcome, or one has
  * succeeded but the parent's new status and refunded total (from Get Order) are not here yet.

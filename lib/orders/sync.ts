@@ -9,7 +9,7 @@ const g = globalThis as unknown as { orderSyncs?: Map<string, Promise<SyncResult
 const inflight = (g.orderSyncs ??= new Map());
 
 /** Why Get Order gave nothing to apply: our order is unknown, Plural never got it, or Plural did not answer. */
-export type SyncFailure = "no_plural_order" | "not_found" | "upstream";
+type SyncFailure = "no_plural_order" | "not_found" | "upstream";
 export type SyncResult = Result<{ result: ApplyResult; status: string }, SyncFailure>;
 
 /**

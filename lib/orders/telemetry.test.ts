@@ -9,7 +9,7 @@ import { registerOTel } from "@vercel/otel";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { runWithRequestId } from "@/lib/request-context";
-import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { otelConfiguration } from "@/lib/telemetry/otel";
 import { startTestStore } from "@/lib/testing/store";
 import { createCart, handleWebhook, newCheckoutKey, placeOrder, reconcile, setQuantity } from "./index";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { db } from "@/lib/db";
 import { webhookHeaders } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
-import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { createCart, handleWebhook, newCheckoutKey, placeOrder, reconcile, setQuantity, startPayment } from "./index";
 

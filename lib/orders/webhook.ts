@@ -50,7 +50,7 @@ export function handleWebhook(rawBody: string, headers: Headers): Promise<Webhoo
 }
 
 /** For metrics and traces: what became of a webhook. */
-export function webhookOutcome(a: WebhookAnswer): string {
+function webhookOutcome(a: WebhookAnswer): string {
   if (a.status === 401) return "rejected_signature";
   if (a.status >= 400) return "bad_request";
   const b = a.body;

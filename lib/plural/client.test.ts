@@ -10,7 +10,7 @@ import {
   DOC_QR_RESPONSE,
   DOC_REFUND_LIST_RESPONSE,
   DOC_REFUND_ORDER_RESPONSE,
-} from "./fixtures";
+} from "@/lib/testing/plural-fixtures";
 
 type Server = Awaited<ReturnType<typeof startScriptedServer>>;
 let server: Server;

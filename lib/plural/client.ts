@@ -26,7 +26,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dayNumber = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
 
 /** Checks a window against the documented limits; the query Plural expects (zone-less datetimes, §1.2). */
-export function settlementQuery(w: SettlementWindow, page = 1, perPage: number = SETTLEMENT_LIMITS.perPage): string {
+function settlementQuery(w: SettlementWindow, page = 1, perPage: number = SETTLEMENT_LIMITS.perPage): string {
   const bad = (message: string) => new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: `listSettlements: ${message}` });
   if (!DAY.test(w.from) || !DAY.test(w.to) || Number.isNaN(dayNumber(w.from)) || Number.isNaN(dayNumber(w.to))) throw bad("dates must be YYYY-MM-DD");
   const days = dayNumber(w.to) - dayNumber(w.from);

@@ -86,7 +86,6 @@ export const ERROR_CODES = {
   UNKNOWN_ERROR: 500,
   TIMED_OUT: 504,
 } as const;
-export type PluralErrorCode = keyof typeof ERROR_CODES;
 
 /** HTTP statuses worth retrying (reference §9: MCP retries 429, 502, 503 and 504). */
 export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);

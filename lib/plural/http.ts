@@ -43,7 +43,7 @@ export type Transport = {
 };
 
 /** Full-jitter exponential backoff; a server's Retry-After (seconds) wins when it is longer. */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number, retryAfter?: string | null): number {
+function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number, retryAfter?: string | null): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   const jittered = Math.round(random() * exp);
   const ra = retryAfter ? Number(retryAfter) : NaN;

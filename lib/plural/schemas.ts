@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { LIMITS, ORDER_STATUSES } from "./constants";
+import { LIMITS } from "./constants";
 
 /* ------------------------------------------------------------------ requests (validated before sending) */
 
-export const merchantReference = z
+const merchantReference = z
   .union([z.string(), z.number().int().nonnegative()])
   .transform(String)
   .pipe(z.string().regex(LIMITS.merchantReference, "must be 1–50 characters of A-Z a-z 0-9 _ -"));
 
-export const amount = z.object({
+const amount = z.object({
   value: z
     .number()
     .int("must be an integer number of paise")
@@ -17,7 +17,7 @@ export const amount = z.object({
   currency: z.literal("INR").default("INR"),
 });
 
-export const vpa = z.string().trim().regex(LIMITS.vpa, "is not a valid UPI ID (expected a handle, then @, then the bank's name)");
+const vpa = z.string().trim().regex(LIMITS.vpa, "is not a valid UPI ID (expected a handle, then @, then the bank's name)");
 
 const address = z.object({
   address1: z.string().max(LIMITS.addressLineMax).optional(),
@@ -30,7 +30,7 @@ const address = z.object({
   full_name: z.string().max(100).optional(),
 });
 
-export const customer = z.object({
+const customer = z.object({
   email_id: z.email().max(LIMITS.emailMax).optional(),
   first_name: z.string().min(1).max(LIMITS.nameMax).optional(),
   last_name: z.string().min(1).max(LIMITS.nameMax).optional(),
@@ -41,7 +41,7 @@ export const customer = z.object({
   shipping_address: address.optional(),
 });
 
-export const merchantMetadata = z
+const merchantMetadata = z
   .record(z.string().max(LIMITS.metadataValueMax), z.string().max(LIMITS.metadataValueMax))
   .refine((m) => Object.keys(m).length <= LIMITS.metadataPairsMax, `at most ${LIMITS.metadataPairsMax} pairs`);
 
@@ -62,9 +62,9 @@ export const createOrderRequest = z.object({
 });
 export type CreateOrderRequest = z.input<typeof createOrderRequest>;
 
-export const upiTxnMode = z.enum(["INTENT", "COLLECT"]);
+const upiTxnMode = z.enum(["INTENT", "COLLECT"]);
 
-export const upiPaymentItem = z
+const upiPaymentItem = z
   .object({
     merchant_payment_reference: merchantReference,
     payment_method: z.literal("UPI"),
@@ -109,14 +109,14 @@ const money = z.looseObject({ value: z.coerce.number().int(), currency: z.string
 const status = z.string().transform((s) => s.toUpperCase());
 const boolish = z.union([z.boolean(), z.enum(["true", "false"]).transform((s) => s === "true")]);
 
-export const upiData = z.looseObject({
+const upiData = z.looseObject({
   txn_mode: z.string().optional(),
   upi_qr: z.boolean().optional(),
   payer: z.looseObject({ vpa: z.string().optional(), phone_number: z.string().optional(), account_type: z.string().optional() }).optional(),
   payee: z.looseObject({ vpa: z.string().optional(), reference_id: z.string().optional(), acquirer_name: z.string().optional() }).optional(),
 });
 
-export const paymentResponse = z
+const paymentResponse = z
   .looseObject({
     id: z.string(),
     merchant_payment_reference: z.string().optional(),
@@ -145,7 +145,6 @@ export const paymentResponse = z
     updated_at: z.string().optional(),
   })
   .transform((p) => ({ ...p, upi: p.payment_option?.upi_details ?? p.payment_option?.upi_data }));
-export type PluralPayment = z.output<typeof paymentResponse>;
 
 const refundOrderShape = z.looseObject({
   order_id: z.string(),
@@ -250,5 +249,3 @@ export const webhookPayload = z.looseObject({
   eventType: z.string().optional(),
   data: z.unknown(),
 });
-
-export const isKnownOrderStatus = (s: string): s is (typeof ORDER_STATUSES)[number] => (ORDER_STATUSES as readonly string[]).includes(s);

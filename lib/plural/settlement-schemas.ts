@@ -9,7 +9,7 @@ import { parseRupees } from "./rupees";
  */
 
 /** Rupees (a number or a decimal string) → integer paise; absent or null → undefined. */
-export const rupees = z
+const rupees = z
   .union([z.number(), z.string()])
   .nullish()
   .transform((v, ctx) => {
@@ -43,7 +43,7 @@ const boolish = z
 /** Only the last four characters of the merchant's account number are kept. */
 const accountNumber = text.transform((v) => (v ? `••••${v.slice(-4)}` : undefined));
 
-export const settlementSummary = z
+const settlementSummary = z
   .looseObject({
     utr_number: id,
     total_amount: rupees,
@@ -86,7 +86,7 @@ export const settlementList = z
   }));
 export type PluralSettlementList = z.output<typeof settlementList>;
 
-export const settlementTransaction = z
+const settlementTransaction = z
   .looseObject({
     transaction_id: id,
     system: text,
@@ -116,7 +116,6 @@ export const settlementTransaction = z
     payoutStatus: t.payout_status,
     utr: t.utr_number,
   }));
-export type PluralSettlementTransaction = z.output<typeof settlementTransaction>;
 
 /** The UTR-level totals (§1.5): MDR, GST and refunds are given only here, never per line. */
 const TOTALS = {

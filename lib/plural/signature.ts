@@ -41,7 +41,7 @@ export function verifyCallback(fields: Record<string, string | undefined>, secre
 /* ---------------------------------------------------------------------- webhooks, reference §8.2 */
 
 export type WebhookSecretFormat = "raw" | "base64";
-export const WEBHOOK_TOLERANCE_SECONDS = 300;
+const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export type WebhookHeaders = { "webhook-id": string; "webhook-timestamp": string; "webhook-signature": string };
 

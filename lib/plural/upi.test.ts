@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildUpiLink, isValidVpa, paiseToUpiAmount, parseUpiLink, upiAmountToPaise } from "./upi";
+import { appLinks, buildUpiLink, iosAppLink, isValidVpa, openInChromeLink, paiseToUpiAmount, parseUpiLink, upiAmountToPaise, upiQuery, UPI_APPS } from "./upi";
 
 describe("UPI links", () => {
   it("formats paise as rupees with two decimals", () => {
@@ -58,5 +58,53 @@ describe("VPA check", () => {
   it("rejects malformed ones", () => {
     for (const v of ["", "user", "@bank", "u@b", "user@", "us er@bank", "user@@bank", "user@1bank", "x".repeat(257) + "@bank"])
       expect(isValidVpa(v)).toBe(false);
+  });
+});
+
+describe("the button that opens a UPI app", () => {
+  const link = buildUpiLink({ pa: "store@pinelabs", pn: "Plural UPI Store", amountInPaise: 69800, tr: "ord_1_p1", tn: "Order 1" });
+  const query = link.slice("upi://pay?".length);
+
+  it("iOS: each app's own scheme with the same query", () => {
+    const links = appLinks(link, "ios");
+    expect(links.map((l) => l.href)).toEqual([
+      `gpay://upi/pay?${query}`,
+      `phonepe://pay?${query}`,
+      `paytmmp://pay?${query}`,
+      `bhim://pay?${query}`,
+      `credpay://upi/pay?${query}`,
+      `amazonpay://upi/pay?${query}`,
+    ]);
+    // The swapped link still carries exactly the parameters Plural gave.
+    for (const { href } of links) expect(new URL(href).search).toBe(new URL(link).search);
+    expect(iosAppLink(link, UPI_APPS[0]!)).toBe(`gpay://upi/pay?${query}`);
+  });
+
+  it("Android: an intent per app, to the app's package, with the upi scheme and the same query", () => {
+    const links = appLinks(link, "android");
+    expect(links).toHaveLength(UPI_APPS.length);
+    expect(links[1]!.href).toBe(`intent://pay?${query}#Intent;scheme=upi;package=com.phonepe.app;end`);
+    for (const { href, app } of links) {
+      expect(href.startsWith(`intent://pay?${query}#Intent;`)).toBe(true);
+      expect(href.endsWith(`;package=${app.androidPackage};end`)).toBe(true);
+    }
+  });
+
+  it("no app buttons on a desktop, and none for a link that is not upi://pay", () => {
+    expect(appLinks(link, "desktop")).toEqual([]);
+    expect(appLinks("https://pay.example/checkout?x=1", "ios")).toEqual([]);
+    expect(upiQuery("UPI://PAY?pa=a@b&am=1.00")).toBe("pa=a@b&am=1.00");
+    expect(upiQuery("upi://mandate?pa=a@b")).toBeUndefined();
+  });
+
+  it("opens this page in Chrome from an Android in-app browser", () => {
+    expect(openInChromeLink("https://shop.example/orders/abc/pay?x=1")).toBe(
+      "intent://shop.example/orders/abc/pay?x=1#Intent;scheme=https;package=com.android.chrome;end",
+    );
+    expect(openInChromeLink("http://127.0.0.1:4100/orders/abc/pay")).toBe(
+      "intent://127.0.0.1:4100/orders/abc/pay#Intent;scheme=http;package=com.android.chrome;end",
+    );
+    expect(openInChromeLink("javascript:alert(1)")).toBeUndefined();
+    expect(openInChromeLink("not a url")).toBeUndefined();
   });
 });

@@ -73,7 +73,7 @@ const reference = (label: string) => {
 
 const AMOUNT_MIN = said(`amount must be an integer of at least ${LIMITS.amountMin} paise`, "Amount must be an Integer value greater than or equal to 1");
 /** `{ value, currency }` in paise; the currency defaults to INR and must be INR. */
-export const amountSchema = z.object(
+const amountSchema = z.object(
   {
     value: z
       .number({ error: AMOUNT_MIN })
@@ -171,7 +171,7 @@ export const createOrderBody = z.object(
 );
 
 /** Create payment: the envelope (one payment; a second is a 422, not a validation error). */
-export const createPaymentBody = z.object(
+const createPaymentBody = z.object(
   {
     payments: z
       .array(z.unknown(), { error: said("payments must be a non-empty array", METHOD_INVALID) })
@@ -202,10 +202,10 @@ const upiDetails = z
     else if (vpa.length > 256 || !LIMITS.vpa.test(vpa)) ctx.addIssue({ code: "custom", message: said("payer.vpa is not a valid VPA") });
   });
 const collectVpa = (payer: unknown) => (isObj(payer) && typeof payer.vpa === "string" ? payer.vpa.trim() || undefined : undefined);
-export const paymentOptionDoc = z.object({ upi_details: upiDetails.optional(), upi_data: upiDetails.optional() });
+const paymentOptionDoc = z.object({ upi_details: upiDetails.optional(), upi_data: upiDetails.optional() });
 
 /** One UPI payment (reference §5.3). */
-export const upiPaymentItem = z.object({
+const upiPaymentItem = z.object({
   merchant_payment_reference: reference("Merchant Payment Reference").optional(),
   payment_amount: amountSchema,
   payment_option: z.preprocess((po) => (isObj(po) ? (po.upi_details ?? po.upi_data) : undefined), upiDetails),
@@ -351,7 +351,7 @@ export const settlementListQuery = z
   });
 /** Get Settlements by UTR's query (§1.4). */
 export const settlementDetailQuery = z.object({ page: pageParam, per_page: perPageParam });
-export const utrParam = z.string().regex(SETTLEMENT_LIMITS.utr, "Invalid UTR number");
+const utrParam = z.string().regex(SETTLEMENT_LIMITS.utr, "Invalid UTR number");
 
 /** A zone-less date or datetime read as India time; a bare end date means the end of that day. */
 function ist(v: string, end = false): number {

@@ -20,7 +20,7 @@ export const TEST_VPAS: Array<{ vpa: string; behaviour: string; auto?: AutoOutco
 ];
 
 /** By the paise part of the payment amount (value % 100). Anything else waits for the payer. */
-export const TEST_AMOUNTS: Array<{ paise: number; example: string; behaviour: string; auto: AutoOutcome }> = [
+const TEST_AMOUNTS: Array<{ paise: number; example: string; behaviour: string; auto: AutoOutcome }> = [
   { paise: 51, example: "₹101.51", behaviour: "Approved about 2 s after the payment is created", auto: { outcome: "approve" } },
   { paise: 52, example: "₹101.52", behaviour: "Declined about 2 s after (PAYMENT_DECLINED)", auto: { outcome: "decline", code: "PAYMENT_DECLINED" } },
   { paise: 53, example: "₹101.53", behaviour: "Declined about 2 s after (INSUFFICIENT_FUNDS)", auto: { outcome: "decline", code: "INSUFFICIENT_FUNDS" } },
@@ -49,4 +49,19 @@ export function autoOutcomeFor(vpa: string | undefined, amountPaise: number): Au
     if (t) return t.auto;
   }
   return TEST_AMOUNTS.find((a) => a.paise === amountPaise % 100)?.auto;
+}
+
+/** The test values as the sandbox's pages show them (no behaviour wiring). */
+export type TestDataView = {
+  vpas: Array<{ vpa: string; behaviour: string }>;
+  amounts: Array<{ paise: number; example: string; behaviour: string }>;
+  failingRefundPaise: number;
+};
+
+export function testData(): TestDataView {
+  return {
+    vpas: TEST_VPAS.map(({ vpa, behaviour }) => ({ vpa, behaviour })),
+    amounts: TEST_AMOUNTS.map(({ paise, example, behaviour }) => ({ paise, example, behaviour })),
+    failingRefundPaise: FAILING_REFUND_PAISE,
+  };
 }

@@ -4,6 +4,7 @@ import { Sandbox } from "./engine";
 import { routeSandbox } from "./http";
 
 export { SandboxError } from "./engine";
+export { testData, type TestDataView } from "./catalog";
 export type { Sandbox, DashboardView, OrderSummary, PaymentView, WebhookView, WebhookHealth } from "./engine";
 
 const g = globalThis as unknown as { pluralSandbox?: Sandbox };

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument, SANDBOX_OPERATIONS } from "./openapi";
-import { startSandboxServer } from "./testing";
+import { startSandboxServer } from "@/lib/testing/sandbox";
 
 let server: Awaited<ReturnType<typeof startSandboxServer>>;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ function upiBlock(p: SimPayment, withParties: boolean, payeeVpa: string) {
 }
 
 /** A payment as Plural shows it inside `payments[]`. QR payments use `upi_data`, as the QR sample does. */
-export function paymentJson(p: SimPayment, payeeVpa: string, opts: { webhook?: boolean } = {}) {
+function paymentJson(p: SimPayment, payeeVpa: string, opts: { webhook?: boolean } = {}) {
   const useData = p.upi_qr || opts.webhook;
   const out: Record<string, unknown> = {
     id: p.id,

@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Sandbox } from "./engine";
-import { startSandboxServer, TEST_CREDENTIALS, testConfig } from "./testing";
+import { startSandboxServer, TEST_CREDENTIALS, testConfig } from "@/lib/testing/sandbox";
 
 let server: Awaited<ReturnType<typeof startSandboxServer>>;
 let client: PluralClient;

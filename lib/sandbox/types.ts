@@ -1,6 +1,6 @@
 /** The sandbox's own records. They serialise to JSON as they are (timestamps in ms). */
 
-export type Money = { value: number; currency: string };
+type Money = { value: number; currency: string };
 
 export type SimPayment = {
   id: string;
@@ -76,7 +76,7 @@ export type SimOrder = {
 };
 
 /** One try at delivering a webhook: where it went (absent in files from before this was recorded) and the answer. */
-export type DeliveryAttempt = { at: number; status: number | null; error?: string; ms: number; url?: string };
+type DeliveryAttempt = { at: number; status: number | null; error?: string; ms: number; url?: string };
 
 export type Delivery = {
   /** The sandbox's own key for this record (a redelivered duplicate shares the webhook-id, not the key). */
@@ -139,7 +139,7 @@ export type Settings = {
   settlement: SettlementSettings;
 };
 
-export type SettlementSettings = {
+type SettlementSettings = {
   /** Settle by itself every day at `run_at` (India time); otherwise only when told (POST /sandbox/control/settlements/run). */
   auto: boolean;
   /** HH:MM, India time. */

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandboxServer, TEST_CREDENTIALS } from "./testing";
+import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 
 const FILE = path.join(__dirname, "validation-answers.json");
 let server: Awaited<ReturnType<typeof startSandboxServer>>;

@@ -9,7 +9,7 @@ import { ORDER_ID } from "@/lib/orders/access";
  */
 
 /** Database ids (Prisma cuids) and anything of that alphabet and size. */
-export const idArg = z.string().regex(ORDER_ID);
+const idArg = z.string().regex(ORDER_ID);
 export const orderIdArg = idArg;
 export const productIdArg = idArg;
 export const formArg = z.instanceof(FormData);

@@ -61,10 +61,10 @@ function httpsOnly(): boolean {
   return https;
 }
 
-export type Refusal = { status: 411 | 413; message: string };
+type Refusal = { status: 411 | 413; message: string };
 
 /** Whether a request's body may be read at all, judged from its headers alone. */
-export function bodyRefusal(url: string | undefined, headers: IncomingHttpHeaders): Refusal | undefined {
+function bodyRefusal(url: string | undefined, headers: IncomingHttpHeaders): Refusal | undefined {
   const rule = bodyRule((url ?? "/").split("?", 1)[0]!);
   const length = headers["content-length"];
   if (length !== undefined) {

@@ -36,7 +36,3 @@ export function pageContentSecurityPolicy(opts: { nonce: string; appUrl: string;
     ...(https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
 }
-
-/** For responses that are not pages: nothing runs, nothing loads, nothing frames them. */
-export const OTHER_CONTENT_SECURITY_POLICY =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

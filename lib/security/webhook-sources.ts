@@ -12,7 +12,7 @@ import { addressMatcher, parseAddressList, type Cidr } from "./ip";
  * its sandbox, one for production. The address checked is the client's as clientAddress() sees it,
  * so behind a load balancer list it in TRUSTED_PROXIES.
  */
-export const PLURAL_WEBHOOK_SOURCES = {
+const PLURAL_WEBHOOK_SOURCES = {
   uat: ["15.206.155.74", "13.202.206.188", "13.202.213.132", "13.126.41.142"],
   prod: ["18.61.136.235", "40.192.21.254", "18.60.11.185", "13.200.147.61", "13.201.195.80/28"],
 } as const;

@@ -6,7 +6,7 @@ import { metrics, SpanStatusCode, trace, type Attributes, type Span } from "@ope
  * Plural's calls are traced in lib/plural itself (http.ts, telemetry.ts).
  */
 
-export const tracer = () => trace.getTracer("plural-upi-storefront");
+const tracer = () => trace.getTracer("plural-upi-storefront");
 
 /** Runs `fn` in an active span; a throw marks the span as an error (its message is not recorded: it may hold data). */
 export function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {

@@ -50,7 +50,3 @@ export function otelConfiguration(
     instrumentations: [],
   };
 }
-
-/** Whether anything is exported (for the start-up line). */
-export const otelExporting = (env: Record<string, string | undefined> = process.env) =>
-  !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 
 /** A real HTTP server on 127.0.0.1 whose answers each test scripts; it records every request. */
-export type Recorded = { method: string; path: string; headers: IncomingMessage["headers"]; body: string; json: unknown };
+type Recorded = { method: string; path: string; headers: IncomingMessage["headers"]; body: string; json: unknown };
 export type Handler = (req: Recorded, res: ServerResponse) => void | Promise<void>;
 
 export async function startScriptedServer() {

@@ -1,5 +1,5 @@
 import { resetEnvCache } from "@/lib/env";
-import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { createTestDatabase } from "./db";
 
 /**

@@ -1,16 +1,10 @@
-import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { checkDatabase } from "@/lib/readiness";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness and readiness: which Plural environment, and whether the database answers. */
+/** Liveness: which Plural environment, and whether the database answers (`/api/ready` also asks Plural). */
 export async function GET() {
-  let dbOk = false;
-  try {
-    await db().$queryRawUnsafe("SELECT 1");
-    dbOk = true;
-  } catch {
-    dbOk = false;
-  }
-  return Response.json({ ok: dbOk, env: env().pluralEnv, db: dbOk }, { status: dbOk ? 200 : 503, headers: { "cache-control": "no-store" } });
+  const { ok } = await checkDatabase();
+  return Response.json({ ok, env: env().pluralEnv, db: ok }, { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } });
 }

@@ -6,7 +6,7 @@ import { TestData } from "@/components/sandbox/TestData";
 import { answerHref } from "@/components/sandbox/links";
 import { formatPaise } from "@/lib/money";
 import { parseUpiLink } from "@/lib/plural/upi";
-import { sandbox } from "@/lib/sandbox";
+import { sandbox, testData } from "@/lib/sandbox";
 
 export const metadata: Metadata = { title: "Sandbox UPI app" };
 
@@ -126,7 +126,7 @@ export default async function SandboxUpiApp({ searchParams }: { searchParams: Se
       </div>
       {!link && !vpa && (
         <div className="mt-8 rounded-xl bg-white p-4 ring-1 ring-slate-200">
-          <TestData compact />
+          <TestData data={testData()} compact />
         </div>
       )}
     </div>

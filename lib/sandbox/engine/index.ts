@@ -2,9 +2,7 @@
 export { Sandbox } from "./sandbox";
 export { SandboxError } from "./errors";
 export type { SandboxConfig } from "./core";
-export type { SettingsPatch } from "./settings";
 export type { DashboardView, OrderSummary, PaymentView, WebhookView } from "./views";
 export type { WebhookHealth } from "./outbox";
-export type { Callback } from "./callbacks";
 export { OPERATIONS, SETTLEMENT_OPERATIONS, type Operation, type SettlementOperation } from "./stats";
 export { hashBody } from "./util";

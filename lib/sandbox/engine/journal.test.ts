@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { log } from "../../log";
-import { testConfig } from "../testing";
+import { testConfig } from "@/lib/testing/sandbox";
 import { Sandbox } from "./index";
 
 let dir: string;

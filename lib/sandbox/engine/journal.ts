@@ -38,7 +38,7 @@ type Rec =
   | { k: "delivery"; r: number; v: Delivery }
   | { k: "settlement"; r: number; v: SimSettlement };
 
-export type Loaded = {
+type Loaded = {
   settings?: Partial<Settings>;
   overridden: string[];
   tokens: Record<string, number>;

@@ -6,7 +6,7 @@ import { notAllowed, orderNotFound, SandboxError } from "./errors";
 import type { Found } from "./records";
 import { ALNUM, digits, hashBody, orderIdAt, rand } from "./util";
 
-export const OPEN = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
+const OPEN = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
 
 export type CreateOrderInput = {
   merchant_order_reference: string;

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { log } from "../../log";
 import { routeSandbox } from "../http";
-import { testConfig } from "../testing";
+import { testConfig } from "@/lib/testing/sandbox";
 import { Sandbox } from "./index";
 
 /** A port nothing listens on. */

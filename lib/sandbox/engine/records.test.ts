@@ -3,7 +3,7 @@
  * on 20,000 orders in memory, and time-based transitions happen as a scan of every order would apply them.
  */
 import { describe, expect, it } from "vitest";
-import { testConfig } from "../testing";
+import { testConfig } from "@/lib/testing/sandbox";
 import type { SimOrder, SimPayment } from "../types";
 import { Records, type Found } from "./records";
 import { defaultSettings, envSettings } from "./settings";

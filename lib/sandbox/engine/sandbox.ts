@@ -3,7 +3,6 @@ import type { Delivery, FaultRule, Settings, SimOrder, SimSettlement } from "../
 import { callbackFor, type Callback } from "./callbacks";
 import { Clock } from "./clock";
 import type { Core, SandboxConfig } from "./core";
-import { SandboxError } from "./errors";
 import { Faults } from "./faults";
 import { Journal, readStateFile } from "./journal";
 import { Orders, type CreateOrderInput, type PaymentInput } from "./orders";
@@ -394,5 +393,3 @@ export class Sandbox {
     this.#stats.reset();
   }
 }
-
-export { SandboxError };

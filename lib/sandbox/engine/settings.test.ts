@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { routeSandbox } from "../http";
-import { testConfig } from "../testing";
+import { testConfig } from "@/lib/testing/sandbox";
 import { Sandbox } from "./index";
 
 const file = () => path.join(mkdtempSync(path.join(tmpdir(), "sbx-settings-")), "state.json");

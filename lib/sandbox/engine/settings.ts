@@ -5,7 +5,7 @@ import type { Settings } from "../types";
  * go, the merchant's name and VPA): those follow the environment at every start, unless they were
  * changed through the control API, which records them as overridden.
  */
-export const ENV_KEYS = ["webhook.url", "merchant_name", "payee_vpa"] as const;
+const ENV_KEYS = ["webhook.url", "merchant_name", "payee_vpa"] as const;
 export type EnvKey = (typeof ENV_KEYS)[number];
 export type EnvSettings = Record<EnvKey, string>;
 

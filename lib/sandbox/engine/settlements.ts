@@ -19,10 +19,7 @@ const IST_MS = 330 * 60_000;
 const DAY_MS = 86_400_000;
 
 /** Plural's zone-less datetimes, in India time: 2024-10-09T10:59:46. */
-export const istDateTime = (ms: number) => new Date(ms + IST_MS).toISOString().slice(0, 19);
-/** Milliseconds for a zone-less datetime read as India time; NaN when malformed. */
-export const fromIstDateTime = (s: string) =>
-  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(s) ? Date.parse(`${s.length === 10 ? `${s}T00:00:00` : s}Z`) - IST_MS : NaN;
+const istDateTime = (ms: number) => new Date(ms + IST_MS).toISOString().slice(0, 19);
 const rupees = (paise: number) => paise / 100;
 const feeOf = (amount: number, bps: number) => Math.floor((amount * bps + 5_000) / 10_000);
 

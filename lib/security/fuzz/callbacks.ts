@@ -46,7 +46,7 @@ function multipart(rng: Random, pairs: Pairs, file?: { name: string; content: st
 }
 
 /** The pairs a standard reader finds in a form body or query; undefined when it is not a form. */
-export function formPairs(a: Attempt): Pairs | undefined {
+function formPairs(a: Attempt): Pairs | undefined {
   if (a.method === "GET") return [...new URL(a.path, "http://x").searchParams];
   const type = Object.entries(a.headers).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
   if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type) || !a.body) return undefined;
@@ -59,7 +59,7 @@ const canonical = (pairs: Pairs) =>
     .sort()
     .join("\n");
 
-export function sameFields(a: Pairs | undefined, b: Pairs): boolean {
+function sameFields(a: Pairs | undefined, b: Pairs): boolean {
   return !!a && canonical(a) === canonical(b);
 }
 

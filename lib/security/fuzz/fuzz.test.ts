@@ -4,7 +4,7 @@ import { POST as webhookPost } from "@/app/api/plural/webhook/route";
 import { db } from "@/lib/db";
 import { createCart, newCheckoutKey, placeOrder, setQuantity, startPayment } from "@/lib/orders";
 import type { Sandbox } from "@/lib/sandbox/engine";
-import { TEST_CREDENTIALS } from "@/lib/sandbox/testing";
+import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { callbackCases, type GenuineReturn } from "./callbacks";
 import { Random } from "./random";

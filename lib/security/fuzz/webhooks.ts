@@ -26,7 +26,7 @@ const header = (h: Record<string, string>, name: string) =>
     .find(([k]) => k.toLowerCase() === name)?.[1]
     ?.replace(/^[ \t]+|[ \t]+$/g, "");
 
-export function isGenuine(a: Attempt, g: GenuineWebhook): boolean {
+function isGenuine(a: Attempt, g: GenuineWebhook): boolean {
   return (
     !!a.body &&
     Buffer.from(a.body).equals(Buffer.from(g.body, "utf8")) &&

@@ -3,11 +3,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/StatusBadge";
 import { StatusWatcher } from "@/components/shop/StatusWatcher";
-import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
-import { describeFailure, isSettledForShopper } from "@/lib/orders";
+import { describeFailure, isSettledForShopper, resultPageView } from "@/lib/orders";
 import { reorderAction } from "../../actions";
 import { requireOrderOwner } from "../../session";
 
@@ -16,7 +15,7 @@ export const metadata: Metadata = { title: "Your order" };
 export default async function OrderResultPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requireOrderOwner(id);
-  const order = await db().order.findUnique({ where: { id }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } });
+  const order = await resultPageView(id);
   if (!order) notFound();
   const paid = isSettledForShopper(order.status);
   const payment = paid ? order.payments.find((p) => p.status === "PROCESSED" || p.status === "AUTHORIZED") : order.payments[0];

@@ -4,10 +4,9 @@ import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/StatusBadge";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { requireAdmin } from "@/lib/admin-auth";
-import { db } from "@/lib/db";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { awaitingRefundNews, LATE_PAYMENT_LABELS, lateRefundKey, newRefundKey, refundable } from "@/lib/orders";
+import { awaitingRefundNews, consoleOrder, consoleOrderReference, LATE_PAYMENT_LABELS, lateRefundKey, newRefundKey, refundable } from "@/lib/orders";
 import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { AutoRefresh } from "@/components/admin/AutoRefresh";
 import { adminAction } from "../../actions";
@@ -54,20 +53,10 @@ export default async function AdminOrder({
   await requireAdmin();
   const { id } = await params;
   const { done, error } = await searchParams;
-  const order = await db().order.findUnique({
-    where: { id },
-    include: {
-      items: true,
-      payments: { orderBy: { createdAt: "asc" } },
-      refunds: { orderBy: { createdAt: "asc" } },
-      events: { orderBy: { createdAt: "asc" } },
-    },
-  });
+  const order = await consoleOrder(id);
   if (!order) notFound();
   const left = await refundable(id);
-  const paidFirst = order.latePaymentOf
-    ? await db().order.findUnique({ where: { id: order.latePaymentOf }, select: { id: true, merchantOrderReference: true } })
-    : null;
+  const paidFirst = order.latePaymentOf ? await consoleOrderReference(order.latePaymentOf) : null;
   const lateRefund = order.latePayment ? order.refunds.find((r) => r.merchantRefundReference.endsWith(`_${lateRefundKey(id)}`)) : undefined;
   const billing = JSON.parse(order.billingAddress) as Record<string, string>;
 

@@ -1,47 +1,32 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { QRCodeSVG } from "qrcode.react";
 import { PayPanel } from "@/components/pay/PayPanel";
-import { TEST_VPAS } from "@/lib/sandbox/catalog";
-import { db } from "@/lib/db";
+import { SandboxHint } from "@/components/pay/SandboxHint";
 import { env } from "@/lib/env";
+import { detectPlatform } from "@/lib/http/platform";
 import { formatPaise } from "@/lib/money";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
-import { activePayment, ensurePluralOrder, OPEN_STATUSES } from "@/lib/orders";
+import { OPEN_STATUSES, payPageView } from "@/lib/orders";
 import { cancelCheckoutAction, startPaymentAction } from "../../../actions";
 import { requireOrderOwner } from "../../../session";
 
 export const metadata: Metadata = { title: "Pay with UPI" };
 
-const MOBILE = /Android|iPhone|iPad|iPod|Mobile/i;
-
+/**
+ * Reads only. The payment (and, where checkout could not create it, the Plural order) is started by
+ * the panel through startPaymentAction, so loading or reloading this page changes nothing.
+ */
 export default async function PayPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requireOrderOwner(id);
-  let order = await db().order.findUnique({ where: { id }, include: { items: true } });
-  if (!order) notFound();
+  const view = await payPageView(id);
+  if (!view) notFound();
+  const { order, payment, lastExpired } = view;
   if (!OPEN_STATUSES.has(order.status)) redirect(`/orders/${id}`);
-  if (!order.pluralOrderId) {
-    // The Plural order could not be created at checkout: try again now (idempotent by reference).
-    const r = await ensurePluralOrder(order);
-    if (!r.ok) {
-      return (
-        <div className="mx-auto max-w-lg rounded-xl bg-white p-6 ring-1 ring-slate-200" role="alert">
-          <h1 className="text-xl font-semibold">Payment is not available right now</h1>
-          <p className="mt-2 text-slate-700">{r.error}</p>
-          <Link href={`/orders/${id}/pay`} className="mt-4 inline-block rounded-lg bg-brand-600 px-4 py-2 font-medium text-white">
-            Try again
-          </Link>
-        </div>
-      );
-    }
-    order = await db().order.findUniqueOrThrow({ where: { id }, include: { items: true } });
-  }
-  const payment = await activePayment(id);
-  const mobile = MOBILE.test((await headers()).get("user-agent") ?? "");
-  const sandbox = env().sandboxUrl;
+  const platform = detectPlatform((await headers()).get("user-agent"));
+  const { sandboxUrl: sandbox, appUrl } = env();
   const link = payment?.challengeUrl?.startsWith("upi:") ? payment.challengeUrl : undefined;
   const qr = link ? (
     <QRCodeSVG value={link} size={240} marginSize={2} level="M" title="UPI payment QR code" data-testid="upi-qr" data-upi-link={link} />
@@ -67,25 +52,14 @@ export default async function PayPage({ params }: { params: Promise<{ id: string
         </p>
         <PayPanel
           orderId={id}
-          defaultTab={mobile ? "app" : "qr"}
+          platform={platform}
+          pageUrl={`${appUrl}/orders/${id}/pay`}
           payment={payment}
+          lastExpired={lastExpired}
           qr={qr}
           sandbox={sandbox}
           start={startPaymentAction}
-          sandboxHelp={
-            sandbox ? (
-              <details className="mt-4 text-sm">
-                <summary className="cursor-pointer text-slate-600">Sandbox test UPI IDs</summary>
-                <ul className="mt-2 space-y-1">
-                  {TEST_VPAS.filter((v) => v.vpa.endsWith("@sandbox")).map((v) => (
-                    <li key={v.vpa}>
-                      <span className="font-mono">{v.vpa}</span> <span className="text-slate-500">{v.behaviour}</span>
-                    </li>
-                  ))}
-                </ul>
-              </details>
-            ) : undefined
-          }
+          sandboxHelp={sandbox ? <SandboxHint sandbox={sandbox} /> : undefined}
         />
         <form action={cancelCheckoutAction.bind(null, id)} className="mt-6 border-t border-slate-100 pt-4">
           <button className="text-sm text-slate-600 underline">Cancel and return to the cart</button>

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Sandbox, type SandboxConfig } from "./engine";
-import { routeSandbox } from "./http";
+import { Sandbox, type SandboxConfig } from "@/lib/sandbox/engine";
+import { routeSandbox } from "@/lib/sandbox/http";
 
 export const TEST_CREDENTIALS = { clientId: "sandbox-test-client", clientSecret: "0123456789abcdef0123456789abcdef", webhookSecret: "whsec-test-secret" };
 

@@ -1,0 +1,41 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState, useTransition } from "react";
+import type { Result } from "@/lib/result";
+import type { ActivePayment, PaymentMode } from "@/lib/orders/payments";
+
+export type StartPayment = (orderId: string, mode: PaymentMode, vpa?: string) => Promise<Result<ActivePayment>>;
+
+/**
+ * Starting a payment through the server action: its pending state and its error, then a refresh so
+ * the server renders the new payment (and its QR).
+ */
+export function usePaymentStart(orderId: string, start: StartPayment) {
+  const router = useRouter();
+  const [error, setError] = useState("");
+  const [pending, startTransition] = useTransition();
+  const begin = useCallback(
+    (mode: PaymentMode, payer?: string, onStarted?: () => void) =>
+      startTransition(async () => {
+        setError("");
+        const r = await start(orderId, mode, payer);
+        if (!r.ok) setError(r.error);
+        else onStarted?.();
+        router.refresh();
+      }),
+    [orderId, start, router],
+  );
+  return { begin, pending, error };
+}
+
+/** Calls `run` once, the first time `when` is true (a reload reuses the payment: the server returns the same one). */
+export function useStartOnce(when: boolean, run: () => void) {
+  const started = useRef(false);
+  useEffect(() => {
+    if (when && !started.current) {
+      started.current = true;
+      run();
+    }
+  }, [when, run]);
+}
