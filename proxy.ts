@@ -13,6 +13,8 @@ import { HSTS, newNonce, pageContentSecurityPolicy } from "@/lib/security/header
  * - An order's pages are the shopper's only (lib/orders/access.ts). The pages check that themselves,
  *   but the shop's loading.tsx starts streaming with a 200 before a page can call notFound(), so the
  *   check is repeated here, before the response starts, to answer a real 404 (as Next's docs advise).
+ *   A server action streams nothing before it runs, and each shopper action checks the caller owns
+ *   the order itself (app/(shop)/actions.ts), so actions skip this second database read.
  * - A server action posted from another site is refused with a 403 here; Next would refuse it too,
  *   but with a 500.
  */
@@ -36,7 +38,7 @@ export async function proxy(request: NextRequest) {
   const order = ORDER_PAGE.exec(request.nextUrl.pathname);
   if (crossSiteAction(request)) {
     response = new NextResponse("Cross-site request refused.\n", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
-  } else if (order && !(await ownsOrder(safeDecode(order[1]!), request.cookies))) {
+  } else if (order && !isAction(request) && !(await ownsOrder(safeDecode(order[1]!), request.cookies))) {
     response = NextResponse.rewrite(new URL("/_order-not-found", request.url), { status: 404, request: { headers } });
   } else {
     response = NextResponse.next({ request: { headers } });
@@ -46,9 +48,11 @@ export async function proxy(request: NextRequest) {
   return response;
 }
 
+const isAction = (request: NextRequest) => request.method === "POST" && request.headers.has("next-action");
+
 /** A server action whose Origin is not this host (what Next itself compares, with a 500 for an answer). */
 function crossSiteAction(request: NextRequest): boolean {
-  if (request.method !== "POST" || !request.headers.has("next-action")) return false;
+  if (!isAction(request)) return false;
   const origin = request.headers.get("origin");
   if (!origin) return false; // not sent by a browser's cross-site request: browsers always send Origin on POST
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");

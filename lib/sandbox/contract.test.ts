@@ -62,8 +62,10 @@ afterAll(async () => {
   await server?.close();
   if (receiver.listening) await new Promise<void>((r) => receiver.close(() => r()));
 });
-beforeEach(() => {
+beforeEach(async () => {
   if (UAT) return;
+  // A webhook the last test caused may still be on its way: let it land before the slate is wiped.
+  await sb.flush(2000);
   sb.reset();
   sb.updateSettings({ auto_answer_ms: 30, refund_delay_ms: 30, webhook: { url: hooks.url, retry_base_ms: 20, timeout_ms: 1000 } });
   hooks.received.length = 0;

@@ -41,7 +41,7 @@ const accepted = (status: number | null) => status !== null && status >= 200 && 
  */
 export class Outbox {
   private readonly fetchImpl: typeof fetch;
-  private inflight = new WeakSet<Delivery>();
+  private inflight = new Set<Delivery>();
   private ticking = false;
   private warned = new Map<string, { at: number; suppressed: number }>();
 
@@ -167,12 +167,12 @@ export class Outbox {
     }
   }
 
-  /** Waits until no delivery is scheduled (tests and the control API's `flush`). */
+  /** Waits until no delivery is scheduled or on its way (tests and the control API's `flush`). */
   async flush(timeoutMs = 10_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       await this.tick();
-      if (this.core.records.scheduled.size === 0) return;
+      if (this.core.records.scheduled.size === 0 && this.inflight.size === 0) return;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
