@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/DataTable";
 import { StatusBadge } from "@/components/StatusBadge";
 import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { requireAdmin } from "@/lib/admin-auth";
@@ -76,55 +77,41 @@ export default async function AdminOrders({ searchParams }: { searchParams: Prom
       <p className="text-sm text-slate-700" data-testid="admin-totals">
         {count} order{count === 1 ? "" : "s"} · {formatPaise(orderedInPaise)} ordered · {formatPaise(refundedInPaise)} refunded
       </p>
-      <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
-        <table className="w-full text-sm">
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              <th className="px-3 py-2">Reference</th>
-              <th className="px-3 py-2">Customer</th>
-              <th className="px-3 py-2">Amount</th>
-              <th className="px-3 py-2">Status</th>
-              <th className="px-3 py-2">Plural order</th>
-              <th className="px-3 py-2">Placed</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {orders.map((o) => (
-              <tr key={o.id}>
-                <td className="px-3 py-2">
-                  <Link href={`/admin/orders/${o.id}`} className="font-mono text-brand-700 underline">
-                    {o.merchantOrderReference}
-                  </Link>
-                </td>
-                <td className="px-3 py-2">{o.customerEmail}</td>
-                <td className="px-3 py-2 tabular-nums">{formatPaise(o.amountInPaise)}</td>
-                <td className="px-3 py-2">
-                  <span className="flex flex-wrap items-center gap-1">
-                    <StatusBadge status={o.status} />
-                    <LatePaymentBadge kind={o.latePayment} />
-                  </span>
-                  {o.latePayment && lateLeft(o) > 0 && (
-                    <form action={adminAction} className="mt-1">
-                      <input type="hidden" name="orderId" value={o.id} />
-                      <input type="hidden" name="action" value="refund-late" />
-                      <button className="rounded bg-red-700 px-2 py-0.5 text-xs font-medium text-white">Refund {formatPaise(lateLeft(o))} in full</button>
-                    </form>
-                  )}
-                </td>
-                <td className="px-3 py-2 font-mono text-xs">{o.pluralOrderId ?? "–"}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-500">{formatDateTime(o.createdAt)}</td>
-              </tr>
-            ))}
-            {orders.length === 0 && (
-              <tr>
-                <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
-                  No orders match.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={["Reference", "Customer", "Amount", "Status", "Plural order", "Placed"]}>
+        {orders.map((o) => (
+          <tr key={o.id}>
+            <td className="px-3 py-2">
+              <Link href={`/admin/orders/${o.id}`} className="font-mono text-brand-700 underline">
+                {o.merchantOrderReference}
+              </Link>
+            </td>
+            <td className="px-3 py-2">{o.customerEmail}</td>
+            <td className="px-3 py-2 tabular-nums">{formatPaise(o.amountInPaise)}</td>
+            <td className="px-3 py-2">
+              <span className="flex flex-wrap items-center gap-1">
+                <StatusBadge status={o.status} />
+                <LatePaymentBadge kind={o.latePayment} />
+              </span>
+              {o.latePayment && lateLeft(o) > 0 && (
+                <form action={adminAction} className="mt-1">
+                  <input type="hidden" name="orderId" value={o.id} />
+                  <input type="hidden" name="action" value="refund-late" />
+                  <button className="rounded bg-red-700 px-2 py-0.5 text-xs font-medium text-white">Refund {formatPaise(lateLeft(o))} in full</button>
+                </form>
+              )}
+            </td>
+            <td className="px-3 py-2 font-mono text-xs">{o.pluralOrderId ?? "–"}</td>
+            <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-500">{formatDateTime(o.createdAt)}</td>
+          </tr>
+        ))}
+        {orders.length === 0 && (
+          <tr>
+            <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
+              No orders match.
+            </td>
+          </tr>
+        )}
+      </DataTable>
       <nav aria-label="Pages" className="flex items-center justify-between text-sm">
         {page > 1 ? (
           <Link href={link(page - 1)} className="underline">

@@ -1,3 +1,5 @@
+import { DataTable } from "@/components/DataTable";
+
 /**
  * The sandbox pages' one shell: a titled section, optionally a white card, optionally a table with
  * its header row (the orders and webhook lists). Rows are passed as children.
@@ -32,22 +34,7 @@ export function Panel({
   let body: React.ReactNode = children;
   if (empty) body = <p className="text-slate-600">{empty}</p>;
   else if (columns) {
-    body = (
-      <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
-        <table className="w-full text-sm">
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              {columns.map((c) => (
-                <th key={c.label} className="px-3 py-2">
-                  {c.hidden ? <span className="sr-only">{c.label}</span> : c.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">{children}</tbody>
-        </table>
-      </div>
-    );
+    body = <DataTable columns={columns}>{children}</DataTable>;
   }
   return (
     <section aria-labelledby={id} className={card ? "rounded-xl bg-white p-5 ring-1 ring-slate-200" : undefined}>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/DataTable";
 import { requireAdmin } from "@/lib/admin-auth";
 import { formatPaise } from "@/lib/money";
 import { istDay, LINE_STATUS_LABELS, settlementReport, type LineStatus } from "@/lib/orders/settlements";
@@ -73,43 +74,27 @@ export default async function Settlements({ searchParams }: { searchParams: Sear
         <h2 id="batches-h" className="font-semibold">
           Payouts {from} to {to}
         </h2>
-        <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
-          <table className="w-full text-sm" data-testid="settlements">
-            <thead className="bg-slate-50 text-left text-slate-600">
-              <tr>
-                <th className="px-3 py-2">UTR</th>
-                <th className="px-3 py-2">Settled</th>
-                <th className="px-3 py-2">Lines</th>
-                <th className="px-3 py-2">Gross</th>
-                <th className="px-3 py-2">MDR</th>
-                <th className="px-3 py-2">GST</th>
-                <th className="px-3 py-2">Refunds</th>
-                <th className="px-3 py-2">Paid out</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {report.settlements.map((s) => (
-                <tr key={s.utr}>
-                  <td className="px-3 py-2 font-mono text-xs">{s.utr}</td>
-                  <td className="px-3 py-2 text-xs">{s.settledDate ?? "–"}</td>
-                  <td className="px-3 py-2 tabular-nums">{s.lines}</td>
-                  <td className="px-3 py-2 tabular-nums">{money(s.actualAmountInPaise)}</td>
-                  <td className="px-3 py-2 tabular-nums">{money(s.totals.mdrInPaise)}</td>
-                  <td className="px-3 py-2 tabular-nums">{money(s.totals.gstInPaise)}</td>
-                  <td className="px-3 py-2 tabular-nums">{money(s.totals.refundInPaise)}</td>
-                  <td className="px-3 py-2 tabular-nums font-medium">{money(s.totalAmountInPaise)}</td>
-                </tr>
-              ))}
-              {report.settlements.length === 0 && (
-                <tr>
-                  <td colSpan={8} className="px-3 py-6 text-center text-slate-600">
-                    No settlements stored for these days. Fetch them from Plural.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["UTR", "Settled", "Lines", "Gross", "MDR", "GST", "Refunds", "Paid out"]} testId="settlements">
+          {report.settlements.map((s) => (
+            <tr key={s.utr}>
+              <td className="px-3 py-2 font-mono text-xs">{s.utr}</td>
+              <td className="px-3 py-2 text-xs">{s.settledDate ?? "–"}</td>
+              <td className="px-3 py-2 tabular-nums">{s.lines}</td>
+              <td className="px-3 py-2 tabular-nums">{money(s.actualAmountInPaise)}</td>
+              <td className="px-3 py-2 tabular-nums">{money(s.totals.mdrInPaise)}</td>
+              <td className="px-3 py-2 tabular-nums">{money(s.totals.gstInPaise)}</td>
+              <td className="px-3 py-2 tabular-nums">{money(s.totals.refundInPaise)}</td>
+              <td className="px-3 py-2 tabular-nums font-medium">{money(s.totalAmountInPaise)}</td>
+            </tr>
+          ))}
+          {report.settlements.length === 0 && (
+            <tr>
+              <td colSpan={8} className="px-3 py-6 text-center text-slate-600">
+                No settlements stored for these days. Fetch them from Plural.
+              </td>
+            </tr>
+          )}
+        </DataTable>
         <p className="text-xs text-slate-500">Totals are Plural&apos;s, as reported; they are shown, not checked (Plural&apos;s own samples do not add up).</p>
       </section>
 
@@ -137,50 +122,36 @@ export default async function Settlements({ searchParams }: { searchParams: Sear
             </Link>
           ))}
         </nav>
-        <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
-          <table className="w-full text-sm" data-testid="reconciliation">
-            <thead className="bg-slate-50 text-left text-slate-600">
-              <tr>
-                <th className="px-3 py-2">Status</th>
-                <th className="px-3 py-2">Transaction</th>
-                <th className="px-3 py-2">Order</th>
-                <th className="px-3 py-2">Plural says</th>
-                <th className="px-3 py-2">We have</th>
-                <th className="px-3 py-2">UTR</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((r, i) => (
-                <tr key={`${r.transactionId}-${r.utr}-${i}`} data-status={r.status}>
-                  <td className="px-3 py-2">
-                    <span className={`rounded px-2 py-0.5 text-xs font-medium ${TONE[r.status]}`}>{LINE_STATUS_LABELS[r.status]}</span>
-                    {r.kind === "refund" && <span className="ml-1 text-xs text-slate-500">refund</span>}
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs">{r.transactionId ?? "–"}</td>
-                  <td className="px-3 py-2">
-                    {r.orderId ? (
-                      <Link href={`/admin/orders/${r.orderId}`} className="font-mono text-xs text-brand-700 underline">
-                        {r.orderReference}
-                      </Link>
-                    ) : (
-                      "–"
-                    )}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">{money(r.pluralAmountInPaise)}</td>
-                  <td className="px-3 py-2 tabular-nums">{money(r.ourAmountInPaise)}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{r.utr ?? "–"}</td>
-                </tr>
-              ))}
-              {rows.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
-                    Nothing to show.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Status", "Transaction", "Order", "Plural says", "We have", "UTR"]} testId="reconciliation">
+          {rows.map((r, i) => (
+            <tr key={`${r.transactionId}-${r.utr}-${i}`} data-status={r.status}>
+              <td className="px-3 py-2">
+                <span className={`rounded px-2 py-0.5 text-xs font-medium ${TONE[r.status]}`}>{LINE_STATUS_LABELS[r.status]}</span>
+                {r.kind === "refund" && <span className="ml-1 text-xs text-slate-500">refund</span>}
+              </td>
+              <td className="px-3 py-2 font-mono text-xs">{r.transactionId ?? "–"}</td>
+              <td className="px-3 py-2">
+                {r.orderId ? (
+                  <Link href={`/admin/orders/${r.orderId}`} className="font-mono text-xs text-brand-700 underline">
+                    {r.orderReference}
+                  </Link>
+                ) : (
+                  "–"
+                )}
+              </td>
+              <td className="px-3 py-2 tabular-nums">{money(r.pluralAmountInPaise)}</td>
+              <td className="px-3 py-2 tabular-nums">{money(r.ourAmountInPaise)}</td>
+              <td className="px-3 py-2 font-mono text-xs">{r.utr ?? "–"}</td>
+            </tr>
+          ))}
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
+                Nothing to show.
+              </td>
+            </tr>
+          )}
+        </DataTable>
       </section>
     </div>
   );
