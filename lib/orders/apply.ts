@@ -275,7 +275,8 @@ async function latePaymentOf(
       createdAt: { gte: new Date(order.createdAt.getTime() - TWIN_WINDOW_MS) },
       OR: [...(order.cartId ? [{ cartId: order.cartId }] : []), { customerEmail: order.customerEmail }],
     },
-    orderBy: { createdAt: "asc" },
+    // The most recent first: a shopper starts again within minutes (and the e-mail's index serves it).
+    orderBy: { createdAt: "desc" },
     take: 10,
     select: {
       id: true,
