@@ -26,11 +26,17 @@ export default async function OrderResultPage({ params }: { params: Promise<{ id
       <div aria-live="polite">
         {paid ? (
           <header className="mb-6 rounded-2xl bg-emerald-50 p-6 ring-1 ring-emerald-200">
-            <h1 className="text-2xl font-semibold text-emerald-900">{order.status === "AUTHORIZED" ? "Payment authorised" : "Payment received. Thank you!"}</h1>
+            <h1 className="text-2xl font-semibold text-emerald-900">
+              {order.status === "AUTHORIZED" ? "Payment authorised" : order.status === "FULLY_REFUNDED" ? "Payment refunded" : "Payment received. Thank you!"}
+            </h1>
             <p className="mt-1 text-emerald-900">
               {order.status === "AUTHORIZED"
                 ? "The amount is blocked on your account and will be charged when your order ships."
-                : `We have received ${formatPaise(order.amountInPaise)} by UPI. A receipt is below.`}
+                : order.status === "FULLY_REFUNDED"
+                  ? `We received ${formatPaise(order.amountInPaise)} by UPI and refunded it in full: your bank credits it back within a few working days.`
+                  : `We have received ${formatPaise(order.amountInPaise)} by UPI. A receipt is below.${
+                      order.refundedInPaise > 0 ? ` ${formatPaise(order.refundedInPaise)} of it has been refunded.` : ""
+                    }`}
             </p>
           </header>
         ) : order.status === "ATTEMPTED" ? (
