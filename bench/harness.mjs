@@ -480,6 +480,12 @@ export function multipart(fields) {
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/**
+ * The checkout form's customer fields, a different shopper each time (their own e-mail): one
+ * shopper placing the same cart hundreds of times is what the store flags as paid twice, not load.
+ */
+export const customerFields = () => Object.entries({ ...CUSTOMER, email: `shopper-${randomBytes(6).toString("hex")}@example.com` });
+
 export const CUSTOMER = {
   name: "Bench Mark",
   email: "bench@example.com",
@@ -557,7 +563,7 @@ export class Shopper {
 
   /** The checkout form posted without JavaScript; the 303 to the pay page names the order. */
   async placeOrder(cookie, fields, timeoutMs) {
-    const { body, contentType } = multipart([...fields, ...Object.entries(CUSTOMER)]);
+    const { body, contentType } = multipart([...fields, ...customerFields()]);
     const r = await get(this.base + "/checkout", { method: "POST", headers: { cookie, "content-type": contentType }, body }, timeoutMs);
     await r.arrayBuffer();
     const orderId = /^\/orders\/([^/]+)\/pay$/.exec(r.headers.get("location") ?? "")?.[1];

@@ -10,7 +10,22 @@
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { startCluster } from "../scripts/cluster.mjs";
-import { args, cannon, checkoutKey, CUSTOMER, fmt, header, machine, machineLine, multipart, pool, saveResults, Shopper, summarize, table } from "./harness.mjs";
+import {
+  args,
+  cannon,
+  checkoutKey,
+  customerFields,
+  fmt,
+  header,
+  machine,
+  machineLine,
+  multipart,
+  pool,
+  saveResults,
+  Shopper,
+  summarize,
+  table,
+} from "./harness.mjs";
 
 const opt = args({ seconds: 30, connections: 20, carts: 400, warmup: 5 });
 const results = { kind: "instances", startedAt: new Date().toISOString(), machine: machine(), options: opt, runs: {} };
@@ -73,7 +88,7 @@ async function run(instances) {
         connections: opt.connections,
         seconds,
         next() {
-          const { body, contentType } = multipart([...form, ["checkoutKey", checkoutKey()], ...Object.entries(CUSTOMER)]);
+          const { body, contentType } = multipart([...form, ["checkoutKey", checkoutKey()], ...customerFields()]);
           return { op: "checkout", method: "POST", path: "/checkout", headers: { cookie: carts[i++ % carts.length], "content-type": contentType }, body };
         },
         check: (s, _b, headers) => s === 303 && /^\/orders\/[^/]+\/pay$/.test(header(headers, "location") ?? ""),

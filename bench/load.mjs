@@ -53,7 +53,7 @@ import {
   table,
   webhookHeaders,
   webhookId,
-  CUSTOMER,
+  customerFields,
 } from "./harness.mjs";
 
 const WARM_AMOUNT = 20; // warm-up requests per side where a scenario uses up its data
@@ -64,6 +64,7 @@ const opt = args({
   warmup: 2,
   payments: 120,
   paid: 40,
+  carts: 3000,
   warm: 20,
   cold: 100,
   coldTimeout: 120,
@@ -194,7 +195,11 @@ try {
 
   /* ---------------------------------------------------------------------------- 3. scenarios */
   console.log(`\n# Scenarios: ours vs bare, ${opt.rounds} rounds each, interleaved`);
-  const carts = (await pool(range(20), 4, () => shop.newCart())).filter((c) => !(c instanceof Error));
+  // A cart per order placed (as many shoppers), so that no two paid orders are one shopper's twins.
+  console.log(`  filling ${opt.carts} carts…`);
+  const carts = (await pool(range(opt.carts), 8, () => shop.newCart())).filter((c) => !(c instanceof Error));
+  let cartsUsed = 0;
+  const nextCart = () => carts[cartsUsed++ % carts.length];
   const placed = [];
   const started = [];
 
@@ -274,14 +279,13 @@ try {
   if (only.includes("place-order")) {
     // The checkout form as rendered (its server action's fields), posted without JavaScript with a fresh checkout key.
     const form = (await shop.checkoutForm(carts[0])).filter(([k]) => k !== "checkoutKey");
-    let i = 0;
     await duel("place-order", {
       connections: 20,
       ours: () => ({
         next(ctx) {
           ctx.ref = checkoutKey();
-          ctx.cookie = carts[i++ % carts.length];
-          const { body, contentType } = multipart([...form, ["checkoutKey", ctx.ref], ...Object.entries(CUSTOMER)]);
+          ctx.cookie = nextCart();
+          const { body, contentType } = multipart([...form, ["checkoutKey", ctx.ref], ...customerFields()]);
           return { method: "POST", path: "/checkout", headers: { cookie: ctx.cookie, "content-type": contentType }, body };
         },
         check(s, _body, headers, ctx) {
@@ -292,7 +296,7 @@ try {
         },
       }),
       bare: () => ({
-        next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = carts[i++ % carts.length]) } }),
+        next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = nextCart()) } }),
         check(s, body, _h, ctx) {
           if (s !== 200) return false;
           placed.push({ ...JSON.parse(body), cookie: ctx.cookie });
@@ -307,13 +311,12 @@ try {
     if (placed.length < need) {
       // Not measured: more open orders for start-payment, made by the bare route (they are the same rows).
       console.log(`  making ${need - placed.length} more orders for start-payment (bare place-order, not measured)`);
-      let i = 0;
       await cannon({
         base,
         connections: 20,
         amount: need - placed.length,
         timeoutS: 60,
-        next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = carts[i++ % carts.length]) } }),
+        next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = nextCart()) } }),
         check: (s, body, _h, ctx) => s === 200 && placed.push({ ...JSON.parse(body), cookie: ctx.cookie }) > 0,
       }).done;
     }

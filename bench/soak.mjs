@@ -25,7 +25,7 @@ import {
   cannon,
   cartCookie,
   checkoutKey,
-  CUSTOMER,
+  customerFields,
   fmt,
   get,
   header,
@@ -115,7 +115,7 @@ try {
       if (!cookie) return undefined;
       ctx.ref = checkoutKey();
       ctx.cookie = cookie;
-      const { body, contentType } = multipart([...form, ["checkoutKey", ctx.ref], ...Object.entries(CUSTOMER)]);
+      const { body, contentType } = multipart([...form, ["checkoutKey", ctx.ref], ...customerFields()]);
       return { method: "POST", path: "/checkout", headers: { cookie, "content-type": contentType }, body };
     },
     "start-payment": (ctx) => {

@@ -85,7 +85,7 @@ async function placeOrder(req: Request) {
       cartId: cart.id,
       amountInPaise,
       customerName: "Bench Mark",
-      customerEmail: "bench@example.com",
+      customerEmail: `bench-${cart.id}@example.com`, // a shopper per cart, as the harness places them
       customerMobile: "9876543210",
       billingAddress: address,
       shippingAddress: address,
