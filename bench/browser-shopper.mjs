@@ -24,18 +24,7 @@ export async function shopperPages(base, executablePath = process.env.CHROMIUM_P
     const checkout = async () => {
       await page.goto(`${base}/checkout`);
       const reference = await page.locator('input[name="checkoutKey"]').inputValue();
-      for (const [label, value] of [
-        ["Full name", "Asha Verma"],
-        ["E-mail", "asha@example.com"],
-        ["Mobile number", "9876543210"],
-        ["Address", "12 MG Road"],
-        ["City", "Bengaluru"],
-        ["State", "Karnataka"],
-        ["PIN code", "560001"],
-      ]) {
-        await page.getByLabel(label, { exact: true }).fill(value);
-      }
-      await page.getByRole("button", { name: "Continue to UPI payment" }).click();
+      await submitCheckout(page);
       await page.waitForURL(/\/orders\/[^/]+\/pay$/);
       return { reference, pay: page.url() };
     };
@@ -68,4 +57,19 @@ async function hasPendingPayment(base, token, merchantOrderReference) {
     headers: { authorization: `Bearer ${token}` },
   });
   return r.ok && ((await r.json()).data.payments ?? []).some((p) => p.status === "PENDING");
+}
+
+/** Fills the checkout form as a shopper types it, and sends it (the page goes on to the pay page). */
+export async function submitCheckout(page) {
+  for (const [label, value] of [
+    ["Full name", "Asha Verma"],
+    ["E-mail", "asha@example.com"],
+    ["Mobile number", "9876543210"],
+    ["Address", "12 MG Road"],
+    ["City", "Bengaluru"],
+    ["State", "Karnataka"],
+    ["PIN code", "560001"],
+  ])
+    await page.getByLabel(label, { exact: true }).fill(value);
+  await page.getByRole("button", { name: "Continue to UPI payment" }).click();
 }

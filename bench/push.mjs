@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
 import { chromium } from "@playwright/test";
+import { submitCheckout } from "./browser-shopper.mjs";
 import { args, fmt, machine, machineLine, percentile, saveResults, startStore, table } from "./harness.mjs";
 
 const opt = args({ port: 3370, payments: 20, wait: 60 });
@@ -36,17 +37,7 @@ async function toPayPage(context, base) {
   await page.getByRole("button", { name: "Add" }).first().click();
   await page.getByText("Added to your cart.").first().waitFor();
   await page.goto(`${base}/checkout`);
-  for (const [label, value] of [
-    ["Full name", "Asha Verma"],
-    ["E-mail", "asha@example.com"],
-    ["Mobile number", "9876543210"],
-    ["Address", "12 MG Road"],
-    ["City", "Bengaluru"],
-    ["State", "Karnataka"],
-    ["PIN code", "560001"],
-  ])
-    await page.getByLabel(label, { exact: true }).fill(value);
-  await page.getByRole("button", { name: "Continue to UPI payment" }).click();
+  await submitCheckout(page);
   const qr = page.getByTestId("upi-qr");
   await qr.waitFor({ timeout: 30_000 });
   return { page, link: await qr.getAttribute("data-upi-link") };
