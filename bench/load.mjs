@@ -279,8 +279,14 @@ try {
   if (only.includes("place-order")) {
     // The checkout form as rendered (its server action's fields), posted without JavaScript with a fresh checkout key.
     const form = (await shop.checkoutForm(carts[0])).filter(([k]) => k !== "checkoutKey");
+    // Each order takes a cart of its own (a shopper each; a cart paid twice is flagged, which is not
+    // load): the runs share the carts that the start-payment supply does not need.
+    const supply = 2 * opt.rounds * opt.payments + (opt.warmup > 0 ? 2 * WARM_AMOUNT : 0);
+    const [warmN, per] = split(Math.max(0, carts.length - supply));
     await duel("place-order", {
       connections: 20,
+      warmAmount: () => warmN,
+      amount: () => per,
       ours: () => ({
         next(ctx) {
           ctx.ref = checkoutKey();
