@@ -7,6 +7,9 @@ import type { Found } from "./records";
 import { ALNUM, digits, hashBody, orderIdAt, rand } from "./util";
 
 const OPEN = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
+const PENDING_ONLY: ReadonlySet<string> = new Set(["PENDING"]);
+/** What cancelling an order cancels: payments still waiting, or money only blocked. */
+const UNPAID: ReadonlySet<string> = new Set(["PENDING", "AUTHORIZED"]);
 
 export type CreateOrderInput = {
   merchant_order_reference: string;
@@ -165,18 +168,33 @@ export class Orders {
 
   /** The payer approves: PROCESSED (or AUTHORIZED for pre-auth) and a webhook. */
   approve(paymentId: string, payerVpa?: string): Found {
-    const { order, payment } = this.requirePending(paymentId);
-    const t = this.core.now();
-    payment.status = order.pre_auth ? "AUTHORIZED" : "PROCESSED";
+    const found = this.requirePending(paymentId);
+    return this.succeed(found, payerVpa, this.core.now());
+  }
+
+  /** The bank's yes: the payment and its order become PROCESSED (AUTHORIZED for pre-auth), and the webhook goes. */
+  private succeed({ order, payment }: Found, payerVpa: string | undefined, t: number): Found {
+    const status = order.pre_auth ? "AUTHORIZED" : "PROCESSED";
+    payment.status = status;
     payment.payer_vpa ??= payerVpa ?? "shopper@sandbox";
     payment.acquirer_reference = digits(12);
     payment.auto = undefined;
     payment.updated_at = t;
-    order.status = order.pre_auth ? "AUTHORIZED" : "PROCESSED";
+    order.status = status;
     order.updated_at = t;
     this.core.records.touchOrder(order);
     this.core.emit(order.pre_auth ? "ORDER_AUTHORIZED" : "ORDER_PROCESSED", order);
     return { order, payment };
+  }
+
+  /** Payments in these statuses can no longer be paid (the order was cancelled, or paid another way). */
+  private cancelPayments(order: SimOrder, statuses: ReadonlySet<string>, t: number) {
+    for (const p of order.payments) {
+      if (!statuses.has(p.status)) continue;
+      p.status = "CANCELLED";
+      p.auto = undefined;
+      p.updated_at = t;
+    }
   }
 
   /**
@@ -202,24 +220,9 @@ export class Orders {
     }
     const t = this.core.now();
     // The newer payment the shopper may have started on this order can no longer be paid.
-    for (const p of order.payments) {
-      if (p.status === "PENDING") {
-        p.status = "CANCELLED";
-        p.auto = undefined;
-        p.updated_at = t;
-      }
-    }
-    payment.status = "PROCESSED";
+    this.cancelPayments(order, PENDING_ONLY, t);
     payment.error_detail = undefined;
-    payment.payer_vpa ??= payerVpa ?? "shopper@sandbox";
-    payment.acquirer_reference = digits(12);
-    payment.auto = undefined;
-    payment.updated_at = t;
-    order.status = "PROCESSED";
-    order.updated_at = t;
-    this.core.records.touchOrder(order);
-    this.core.emit("ORDER_PROCESSED", order);
-    return { order, payment };
+    return this.succeed(found, payerVpa, t);
   }
 
   /** The payer declines, the bank refuses, or the request expires: the order may be retried while retries remain. */
@@ -268,13 +271,7 @@ export class Orders {
     const allowed = order.status === "AUTHORIZED" || (this.settings.cancel_policy === "any_open" && OPEN.has(order.status));
     if (!allowed) throw notAllowed();
     const t = this.core.now();
-    for (const p of order.payments) {
-      if (p.status === "PENDING" || p.status === "AUTHORIZED") {
-        p.status = "CANCELLED";
-        p.auto = undefined;
-        p.updated_at = t;
-      }
-    }
+    this.cancelPayments(order, UNPAID, t);
     order.status = "CANCELLED";
     order.updated_at = t;
     this.core.records.touchOrder(order);
