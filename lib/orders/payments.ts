@@ -33,7 +33,7 @@ const toActive = (p: {
 type PaymentRow = Parameters<typeof toActive>[0] & { status: string; pluralPaymentId: string | null };
 
 /** Of an order's payments, the one still waiting for the payer (Plural has it, and it has not expired). */
-function waiting(payments: PaymentRow[], now = Date.now()): ActivePayment | null {
+export function waiting(payments: PaymentRow[], now = Date.now()): ActivePayment | null {
   const p = payments.filter((x) => x.status === "PENDING" && x.pluralPaymentId).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   return p && p.createdAt.getTime() + PAYMENT_WINDOW_MS >= now ? toActive(p) : null;
 }

@@ -1,22 +1,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/StatusBadge";
 import { StatusWatcher } from "@/components/shop/StatusWatcher";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
-import { describeFailure, isSettledForShopper, resultPageView } from "@/lib/orders";
+import { describeFailure, isSettledForShopper, ownsOrderRow, resultPageView } from "@/lib/orders";
 import { reorderAction } from "../../actions";
-import { requireOrderOwner } from "../../session";
 
 export const metadata: Metadata = { title: "Your order" };
 
 export default async function OrderResultPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requireOrderOwner(id);
   const order = await resultPageView(id);
-  if (!order) notFound();
+  // The shopper's only (lib/orders/access.ts), checked on the row just read.
+  if (!order || !ownsOrderRow(order, await cookies())) notFound();
   const paid = isSettledForShopper(order.status);
   const payment = paid ? order.payments.find((p) => p.status === "PROCESSED" || p.status === "AUTHORIZED") : order.payments[0];
   const failedPayment = order.payments.find((p) => p.status === "FAILED" || p.status === "CANCELLED");

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { QRCodeSVG } from "qrcode.react";
 import { PayPanel } from "@/components/pay/PayPanel";
@@ -8,9 +8,8 @@ import { env } from "@/lib/env";
 import { detectPlatform } from "@/lib/http/platform";
 import { formatPaise } from "@/lib/money";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
-import { OPEN_STATUSES, payPageView } from "@/lib/orders";
+import { OPEN_STATUSES, ownsOrderRow, payPageView } from "@/lib/orders";
 import { cancelCheckoutAction, startPaymentAction } from "../../../actions";
-import { requireOrderOwner } from "../../../session";
 
 export const metadata: Metadata = { title: "Pay with UPI" };
 
@@ -20,9 +19,9 @@ export const metadata: Metadata = { title: "Pay with UPI" };
  */
 export default async function PayPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requireOrderOwner(id);
   const view = await payPageView(id);
-  if (!view) notFound();
+  // The shopper's only (lib/orders/access.ts), checked on the row just read.
+  if (!view || !ownsOrderRow(view.order, await cookies())) notFound();
   const { order, payment, lastExpired } = view;
   if (!OPEN_STATUSES.has(order.status)) redirect(`/orders/${id}`);
   const platform = detectPlatform((await headers()).get("user-agent"));
