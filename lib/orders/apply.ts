@@ -6,7 +6,7 @@ import type { PluralOrder } from "@/lib/plural/schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { notifyInTransaction, publishOrderChange } from "./changes";
 import { canMovePayment, canMoveRefund, decideOrder, type Decision } from "./machine";
-import { PAID_STATUSES } from "./statuses";
+import { isSettledForShopper, REFUNDABLE_STATUSES } from "./statuses";
 
 /** Who wrote a timeline entry; "store": the store's own conclusion (a late payment, its automatic refund), no message received. */
 export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper" | "store";
@@ -171,8 +171,12 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           }
 
           // Paid, from a status that was not: was the shopper told it failed, or have they paid for the same items already?
-          if (decision === "apply" && to === "PROCESSED" && !PAID_OR_HELD.has(order.status) && !order.latePayment) {
-            const late = await latePaymentOf(tx, order, failedThenPaid);
+          // What the order bought: read at most once, for the late-payment check and the cart.
+          let bought: Promise<Array<{ productId: string; quantity: number }>> | undefined;
+          const items = () =>
+            (bought ??= Promise.resolve(tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } })));
+          if (decision === "apply" && to === "PROCESSED" && !isSettledForShopper(order.status) && !order.latePayment) {
+            const late = await latePaymentOf(tx, order, failedThenPaid, items);
             if (late) {
               const autoRefund = env().autoRefundLatePayments;
               flagged = { kind: late.kind, autoRefund };
@@ -204,8 +208,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           // Paid: what this order bought leaves the cart. Only that: the shopper may have added more
           // since (a payment can be confirmed minutes later, by a webhook or the sweep).
           if (decision === "apply" && (to === "PROCESSED" || to === "AUTHORIZED") && order.cartId && !PAID_BEFORE.has(order.status)) {
-            const bought = await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } });
-            for (const item of bought) {
+            for (const item of await items()) {
               await tx.cartItem.deleteMany({ where: { cartId: order.cartId, productId: item.productId, quantity: { lte: item.quantity } } });
               await tx.cartItem.updateMany({ where: { cartId: order.cartId, productId: item.productId }, data: { quantity: { decrement: item.quantity } } });
             }
@@ -244,10 +247,8 @@ const PAID_BEFORE = new Set(["AUTHORIZED"]);
 
 /** What the shopper was shown as a failure: the order could not be paid, or (payments) this attempt failed. */
 const TOLD_FAILED: ReadonlySet<string> = new Set(["FAILED", "CANCELLED"]);
-/** Money taken or blocked: becoming PROCESSED from here is a capture or a repeat, never a late payment. */
-const PAID_OR_HELD: ReadonlySet<string> = new Set([...PAID_STATUSES, "AUTHORIZED"]);
 /** Still holding the shopper's money: a twin fully refunded already is no reason to refund this one. */
-const HOLDING = ["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "AUTHORIZED"];
+const HOLDING = [...REFUNDABLE_STATUSES, "AUTHORIZED"];
 /** How far back a twin is looked for: a shopper starting again does so within minutes, not days. */
 const TWIN_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -266,6 +267,7 @@ async function latePaymentOf(
   tx: Prisma.TransactionClient,
   order: OrderForLate,
   failedThenPaid: boolean,
+  items: () => Promise<Array<{ productId: string; quantity: number }>>,
 ): Promise<{ kind: LatePayment; of?: { id: string; merchantOrderReference: string } } | undefined> {
   const candidates = await tx.order.findMany({
     where: {
@@ -293,7 +295,7 @@ async function latePaymentOf(
         .map((i) => `${i.productId}×${i.quantity}`)
         .sort()
         .join(",");
-    const ours = key(await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } }));
+    const ours = key(await items());
     const twin = candidates.find((c) => key(c.items) === ours && (c.events[0]?.createdAt ?? c.createdAt) > order.createdAt);
     if (twin) return { kind: "PAID_TWICE", of: { id: twin.id, merchantOrderReference: twin.merchantOrderReference } };
   }
