@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { ActivePayment } from "@/lib/orders/payments";
 import { isValidVpa } from "@/lib/plural/upi";
+import { SandboxHint } from "./SandboxHint";
 
 /** Collect: the shopper's UPI ID, checked as typed; the request itself is sent by the server action. */
 export function CollectPanel(props: {
@@ -10,7 +11,8 @@ export function CollectPanel(props: {
   pending: boolean;
   expired: string | null;
   onSend: (vpa: string, onSent: () => void) => void;
-  sandboxHelp?: React.ReactNode;
+  /** Sandbox mode: the sandbox's URL, for a link to its test UPI IDs. */
+  sandbox?: string;
 }) {
   const { payment, pending } = props;
   const [vpa, setVpa] = useState("");
@@ -70,7 +72,7 @@ export function CollectPanel(props: {
           {pending ? "Sending request…" : "Send payment request"}
         </button>
       </form>
-      {props.sandboxHelp}
+      {props.sandbox && <SandboxHint sandbox={props.sandbox} />}
     </div>
   );
 }

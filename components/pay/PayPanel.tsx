@@ -35,7 +35,6 @@ export function PayPanel(props: {
   qr: React.ReactNode;
   /** In sandbox mode, where the sandbox is ("/sandbox", or another instance's URL). */
   sandbox?: string;
-  sandboxHelp?: React.ReactNode;
   start: StartPayment;
 }) {
   const { orderId, payment, platform } = props;
@@ -79,13 +78,7 @@ export function PayPanel(props: {
             onUseVpa={showVpa}
           />
         ) : (
-          <CollectPanel
-            payment={payment}
-            pending={pending}
-            expired={expired}
-            onSend={(vpa, sent) => begin("COLLECT", vpa, sent)}
-            sandboxHelp={props.sandboxHelp}
-          />
+          <CollectPanel payment={payment} pending={pending} expired={expired} onSend={(vpa, sent) => begin("COLLECT", vpa, sent)} sandbox={props.sandbox} />
         )}
       </div>
       <PayStatusLine error={error} text={text} left={left} payment={payment} expired={expired} sandbox={props.sandbox} />

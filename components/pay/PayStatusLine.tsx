@@ -22,7 +22,8 @@ export function PayStatusLine(props: {
         <span className={`inline-block h-2 w-2 rounded-full ${props.expired ? "bg-slate-400" : "animate-pulse bg-amber-500"}`} aria-hidden="true" />
         {props.expired ? "The payment request expired before it was approved." : props.text}
         {!props.expired && left !== null && payment && (
-          <span className="ml-auto whitespace-nowrap tabular-nums text-slate-500">{left > 0 ? `expires in ${formatLeft(left)}` : "request expired"}</span>
+          // Not expired: time is left (at 0 the panel marks the payment expired).
+          <span className="ml-auto whitespace-nowrap tabular-nums text-slate-500">expires in {formatLeft(left)}</span>
         )}
       </p>
       {props.sandbox && payment && !props.expired && (

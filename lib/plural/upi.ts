@@ -136,8 +136,9 @@ export function upiQuery(link: string): string | undefined {
 /** iOS: the link that opens `app` directly, the same query behind the app's own scheme. */
 export function iosAppLink(link: string, app: UpiApp): string | undefined {
   const q = upiQuery(link);
-  return q === undefined ? undefined : `${app.iosPrefix}${q}`;
+  return q === undefined ? undefined : iosHref(q, app);
 }
+const iosHref = (query: string, app: UpiApp) => `${app.iosPrefix}${query}`;
 
 /**
  * Android: an `intent://` URL that hands the same `upi://pay` link to one app (Chrome, Samsung Internet
@@ -148,18 +149,13 @@ export function iosAppLink(link: string, app: UpiApp): string | undefined {
  * app is not installed, Chrome offers it in the Play Store (no `S.browser_fallback_url`: the page
  * itself, with its QR and the chooser, is the fallback).
  */
-function androidAppLink(link: string, app: UpiApp): string | undefined {
-  const q = upiQuery(link);
-  return q === undefined ? undefined : `intent://pay?${q}#Intent;scheme=upi;package=${app.androidPackage};end`;
-}
+const androidHref = (query: string, app: UpiApp) => `intent://pay?${query}#Intent;scheme=upi;package=${app.androidPackage};end`;
 
 /** The per-app buttons for the device: iOS schemes, Android intents, none on a desktop. */
 export function appLinks(link: string, os: Platform["os"]): Array<{ app: UpiApp; href: string }> {
-  if (os === "desktop") return [];
-  return UPI_APPS.flatMap((app) => {
-    const href = os === "ios" ? iosAppLink(link, app) : androidAppLink(link, app);
-    return href ? [{ app, href }] : [];
-  });
+  const q = upiQuery(link);
+  if (os === "desktop" || q === undefined) return [];
+  return UPI_APPS.map((app) => ({ app, href: os === "ios" ? iosHref(q, app) : androidHref(q, app) }));
 }
 
 /**

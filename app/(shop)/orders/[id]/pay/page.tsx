@@ -3,7 +3,6 @@ import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { QRCodeSVG } from "qrcode.react";
 import { PayPanel } from "@/components/pay/PayPanel";
-import { SandboxHint } from "@/components/pay/SandboxHint";
 import { env } from "@/lib/env";
 import { detectPlatform } from "@/lib/http/platform";
 import { formatPaise } from "@/lib/money";
@@ -58,7 +57,6 @@ export default async function PayPage({ params }: { params: Promise<{ id: string
           qr={qr}
           sandbox={sandbox}
           start={startPaymentAction}
-          sandboxHelp={sandbox ? <SandboxHint sandbox={sandbox} /> : undefined}
         />
         <form action={cancelCheckoutAction.bind(null, id)} className="mt-6 border-t border-slate-100 pt-4">
           <button className="text-sm text-slate-600 underline">Cancel and return to the cart</button>
