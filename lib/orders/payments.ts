@@ -52,7 +52,7 @@ export function lastPaymentExpired(payments: Array<PaymentRow & { errorCode: str
 }
 
 /** The payment the pay page should show, if one is still waiting. */
-export async function activePayment(orderId: string): Promise<ActivePayment | null> {
+async function activePayment(orderId: string): Promise<ActivePayment | null> {
   const p = await db().payment.findFirst({ where: { orderId, status: "PENDING", pluralPaymentId: { not: null } }, orderBy: { createdAt: "desc" } });
   return p ? waiting([p]) : null;
 }

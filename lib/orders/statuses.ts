@@ -11,7 +11,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Waiting for a payment: the shopper can still pay, and the sweep keeps asking Plural. */
 export const OPEN_STATUSES: ReadonlySet<string> = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
 /** Money was taken (some of it may have been refunded since). */
-export const PAID_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
+const PAID_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
 /** What the merchant can still refund from. */
 export const REFUNDABLE_STATUSES: ReadonlySet<string> = new Set(["PROCESSED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED"]);
 
