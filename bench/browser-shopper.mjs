@@ -4,7 +4,7 @@
  * the pages change underneath (only the catalog, the checkout labels and the receipt heading matter).
  */
 import { chromium } from "playwright-core";
-import { approveByReference, get, sandboxToken } from "./harness.mjs";
+import { approveByReference, pendingPayment, sandboxToken, sleep } from "./harness.mjs";
 
 /**
  * In Chromium, as a shopper: one order left waiting on its pay page, one paid (its result page),
@@ -32,14 +32,14 @@ export async function shopperPages(base, executablePath = process.env.CHROMIUM_P
     const paid = await checkout();
     // The pay page creates the UPI payment; the payer approves it at the sandbox.
     const token = await sandboxToken(base);
-    for (let i = 0; i < 50 && !(await approveByReference(base, token, paid.reference)); i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 50 && !(await approveByReference(base, token, paid.reference)); i++) await sleep(200);
     const result = paid.pay.replace(/\/pay$/, "");
     await page.goto(result);
     await page.getByRole("heading", { name: "Payment received. Thank you!" }).waitFor({ timeout: 20_000 });
     await addToCart();
     const waiting = await checkout();
     // Its payment (the QR) exists before anything is measured: every load of the pay page then shows the same thing.
-    for (let i = 0; i < 100 && !(await hasPendingPayment(base, token, waiting.reference)); i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 100 && !(await pendingPayment(base, token, waiting.reference)); i++) await sleep(200);
     await page.goto(`${base}/`);
     const product = await page.locator('a[href^="/products/"]').first().getAttribute("href");
     const cookie = (await context.cookies(base)).map((c) => `${c.name}=${c.value}`).join("; ");
@@ -50,13 +50,6 @@ export async function shopperPages(base, executablePath = process.env.CHROMIUM_P
   } finally {
     await browser.close();
   }
-}
-
-async function hasPendingPayment(base, token, merchantOrderReference) {
-  const r = await get(`${base}/sandbox/api/pay/v1/orders/reference/${encodeURIComponent(merchantOrderReference)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return r.ok && ((await r.json()).data.payments ?? []).some((p) => p.status === "PENDING");
 }
 
 /** Fills the checkout form as a shopper types it, and sends it (the page goes on to the pay page). */

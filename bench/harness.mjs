@@ -426,17 +426,21 @@ export async function sandboxToken(base) {
   return (await r.json()).access_token;
 }
 
+/** The order's latest PENDING payment at the sandbox (by our reference), or null. */
+export async function pendingPayment(base, token, merchantOrderReference) {
+  const r = await get(`${base}/sandbox/api/pay/v1/orders/reference/${encodeURIComponent(merchantOrderReference)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!r.ok) return null;
+  return [...((await r.json()).data.payments ?? [])].reverse().find((p) => p.status === "PENDING") ?? null;
+}
+
 /**
  * The payer approves the order's pending payment in the sandbox (webhooks off, so the store hears
  * nothing); returns the ORDER_PROCESSED webhook body Plural would send, or null if nothing was pending.
  */
 export async function approveByReference(base, token, merchantOrderReference) {
-  const r = await get(`${base}/sandbox/api/pay/v1/orders/reference/${encodeURIComponent(merchantOrderReference)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (!r.ok) return null;
-  const order = (await r.json()).data;
-  const pending = [...(order.payments ?? [])].reverse().find((p) => p.status === "PENDING");
+  const pending = await pendingPayment(base, token, merchantOrderReference);
   if (!pending) return null;
   const a = await get(`${base}/sandbox/control/payments/${pending.id}/approve`, {
     method: "POST",
@@ -484,11 +488,10 @@ export function multipart(fields) {
  * The checkout form's customer fields, a different shopper each time (their own e-mail): one
  * shopper placing the same cart hundreds of times is what the store flags as paid twice, not load.
  */
-export const customerFields = () => Object.entries({ ...CUSTOMER, email: `shopper-${randomBytes(6).toString("hex")}@example.com` });
+export const customerFields = () => Object.entries({ ...CUSTOMER, email: `shopper-${rand(12)}@example.com` });
 
-export const CUSTOMER = {
+const CUSTOMER = {
   name: "Bench Mark",
-  email: "bench@example.com",
   mobile: "9876543210",
   "billing.address1": "1 Bench Road",
   "billing.city": "Pune",

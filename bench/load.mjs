@@ -195,11 +195,18 @@ try {
 
   /* ---------------------------------------------------------------------------- 3. scenarios */
   console.log(`\n# Scenarios: ours vs bare, ${opt.rounds} rounds each, interleaved`);
-  // A cart per order placed (as many shoppers), so that no two paid orders are one shopper's twins.
-  console.log(`  filling ${opt.carts} carts…`);
-  const carts = (await pool(range(opt.carts), 8, () => shop.newCart())).filter((c) => !(c instanceof Error));
+  // A cart per order placed (as many shoppers), so that no two paid orders are one shopper's twins;
+  // only the scenarios that place orders need them.
+  const placing = ["place-order", "start-payment", "webhook-fresh"].some((s) => only.includes(s));
+  if (placing) console.log(`  filling ${opt.carts} carts…`);
+  const carts = placing ? (await pool(range(opt.carts), 8, () => shop.newCart())).filter((c) => !(c instanceof Error)) : [];
   let cartsUsed = 0;
-  const nextCart = () => carts[cartsUsed++ % carts.length];
+  const nextCart = () => {
+    if (cartsUsed === carts.length) console.log(`  all ${carts.length} carts used: carts place a second order from now on (--carts for more)`);
+    return carts[cartsUsed++ % carts.length];
+  };
+  /** Open orders that start-payment and webhook-fresh use up: made by place-order's runs, or after them. */
+  const supply = 2 * opt.rounds * opt.payments + (opt.warmup > 0 ? 2 * WARM_AMOUNT : 0);
   const placed = [];
   const started = [];
 
@@ -281,7 +288,6 @@ try {
     const form = (await shop.checkoutForm(carts[0])).filter(([k]) => k !== "checkoutKey");
     // Each order takes a cart of its own (a shopper each; a cart paid twice is flagged, which is not
     // load): the runs share the carts that the start-payment supply does not need.
-    const supply = 2 * opt.rounds * opt.payments + (opt.warmup > 0 ? 2 * WARM_AMOUNT : 0);
     const [warmN, per] = split(Math.max(0, carts.length - supply));
     await duel("place-order", {
       connections: 20,
@@ -313,14 +319,13 @@ try {
   }
 
   if (only.includes("start-payment") || only.includes("webhook-fresh")) {
-    const need = 2 * opt.rounds * opt.payments + (opt.warmup > 0 ? 2 * WARM_AMOUNT : 0);
-    if (placed.length < need) {
+    if (placed.length < supply) {
       // Not measured: more open orders for start-payment, made by the bare route (they are the same rows).
-      console.log(`  making ${need - placed.length} more orders for start-payment (bare place-order, not measured)`);
+      console.log(`  making ${supply - placed.length} more orders for start-payment (bare place-order, not measured)`);
       await cannon({
         base,
         connections: 20,
-        amount: need - placed.length,
+        amount: supply - placed.length,
         timeoutS: 60,
         next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = nextCart()) } }),
         check: (s, body, _h, ctx) => s === 200 && placed.push({ ...JSON.parse(body), cookie: ctx.cookie }) > 0,
