@@ -6,15 +6,11 @@ import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { requireAdmin } from "@/lib/admin-auth";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { ORDER_STATUSES, REFUNDABLE_STATUSES } from "@/lib/orders/statuses";
+import { ORDER_STATUSES, refundableOf } from "@/lib/orders/statuses";
 import { consoleOrders, type OrderFilter } from "@/lib/orders";
 import { adminAction, signOut } from "./actions";
 
 export const metadata: Metadata = { title: "Orders · Merchant console" };
-
-/** What a flagged order still holds of the shopper's money (every refund that has not failed counts as gone). */
-const lateLeft = (o: { status: string; amountInPaise: number; refunds: Array<{ status: string; amountInPaise: number }> }) =>
-  REFUNDABLE_STATUSES.has(o.status) ? o.amountInPaise - o.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountInPaise, 0) : 0;
 
 export default async function AdminOrders({ searchParams }: { searchParams: Promise<OrderFilter> }) {
   await requireAdmin();
@@ -92,11 +88,11 @@ export default async function AdminOrders({ searchParams }: { searchParams: Prom
                 <StatusBadge status={o.status} />
                 <LatePaymentBadge kind={o.latePayment} />
               </span>
-              {o.latePayment && lateLeft(o) > 0 && (
+              {o.latePayment && refundableOf(o) > 0 && (
                 <form action={adminAction} className="mt-1">
                   <input type="hidden" name="orderId" value={o.id} />
                   <input type="hidden" name="action" value="refund-late" />
-                  <button className="rounded bg-red-700 px-2 py-0.5 text-xs font-medium text-white">Refund {formatPaise(lateLeft(o))} in full</button>
+                  <button className="rounded bg-red-700 px-2 py-0.5 text-xs font-medium text-white">Refund {formatPaise(refundableOf(o))} in full</button>
                 </form>
               )}
             </td>

@@ -5,7 +5,7 @@ import { plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
 import { applyRefundStatus, applyStatus, recordEvent, type EventSource } from "./apply";
 import { err, ok, type Result } from "@/lib/result";
-import { REFUNDABLE_STATUSES } from "./statuses";
+import { refundableOf } from "./statuses";
 import { syncOrder } from "./sync";
 
 /** `code`: "upstream" when Plural did not answer (worth another try), "refused" when it said no. */
@@ -74,9 +74,7 @@ export const newRefundKey = () =>
 
 /** What can still be refunded: the amount less every refund that has not failed. */
 export async function refundable(orderId: string): Promise<number> {
-  const order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
-  if (!REFUNDABLE_STATUSES.has(order.status)) return 0;
-  return order.amountInPaise - order.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountInPaise, 0);
+  return refundableOf(await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } }));
 }
 
 /**

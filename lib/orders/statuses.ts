@@ -34,3 +34,9 @@ export function awaitingRefundNews(order: { refundedInPaise: number; refunds: Re
   const processed = order.refunds.filter((r) => r.status === "PROCESSED").reduce((sum, r) => sum + r.amountInPaise, 0);
   return order.refunds.some((r) => r.status === "CREATED" || r.status === "PENDING") || processed !== order.refundedInPaise;
 }
+
+/** What can still be refunded of an order read with its refunds: the amount less every refund that has not failed. */
+export function refundableOf(order: { status: string; amountInPaise: number; refunds: Array<{ status: string; amountInPaise: number }> }): number {
+  if (!REFUNDABLE_STATUSES.has(order.status)) return 0;
+  return order.amountInPaise - order.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountInPaise, 0);
+}
