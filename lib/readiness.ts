@@ -39,10 +39,10 @@ export async function checkDatabase(timeoutMs = DB_TIMEOUT_MS): Promise<Check> {
 
 const g = globalThis as unknown as { pluralReadiness?: { at: number; check: Check } };
 
-async function checkPlural(timeoutMs = PLURAL_TIMEOUT_MS, cacheMs = PLURAL_CACHE_MS): Promise<Check> {
+async function checkPlural(): Promise<Check> {
   const cached = g.pluralReadiness;
-  if (cached && Date.now() - cached.at < cacheMs) return cached.check;
-  const r = await plural().reachable(timeoutMs);
+  if (cached && Date.now() - cached.at < PLURAL_CACHE_MS) return cached.check;
+  const r = await plural().reachable(PLURAL_TIMEOUT_MS);
   const check: Check = {
     ok: r.ok,
     ms: r.ms,
@@ -53,7 +53,7 @@ async function checkPlural(timeoutMs = PLURAL_TIMEOUT_MS, cacheMs = PLURAL_CACHE
   return check;
 }
 
-export async function readiness(opts: { pluralCacheMs?: number } = {}): Promise<Readiness> {
-  const [database, pluralCheck] = await Promise.all([checkDatabase(), checkPlural(PLURAL_TIMEOUT_MS, opts.pluralCacheMs)]);
+export async function readiness(): Promise<Readiness> {
+  const [database, pluralCheck] = await Promise.all([checkDatabase(), checkPlural()]);
   return { ready: database.ok && pluralCheck.ok, env: env().pluralEnv, checks: { database, plural: pluralCheck } };
 }
