@@ -6,7 +6,14 @@ import { sandboxApi } from "./support/plural";
 const today = () => new Date(Date.now() + 330 * 60_000).toISOString().slice(0, 10);
 
 test.describe("settlements in the merchant console", () => {
-  test("a settlement run reconciles the day: matched, amount differs, missing on our side; exported as CSV", async ({ page, store, pay, upiApp, receipt }) => {
+  test("a settlement run reconciles the day: matched, amount differs, missing on our side; exported as CSV", async ({
+    page,
+    sandbox,
+    store,
+    pay,
+    upiApp,
+    receipt,
+  }) => {
     test.setTimeout(120_000);
     const admin = new Console(page);
     const paidOrder = async (product: string, total: string) => {
@@ -27,12 +34,12 @@ test.describe("settlements in the merchant console", () => {
       const order = await plural.createOrder(5000);
       const withPayment = await plural.pay(order.order_id, 5000, { txn_mode: "INTENT" });
       const id = withPayment.payments[0].id as string;
-      expect((await plural.control(`payments/${id}/approve`)).ok()).toBe(true);
+      await sandbox.approve(id);
       return id;
     });
 
     await test.step("Plural settles the day, misreporting one amount", async () => {
-      const res = await plural.control("settlements/run", { misreport: { [differing.paymentId]: 99800 } });
+      const res = await sandbox.runSettlements({ misreport: { [differing.paymentId]: 99800 } });
       expect(res.status()).toBe(201);
     });
 

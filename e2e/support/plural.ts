@@ -34,7 +34,6 @@ export async function sandboxApi(request: APIRequestContext) {
     async getOrder(orderId: string) {
       return (await (await request.get(`/sandbox/api/pay/v1/orders/${orderId}`, { headers })).json()).data;
     },
-    control: (path: string, data?: object) => request.post(`/sandbox/control/${path}`, { data: data ?? {} }),
   };
 }
 

@@ -65,6 +65,11 @@ export class SandboxControl {
     return (await (await this.ok(this.request.get("/sandbox/control/webhooks"), "webhooks")).json()) as { health: { state: string } };
   }
 
+  /** Plural settles what is due now (`misreport`: payment id → the amount in paise Plural reports instead). */
+  runSettlements(body: { misreport?: Record<string, number> } = {}) {
+    return this.ok(this.request.post("/sandbox/control/settlements/run", { data: body }), "settlements run");
+  }
+
   /** Write the sandbox's state to its journal now (what a crash must not lose). */
   persist() {
     return this.ok(this.request.post("/sandbox/control/persist"), "persist");
