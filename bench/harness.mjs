@@ -650,6 +650,9 @@ export function cannon({ base, connections, seconds, amount, timeoutS = 20, next
   const op = (name) => (ops[name] ??= { sent: 0, ok: 0, failed: 0, times: [], statuses: {} });
   const live = { errors: 0, timeouts: 0 };
   const started = performance.now();
+  // autocannon ends a run on its next 1 s sampling tick, so its end (and its `duration`) is rounded up
+  // to whole seconds: a run bounded by `amount` is timed to its last answer instead.
+  let lastAnswer = started;
   let instance;
   const done = new Promise((resolve, reject) => {
     instance = autocannon(
@@ -680,15 +683,21 @@ export function cannon({ base, connections, seconds, amount, timeoutS = 20, next
       (err, result) => {
         if (err) return reject(err);
         for (const s of Object.values(ops)) s.unanswered = s.sent - s.ok - s.failed;
-        resolve({ ops, errors: result.errors - result.timeouts, timeouts: result.timeouts, seconds: (performance.now() - started) / 1000 });
+        const ended = amount ? lastAnswer : performance.now();
+        resolve({ ops, errors: result.errors - result.timeouts, timeouts: result.timeouts, seconds: (ended - started) / 1000 });
       },
     );
     // Emitted right after onResponse, before the connection moves on: its context is still the answered request's.
     instance.on("response", (client, _status, _bytes, responseTime) => {
       const name = client.requestIterator?.context?.op;
-      if (name) op(name).times.push(responseTime);
+      if (!name) return; // a connection with nothing left to send, polling /api/health
+      op(name).times.push(responseTime);
+      lastAnswer = performance.now();
     });
-    instance.on("reqError", (e) => (e.message === "request timed out" ? live.timeouts++ : live.errors++));
+    instance.on("reqError", (e) => {
+      lastAnswer = performance.now();
+      return e.message === "request timed out" ? live.timeouts++ : live.errors++;
+    });
   });
   const timer = amount && seconds ? setTimeout(() => instance.stop(), seconds * 1000) : undefined;
   return { done: done.finally(() => clearTimeout(timer)), stop: () => instance.stop(), ops, live };
