@@ -26,12 +26,13 @@ async function main() {
     sameAsBilling: true,
   };
 
-  // Orders paid at the gateway, whose ORDER_PROCESSED webhook has not been applied yet.
+  // Orders paid at the gateway, whose ORDER_PROCESSED webhook has not been applied yet: a shopper
+  // each (one shopper's orders for the same items would each be flagged as paid twice).
   const bodies: string[] = [];
   for (let i = 0; i < N; i++) {
     const cart = await createCart();
     await setQuantity(cart, chai.id, 1);
-    const placed = await placeOrder(cart, form, newCheckoutKey());
+    const placed = await placeOrder(cart, { ...form, email: `bench-${i}@example.com` }, newCheckoutKey());
     if (!placed.ok) throw new Error(placed.error);
     const p = await startPayment(placed.value.orderId, "QR");
     if (!p.ok) throw new Error(p.error);
