@@ -171,12 +171,8 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           }
 
           // Paid, from a status that was not: was the shopper told it failed, or have they paid for the same items already?
-          // What the order bought: read at most once, for the late-payment check and the cart.
-          let bought: Promise<Array<{ productId: string; quantity: number }>> | undefined;
-          const items = () =>
-            (bought ??= Promise.resolve(tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } })));
           if (decision === "apply" && to === "PROCESSED" && !isSettledForShopper(order.status) && !order.latePayment) {
-            const late = await latePaymentOf(tx, order, failedThenPaid, items);
+            const late = await latePaymentOf(tx, order, failedThenPaid);
             if (late) {
               const autoRefund = env().autoRefundLatePayments;
               flagged = { kind: late.kind, autoRefund };
@@ -208,10 +204,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           // Paid: what this order bought leaves the cart. Only that: the shopper may have added more
           // since (a payment can be confirmed minutes later, by a webhook or the sweep).
           if (decision === "apply" && (to === "PROCESSED" || to === "AUTHORIZED") && order.cartId && !PAID_BEFORE.has(order.status)) {
-            for (const item of await items()) {
-              await tx.cartItem.deleteMany({ where: { cartId: order.cartId, productId: item.productId, quantity: { lte: item.quantity } } });
-              await tx.cartItem.updateMany({ where: { cartId: order.cartId, productId: item.productId }, data: { quantity: { decrement: item.quantity } } });
-            }
+            await takeFromCart(tx, order.id, order.cartId);
           }
         }
         await record(to);
@@ -267,9 +260,11 @@ async function latePaymentOf(
   tx: Prisma.TransactionClient,
   order: OrderForLate,
   failedThenPaid: boolean,
-  items: () => Promise<Array<{ productId: string; quantity: number }>>,
 ): Promise<{ kind: LatePayment; of?: { id: string; merchantOrderReference: string } } | undefined> {
-  const candidates = await tx.order.findMany({
+  // One statement in the common case (no other order of theirs holds money): the candidates' items
+  // and payment times are read only when there are some (Prisma would otherwise send two more
+  // statements for an empty list).
+  const found = await tx.order.findMany({
     where: {
       id: { not: order.id },
       amountInPaise: order.amountInPaise,
@@ -280,27 +275,47 @@ async function latePaymentOf(
     // The most recent first: a shopper starts again within minutes (and the e-mail's index serves it).
     orderBy: { createdAt: "desc" },
     take: 10,
-    select: {
-      id: true,
-      merchantOrderReference: true,
-      createdAt: true,
-      items: { select: { productId: true, quantity: true } },
-      // When it was paid: its first timeline entry that left it holding money.
-      events: { where: { statusTo: { in: HOLDING } }, orderBy: { createdAt: "asc" }, take: 1, select: { createdAt: true } },
-    },
+    select: { id: true },
   });
-  if (candidates.length > 0) {
+  if (found.length > 0) {
+    const candidates = await tx.order.findMany({
+      where: { id: { in: found.map((c) => c.id) } },
+      orderBy: { createdAt: "desc" },
+      select: {
+        id: true,
+        merchantOrderReference: true,
+        createdAt: true,
+        items: { select: { productId: true, quantity: true } },
+        // When it was paid: its first timeline entry that left it holding money.
+        events: { where: { statusTo: { in: HOLDING } }, orderBy: { createdAt: "asc" }, take: 1, select: { createdAt: true } },
+      },
+    });
     const key = (items: Array<{ productId: string; quantity: number }>) =>
       items
         .map((i) => `${i.productId}×${i.quantity}`)
         .sort()
         .join(",");
-    const ours = key(await items());
+    const ours = key(await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } }));
     const twin = candidates.find((c) => key(c.items) === ours && (c.events[0]?.createdAt ?? c.createdAt) > order.createdAt);
     if (twin) return { kind: "PAID_TWICE", of: { id: twin.id, merchantOrderReference: twin.merchantOrderReference } };
   }
   if (TOLD_FAILED.has(order.status) || failedThenPaid) return { kind: "PAID_LATE" };
   return undefined;
+}
+
+/**
+ * What an order bought leaves its cart: two statements, however many items (a statement through
+ * Prisma costs a query compilation, and this runs on every paid webhook). Raw SQL because Prisma's
+ * updateMany cannot take a quantity from another table; the same text runs on SQLite and PostgreSQL.
+ * A line whose quantity reaches 0 goes; one the shopper raised since keeps the difference.
+ */
+async function takeFromCart(tx: Prisma.TransactionClient, orderId: string, cartId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "CartItem" SET "quantity" = "quantity" - (
+      SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ${orderId} AND oi."productId" = "CartItem"."productId"
+    )
+    WHERE "cartId" = ${cartId} AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ${orderId})`;
+  await tx.$executeRaw`DELETE FROM "CartItem" WHERE "cartId" = ${cartId} AND "quantity" <= 0`;
 }
 
 /** The automatic refund of a late payment was requested (or is no longer possible): nothing more is owed. */

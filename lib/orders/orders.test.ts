@@ -185,6 +185,15 @@ describe("applyStatus", () => {
     );
   });
 
+  it("a confirmed payment empties a cart that holds just what the order bought, and leaves other shoppers' carts alone", async () => {
+    const { order, payment } = await paidOrder(); // 2 × chai
+    const other = await cartWith(2); // another shopper's cart with the same product
+    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    await syncOrder(order.id);
+    expect(await db().cartItem.count({ where: { cartId: order.cartId! } })).toBe(0);
+    expect(await db().cartItem.findMany({ where: { cartId: other }, select: { quantity: true } })).toEqual([{ quantity: 2 }]);
+  });
+
   it("is monotonic: a stale failure never downgrades a paid order", async () => {
     const { order, payment } = await paidOrder();
     const pluralPaymentId = (await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!;
