@@ -37,7 +37,8 @@ async function webhookDup(req: Request) {
  * POST, a webhook delivery for an open order: the same statements ours makes, with nothing around
  * them: the read that would recognise a duplicate, the order by its Plural id, then one transaction
  * that reads the order with its payments, moves its status (guarded by the status it was read in)
- * and its payment's, and writes the timeline entry.
+ * and its payment's, looks for another order of the shopper's holding money for the same amount
+ * (ours: the paid-twice check), takes what was bought out of the cart, and writes the timeline entry.
  */
 async function webhookFresh(req: Request) {
   const raw = await req.text();
@@ -52,6 +53,20 @@ async function webhookFresh(req: Request) {
     await tx.order.updateMany({ where: { id: order.id, status: order.status }, data: { status: data.status } });
     const payment = order.payments.find((p) => p.pluralPaymentId === reported?.id);
     if (payment && reported) await tx.payment.update({ where: { id: payment.id }, data: { status: reported.status } });
+    await tx.order.findMany({
+      where: {
+        id: { not: order.id },
+        amountInPaise: order.amountInPaise,
+        status: { in: ["PROCESSED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED", "AUTHORIZED"] },
+        createdAt: { gte: new Date(order.createdAt.getTime() - 24 * 60 * 60 * 1000) },
+        OR: [{ cartId: order.cartId }, { customerEmail: order.customerEmail }],
+      },
+      orderBy: { createdAt: "desc" },
+      take: 10,
+      select: { id: true },
+    });
+    await tx.$executeRaw`UPDATE "CartItem" SET "quantity" = "quantity" - (SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ${order.id} AND oi."productId" = "CartItem"."productId") WHERE "cartId" = ${order.cartId} AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ${order.id})`;
+    await tx.$executeRaw`DELETE FROM "CartItem" WHERE "cartId" = ${order.cartId} AND "quantity" <= 0`;
     await tx.orderEvent.create({
       data: {
         orderId: order.id,
