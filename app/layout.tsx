@@ -1,8 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
-import { cartId } from "@/app/(shop)/session";
+import { shopperCart } from "@/app/(shop)/session";
 import { env } from "@/lib/env";
-import { getCart } from "@/lib/orders";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -14,7 +13,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const sandbox = env().sandboxUrl;
-  const count = (await getCart(await cartId())).count;
+  const count = (await shopperCart()).count;
   return (
     <html lang="en-IN">
       <body className="min-h-dvh flex flex-col">

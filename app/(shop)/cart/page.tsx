@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
 import { CartLines } from "@/components/shop/CartLines";
 import { EmptyCart } from "@/components/shop/EmptyCart";
-import { getCart } from "@/lib/orders";
 import { setQuantityAction } from "../actions";
-import { cartId } from "../session";
+import { shopperCart } from "../session";
 
 export const metadata: Metadata = { title: "Cart" };
 
 export default async function CartPage({ searchParams }: { searchParams: Promise<{ cancelled?: string }> }) {
-  const cart = await getCart(await cartId());
+  const cart = await shopperCart();
   const { cancelled } = await searchParams;
   return (
     <section aria-labelledby="cart-h" className="mx-auto max-w-3xl">

@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { CheckoutForm } from "@/components/shop/CheckoutForm";
 import { EmptyCart } from "@/components/shop/EmptyCart";
 import { ItemList } from "@/components/shop/ItemList";
-import { getCart, newCheckoutKey } from "@/lib/orders";
+import { newCheckoutKey } from "@/lib/orders";
 import { placeOrderAction } from "../actions";
-import { cartId } from "../session";
+import { shopperCart } from "../session";
 
 export const metadata: Metadata = { title: "Checkout" };
 
 export default async function CheckoutPage() {
-  const cart = await getCart(await cartId());
+  const cart = await shopperCart();
   if (cart.lines.length === 0) {
     return <EmptyCart />;
   }
