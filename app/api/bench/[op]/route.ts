@@ -90,8 +90,9 @@ async function webhookFresh(req: Request) {
  */
 async function placeOrder(req: Request) {
   const cartId = /(?:^|;\s*)cart=([^;]+)/.exec(req.headers.get("cookie") ?? "")?.[1] ?? "";
-  const cart = await db().cart.findUnique({ where: { id: cartId }, include: { items: { include: { product: true } } } });
-  if (!cart || cart.items.length === 0) return json({ error: "empty cart" }, 400);
+  const items = await db().cartItem.findMany({ where: { cartId }, include: { product: true }, orderBy: { id: "asc" } });
+  if (items.length === 0) return json({ error: "empty cart" }, 400);
+  const cart = { id: cartId, items };
   const amountInPaise = cart.items.reduce((n, i) => n + i.product.priceInPaise * i.quantity, 0);
   const address = JSON.stringify({ address1: "1 Bench Road", city: "Pune", state: "MH", pincode: "411001" });
   const order = await db().order.create({
