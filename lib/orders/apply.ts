@@ -212,6 +212,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         const outcome = decision === "apply" ? "applied" : decision === "same" ? "unchanged" : decision === "ignore" ? "ignored" : "ambiguous";
         return { outcome, from: order.status, to, ...(flagged ? { latePayment: flagged.kind } : {}) } as const;
       });
+      if (input.externalId && result.outcome !== "rejected") rememberRecorded(input.externalId);
       if (changed) publishOrderChange(input.orderId);
       // After the commit (a refund is a call to Plural, never inside a transaction), and not awaited:
       // the refund's own Get Order may be waiting on the very sync that brought us here. If this
@@ -224,7 +225,10 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
       }
       return result;
     } catch (e) {
-      if (input.externalId && isUniqueViolation(e, "externalId")) return { outcome: "duplicate" };
+      if (input.externalId && isUniqueViolation(e, "externalId")) {
+        rememberRecorded(input.externalId);
+        return { outcome: "duplicate" };
+      }
       // Another writer moved the order, or created the same payment row, first: decide again on fresh data.
       if (e instanceof ConcurrentUpdate || isUniqueViolation(e)) continue;
       throw e;
@@ -386,12 +390,31 @@ export async function failOrderUnknownToPlural(orderId: string): Promise<boolean
 }
 
 /**
- * True when a message with this id (a webhook-id, a return's signature) is already on a timeline: one
- * read of the unique index. Raw SQL on purpose, as the status route's read (live-status.ts): every
- * redelivery of every webhook runs it, and a raw statement costs Prisma less than a compiled query.
+ * Message ids this process has seen on a timeline lately (its own writes, and what it read): a
+ * redelivery is recognised without a read. Plural retries a webhook until it sees a 2xx, so the
+ * same id often comes back within seconds. Only ids already committed go in (a timeline entry is
+ * never deleted), so a hit is always right; a miss (another instance wrote it, or it was forgotten)
+ * costs the one indexed read. The oldest are forgotten past RECENT_IDS. On globalThis: one set per
+ * process, whatever Next bundle asks.
+ */
+const RECENT_IDS = 10_000;
+const recent = ((globalThis as { recordedExternalIds?: Set<string> }).recordedExternalIds ??= new Set<string>());
+
+function rememberRecorded(externalId: string) {
+  if (recent.has(externalId)) return;
+  if (recent.size >= RECENT_IDS) recent.delete(recent.values().next().value!);
+  recent.add(externalId);
+}
+
+/**
+ * True when a message with this id (a webhook-id, a return's signature) is already on a timeline:
+ * remembered, or one read of the unique index. Raw SQL on purpose, as the status route's read
+ * (live-status.ts): a raw statement costs Prisma less than a compiled query.
  */
 export async function isRecorded(externalId: string): Promise<boolean> {
+  if (recent.has(externalId)) return true;
   const rows = await db().$queryRaw<unknown[]>`SELECT 1 FROM "OrderEvent" WHERE "externalId" = ${externalId} LIMIT 1`;
+  if (rows.length > 0) rememberRecorded(externalId);
   return rows.length > 0;
 }
 
@@ -422,9 +445,13 @@ export async function recordEvent(e: {
         requestId: currentRequestId() ?? null,
       },
     });
+    if (e.externalId) rememberRecorded(e.externalId);
     return true;
   } catch (err) {
-    if (e.externalId && isUniqueViolation(err, "externalId")) return false;
+    if (e.externalId && isUniqueViolation(err, "externalId")) {
+      rememberRecorded(e.externalId);
+      return false;
+    }
     throw err;
   }
 }

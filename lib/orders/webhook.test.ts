@@ -152,6 +152,33 @@ describe("webhook route", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("a redelivery this process has seen costs no read; one recorded by another process costs one", async () => {
+    const o = await pendingOrder();
+    sb.updateSettings({ webhook: { enabled: false } });
+    sb.approve(o.pluralPaymentId);
+    // Written by another instance: only the database knows it.
+    await db().orderEvent.create({
+      data: { orderId: o.orderId, source: "webhook", type: "ORDER_PROCESSED", externalId: "msg_other_instance", verified: true, payload: "{}" },
+    });
+    const reads = vi.spyOn(db(), "$queryRaw");
+    try {
+      for (let i = 0; i < 3; i++) {
+        const d = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_other_instance" });
+        expect((await handleWebhook(d.raw, d.headers)).body).toMatchObject({ duplicate: true });
+      }
+      expect(reads).toHaveBeenCalledTimes(1); // the first; then remembered
+      const fresh = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_seen_here" });
+      expect((await handleWebhook(fresh.raw, fresh.headers)).body).toMatchObject({ outcome: "applied" });
+      reads.mockClear();
+      const again = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_seen_here" });
+      expect((await handleWebhook(again.raw, again.headers)).body).toMatchObject({ duplicate: true });
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    expect(await webhookEvents(o.orderId)).toHaveLength(2);
+  });
+
   it("concurrent duplicates are recorded once", async () => {
     const o = await pendingOrder();
     sb.updateSettings({ webhook: { enabled: false } }); // before the approval: its own webhook must not race this test's
