@@ -67,10 +67,18 @@ export async function cancelOrder(orderId: string): Promise<Result<string>> {
   }
 }
 
-export const newRefundKey = () =>
-  `rf${randomBytes(9)
+/** A refund key as refundOrder accepts it: "rf" and 12 letters or digits, taken from `bytes` (at least 9). */
+export const refundKeyFrom = (bytes: Buffer) =>
+  `rf${bytes
     .toString("base64url")
-    .replace(/[^A-Za-z0-9]/g, "x")}`;
+    .replace(/[^A-Za-z0-9]/g, "x")
+    .slice(0, 12)}`;
+
+/** A fresh key for one refund form: the form sends it back, and a second submit sends the same refund. */
+export const newRefundKey = () => refundKeyFrom(randomBytes(9));
+
+/** A refund's merchant reference at Plural (and our unique key for it): the order's reference and the refund's key. */
+export const refundReference = (merchantOrderReference: string, key: string) => `${merchantOrderReference}_${key}`;
 
 /** What can still be refunded: the amount less every refund that has not failed. */
 export async function refundable(orderId: string): Promise<number> {
@@ -85,7 +93,7 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
   if (!/^rf[A-Za-z0-9]{12}$/.test(key)) return { ok: false, error: "This form has expired; reload the page." };
   if (!Number.isSafeInteger(amountInPaise) || amountInPaise < 100) return { ok: false, error: "Enter an amount of at least ₹1.00." };
   const order = await loadOrder(orderId);
-  const reference = `${order.merchantOrderReference}_${key}`;
+  const reference = refundReference(order.merchantOrderReference, key);
   let refund = order.refunds.find((r) => r.merchantRefundReference === reference);
   if (!refund) {
     const left = await refundable(orderId);

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
-import { autoRefundsDue, createCart, lateRefundKey, newCheckoutKey, placeOrder, refundLatePayment, setQuantity, startPayment, syncOrder } from "./index";
+import { autoRefundsDue, createCart, lateRefundReference, newCheckoutKey, placeOrder, refundLatePayment, setQuantity, startPayment, syncOrder } from "./index";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
@@ -180,7 +180,8 @@ describe("refunding a late payment", () => {
     expect(again.ok).toBe(true);
     const order = await orderOf(orderId);
     expect(order.refunds).toHaveLength(1);
-    expect(order.refunds[0]).toMatchObject({ amountInPaise: 69800, merchantRefundReference: `${order.merchantOrderReference}_${lateRefundKey(orderId)}` });
+    expect(order.refunds[0]).toMatchObject({ amountInPaise: 69800, merchantRefundReference: lateRefundReference(order) });
+    expect(lateRefundReference(order)).toMatch(new RegExp(`^${order.merchantOrderReference}_rf[A-Za-z0-9]{12}$`));
     expect(sb.orderList().filter((o) => String(o.merchant_order_reference ?? "").startsWith(`${order.merchantOrderReference}_rf`))).toHaveLength(1);
   });
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { err, type Result } from "@/lib/result";
-import { refundable, refundOrder } from "./admin";
+import { refundable, refundKeyFrom, refundOrder, refundReference } from "./admin";
 import { settleAutoRefund } from "./apply";
 
 /**
@@ -17,23 +17,22 @@ import { settleAutoRefund } from "./apply";
  * tabs) and the automatic refund all send the same refund, which Plural and our unique index dedupe.
  */
 export function lateRefundKey(orderId: string): string {
-  const digest = createHash("sha256")
-    .update(`late-payment:${orderId}`)
-    .digest("base64url")
-    .replace(/[^A-Za-z0-9]/g, "x");
-  return `rf${digest.slice(0, 12)}`;
+  return refundKeyFrom(createHash("sha256").update(`late-payment:${orderId}`).digest());
 }
+
+/** The merchant reference of an order's late-payment refund: how the console finds it among its refunds. */
+export const lateRefundReference = (order: { id: string; merchantOrderReference: string }) =>
+  refundReference(order.merchantOrderReference, lateRefundKey(order.id));
 
 /** Refunds what is left of a late payment, in full. `source`: who asked (the merchant, or the store by itself). */
 export async function refundLatePayment(orderId: string, source: "admin" | "store" = "admin"): Promise<Result<string>> {
-  const order = await db().order.findUnique({ where: { id: orderId }, select: { latePayment: true, merchantOrderReference: true } });
+  const order = await db().order.findUnique({ where: { id: orderId }, select: { id: true, latePayment: true, merchantOrderReference: true } });
   if (!order?.latePayment) return err("This order was not paid late.", "not_late");
-  const key = lateRefundKey(orderId);
   // Sent before (a timeout, a second click): the same refund again, whatever is left now.
-  const sent = await db().refund.findUnique({ where: { merchantRefundReference: `${order.merchantOrderReference}_${key}` }, select: { amountInPaise: true } });
+  const sent = await db().refund.findUnique({ where: { merchantRefundReference: lateRefundReference(order) }, select: { amountInPaise: true } });
   const amount = sent?.amountInPaise ?? (await refundable(orderId));
   if (amount <= 0) return err("This order has nothing left to refund.", "nothing_left");
-  return refundOrder(orderId, amount, key, source);
+  return refundOrder(orderId, amount, lateRefundKey(orderId), source);
 }
 
 /** The automatic refund: requested once; kept owed (autoRefundAt) only while Plural did not answer. */

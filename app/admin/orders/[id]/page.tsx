@@ -6,7 +6,7 @@ import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { requireAdmin } from "@/lib/admin-auth";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { awaitingRefundNews, consoleOrder, consoleOrderReference, LATE_PAYMENT_LABELS, lateRefundKey, newRefundKey, refundableOf } from "@/lib/orders";
+import { awaitingRefundNews, consoleOrder, consoleOrderReference, LATE_PAYMENT_LABELS, lateRefundReference, newRefundKey, refundableOf } from "@/lib/orders";
 import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { AutoRefresh } from "@/components/admin/AutoRefresh";
 import { adminAction } from "../../actions";
@@ -57,7 +57,7 @@ export default async function AdminOrder({
   if (!order) notFound();
   const left = refundableOf(order);
   const paidFirst = order.latePaymentOf ? await consoleOrderReference(order.latePaymentOf) : null;
-  const lateRefund = order.latePayment ? order.refunds.find((r) => r.merchantRefundReference.endsWith(`_${lateRefundKey(id)}`)) : undefined;
+  const lateRefund = order.latePayment ? order.refunds.find((r) => r.merchantRefundReference === lateRefundReference(order)) : undefined;
   const billing = JSON.parse(order.billingAddress) as Record<string, string>;
 
   return (
