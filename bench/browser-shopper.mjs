@@ -3,15 +3,14 @@
  * first-load-js.mjs): made in Chromium through the store's own forms, so they keep working when
  * the pages change underneath (only the catalog, the checkout labels and the receipt heading matter).
  */
-import { chromium } from "playwright-core";
-import { approveByReference, pendingPayment, sandboxToken, sleep } from "./harness.mjs";
+import { approveByReference, CHROMIUM_PATH, launchChromium, pendingPayment, sandboxToken, sleep } from "./harness.mjs";
 
 /**
  * In Chromium, as a shopper: one order left waiting on its pay page, one paid (its result page),
  * and the cart filled again (for the cart and checkout pages). Answers the URLs and the cookies.
  */
-export async function shopperPages(base, executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium") {
-  const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+export async function shopperPages(base, executablePath = CHROMIUM_PATH) {
+  const browser = await launchChromium(executablePath);
   try {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -18,11 +18,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
 import { shopperPages } from "./browser-shopper.mjs";
-import { args, machine, machineLine, saveResults, startStore, table } from "./harness.mjs";
+import { args, CHROMIUM_PATH, launchChromium, machine, machineLine, saveResults, startStore, table } from "./harness.mjs";
 
-const opts = args({ port: 3380, pages: "home,product,cart,checkout,pay,result", chrome: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+const opts = args({ port: 3380, pages: "home,product,cart,checkout,pay,result", chrome: CHROMIUM_PATH });
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 
 const dir = mkdtempSync(path.join(tmpdir(), "bench-first-load-"));
@@ -30,7 +29,7 @@ const store = await startStore({ port: opts.port, dir });
 try {
   const { urls, cookie } = await shopperPages(store.base, opts.chrome);
   const wanted = opts.pages.split(",");
-  const browser = await chromium.launch({ executablePath: opts.chrome, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  const browser = await launchChromium(opts.chrome);
   const rows = [];
   const results = {};
   try {

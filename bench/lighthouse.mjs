@@ -21,20 +21,11 @@ import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { shopperPages } from "./browser-shopper.mjs";
-import { args, machine, machineLine, saveResults, startStore, table } from "./harness.mjs";
+import { args, CHROMIUM_FLAGS, CHROMIUM_PATH, machine, machineLine, saveResults, startStore, table } from "./harness.mjs";
 
-const opts = args({ runs: 5, port: 3370, pages: "home,product,cart,checkout,pay,result", chrome: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+const opts = args({ runs: 5, port: 3370, pages: "home,product,cart,checkout,pay,result", chrome: CHROMIUM_PATH });
 const GOALS = { performance: 98, accessibility: 100, "best-practices": 100, seo: 100 };
-const CHROME_FLAGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const CHROME_FLAGS = ["--headless=new", ...CHROMIUM_FLAGS, "--disable-sync"];
 
 const dir = mkdtempSync(path.join(tmpdir(), "bench-lighthouse-"));
 const store = await startStore({ port: opts.port, dir });

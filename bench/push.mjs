@@ -11,18 +11,14 @@
 import os from "node:os";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
-import { chromium } from "@playwright/test";
 import { submitCheckout } from "./browser-shopper.mjs";
-import { args, fmt, machine, machineLine, percentile, saveResults, startStore, table } from "./harness.mjs";
+import { args, fmt, launchChromium, machine, machineLine, percentile, saveResults, startStore, table } from "./harness.mjs";
 
 const opt = args({ port: 3370, payments: 20, wait: 60 });
 const results = { kind: "push", startedAt: new Date().toISOString(), machine: machine(), options: opt, runs: {} };
 console.log(machineLine(results.machine));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-});
+const browser = await launchChromium();
 
 async function control(base, p, init) {
   const r = await fetch(`${base}/sandbox/control/${p}`, { headers: { "content-type": "application/json" }, ...init });
