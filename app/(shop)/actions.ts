@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import { err, ok, type Result } from "@/lib/result";
@@ -85,12 +86,16 @@ export async function placeOrderAction(_prev: CheckoutResult | null, formData: F
 }
 
 export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa?: string): Promise<ActionResult<ActivePayment>> {
-  const id = await requireOrderOwner(orderIdArg.safeParse(orderId).data);
+  const id = orderIdArg.safeParse(orderId);
   const how = paymentModeArg.safeParse(mode);
-  if (!how.success) return { ok: false, error: "Choose how to pay: QR, UPI app or a UPI ID." };
   const payer = vpaArg.safeParse(vpa);
-  if (!payer.success) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
-  const r = await startPayment(id, how.data, payer.data);
+  if (!id.success || !how.success || !payer.success) {
+    await requireOrderOwner(id.data); // a 404 for anyone else, whatever they sent
+    return { ok: false, error: how.success ? "Enter a valid UPI ID, like name@bank." : "Choose how to pay: QR, UPI app or a UPI ID." };
+  }
+  // The usual path: ownership is proved on the order startPayment reads anyway (one read, not two).
+  const r = await startPayment(id.data, how.data, payer.data, { cookies: await cookies() });
+  if (!r.ok && r.code === "not_found") notFound();
   return r.ok ? ok(r.value) : err(r.error);
 }
 
