@@ -7,6 +7,9 @@ import { autoRefundsDue, createCart, lateRefundReference, newCheckoutKey, placeO
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
+/** The sweep's grace before it does what the flagging process should have done (reconcile.ts). */
+const GRACE = 30_000;
+
 let server: Awaited<ReturnType<typeof startTestStore>>;
 let sb: Sandbox;
 beforeAll(async () => {
@@ -208,7 +211,7 @@ describe("refunding a late payment", () => {
     expect(order.events.find((e) => e.type === "REFUND_REQUESTED")).toMatchObject({ source: "store" });
     expect(JSON.parse(order.events.find((e) => e.type === "PAID_LATE")!.payload)).toMatchObject({ autoRefund: true });
     // The sweep finds nothing owed; the merchant's click afterwards sends the same refund, not a second one.
-    expect(await autoRefundsDue(new Date(Date.now() + 60_000))).toBe(0);
+    expect(await autoRefundsDue(GRACE, new Date(Date.now() + 60_000))).toBe(0);
     await refundLatePayment(orderId);
     expect((await orderOf(orderId)).refunds).toHaveLength(1);
   });
@@ -222,8 +225,32 @@ describe("refunding a late payment", () => {
     await syncOrder(orderId);
     // As if the flag had been on and the process had died right after the commit.
     await db().order.update({ where: { id: orderId }, data: { autoRefundAt: new Date(Date.now() - 120_000) } });
-    expect(await autoRefundsDue()).toBe(1);
+    expect(await autoRefundsDue(GRACE)).toBe(1);
     expect(await orderOf(orderId)).toMatchObject({ autoRefundAt: null, refunds: [expect.objectContaining({ amountInPaise: 34900 })] });
+  });
+
+  it("sweepers take an owed refund once; one Plural did not answer is tried again a lease later, not on every sweep", async () => {
+    sb.updateSettings({ payment_retries: 1 });
+    const { orderId, paymentId } = await orderPaying(await newCart());
+    sb.decline(paymentId);
+    await syncOrder(orderId);
+    sb.approveLate(paymentId);
+    await syncOrder(orderId);
+    await db().order.update({ where: { id: orderId }, data: { autoRefundAt: new Date(Date.now() - 120_000) } });
+    sb.addFault({ endpoint: "refund", kind: "status", status: 503 });
+    try {
+      // Two sweepers at once (two instances, or the server and cron): one takes it.
+      expect((await Promise.all([autoRefundsDue(GRACE), autoRefundsDue(GRACE)])).sort()).toEqual([0, 1]);
+      expect((await orderOf(orderId)).autoRefundAt!.getTime()).toBeGreaterThan(Date.now()); // still owed, a lease ahead
+      expect(await autoRefundsDue(GRACE)).toBe(0); // the next sweep leaves it alone
+    } finally {
+      sb.clearFaults();
+    }
+    expect(await autoRefundsDue(GRACE, new Date(Date.now() + 10 * 60_000))).toBe(1); // after the lease
+    expect(await orderOf(orderId)).toMatchObject({
+      autoRefundAt: null,
+      refunds: [expect.objectContaining({ amountInPaise: 34900, pluralRefundId: expect.any(String) })],
+    });
   });
 
   it("with the flag off, nothing is refunded by itself", async () => {
@@ -233,7 +260,7 @@ describe("refunding a late payment", () => {
     await syncOrder(orderId);
     sb.approveLate(paymentId);
     await syncOrder(orderId);
-    expect(await autoRefundsDue(new Date(Date.now() + 60_000))).toBe(0);
+    expect(await autoRefundsDue(GRACE, new Date(Date.now() + 60_000))).toBe(0);
     expect((await orderOf(orderId)).refunds).toEqual([]);
   });
 });

@@ -46,14 +46,31 @@ export async function autoRefundLatePayment(orderId: string): Promise<void> {
   }
 }
 
-/** Automatic refunds still owed (their process died, or Plural did not answer): for the sweep. */
-export async function autoRefundsDue(now = new Date(), graceMs = 30_000, limit = 20): Promise<number> {
+/** How long a sweeper holds an automatic refund it took: another may take it after that, and after a fault upstream the next try waits as long. */
+const AUTO_REFUND_LEASE_MS = 5 * 60_000;
+
+/**
+ * Automatic refunds still owed (their process died, or Plural did not answer): for the sweep, once
+ * `graceMs` have passed (the process that flagged the order normally asks within a second). Each is
+ * taken with a guarded update that moves it a lease ahead, so several sweepers never ask twice at
+ * once and a refund Plural did not answer is tried again a lease later, not on every sweep.
+ */
+export async function autoRefundsDue(graceMs: number, now = new Date(), limit = 20): Promise<number> {
   const due = await db().order.findMany({
     where: { autoRefundAt: { lte: new Date(now.getTime() - graceMs) } },
     orderBy: { autoRefundAt: "asc" },
     take: limit,
-    select: { id: true },
+    select: { id: true, autoRefundAt: true },
   });
-  for (const o of due) await autoRefundLatePayment(o.id);
-  return due.length;
+  let taken = 0;
+  for (const o of due) {
+    const lease = await db().order.updateMany({
+      where: { id: o.id, autoRefundAt: o.autoRefundAt },
+      data: { autoRefundAt: new Date(now.getTime() + AUTO_REFUND_LEASE_MS) },
+    });
+    if (lease.count === 0) continue; // another sweeper took it
+    taken++;
+    await autoRefundLatePayment(o.id);
+  }
+  return taken;
 }

@@ -24,7 +24,7 @@ const OPEN = [...OPEN_STATUSES];
 const CREATE_GIVE_UP_MS = 60 * 60 * 1000;
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
-/** A webhook's follow-up normally runs within a second of the answer; past this, its process died. */
+/** A webhook's follow-up (or an automatic refund) normally runs within a second; past this, its process died. */
 const FOLLOW_UP_GRACE_MS = 30_000;
 
 /**
@@ -73,7 +73,7 @@ async function sweep(opts: ReconcileOptions): Promise<ReconcileReport> {
   }
   if (report.checked) log.info("reconcile.done", report);
   // Automatic refunds of late payments that their process did not live to request.
-  await autoRefundsDue(now);
+  await autoRefundsDue(FOLLOW_UP_GRACE_MS, now);
   return report;
 }
 
