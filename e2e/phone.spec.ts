@@ -1,4 +1,4 @@
-import { devices } from "@playwright/test";
+import { phone } from "./support/devices";
 import { expect, test } from "./fixtures";
 import { paymentsOf } from "./support/db";
 import { shotPath } from "./support/plural";
@@ -8,12 +8,6 @@ import { shotPath } from "./support/plural";
  * button that works there (lib/plural/upi.ts). Chromium plays every phone (its user agent, screen and
  * touch; WebKit is not installed), so the device descriptors' own browser type is dropped.
  */
-function phone(name: "iPhone 14" | "Pixel 7", extra: Record<string, unknown> = {}) {
-  const { defaultBrowserType: _ignored, ...descriptor } = devices[name]!;
-  void _ignored;
-  return { ...descriptor, ...extra };
-}
-
 const INSTAGRAM_ANDROID =
   "Mozilla/5.0 (Linux; Android 13; SM-S918B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.144 Mobile Safari/537.36 Instagram 312.1.0.34.111 Android (33/13; 450dpi; 1080x2340; samsung; SM-S918B; dm3q; qcom; en_IN; 548323757)";
 
