@@ -15,6 +15,9 @@ export const PAYMENT_WINDOW_MS = 15 * 60 * 1000;
 
 export type ActivePayment = { id: string; mode: string; challengeUrl: string | null; imageUrl: string | null; payerVpa: string | null; expiresAt: string };
 
+/** When a payment stops waiting for the payer (Plural's window from its creation), in ms. */
+const endsAt = (p: { createdAt: Date }) => p.createdAt.getTime() + PAYMENT_WINDOW_MS;
+
 const toActive = (p: {
   id: string;
   upiMode: string;
@@ -28,7 +31,7 @@ const toActive = (p: {
   challengeUrl: p.challengeUrl,
   imageUrl: p.imageUrl,
   payerVpa: p.payerVpa,
-  expiresAt: new Date(p.createdAt.getTime() + PAYMENT_WINDOW_MS).toISOString(),
+  expiresAt: new Date(endsAt(p)).toISOString(),
 });
 
 type PaymentRow = Parameters<typeof toActive>[0] & { status: string; pluralPaymentId: string | null };
@@ -36,7 +39,7 @@ type PaymentRow = Parameters<typeof toActive>[0] & { status: string; pluralPayme
 /** Of an order's payments, the one still waiting for the payer (Plural has it, and it has not expired). */
 export function waiting(payments: PaymentRow[], now = Date.now()): ActivePayment | null {
   const p = payments.filter((x) => x.status === "PENDING" && x.pluralPaymentId).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-  return p && p.createdAt.getTime() + PAYMENT_WINDOW_MS >= now ? toActive(p) : null;
+  return p && endsAt(p) >= now ? toActive(p) : null;
 }
 
 /**
@@ -48,7 +51,7 @@ export function waiting(payments: PaymentRow[], now = Date.now()): ActivePayment
 export function lastPaymentExpired(payments: Array<PaymentRow & { errorCode: string | null }>, now = Date.now()): string | null {
   const last = [...payments].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   if (!last || !last.pluralPaymentId) return null;
-  const expired = last.status === "PENDING" ? last.createdAt.getTime() + PAYMENT_WINDOW_MS < now : last.errorCode === "PAYMENT_EXPIRED";
+  const expired = last.status === "PENDING" ? endsAt(last) < now : last.errorCode === "PAYMENT_EXPIRED";
   return expired ? last.upiMode : null;
 }
 
