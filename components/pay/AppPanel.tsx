@@ -1,7 +1,7 @@
 "use client";
 
 import type { ActivePayment } from "@/lib/orders/payments";
-import { appLinks, type Platform } from "@/lib/plural/upi";
+import { appLinks, type Platform, upiLinkOf } from "@/lib/plural/upi";
 import { ExpiredNotice } from "./ExpiredNotice";
 import { VpaFallback } from "./QrPanel";
 
@@ -25,7 +25,7 @@ export function AppPanel(props: {
   onUseVpa: () => void;
 }) {
   const { platform, payment, pending, expired } = props;
-  const link = payment?.mode === "QR" && payment.challengeUrl?.startsWith("upi:") ? payment.challengeUrl : undefined;
+  const link = payment?.mode === "QR" ? upiLinkOf(payment) : undefined;
 
   if (platform.os === "desktop") {
     return (

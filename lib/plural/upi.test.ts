@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { appLinks, buildUpiLink, iosAppLink, isValidVpa, openInChromeLink, paiseToUpiAmount, parseUpiLink, upiAmountToPaise, upiQuery, UPI_APPS } from "./upi";
+import {
+  appLinks,
+  buildUpiLink,
+  iosAppLink,
+  isValidVpa,
+  openInChromeLink,
+  paiseToUpiAmount,
+  parseUpiLink,
+  upiAmountToPaise,
+  upiLinkOf,
+  upiQuery,
+  UPI_APPS,
+} from "./upi";
 
 describe("UPI links", () => {
   it("formats paise as rupees with two decimals", () => {
@@ -48,6 +60,15 @@ describe("UPI links", () => {
     ]) {
       expect(parseUpiLink(bad)).toBeUndefined();
     }
+  });
+});
+
+describe("a payment's UPI link", () => {
+  it("is Plural's challenge_url when that is a upi: link, and nothing in the redirect flow or before a payment", () => {
+    expect(upiLinkOf({ challengeUrl: "upi://pay?pa=m@pine&am=349.00" })).toBe("upi://pay?pa=m@pine&am=349.00");
+    expect(upiLinkOf({ challengeUrl: "https://pay.pinelabs.com/redirect/abc" })).toBeUndefined();
+    expect(upiLinkOf({ challengeUrl: null })).toBeUndefined();
+    expect(upiLinkOf(null)).toBeUndefined();
   });
 });
 

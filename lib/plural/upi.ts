@@ -128,6 +128,11 @@ export const UPI_APPS: readonly UpiApp[] = [
 
 const UPI_PAY_PREFIX = /^upi:\/\/pay\?/i;
 
+/** A payment's UPI link: Plural's challenge_url when it is one (in the redirect flow it is a web page instead). */
+export function upiLinkOf(payment: { challengeUrl: string | null } | null | undefined): string | undefined {
+  return payment?.challengeUrl?.startsWith("upi:") ? payment.challengeUrl : undefined;
+}
+
 /** The query of a `upi://pay?…` link (everything after `?`), or undefined when it is not one. */
 export function upiQuery(link: string): string | undefined {
   return UPI_PAY_PREFIX.test(link) ? link.replace(UPI_PAY_PREFIX, "") : undefined;

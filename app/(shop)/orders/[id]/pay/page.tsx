@@ -5,6 +5,7 @@ import { QRCodeSVG } from "qrcode.react";
 import { PayPanel } from "@/components/pay/PayPanel";
 import { env } from "@/lib/env";
 import { detectPlatform } from "@/lib/http/platform";
+import { upiLinkOf } from "@/lib/plural/upi";
 import { formatPaise } from "@/lib/money";
 import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { OPEN_STATUSES, ownsOrderRow, payPageView } from "@/lib/orders";
@@ -25,7 +26,7 @@ export default async function PayPage({ params }: { params: Promise<{ id: string
   if (!OPEN_STATUSES.has(order.status)) redirect(`/orders/${id}`);
   const platform = detectPlatform((await headers()).get("user-agent"));
   const { sandboxUrl: sandbox, appUrl } = env();
-  const link = payment?.challengeUrl?.startsWith("upi:") ? payment.challengeUrl : undefined;
+  const link = upiLinkOf(payment);
   const qr = link ? (
     <QRCodeSVG value={link} size={240} marginSize={2} level="M" title="UPI payment QR code" data-testid="upi-qr" data-upi-link={link} />
   ) : payment?.imageUrl ? (
