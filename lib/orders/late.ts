@@ -16,7 +16,7 @@ import { settleAutoRefund } from "./apply";
  * One refund key per order, derived from its id: the console's button (clicked twice, or from two
  * tabs) and the automatic refund all send the same refund, which Plural and our unique index dedupe.
  */
-export function lateRefundKey(orderId: string): string {
+function lateRefundKey(orderId: string): string {
   return refundKeyFrom(createHash("sha256").update(`late-payment:${orderId}`).digest());
 }
 
