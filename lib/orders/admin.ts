@@ -80,11 +80,6 @@ export const newRefundKey = () => refundKeyFrom(randomBytes(9));
 /** A refund's merchant reference at Plural (and our unique key for it): the order's reference and the refund's key. */
 export const refundReference = (merchantOrderReference: string, key: string) => `${merchantOrderReference}_${key}`;
 
-/** What can still be refunded: the amount less every refund that has not failed. */
-export async function refundable(orderId: string): Promise<number> {
-  return refundableOf(await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } }));
-}
-
 /**
  * A full or partial refund. The form's key becomes the refund's merchant reference, so a double
  * click (or a retry after a timeout) sends the same refund, which Plural and our unique index dedupe.
@@ -96,7 +91,7 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
   const reference = refundReference(order.merchantOrderReference, key);
   let refund = order.refunds.find((r) => r.merchantRefundReference === reference);
   if (!refund) {
-    const left = await refundable(orderId);
+    const left = refundableOf(order); // the order as just read, with its refunds
     if (left <= 0) return { ok: false, error: "This order has nothing left to refund." };
     if (amountInPaise > left) return { ok: false, error: `At most ${formatPaise(left)} can be refunded.` };
     try {

@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { err, type Result } from "@/lib/result";
-import { refundable, refundKeyFrom, refundOrder, refundReference } from "./admin";
+import { refundKeyFrom, refundOrder, refundReference } from "./admin";
 import { settleAutoRefund } from "./apply";
+import { refundableOf } from "./statuses";
 
 /**
  * Late payments (flagged by applyStatus): an order paid after the shopper was told it failed
@@ -26,11 +27,12 @@ export const lateRefundReference = (order: { id: string; merchantOrderReference:
 
 /** Refunds what is left of a late payment, in full. `source`: who asked (the merchant, or the store by itself). */
 export async function refundLatePayment(orderId: string, source: "admin" | "store" = "admin"): Promise<Result<string>> {
-  const order = await db().order.findUnique({ where: { id: orderId }, select: { id: true, latePayment: true, merchantOrderReference: true } });
+  const order = await db().order.findUnique({ where: { id: orderId }, include: { refunds: true } });
   if (!order?.latePayment) return err("This order was not paid late.", "not_late");
   // Sent before (a timeout, a second click): the same refund again, whatever is left now.
-  const sent = await db().refund.findUnique({ where: { merchantRefundReference: lateRefundReference(order) }, select: { amountInPaise: true } });
-  const amount = sent?.amountInPaise ?? (await refundable(orderId));
+  const reference = lateRefundReference(order);
+  const sent = order.refunds.find((r) => r.merchantRefundReference === reference);
+  const amount = sent?.amountInPaise ?? refundableOf(order);
   if (amount <= 0) return err("This order has nothing left to refund.", "nothing_left");
   return refundOrder(orderId, amount, lateRefundKey(orderId), source);
 }
