@@ -51,6 +51,17 @@ async function orderPaying(cartId: string, email?: string) {
   return { orderId: placed.value.orderId, paymentId: payment.pluralPaymentId! };
 }
 
+/** An order whose payment was declined (the shopper saw "could not be paid") and then succeeded: flagged PAID_LATE. */
+async function paidLate(quantity = 1) {
+  sb.updateSettings({ payment_retries: 1 });
+  const { orderId, paymentId } = await orderPaying(await newCart(quantity));
+  sb.decline(paymentId);
+  await syncOrder(orderId);
+  sb.approveLate(paymentId);
+  await syncOrder(orderId);
+  return orderId;
+}
+
 const orderOf = (id: string) => db().order.findUniqueOrThrow({ where: { id }, include: { refunds: true, events: { orderBy: { createdAt: "asc" } } } });
 
 describe("a payment that succeeds after the shopper was told it failed", () => {
@@ -169,12 +180,7 @@ describe("the same items paid twice", () => {
 
 describe("refunding a late payment", () => {
   it("one click refunds it in full, once however often it is clicked", async () => {
-    sb.updateSettings({ payment_retries: 1 });
-    const { orderId, paymentId } = await orderPaying(await newCart(2));
-    sb.decline(paymentId);
-    await syncOrder(orderId);
-    sb.approveLate(paymentId);
-    await syncOrder(orderId);
+    const orderId = await paidLate(2);
 
     const [a, b] = await Promise.all([refundLatePayment(orderId), refundLatePayment(orderId)]);
     expect(a).toMatchObject({ ok: true, value: expect.stringContaining("Refund of ₹698.00 requested") });
@@ -198,12 +204,7 @@ describe("refunding a late payment", () => {
   it("AUTO_REFUND_LATE_PAYMENTS=true: the store refunds it by itself, once", async () => {
     process.env.AUTO_REFUND_LATE_PAYMENTS = "true";
     resetEnvCache();
-    sb.updateSettings({ payment_retries: 1 });
-    const { orderId, paymentId } = await orderPaying(await newCart());
-    sb.decline(paymentId);
-    await syncOrder(orderId);
-    sb.approveLate(paymentId);
-    await syncOrder(orderId);
+    const orderId = await paidLate();
     await expect.poll(async () => (await orderOf(orderId)).refunds.length).toBe(1);
     await expect.poll(async () => (await orderOf(orderId)).autoRefundAt).toBeNull();
     const order = await orderOf(orderId);
@@ -217,12 +218,7 @@ describe("refunding a late payment", () => {
   });
 
   it("the sweep does an automatic refund its process did not live to request", async () => {
-    sb.updateSettings({ payment_retries: 1 });
-    const { orderId, paymentId } = await orderPaying(await newCart());
-    sb.decline(paymentId);
-    await syncOrder(orderId);
-    sb.approveLate(paymentId);
-    await syncOrder(orderId);
+    const orderId = await paidLate();
     // As if the flag had been on and the process had died right after the commit.
     await db().order.update({ where: { id: orderId }, data: { autoRefundAt: new Date(Date.now() - 120_000) } });
     expect(await autoRefundsDue(GRACE)).toBe(1);
@@ -230,12 +226,7 @@ describe("refunding a late payment", () => {
   });
 
   it("sweepers take an owed refund once; one Plural did not answer is tried again a lease later, not on every sweep", async () => {
-    sb.updateSettings({ payment_retries: 1 });
-    const { orderId, paymentId } = await orderPaying(await newCart());
-    sb.decline(paymentId);
-    await syncOrder(orderId);
-    sb.approveLate(paymentId);
-    await syncOrder(orderId);
+    const orderId = await paidLate();
     await db().order.update({ where: { id: orderId }, data: { autoRefundAt: new Date(Date.now() - 120_000) } });
     sb.addFault({ endpoint: "refund", kind: "status", status: 503 });
     try {
@@ -254,12 +245,7 @@ describe("refunding a late payment", () => {
   });
 
   it("with the flag off, nothing is refunded by itself", async () => {
-    sb.updateSettings({ payment_retries: 1 });
-    const { orderId, paymentId } = await orderPaying(await newCart());
-    sb.decline(paymentId);
-    await syncOrder(orderId);
-    sb.approveLate(paymentId);
-    await syncOrder(orderId);
+    const orderId = await paidLate();
     expect(await autoRefundsDue(GRACE, new Date(Date.now() + 60_000))).toBe(0);
     expect((await orderOf(orderId)).refunds).toEqual([]);
   });
