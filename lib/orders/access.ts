@@ -24,7 +24,8 @@ const ORDER_ACCESS_TTL_SECONDS = 30 * 24 * 60 * 60;
 export const ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const isOrderId = (v: unknown): v is string => typeof v === "string" && ORDER_ID.test(v);
 
-type CookieReader = { get(name: string): { value: string } | undefined };
+/** The caller's cookies, as next/headers' cookies() (or a request's) give them. */
+export type CookieReader = { get(name: string): { value: string } | undefined };
 
 const accessKey = () => createHash("sha256").update(`order-access:v1:${env().clientSecret}`).digest();
 const mac = (orderId: string, exp: number) => createHmac("sha256", accessKey()).update(`${orderId}.${exp}`).digest("base64url");

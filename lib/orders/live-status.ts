@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { isOrderId, ownsOrderRow } from "./access";
+import { type CookieReader, isOrderId, ownsOrderRow } from "./access";
 import { OPEN_STATUSES } from "./statuses";
 import { syncIfStale } from "./sync";
 
@@ -39,7 +39,6 @@ type Row = {
   paymentStatus: string | null;
   errorCode: string | null;
 };
-type CookieReader = Parameters<typeof ownsOrderRow>[1];
 
 /** The order's status and its newest payment: one statement on two primary-key / indexed lookups. */
 async function read(orderId: string): Promise<Row | undefined> {

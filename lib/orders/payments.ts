@@ -4,7 +4,7 @@ import { isValidVpa, plural, PluralError } from "@/lib/plural";
 import { applyStatus, recordEvent } from "./apply";
 import { ensurePluralOrder } from "./checkout";
 import { syncOrder } from "./sync";
-import { ownsOrderRow } from "./access";
+import { type CookieReader, ownsOrderRow } from "./access";
 import { OPEN_STATUSES } from "./statuses";
 import { err, type Result } from "@/lib/result";
 
@@ -67,12 +67,7 @@ async function activePayment(orderId: string): Promise<ActivePayment | null> {
  * creates another. A collect request replaces it. Each payment has its own merchant reference, so a
  * double click sends the same request twice and Plural answers with the same payment.
  */
-export async function startPayment(
-  orderId: string,
-  mode: PaymentMode,
-  vpa?: string,
-  opts: { cookies?: Parameters<typeof ownsOrderRow>[1] } = {},
-): Promise<Result<ActivePayment>> {
+export async function startPayment(orderId: string, mode: PaymentMode, vpa?: string, opts: { cookies?: CookieReader } = {}): Promise<Result<ActivePayment>> {
   let order = await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
   // With the caller's cookies: only for the shopper who placed it, proved on the row just read (access.ts).
   if (!order || (opts.cookies && !ownsOrderRow(order, opts.cookies))) return err("Order not found.", "not_found");
