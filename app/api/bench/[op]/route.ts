@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { REFUNDABLE_STATUSES } from "@/lib/orders/statuses";
 import { plural } from "@/lib/plural";
 
 export const dynamic = "force-dynamic";
@@ -26,11 +27,15 @@ async function status(req: Request) {
   return json({ status: order.status, payment: order.payments[0] ?? null });
 }
 
+/** The read ours makes to recognise a message seen before (isRecorded, lib/orders/apply.ts), without its memory of recent ids. */
+async function recorded(externalId: string) {
+  return (await db().$queryRaw<unknown[]>`SELECT 1 FROM "OrderEvent" WHERE "externalId" = ${externalId} LIMIT 1`).length > 0;
+}
+
 /** POST, a webhook delivery: the one read that recognises a duplicate (the OrderEvent with this webhook-id). */
 async function webhookDup(req: Request) {
   await req.text();
-  const seen = await db().orderEvent.findUnique({ where: { externalId: req.headers.get("webhook-id") ?? "" }, select: { id: true } });
-  return json({ ok: true, duplicate: !!seen });
+  return json({ ok: true, duplicate: await recorded(req.headers.get("webhook-id") ?? "") });
 }
 
 /**
@@ -44,7 +49,7 @@ async function webhookFresh(req: Request) {
   const raw = await req.text();
   const { data } = JSON.parse(raw) as { data: { order_id: string; status: string; payments: Array<{ id: string; status: string }> } };
   const webhookId = req.headers.get("webhook-id") ?? "";
-  if (await db().orderEvent.count({ where: { externalId: webhookId } })) return json({ ok: true, duplicate: true });
+  if (await recorded(webhookId)) return json({ ok: true, duplicate: true });
   const found = await db().order.findUnique({ where: { pluralOrderId: data.order_id }, select: { id: true } });
   if (!found) return json({ error: "order not found" }, 404);
   const reported = data.payments[data.payments.length - 1];
@@ -57,7 +62,7 @@ async function webhookFresh(req: Request) {
       where: {
         id: { not: order.id },
         amountInPaise: order.amountInPaise,
-        status: { in: ["PROCESSED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED", "AUTHORIZED"] },
+        status: { in: [...REFUNDABLE_STATUSES, "AUTHORIZED"] },
         createdAt: { gte: new Date(order.createdAt.getTime() - 24 * 60 * 60 * 1000) },
         OR: [{ cartId: order.cartId }, { customerEmail: order.customerEmail }],
       },
