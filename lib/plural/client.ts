@@ -29,22 +29,22 @@ const dayNumber = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
 function settlementQuery(w: SettlementWindow, page = 1, perPage: number = SETTLEMENT_LIMITS.perPage): string {
   const bad = (message: string) => new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: `listSettlements: ${message}` });
   if (!DAY.test(w.from) || !DAY.test(w.to) || Number.isNaN(dayNumber(w.from)) || Number.isNaN(dayNumber(w.to))) throw bad("dates must be YYYY-MM-DD");
-  const days = dayNumber(w.to) - dayNumber(w.from);
-  if (days < 0) throw bad("the window ends before it starts");
+  // Both days are inclusive (00:00:00 of the first to 23:59:59 of the last): at most 60 days is at most 60 calendar days.
+  const days = dayNumber(w.to) - dayNumber(w.from) + 1;
+  if (days < 1) throw bad("the window ends before it starts");
   if (days > SETTLEMENT_LIMITS.maxWindowDays) throw bad(`the window is longer than ${SETTLEMENT_LIMITS.maxWindowDays} days`);
   if (!Number.isInteger(page) || page < 1) throw bad("page must be a positive integer");
   if (!Number.isInteger(perPage) || perPage < 1 || perPage > SETTLEMENT_LIMITS.perPage) throw bad(`per_page must be 1–${SETTLEMENT_LIMITS.perPage}`);
   return new URLSearchParams({ start_date: `${w.from}T00:00:00`, end_date: `${w.to}T23:59:59`, page: String(page), per_page: String(perPage) }).toString();
 }
 
-/** Splits any span of days into windows Plural accepts (at most 60 days each). */
+/** Splits any span of days into windows Plural accepts (at most 60 calendar days each, both ends inclusive). */
 export function settlementWindows(w: SettlementWindow): SettlementWindow[] {
   const out: SettlementWindow[] = [];
   const day = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
   const end = dayNumber(w.to);
-  for (let start = dayNumber(w.from); start <= end; start += SETTLEMENT_LIMITS.maxWindowDays + 1) {
-    out.push({ from: day(start), to: day(Math.min(end, start + SETTLEMENT_LIMITS.maxWindowDays)) });
-  }
+  const span = SETTLEMENT_LIMITS.maxWindowDays;
+  for (let start = dayNumber(w.from); start <= end; start += span) out.push({ from: day(start), to: day(Math.min(end, start + span - 1)) });
   return out;
 }
 

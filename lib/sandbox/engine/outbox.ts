@@ -1,11 +1,41 @@
 import { log } from "../../log";
 import { webhookHeaders } from "../../plural/signature";
-import type { Delivery, SimOrder } from "../types";
+import type { Delivery, Settings, SimOrder } from "../types";
 import type { Core } from "./core";
 import { rand } from "./util";
 
 const WARN_EVERY_MS = 60_000;
 const OUT_OF_ORDER_HOLD_MS = 1500;
+
+/**
+ * Plural's documented retry schedule (plural-settlements §2.3): after a failed delivery, retried
+ * "immediately, after 5 seconds, 5 minutes, 30 minutes, 2 hours, 5 hours, and two additional
+ * retries after 10 hours each": 9 attempts over 27 h 35 min 5 s.
+ */
+export const DOCUMENTED_RETRY_MS: readonly number[] = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+
+/**
+ * When the next attempt is due, after `attempts` failed ones (undefined: give up). The schedule runs
+ * `time_scale` times faster than real time, so tests can follow it through in seconds.
+ */
+export function retryDelayMs(w: Settings["webhook"], attempts: number): number | undefined {
+  const scale = Math.max(1, w.time_scale);
+  if (w.schedule === "documented") {
+    const ms = DOCUMENTED_RETRY_MS[attempts - 1];
+    return ms === undefined ? undefined : ms / scale;
+  }
+  return attempts > w.retries ? undefined : (w.retry_base_ms * 2 ** (attempts - 1)) / scale;
+}
+
+/**
+ * The webhook-timestamp of an attempt (Unix seconds): now, or with `timestamp: first` the first
+ * attempt's, aged as fast as the schedule runs (at time_scale 60 a retry a real second later carries
+ * a timestamp a minute older), so a receiver's tolerance window meets the retries as it would in real time.
+ */
+export function signedTimestamp(w: Settings["webhook"], firstSignedAt: number | undefined, nowSeconds: number): number {
+  if (w.timestamp !== "first" || firstSignedAt === undefined) return nowSeconds;
+  return Math.floor(nowSeconds - Math.max(1, w.time_scale) * (nowSeconds - firstSignedAt));
+}
 
 /** Whether the store's webhook endpoint takes what the sandbox sends (read from the recent deliveries). */
 export type WebhookHealth = {
@@ -92,15 +122,20 @@ export class Outbox {
     return delivery;
   }
 
-  /** Sends (or re-sends) one event now, with the same webhook-id and a fresh timestamp and signature. */
-  async deliver(d: Delivery): Promise<void> {
+  /**
+   * Sends (or re-sends) one event now, with the same webhook-id and a signature over a fresh timestamp,
+   * or the first attempt's (`timestamp: first`; `fresh` for a redelivery asked for through the control API).
+   */
+  async deliver(d: Delivery, opts: { fresh?: boolean } = {}): Promise<void> {
     if (this.inflight.has(d)) return;
     this.inflight.add(d);
     const { records, config } = this.core;
     const w = records.settings.webhook;
     const url = w.url;
     const started = this.core.now();
-    const ts = Math.floor(Date.now() / 1000);
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const ts = opts.fresh ? nowSeconds : signedTimestamp(w, d.signed_at, nowSeconds);
+    d.signed_at ??= ts;
     const headers = webhookHeaders(config.webhookSecret, d.id, ts, d.body, config.webhookSecretFormat);
     let status: number | null = null;
     let error: string | undefined;
@@ -122,10 +157,11 @@ export class Outbox {
     d.attempts.push({ at: started, status, error, ms: this.core.now() - started, url });
     if (accepted(status)) d.state = "delivered";
     else {
-      if (d.attempts.length > w.retries) d.state = "failed";
+      const delay = retryDelayMs(w, d.attempts.length);
+      if (delay === undefined) d.state = "failed";
       else {
         d.state = "scheduled";
-        d.next_at = this.core.now() + w.retry_base_ms * 2 ** (d.attempts.length - 1);
+        d.next_at = this.core.now() + delay;
       }
       this.warn(url, d, error ?? `HTTP ${status}`);
     }
@@ -180,7 +216,7 @@ export class Outbox {
   /** Sends the latest delivery with this webhook-id again; undefined when there is none. */
   async redeliver(webhookId: string): Promise<Delivery | undefined> {
     const d = this.core.records.deliveries.findLast((x) => x.id === webhookId);
-    if (d) await this.deliver(d);
+    if (d) await this.deliver(d, { fresh: true });
     return d;
   }
 
