@@ -39,8 +39,8 @@ async function paid(value: number) {
     merchantPaymentReference: `p_${randomUUID().slice(0, 8)}`,
     amountInPaise: value,
   });
-  server.sandbox.approve(withPayment.payments[0]!.id);
-  return { orderId: order.order_id, paymentId: withPayment.payments[0]!.id };
+  server.sandbox.approve(withPayment.paymentId!);
+  return { orderId: order.order_id, paymentId: withPayment.paymentId! };
 }
 const control = (path: string, body: unknown) =>
   fetch(`${server.url}/sandbox/control/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
