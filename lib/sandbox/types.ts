@@ -89,8 +89,10 @@ export type Delivery = {
   attempts: DeliveryAttempt[];
   next_at: number;
   created_at: number;
-  /** Unix seconds the first attempt was signed with (what a "first" timestamp keeps). */
-  signed_at?: number;
+  /** When (ms since the epoch) the first attempt was signed: what a "first" timestamp keeps. */
+  first_signed_ms?: number;
+  /** How long the retry schedule has waited so far, in real time before `time_scale` (what a kept timestamp has aged by). */
+  waited_ms?: number;
 };
 
 export type FaultRule = {

@@ -14,27 +14,23 @@ const OUT_OF_ORDER_HOLD_MS = 1500;
  */
 export const DOCUMENTED_RETRY_MS: readonly number[] = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
-/**
- * When the next attempt is due, after `attempts` failed ones (undefined: give up). The schedule runs
- * `time_scale` times faster than real time, so tests can follow it through in seconds.
- */
+/** How long to wait after `attempts` failed ones, in real time before `time_scale` (undefined: give up). */
 export function retryDelayMs(w: Settings["webhook"], attempts: number): number | undefined {
-  const scale = Math.max(1, w.time_scale);
-  if (w.schedule === "documented") {
-    const ms = DOCUMENTED_RETRY_MS[attempts - 1];
-    return ms === undefined ? undefined : ms / scale;
-  }
-  return attempts > w.retries ? undefined : (w.retry_base_ms * 2 ** (attempts - 1)) / scale;
+  if (w.schedule === "documented") return DOCUMENTED_RETRY_MS[attempts - 1];
+  return attempts > w.retries ? undefined : w.retry_base_ms * 2 ** (attempts - 1);
 }
 
 /**
  * The webhook-timestamp of an attempt (Unix seconds): now, or with `timestamp: first` the first
- * attempt's, aged as fast as the schedule runs (at time_scale 60 a retry a real second later carries
- * a timestamp a minute older), so a receiver's tolerance window meets the retries as it would in real time.
+ * attempt's. The schedule runs `time_scale` times faster than real time (tests); a kept timestamp then
+ * ages by what the schedule waited in real time, plus any lateness, so a receiver's tolerance window
+ * meets the retries as it would in real time.
  */
-export function signedTimestamp(w: Settings["webhook"], firstSignedAt: number | undefined, nowSeconds: number): number {
-  if (w.timestamp !== "first" || firstSignedAt === undefined) return nowSeconds;
-  return Math.floor(nowSeconds - Math.max(1, w.time_scale) * (nowSeconds - firstSignedAt));
+export function signedTimestamp(w: Settings["webhook"], d: Pick<Delivery, "first_signed_ms" | "waited_ms">, nowMs: number): number {
+  if (w.timestamp !== "first" || d.first_signed_ms === undefined) return Math.floor(nowMs / 1000);
+  const waited = d.waited_ms ?? 0;
+  const late = Math.max(0, nowMs - d.first_signed_ms - waited / Math.max(1, w.time_scale));
+  return Math.floor((nowMs - waited - late) / 1000);
 }
 
 /** Whether the store's webhook endpoint takes what the sandbox sends (read from the recent deliveries). */
@@ -133,9 +129,9 @@ export class Outbox {
     const w = records.settings.webhook;
     const url = w.url;
     const started = this.core.now();
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    const ts = opts.fresh ? nowSeconds : signedTimestamp(w, d.signed_at, nowSeconds);
-    d.signed_at ??= ts;
+    const nowMs = Date.now();
+    const ts = opts.fresh ? Math.floor(nowMs / 1000) : signedTimestamp(w, d, nowMs);
+    d.first_signed_ms ??= nowMs;
     const headers = webhookHeaders(config.webhookSecret, d.id, ts, d.body, config.webhookSecretFormat);
     let status: number | null = null;
     let error: string | undefined;
@@ -161,7 +157,8 @@ export class Outbox {
       if (delay === undefined) d.state = "failed";
       else {
         d.state = "scheduled";
-        d.next_at = this.core.now() + delay;
+        d.next_at = this.core.now() + delay / Math.max(1, w.time_scale);
+        d.waited_ms = (d.waited_ms ?? 0) + delay;
       }
       this.warn(url, d, error ?? `HTTP ${status}`);
     }
