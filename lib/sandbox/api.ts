@@ -455,7 +455,10 @@ const ROUTES: Route[] = [
 ];
 
 const FAULT_BODIES: Record<number, { code: string; message: string }> = {
+  400: { code: "INVALID_REQUEST", message: "Invalid Request Parameters" },
+  401: { code: "UNAUTHORIZED", message: "Unauthorized" },
   404: { code: "NOT_FOUND", message: "Not Found" },
+  422: { code: "OPERATION_NOT_ALLOWED", message: "The operation is not allowed as the required precondition has failed" },
   429: { code: "API_RATE_LIMIT", message: "The client has sent too many requests in a given time window" },
   500: { code: "INTERNAL_ERROR", message: "Internal Server Error" },
   502: { code: "INTERNAL_ERROR", message: "Bad Gateway" },
@@ -566,7 +569,8 @@ function faultResponse(sb: Sandbox, f: FaultRule, requestId: string | null): Res
   const status = f.status ?? 503;
   const { error_body, retry_after } = sb.settings;
   const extra: Record<string, string> = status === 429 && retry_after === "sent" ? { "retry-after": "1" } : {};
-  if (error_body === "html" && !f.code) return gatewayPage(status, extra);
+  // A gateway answers its own 404, 429 and 5xx; 400, 401 and 422 are Plural's answers, always JSON.
+  if (error_body === "html" && !f.code && (status === 404 || status === 429 || status >= 500)) return gatewayPage(status, extra);
   const body = FAULT_BODIES[status] ?? { code: f.code ?? "INTERNAL_ERROR", message: `Injected HTTP ${status}` };
   return json(status, f.code ? { ...body, code: f.code } : body, requestId, extra);
 }

@@ -72,7 +72,10 @@ export const faultInput = z
   .object({
     endpoint: z.enum(["*", ...OPERATIONS, ...SETTLEMENT_OPERATIONS]).default("*"),
     kind: z.enum(["status", "latency", "hang"]),
-    status: z.union([z.literal(404), z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+    status: z
+      .union([z.literal(400), z.literal(401), z.literal(404), z.literal(422), z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)])
+      .optional()
+      .meta({ description: "with `code`, Plural's JSON error with that code (any documented one: PAYMENT_METHOD_NOT_ENABLED, RISK_CHECK_FAILED…)" }),
     code: z.string().max(50).optional(),
     latency_ms: z.number().int().min(0).max(120_000).optional(),
     count: z.number().int().min(1).optional(),
