@@ -112,6 +112,14 @@ async function refundsDue(now: Date, opts: ReconcileOptions): Promise<number> {
 
 type Claimed = { id: string; createdAt: Date };
 const backoffMs = (base: number, attempts: number) => Math.min(base * 2 ** attempts, MAX_BACKOFF_MS);
+/**
+ * A payment may still be approved while Plural's order is PENDING within this long of its last change
+ * (the payment's window, 15 minutes in the sandbox, and a margin): no backoff then, so an order paid
+ * with every webhook lost is found within about two intervals (converge.test.ts), not minutes later.
+ */
+const LIVE_MS = 20 * 60 * 1000;
+const live = (o: { status: string; pluralUpdatedAt: Date | null }, now: Date) =>
+  o.status === "PENDING" && !!o.pluralUpdatedAt && o.pluralUpdatedAt.getTime() > now.getTime() - LIVE_MS;
 
 /**
  * SQLite: read the due orders, then claim each with a guarded update (only one sweeper wins it).
@@ -135,13 +143,14 @@ async function claimGuarded(now: Date, opts: ReconcileOptions, report: Reconcile
     },
     orderBy: { updatedAt: "asc" },
     take: opts.limit ?? 50,
-    select: { id: true, syncAttempts: true, createdAt: true },
+    select: { id: true, syncAttempts: true, createdAt: true, status: true, pluralUpdatedAt: true },
   });
   const claimed: Claimed[] = [];
   for (const o of due) {
+    const wait = live(o, now) ? base : backoffMs(base, o.syncAttempts);
     const won = await db().order.updateMany({
       where: { id: o.id, syncAttempts: o.syncAttempts },
-      data: { syncAttempts: o.syncAttempts + 1, nextSyncAt: new Date(now.getTime() + backoffMs(base, o.syncAttempts)) },
+      data: { syncAttempts: o.syncAttempts + 1, nextSyncAt: new Date(now.getTime() + wait) },
     });
     if (won.count === 0) report.skipped++;
     else claimed.push(o);
@@ -173,7 +182,9 @@ async function claimSkipLocked(now: Date, opts: ReconcileOptions): Promise<Claim
     )
     UPDATE "Order" o
     SET "syncAttempts" = o."syncAttempts" + 1,
-        "nextSyncAt" = ${at(now)} + LEAST(${base}::float8 * power(2, o."syncAttempts"), ${MAX_BACKOFF_MS}) * interval '1 millisecond'
+        "nextSyncAt" = ${at(now)} + (CASE
+          WHEN o."status" = 'PENDING' AND o."pluralUpdatedAt" > ${at(new Date(now.getTime() - LIVE_MS))} THEN ${base}::float8
+          ELSE LEAST(${base}::float8 * power(2, o."syncAttempts"), ${MAX_BACKOFF_MS}) END) * interval '1 millisecond'
     FROM due WHERE o."id" = due."id"
     RETURNING o."id", o."createdAt"`;
   return rows;
