@@ -125,7 +125,7 @@ describe("webhooks refused (first timestamp kept, stale retries refused): the sw
     console.log(
       `converge: ${orders.length} orders paid at random in their 15-min window, webhooks refused, sweep every 30 s: ` +
         `PROCESSED after p50 ${s(pct(delays, 50))}, p95 ${s(pct(delays, 95))}, max ${s(Math.max(...delays))}; ` +
-        `${(server.sandbox.stats().calls.getOrder / orders.length).toFixed(1)} Get Order calls per order; webhook answers ${JSON.stringify(answers)}`,
+        `${((server.sandbox.stats().calls.getOrder ?? 0) / orders.length).toFixed(1)} Get Order calls per order; webhook answers ${JSON.stringify(answers)}`,
     );
     expect(orders.every((o) => o.seenAt !== undefined)).toBe(true);
     // No webhook was applied: the store missed the first tries, then refused every stale retry.
