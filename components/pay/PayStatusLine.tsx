@@ -17,7 +17,7 @@ export function PayStatusLine(props: {
   const { payment, left } = props;
   return (
     <div className="mt-4 space-y-2">
-      <p role="alert" className="text-sm text-red-700 empty:hidden">
+      <p role="alert" className="text-sm text-red-700 empty:hidden" data-testid="pay-error">
         {props.error}
       </p>
       {props.error && props.offer}

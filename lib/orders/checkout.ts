@@ -75,26 +75,27 @@ export async function placeOrder(cartId: string | undefined, form: CheckoutForm,
   return ensurePluralOrder(order);
 }
 
-// On globalThis: one answer per process, whatever Next bundle asks.
-const preAuthState = globalThis as { pluralRefusedPreAuth?: boolean };
-
-/** Whether orders are created with pre_auth: PLURAL_PRE_AUTH, unless Plural refused it for UPI in this process. */
-const preAuthWanted = () => env().preAuth && !preAuthState.pluralRefusedPreAuth;
+// On globalThis: one process-wide memory, whatever Next bundle asks.
+const preAuthState = globalThis as { pluralRefusedPreAuthAt?: number };
+const PRE_AUTH_WARN_EVERY_MS = 10 * 60_000;
 
 /**
  * Plural refused pre-auth for UPI (the order docs: only cards and Pay by Points support it, reference
- * §4.1; the sandbox's `pre_auth_upi: refused`): from now on orders are created without it (the
- * payment is captured at once), and the merchant is told, once per process, at error level.
+ * §4.1; the sandbox's `pre_auth_upi: refused`): the order is made without it (the payment is captured
+ * at once), and the merchant is told at error level, at most every 10 minutes. Every order asks
+ * again, so an account where Plural enables it gets pre-auth back without a restart.
  */
 export function notePreAuthRefused(orderId: string, e: PluralError) {
-  if (!preAuthState.pluralRefusedPreAuth)
+  const last = preAuthState.pluralRefusedPreAuthAt;
+  if (last === undefined || Date.now() - last > PRE_AUTH_WARN_EVERY_MS) {
     log.error("checkout.pre_auth_refused", {
       orderId,
       code: e.code,
       status: e.status,
       hint: "Plural supports pre-auth for cards and Pay by Points only: set PLURAL_PRE_AUTH=false. Orders are created without pre_auth meanwhile (captured at once).",
     });
-  preAuthState.pluralRefusedPreAuth = true;
+    preAuthState.pluralRefusedPreAuthAt = Date.now();
+  }
 }
 
 /** A refusal of pre_auth: a 400 on create order, or PAYMENT_METHOD_NOT_ENABLED (on the order, or on its UPI payment). */
@@ -104,9 +105,9 @@ export const refusesPreAuth = (e: PluralError) => e.status === 400 || e.code ===
  * Creates the Plural order of the order's current attempt (attempts.ts; again, after a failure:
  * Plural dedupes by reference, and lib/plural reads back what a DUPLICATE_REQUEST says exists).
  */
-export async function ensurePluralOrder(order: Order): Promise<Result<{ orderId: string }>> {
+export async function ensurePluralOrder(order: Order, opts: { withoutPreAuth?: boolean } = {}): Promise<Result<{ orderId: string }>> {
   if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
-  const preAuth = preAuthWanted();
+  const preAuth = env().preAuth && !opts.withoutPreAuth;
   try {
     await createPluralOrder(order, preAuth);
     return { ok: true, value: { orderId: order.id } };

@@ -247,7 +247,8 @@ async function newAttempt(order: OrderWithPayments, reason: string): Promise<Res
   let now = (await loadOrder(orderId))!;
   if (!OPEN_STATUSES.has(now.status)) return closed(now.status) as Result<never, string>;
   if (!now.pluralOrderId) {
-    const created = await ensurePluralOrder(now);
+    // Refused because UPI cannot be pre-authorised: the new Plural order without it.
+    const created = await ensurePluralOrder(now, { withoutPreAuth: reason === "PAYMENT_METHOD_NOT_ENABLED" });
     if (!created.ok) return created;
     now = (await loadOrder(orderId))!;
   }
