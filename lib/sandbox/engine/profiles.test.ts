@@ -117,6 +117,7 @@ describe("profiles", () => {
       expect(row, r.key).toContain(`\`${r.friendly}\``);
       expect(row, r.key).toContain(`\`${r.strict}\``);
     }
+    for (const code of ["PAYMENT_CANCELLED", "REFUND_FAILED", "USER_CANCELLED"]) expect(section, code).toContain(`\`${code}\``);
   });
 });
 
