@@ -99,7 +99,7 @@ export function notePreAuthRefused(orderId: string, e: PluralError) {
 }
 
 /** A refusal of pre_auth: a 400 on create order, or PAYMENT_METHOD_NOT_ENABLED (on the order, or on its UPI payment). */
-export const refusesPreAuth = (e: PluralError) => e.status === 400 || e.code === "INVALID_REQUEST" || e.code === "PAYMENT_METHOD_NOT_ENABLED";
+const refusesPreAuth = (e: PluralError) => e.status === 400 || e.code === "INVALID_REQUEST" || e.code === "PAYMENT_METHOD_NOT_ENABLED";
 
 /**
  * Creates the Plural order of the order's current attempt (attempts.ts; again, after a failure:

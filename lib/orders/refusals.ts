@@ -10,7 +10,7 @@ import { describeFailure } from "./machine";
  */
 
 /** What the pay page can offer with the message: the QR instead of collect, or collect instead of the QR. */
-export type Offer = "use_qr" | "use_vpa";
+type Offer = "use_qr" | "use_vpa";
 
 type Refusal = { what: string; level: "warn" | "error"; message: string; offer?: Offer };
 

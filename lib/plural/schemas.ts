@@ -185,7 +185,7 @@ export type PluralOrder = z.output<typeof orderResponse>;
 export const wrappedOrder = z.looseObject({ data: orderResponse }).transform((w) => w.data);
 
 /** Create Payment's answer as the seamless guide's QR sample shows it: flat, without the order (reference §5.3, §13.15). */
-export const flatPayment = z.looseObject({
+const flatPayment = z.looseObject({
   payment_id: z.string().min(1),
   status,
   challenge_url: z.string().optional(),

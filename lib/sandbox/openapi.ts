@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { errorBody, tokenResponse, wrappedOrder } from "../plural/schemas";
+import { errorBody, paymentAnswerBody, tokenResponse, wrappedOrder } from "../plural/schemas";
 import { settlementDetail, settlementList } from "../plural/settlement-schemas";
 import { captureBody, createOrderBody, createPaymentDoc, refundBody, settlementDetailQuery, settlementListQuery, tokenRequest } from "./api";
 import { answer, faultInput, settingsPatch, settlementRun } from "./control";
@@ -73,7 +73,7 @@ export const SANDBOX_OPERATIONS: Op[] = [
     tag: "Plural API",
     auth: true,
     body: createPaymentDoc,
-    response: wrappedOrder,
+    response: paymentAnswerBody,
   },
   {
     method: "put",

@@ -6,5 +6,4 @@ export type { DashboardView, OrderSummary, PaymentView, WebhookView } from "./vi
 export type { WebhookHealth } from "./outbox";
 export { OPERATIONS, SETTLEMENT_OPERATIONS, type Operation, type SettlementOperation } from "./stats";
 export { hashBody } from "./util";
-export { PROFILE_NAMES, READINGS, SANDBOX_INVENTIONS, type ProfileName, type Reading } from "./profiles";
-export { DOCUMENTED_RETRY_MS } from "./outbox";
+export { PROFILE_NAMES, READINGS, type ProfileName } from "./profiles";

@@ -12,10 +12,10 @@ const OUT_OF_ORDER_HOLD_MS = 1500;
  * "immediately, after 5 seconds, 5 minutes, 30 minutes, 2 hours, 5 hours, and two additional
  * retries after 10 hours each": 9 attempts over 27 h 35 min 5 s.
  */
-export const DOCUMENTED_RETRY_MS: readonly number[] = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+const DOCUMENTED_RETRY_MS: readonly number[] = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
 /** How long to wait after `attempts` failed ones, in real time before `time_scale` (undefined: give up). */
-export function retryDelayMs(w: Settings["webhook"], attempts: number): number | undefined {
+function retryDelayMs(w: Settings["webhook"], attempts: number): number | undefined {
   if (w.schedule === "documented") return DOCUMENTED_RETRY_MS[attempts - 1];
   return attempts > w.retries ? undefined : w.retry_base_ms * 2 ** (attempts - 1);
 }
@@ -26,7 +26,7 @@ export function retryDelayMs(w: Settings["webhook"], attempts: number): number |
  * ages by what the schedule waited in real time, plus any lateness, so a receiver's tolerance window
  * meets the retries as it would in real time.
  */
-export function signedTimestamp(w: Settings["webhook"], d: Pick<Delivery, "first_signed_ms" | "waited_ms">, nowMs: number): number {
+function signedTimestamp(w: Settings["webhook"], d: Pick<Delivery, "first_signed_ms" | "waited_ms">, nowMs: number): number {
   if (w.timestamp !== "first" || d.first_signed_ms === undefined) return Math.floor(nowMs / 1000);
   const waited = d.waited_ms ?? 0;
   const late = Math.max(0, nowMs - d.first_signed_ms - waited / Math.max(1, w.time_scale));
