@@ -23,7 +23,7 @@ export default function SandboxDashboard() {
       <WebhookHealthBanner health={view.webhooks.health} />
       <OrdersTable orders={view.orders.recent_charges} total={view.orders.total} />
       <WebhooksTable webhooks={view.webhooks.recent} url={s.webhook.url} retries={s.webhook.retries} redeliver={redeliverWebhook} />
-      <SettingsForm settings={s} overridden={view.settings_overridden} save={saveSettings} />
+      <SettingsForm settings={s} profile={view.profile} overridden={view.settings_overridden} save={saveSettings} />
       <Panel id="test-h" title="Test data" card>
         <TestData data={testData()} />
       </Panel>

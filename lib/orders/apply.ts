@@ -266,10 +266,16 @@ async function syncPayments(tx: Prisma.TransactionClient, order: ApplyOrder, sna
       upiReference: upiReference ?? null,
       payerVpa: p.upi?.payer?.vpa ?? null,
     };
+    // The order's challenge_url and image_url are its latest payment's: a payment whose answer was lost learns its QR here.
+    const links =
+      p === snapshot.payments.at(-1) && p.status === "PENDING" && ours && !ours.challengeUrl && !ours.imageUrl && (snapshot.challenge_url || snapshot.image_url)
+        ? { challengeUrl: snapshot.challenge_url ?? null, imageUrl: ours.upiMode === "QR" ? (snapshot.image_url ?? null) : null }
+        : undefined;
     if (ours) {
       const move = canMovePayment(ours.status, p.status);
       const differs =
         move ||
+        !!links ||
         ours.pluralPaymentId !== details.pluralPaymentId ||
         ours.pluralOrderId !== details.pluralOrderId ||
         ours.errorCode !== details.errorCode ||
@@ -284,6 +290,7 @@ async function syncPayments(tx: Prisma.TransactionClient, order: ApplyOrder, sna
           where: { id: ours.id },
           data: {
             ...details,
+            ...links,
             ...(move ? { status: p.status } : {}),
             payerVpa: details.payerVpa ?? ours.payerVpa,
             upiReference: details.upiReference ?? ours.upiReference,

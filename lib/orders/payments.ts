@@ -107,7 +107,9 @@ export async function startPayment(
     await syncOrder(orderId, "sync", "GET_ORDER_BEFORE_PAYMENT");
     current = await activePayment(orderId);
   }
-  if (current && (mode === "QR" ? current.mode === "QR" : current.mode === "COLLECT" && current.payerVpa === payerVpa)) return { ok: true, value: current };
+  const showable = (p: ActivePayment) => p.mode !== "QR" || !!p.challengeUrl || !!p.imageUrl;
+  if (current && showable(current) && (mode === "QR" ? current.mode === "QR" : current.mode === "COLLECT" && current.payerVpa === payerVpa))
+    return { ok: true, value: current };
 
   for (let rotations = 0; ; rotations++) {
     const r = await payOn(order, mode, payerVpa);
@@ -137,7 +139,7 @@ async function payOn(
     .reverse()
     .find(
       (p) =>
-        !p.pluralPaymentId &&
+        (!p.pluralPaymentId || (mode === "QR" && !p.challengeUrl && !p.imageUrl)) &&
         p.status === "PENDING" &&
         p.upiMode === mode &&
         (p.pluralOrderId ?? pluralOrderId) === pluralOrderId &&

@@ -123,6 +123,38 @@ describe("idempotency: reject (DUPLICATE_REQUEST on a repeat)", () => {
   });
 });
 
+describe("lost answers found by Get Order first", () => {
+  it("a QR payment whose every answer was lost, then seen by Get Order (the status poll): its QR is learnt, and the next press shows it", async () => {
+    const { orderId } = await placed();
+    lost("createPayment", 4);
+    expect(await startPayment(orderId, "QR")).toMatchObject({ ok: false, error: expect.stringContaining("not answering") });
+    await syncOrder(orderId);
+    const row = (await orderRow(orderId)).payments[0]!;
+    expect(row.pluralPaymentId).toMatch(/-up-.$/);
+    expect(row.challengeUrl).toMatch(/^upi:\/\/pay\?/);
+    expect(row.imageUrl).toContain("X-Amz-Expires=1200");
+    const again = await startPayment(orderId, "QR");
+    expect(again).toMatchObject({ ok: true, value: { id: row.id, challengeUrl: row.challengeUrl } });
+  });
+});
+
+describe("partial_capture_refunds: refused", () => {
+  it("a pre-auth store captures in full, so its refunds are from PROCESSED, which every reading allows", async () => {
+    process.env.PLURAL_PRE_AUTH = "true";
+    resetEnvCache();
+    sb.updateSettings({ pre_auth_upi: "honoured" });
+    const { orderId } = await placed();
+    await startPayment(orderId, "QR");
+    sb.approve((await orderRow(orderId)).payments[0]!.pluralPaymentId!);
+    await syncOrder(orderId);
+    expect((await orderRow(orderId)).status).toBe("AUTHORIZED");
+    const { captureOrder } = await import("./admin");
+    expect(await captureOrder(orderId)).toMatchObject({ ok: true });
+    expect((await orderRow(orderId)).status).toBe("PROCESSED");
+    expect(await refundOrder(orderId, 10000, newRefundKey())).toMatchObject({ ok: true });
+  });
+});
+
 describe("pending_payment_policy: reject (PAYMENT_PENDING on a second payment)", () => {
   it("QR → collect: a new Plural order for the same store order, paid; webhooks, returns and Get Order of either find the order", async () => {
     const { orderId, key } = await placed();
