@@ -25,7 +25,7 @@ export const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIE
 const uatProject = { name: "uat", testDir: "e2e/uat", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } };
 
 /** Browser tests run against a production build on its own port and its own, freshly reset database. */
-export default defineConfig({
+export default defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
   testDir: "e2e",
   outputDir: "test-results",
   fullyParallel: false,
@@ -55,7 +55,17 @@ export default defineConfig({
   },
   projects: UAT
     ? [uatProject]
-    : [{ name: "desktop", testIgnore: /\/uat\//, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }, uatProject],
+    : [
+        { name: "desktop", testIgnore: /\/uat\//, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
+        // The shopper's checkout again, with the sandbox answering the harshest documented reading of each
+        // place where Plural's documents disagree (lib/sandbox/engine/profiles.ts; README, "Profiles").
+        {
+          name: "strict",
+          testMatch: /\/(checkout|switching)\.spec\.ts$/,
+          use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, sandboxProfile: "strict" as const },
+        },
+        uatProject,
+      ],
   // Two servers on the same build: the default store, and one creating pre-auth orders. Against UAT: one store on UAT.
   webServer: UAT
     ? [

@@ -29,6 +29,8 @@ test.describe("accessibility (axe)", () => {
   });
 
   test("shop: home, product, cart, checkout with errors, each pay tab, the UPI app, the receipt", async ({ page, store, pay, upiApp, receipt }) => {
+    // Twelve axe runs, first after the servers start: a busy machine takes over a minute.
+    test.slow();
     await page.goto("/");
     await expectAccessible(page, "home");
     await page.goto("/products/masala-chai-tin");

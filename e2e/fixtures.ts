@@ -9,8 +9,27 @@ import { SandboxControl } from "./support/sandbox-control";
  * A test that expects one lists it: `test.use({ allowedConsoleErrors: [/.../] })`.
  * `sandbox` is the sandbox's control API on the same server (faults, settings, approvals).
  */
-export const test = base.extend<{ store: Store; pay: PayPage; receipt: Receipt; upiApp: UpiApp; sandbox: SandboxControl; allowedConsoleErrors: RegExp[] }>({
+export const test = base.extend<{
+  store: Store;
+  pay: PayPage;
+  receipt: Receipt;
+  upiApp: UpiApp;
+  sandbox: SandboxControl;
+  allowedConsoleErrors: RegExp[];
+  /** Which profile the store's sandbox answers with (README, "Profiles"): the `strict` project runs the checkout specs under the strictest readings. */
+  sandboxProfile: "friendly" | "strict";
+  profileApplied: void;
+}>({
   allowedConsoleErrors: [[], { option: true }],
+  sandboxProfile: ["friendly", { option: true }],
+  // Before each test of a project with another profile, the sandbox takes it (the spec's own reset puts the default back).
+  profileApplied: [
+    async ({ sandboxProfile, request }, use) => {
+      if (sandboxProfile !== "friendly") await new SandboxControl(request).settings({ profile: sandboxProfile });
+      await use();
+    },
+    { auto: true },
+  ],
   context: async ({ context, allowedConsoleErrors }, use) => {
     const problems: string[] = [];
     const allowed = (text: string) => allowedConsoleErrors.some((r) => r.test(text));

@@ -41,6 +41,11 @@ const rawSchema = z.object({
   // The port this server listens on; Next sets it once it is listening (also when `next dev` moves off a busy 3000).
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SANDBOX_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Which reading of Plural's documents the sandbox gives where they disagree or are silent (lib/sandbox/engine/profiles.ts).
+  SANDBOX_PROFILE: z
+    .enum(["friendly", "strict", ""])
+    .default("friendly")
+    .transform((v) => v || "friendly"),
   DATABASE_URL: z.string().min(1).default("file:./prisma/dev.db"),
   ADMIN_PASSWORD: optionalString,
   TRUSTED_PROXIES: z.string().default(""),
@@ -66,6 +71,8 @@ export type Env = {
   sandboxServed: boolean;
   /** Where the sandbox this process serves sends its webhooks (default: this store's webhook route). */
   sandboxWebhookUrl: string;
+  /** The sandbox's readings where Plural's documents disagree or are silent: friendly (the default) or strict (the harshest documented). */
+  sandboxProfile: "friendly" | "strict";
   /** In sandbox mode, where a shopper's browser finds the sandbox (its UPI app): "/sandbox" here, or another instance's. */
   sandboxUrl: string | undefined;
   databaseUrl: string;
@@ -150,6 +157,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     sandboxServed: sandbox && baseUrl === ownSandbox,
     sandboxUrl: sandbox ? (baseUrl === ownSandbox ? "/sandbox" : baseUrl) : undefined,
     sandboxWebhookUrl: (r.SANDBOX_WEBHOOK_URL ?? `${appUrl}/api/plural/webhook`).replace(/\/+$/, ""),
+    sandboxProfile: r.SANDBOX_PROFILE,
     databaseUrl: r.DATABASE_URL,
     adminPassword: r.ADMIN_PASSWORD,
     trustedProxies: proxies.cidrs,

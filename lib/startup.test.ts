@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseEnv } from "@/lib/env";
+import { env, parseEnv, resetEnvCache } from "@/lib/env";
 import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
-import { checkSandbox } from "./startup";
+import { checkPreAuth, checkSandbox } from "./startup";
 
 describe("start-up check of the sandbox address (any port, no surprises)", () => {
   let server: Awaited<ReturnType<typeof startSandboxServer>>;
@@ -27,5 +27,31 @@ describe("start-up check of the sandbox address (any port, no surprises)", () =>
     // This process serves a sandbox of its own (sandboxServed), but APP_URL leads to the test server's.
     const e = { ...parseEnv({ ...creds, APP_URL: server.url }), sandboxServed: true, baseUrl: server.baseUrl };
     expect(await checkSandbox(e)).toMatch(/another server's Plural sandbox/);
+  });
+});
+
+describe("start-up check of pre-auth (PLURAL_PRE_AUTH=true, where Plural documents it for cards only)", () => {
+  const g = globalThis as { pluralSandbox?: { close(): void } };
+  const saved = { ...process.env };
+  afterAll(() => {
+    g.pluralSandbox?.close();
+    g.pluralSandbox = undefined;
+    process.env = saved;
+    resetEnvCache();
+  });
+
+  it("is an error at start-up when this process's sandbox refuses pre-auth with UPI (strict), a warning otherwise", async () => {
+    for (const [profile, expected] of [
+      ["strict", "refused"],
+      ["friendly", "unknown"],
+    ] as const) {
+      g.pluralSandbox?.close();
+      g.pluralSandbox = undefined;
+      Object.assign(process.env, { SANDBOX_PROFILE: profile, SANDBOX_STATE_FILE: "none", PLURAL_PRE_AUTH: "true", LOG_LEVEL: "silent" });
+      delete process.env.PLURAL_BASE_URL;
+      delete process.env.APP_URL;
+      resetEnvCache();
+      expect(await checkPreAuth(env())).toBe(expected);
+    }
   });
 });

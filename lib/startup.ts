@@ -13,6 +13,7 @@ export function startup(): void {
     const settleEvery = Number(process.env.SETTLEMENTS_INTERVAL_MS ?? 0);
     if (settleEvery > 0) void import("@/lib/orders/settlements").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
     if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e), 500).unref();
+    if (e.preAuth) void checkPreAuth(e);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -52,4 +53,28 @@ async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string |
     }
   }
   return undefined;
+}
+
+/**
+ * PLURAL_PRE_AUTH=true: Plural documents pre-auth for cards and Pay by Points only (reference §4.1),
+ * while this store takes UPI. Said at start-up: a warning, or an error when this process's own sandbox
+ * is set to refuse it (`pre_auth_upi: refused`). Either way no order is stuck: where Plural refuses,
+ * the order is created without pre_auth (lib/orders/checkout.ts).
+ */
+export async function checkPreAuth(e: Env): Promise<"refused" | "unknown"> {
+  if (e.sandboxServed) {
+    const { sandbox } = await import("@/lib/sandbox");
+    if (sandbox().settings.pre_auth_upi === "refused") {
+      log.error("startup.pre_auth_refused", {
+        problem:
+          "PLURAL_PRE_AUTH=true, but this sandbox refuses pre-auth with UPI (pre_auth_upi: refused): orders will be created without it and captured at once.",
+        fix: 'Set PLURAL_PRE_AUTH=false, or PATCH /sandbox/control/settings {"pre_auth_upi": "honoured"}.',
+      });
+      return "refused";
+    }
+  }
+  log.warn("startup.pre_auth", {
+    note: "PLURAL_PRE_AUTH=true: Plural documents pre-auth for cards and Pay by Points only. Where it refuses it for UPI, orders are created without pre_auth (captured at once) and the log says so.",
+  });
+  return "unknown";
 }

@@ -96,7 +96,8 @@ export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa
   // The usual path: ownership is proved on the order startPayment reads anyway (one read, not two).
   const r = await startPayment(id.data, how.data, payer.data, { cookies: await cookies() });
   if (!r.ok && r.code === "not_found") notFound();
-  return r.ok ? ok(r.value) : err(r.error);
+  // The code goes to the browser only as what the pay page can offer instead (lib/orders/refusals.ts).
+  return r.ok ? ok(r.value) : err(r.error, r.code === "use_qr" || r.code === "use_vpa" ? r.code : undefined);
 }
 
 export async function cancelCheckoutAction(orderId: string): Promise<void> {

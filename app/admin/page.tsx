@@ -92,7 +92,11 @@ export default async function AdminOrders({ searchParams }: { searchParams: Prom
                 <form action={adminAction} className="mt-1">
                   <input type="hidden" name="orderId" value={o.id} />
                   <input type="hidden" name="action" value="refund-late" />
-                  <button className="rounded bg-red-700 px-2 py-0.5 text-xs font-medium text-white">Refund {formatPaise(refundableOf(o))} in full</button>
+                  <button className="rounded bg-red-700 px-2 py-0.5 text-xs font-medium text-white">
+                    {o.latePayment === "PAID_TWICE" && !o.latePaymentOf
+                      ? "Refund the second payment" // paid on two of its Plural orders: the order keeps one
+                      : `Refund ${formatPaise(refundableOf(o))} in full`}
+                  </button>
                 </form>
               )}
             </td>

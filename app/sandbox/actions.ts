@@ -68,9 +68,14 @@ const int = (v: FormDataEntryValue | null, min: number, max: number, fallback: n
 export async function saveSettings(formData: FormData) {
   guard();
   const s = sandbox().settings;
+  const profile = formData.get("profile");
+  const cancelPolicy = formData.get("cancel_policy") === "any_open" ? "any_open" : "authorized_only";
   sandbox().updateSettings({
+    // A profile chosen here sets every reading; the form's other fields apply on top.
+    ...((profile === "friendly" || profile === "strict") && profile !== sandbox().profile() ? { profile } : {}),
     challenge_mode: formData.get("challenge_mode") === "landing" ? "landing" : "upi",
-    cancel_policy: formData.get("cancel_policy") === "any_open" ? "any_open" : "authorized_only",
+    // Only when changed: a reading left alone keeps following the profile.
+    ...(cancelPolicy !== s.cancel_policy ? { cancel_policy: cancelPolicy } : {}),
     payment_expiry_seconds: int(formData.get("payment_expiry_seconds"), 1, 86_400, s.payment_expiry_seconds),
     token_ttl_seconds: int(formData.get("token_ttl_seconds"), 1, 86_400, s.token_ttl_seconds),
     webhook: {

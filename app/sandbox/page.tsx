@@ -22,8 +22,14 @@ export default function SandboxDashboard() {
       <DashboardHeader faults={view.faults} actions={{ expireTokens, clearFaults, reset: resetSandbox }} />
       <WebhookHealthBanner health={view.webhooks.health} />
       <OrdersTable orders={view.orders.recent_charges} total={view.orders.total} />
-      <WebhooksTable webhooks={view.webhooks.recent} url={s.webhook.url} retries={s.webhook.retries} redeliver={redeliverWebhook} />
-      <SettingsForm settings={s} overridden={view.settings_overridden} save={saveSettings} />
+      <WebhooksTable
+        webhooks={view.webhooks.recent}
+        url={s.webhook.url}
+        retries={s.webhook.retries}
+        schedule={s.webhook.schedule}
+        redeliver={redeliverWebhook}
+      />
+      <SettingsForm settings={s} profile={view.profile} overridden={view.settings_overridden} save={saveSettings} />
       <Panel id="test-h" title="Test data" card>
         <TestData data={testData()} />
       </Panel>

@@ -39,7 +39,7 @@ export function PayPanel(props: {
 }) {
   const { orderId, payment, platform } = props;
   const [tab, setTab] = useState<Tab>(() => defaultTab(platform, payment, props.lastExpired));
-  const { begin, pending, error } = usePaymentStart(orderId, props.start);
+  const { begin, pending, error, offer } = usePaymentStart(orderId, props.start);
   const left = useCountdown(payment?.expiresAt);
   const { text, expiredId } = usePayStatus(orderId, payment);
   const expired = payment ? (expiredId === payment.id || left === 0 ? payment.mode : null) : props.lastExpired;
@@ -81,7 +81,32 @@ export function PayPanel(props: {
           <CollectPanel payment={payment} pending={pending} expired={expired} onSend={(vpa, sent) => begin("COLLECT", vpa, sent)} sandbox={props.sandbox} />
         )}
       </div>
-      <PayStatusLine error={error} text={text} left={left} payment={payment} expired={expired} sandbox={props.sandbox} />
+      <PayStatusLine
+        error={error}
+        offer={
+          offer === "use_qr" && tab !== "qr" ? (
+            <button
+              type="button"
+              className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium"
+              onClick={() => {
+                setTab("qr");
+                if (payment?.mode !== "QR") startQr();
+              }}
+            >
+              Use the QR code instead
+            </button>
+          ) : offer === "use_vpa" && tab !== "vpa" ? (
+            <button type="button" className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium" onClick={showVpa}>
+              Get a request on my UPI ID instead
+            </button>
+          ) : null
+        }
+        text={text}
+        left={left}
+        payment={payment}
+        expired={expired}
+        sandbox={props.sandbox}
+      />
     </div>
   );
 }

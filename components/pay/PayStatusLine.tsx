@@ -6,6 +6,8 @@ import { formatLeft } from "./useCountdown";
 /** The errors, the live status with the countdown, and in sandbox mode a link to the sandbox UPI app. */
 export function PayStatusLine(props: {
   error: string;
+  /** What the page offers with the error (another way to pay), if anything. */
+  offer?: React.ReactNode;
   text: string;
   left: number | null;
   payment: ActivePayment | null;
@@ -15,9 +17,10 @@ export function PayStatusLine(props: {
   const { payment, left } = props;
   return (
     <div className="mt-4 space-y-2">
-      <p role="alert" className="text-sm text-red-700 empty:hidden">
+      <p role="alert" className="text-sm text-red-700 empty:hidden" data-testid="pay-error">
         {props.error}
       </p>
+      {props.error && props.offer}
       <p aria-live="polite" role="status" className="flex items-center gap-2 text-sm text-slate-700" data-testid="pay-status">
         <span className={`inline-block h-2 w-2 rounded-full ${props.expired ? "bg-slate-400" : "animate-pulse bg-amber-500"}`} aria-hidden="true" />
         {props.expired ? "The payment request expired before it was approved." : props.text}

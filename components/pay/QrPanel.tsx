@@ -13,21 +13,23 @@ export function QrPanel(props: {
   onUseVpa: () => void;
 }) {
   const { payment, pending, expired } = props;
+  // A QR payment whose answer was lost has nothing to show yet: the shopper asks for it again.
+  const shown = payment?.mode === "QR" && !!props.qr;
   return (
     <div role="tabpanel" id="panel-qr" aria-labelledby="tab-qr" className="flex flex-col items-center gap-3">
       <div className="grid h-[264px] w-[264px] place-items-center rounded-xl bg-white ring-1 ring-slate-200">
         {expired ? (
           <ExpiredNotice mode={expired} pending={pending} onNew={props.onStartQr} />
-        ) : payment?.mode === "QR" ? (
+        ) : shown ? (
           props.qr
         ) : (
           <span className="text-sm text-slate-500">{pending ? "Preparing your QR code…" : "No QR yet"}</span>
         )}
       </div>
       <p className="text-center text-sm text-slate-600">Scan with any UPI app (GPay, PhonePe, Paytm, BHIM…) and approve.</p>
-      {!expired && payment?.mode !== "QR" && !pending && (
+      {!expired && !shown && !pending && (
         <button onClick={props.onStartQr} className="rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium">
-          {payment ? "Show a QR code instead" : "Get a QR code"}
+          {payment && payment.mode !== "QR" ? "Show a QR code instead" : "Get a QR code"}
         </button>
       )}
       <VpaFallback onUseVpa={props.onUseVpa} />

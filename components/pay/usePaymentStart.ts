@@ -14,19 +14,24 @@ export type StartPayment = (orderId: string, mode: PaymentMode, vpa?: string) =>
 export function usePaymentStart(orderId: string, start: StartPayment) {
   const router = useRouter();
   const [error, setError] = useState("");
+  // What the page can offer with the error: the QR where collect is not enabled, collect where the QR is not (lib/orders/refusals.ts).
+  const [offer, setOffer] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
   const begin = useCallback(
     (mode: PaymentMode, payer?: string, onStarted?: () => void) =>
       startTransition(async () => {
         setError("");
+        setOffer(undefined);
         const r = await start(orderId, mode, payer);
-        if (!r.ok) setError(r.error);
-        else onStarted?.();
+        if (!r.ok) {
+          setError(r.error);
+          setOffer(r.code);
+        } else onStarted?.();
         router.refresh();
       }),
     [orderId, start, router],
   );
-  return { begin, pending, error };
+  return { begin, pending, error, offer };
 }
 
 /** Calls `run` once, the first time `when` is true (a reload reuses the payment: the server returns the same one). */

@@ -30,10 +30,13 @@ function Select({ name, label, value, options }: { name: string; label: string; 
 /** The knobs a person turns most: challenge mode, cancel policy, expiry, token lifetime, webhook behaviour. */
 export function SettingsForm({
   settings: s,
+  profile,
   overridden,
   save,
 }: {
   settings: DashboardView["settings"];
+  /** friendly, strict or custom (README, "Profiles"). */
+  profile: string;
   overridden: string[];
   save: (form: FormData) => Promise<void>;
 }) {
@@ -45,6 +48,16 @@ export function SettingsForm({
   return (
     <Panel id="settings-h" title="Behaviour" card>
       <form action={save} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 text-sm">
+        <Select
+          name="profile"
+          label="Where Plural's documents disagree"
+          value={profile}
+          options={[
+            ["friendly", "friendly: the easiest reading"],
+            ["strict", "strict: the harshest documented reading"],
+            ...(profile === "custom" ? [["custom", "custom: readings set one by one"] as [string, string]] : []),
+          ]}
+        />
         <Select
           name="challenge_mode"
           label="challenge_url"

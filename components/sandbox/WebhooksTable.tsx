@@ -11,11 +11,14 @@ export function WebhooksTable({
   webhooks,
   url,
   retries,
+  schedule,
   redeliver,
 }: {
   webhooks: WebhookView[];
   url: string;
   retries: number;
+  /** backoff (retries with doubling delays) or Plural's documented schedule. */
+  schedule: string;
   redeliver: (form: FormData) => Promise<void>;
 }) {
   return (
@@ -24,7 +27,8 @@ export function WebhooksTable({
       title="Webhook deliveries"
       description={
         <>
-          To <code className="font-mono">{url}</code>, signed with Standard Webhooks headers; retried up to {retries} times.
+          To <code className="font-mono">{url}</code>, signed with Standard Webhooks headers;{" "}
+          {schedule === "documented" ? "retried on Plural's documented schedule (8 retries over 27.5 hours)." : `retried up to ${retries} times.`}
         </>
       }
       columns={COLUMNS}

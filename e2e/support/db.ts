@@ -16,10 +16,15 @@ let main: ReturnType<typeof openDb> | undefined;
 const e2eDb = () => (main ??= openDb("prisma/e2e.db"));
 
 export async function orderRow(id: string) {
-  return e2eDb().get<{ id: string; status: string; amountInPaise: number; pluralOrderId: string }>(
-    `SELECT id, status, amountInPaise, pluralOrderId FROM "Order" WHERE id = ?`,
-    id,
-  );
+  return e2eDb().get<{
+    id: string;
+    status: string;
+    amountInPaise: number;
+    pluralOrderId: string;
+    merchantOrderReference: string;
+    pluralAttempt: number;
+    latePayment: string | null;
+  }>(`SELECT id, status, amountInPaise, pluralOrderId, merchantOrderReference, pluralAttempt, latePayment FROM "Order" WHERE id = ?`, id);
 }
 
 export async function paymentsOf(orderId: string) {

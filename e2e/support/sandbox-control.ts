@@ -1,6 +1,16 @@
 import { expect, type APIRequestContext, type APIResponse } from "@playwright/test";
 
-type Fault = { endpoint: string; kind: "latency" | "error" | "timeout" | string; latency_ms?: number; status?: number; count?: number };
+type Fault = {
+  endpoint: string;
+  kind: "latency" | "error" | "timeout" | string;
+  latency_ms?: number;
+  status?: number;
+  count?: number;
+  /** "after": the work is done and its answer lost (a gateway timing out upstream). */
+  phase?: "before" | "after";
+  /** A documented error code for the answer (PAYMENT_METHOD_NOT_ENABLED…). */
+  code?: string;
+};
 type ControlPayment = { id: string; status: string; order_id?: string; mode?: string };
 
 /**
@@ -52,6 +62,13 @@ export class SandboxControl {
   /** A failed, expired or replaced payment succeeds after all (the bank's debit came late): the order is PROCESSED. */
   approveLate(paymentId: string) {
     return this.ok(this.request.post(`/sandbox/control/payments/${paymentId}/approve-late`, { data: {} }), `approve-late ${paymentId}`);
+  }
+
+  /** Every order at the sandbox (Plural's JSON), newest first. */
+  async orders(): Promise<
+    Array<{ order_id: string; merchant_order_reference: string; type: string; status: string; payments: Array<{ id: string; status: string }> }>
+  > {
+    return (await (await this.ok(this.request.get("/sandbox/control/orders"), "orders")).json()).orders;
   }
 
   /** The latest payment of a Plural order. */

@@ -80,29 +80,46 @@ export const newRefundKey = () => refundKeyFrom(randomBytes(9));
 /** A refund's merchant reference at Plural (and our unique key for it): the order's reference and the refund's key. */
 export const refundReference = (merchantOrderReference: string, key: string) => `${merchantOrderReference}_${key}`;
 
+/** A second payment, on another of the order's Plural orders, to refund in full instead of the order (late.ts). */
+export type SecondPayment = { pluralOrderId: string; amountInPaise: number };
+
 /**
  * A full or partial refund. The form's key becomes the refund's merchant reference, so a double
- * click (or a retry after a timeout) sends the same refund, which Plural and our unique index dedupe.
+ * click (or a retry after a timeout) sends the same refund, which Plural and our unique index dedupe
+ * (lib/plural reads back a refund a DUPLICATE_REQUEST says exists). `second`: refund that payment's
+ * Plural order rather than the order's own.
  */
-export async function refundOrder(orderId: string, amountInPaise: number, key: string, source: EventSource = "admin"): Promise<Result<string>> {
+export async function refundOrder(
+  orderId: string,
+  amountInPaise: number,
+  key: string,
+  source: EventSource = "admin",
+  second?: SecondPayment,
+): Promise<Result<string>> {
   if (!/^rf[A-Za-z0-9]{12}$/.test(key)) return { ok: false, error: "This form has expired; reload the page." };
   if (!Number.isSafeInteger(amountInPaise) || amountInPaise < 100) return { ok: false, error: "Enter an amount of at least ₹1.00." };
   const order = await loadOrder(orderId);
   const reference = refundReference(order.merchantOrderReference, key);
   let refund = order.refunds.find((r) => r.merchantRefundReference === reference);
   if (!refund) {
-    const left = refundableOf(order); // the order as just read, with its refunds
+    // The order as just read, with its refunds; a second payment's own refunds count against it alone.
+    const left = second
+      ? second.amountInPaise -
+        order.refunds.filter((r) => r.pluralOrderId === second.pluralOrderId && r.status !== "FAILED").reduce((n, r) => n + r.amountInPaise, 0)
+      : refundableOf(order);
     if (left <= 0) return { ok: false, error: "This order has nothing left to refund." };
     if (amountInPaise > left) return { ok: false, error: `At most ${formatPaise(left)} can be refunded.` };
     try {
-      refund = await db().refund.create({ data: { orderId, merchantRefundReference: reference, amountInPaise, status: "CREATED" } });
+      refund = await db().refund.create({
+        data: { orderId, merchantRefundReference: reference, amountInPaise, status: "CREATED", pluralOrderId: second?.pluralOrderId ?? null },
+      });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       refund = await db().refund.findUniqueOrThrow({ where: { merchantRefundReference: reference } });
     }
   }
   try {
-    const res = await plural().refund(order.pluralOrderId, {
+    const res = await plural().refund(refund.pluralOrderId ?? order.pluralOrderId, {
       merchant_order_reference: reference,
       order_amount: { value: refund.amountInPaise, currency: "INR" },
     });
@@ -116,7 +133,9 @@ export async function refundOrder(orderId: string, amountInPaise: number, key: s
       status: order.status,
     });
     if (status === "PROCESSED") await syncOrder(orderId, source, "GET_ORDER_AFTER_REFUND");
-    return { ok: true, value: `Refund of ${formatPaise(refund.amountInPaise)} requested (${status.toLowerCase()}).` };
+    const amount = formatPaise(refund.amountInPaise);
+    if (status === "PENDING") return { ok: true, value: `Refund of ${amount} requested: pending at Plural. The store asks Plural until it is done.` };
+    return { ok: true, value: `Refund of ${amount} requested (${status.toLowerCase()}).` };
   } catch (e) {
     return upstream(e, "the refund");
   }

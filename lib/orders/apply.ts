@@ -5,6 +5,7 @@ import { currentRequestId } from "@/lib/request-context";
 import type { PluralOrder } from "@/lib/plural/schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { notifyInTransaction, publishOrderChange } from "./changes";
+import { attemptOf, attemptReference } from "./attempts";
 import { canMovePayment, canMoveRefund, decideOrder, type Decision } from "./machine";
 import { isSettledForShopper, REFUNDABLE_STATUSES } from "./statuses";
 
@@ -73,9 +74,57 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             },
           });
 
-        if (order.pluralOrderId && snapshot.order_id !== order.pluralOrderId) {
-          await record(order.status, `${input.type} (order id mismatch)`);
-          return { outcome: "rejected", reason: "order id mismatch" } as const;
+        // Which of the order's Plural orders this is about (attempts.ts): the one it is tied to (or, not
+        // known yet, the one its current attempt's reference names), or another of its own.
+        const targetReference = attemptReference(order.merchantOrderReference, order.pluralAttempt);
+        const isTarget = order.pluralOrderId
+          ? snapshot.order_id === order.pluralOrderId
+          : !snapshot.merchant_order_reference || snapshot.merchant_order_reference === targetReference;
+        let target: typeof order = order;
+        if (isTarget && !order.pluralOrderId) {
+          // The Plural order of the order's current attempt, first heard of: it is the order's from now on.
+          const adopted = await tx.order.updateMany({
+            where: { id: order.id, pluralOrderId: null, pluralAttempt: order.pluralAttempt },
+            data: { pluralOrderId: snapshot.order_id, pluralUpdatedAt: null },
+          });
+          if (adopted.count === 0) throw new ConcurrentUpdate();
+          target = { ...order, pluralOrderId: snapshot.order_id, pluralUpdatedAt: null };
+        }
+        if (!isTarget) {
+          const attemptNo = attemptOf(snapshot.merchant_order_reference, order.merchantOrderReference);
+          const known =
+            attemptNo !== undefined || !!(await tx.payment.findFirst({ where: { orderId: order.id, pluralOrderId: snapshot.order_id }, select: { id: true } }));
+          if (!known) {
+            await record(order.status, `${input.type} (order id mismatch)`);
+            return { outcome: "rejected", reason: "order id mismatch" } as const;
+          }
+          if (!(PAID_AT_PLURAL.has(snapshot.status) && !isSettledForShopper(order.status))) {
+            // Another of its Plural orders, and nothing that moves the store order: its payments and refunds are kept up to date;
+            // a success there while the order is paid already is a second payment, flagged to be refunded.
+            if (snapshot.order_amount.value !== order.amountInPaise) {
+              await record(order.status, `${input.type} (amount mismatch)`);
+              return { outcome: "rejected", reason: "amount mismatch" } as const;
+            }
+            const moved = await syncPayments(tx, order, snapshot);
+            if (await syncRefunds(tx, order, snapshot)) moved.changed = true;
+            changed = moved.changed;
+            if (moved.paid && isSettledForShopper(order.status) && PAID_AT_PLURAL.has(snapshot.status)) {
+              flagged = await flagSecondPayment(tx, order, snapshot.order_id, input);
+              changed = true;
+            }
+            await record(order.status, `${input.type} (other Plural order)`);
+            if (changed) await notifyInTransaction(tx, order.id);
+            return { outcome: "ignored", from: order.status, to: order.status, ...(flagged ? { latePayment: flagged.kind } : {}) } as const;
+          }
+          // Paid on another of its Plural orders while the order was not paid: that one holds the money
+          // now (an earlier QR the shopper had switched away from, say). The order follows it from here.
+          const moved = await tx.order.updateMany({
+            where: { id: order.id, status: order.status, pluralOrderId: order.pluralOrderId },
+            data: { pluralOrderId: snapshot.order_id, pluralAttempt: attemptNo ?? order.pluralAttempt, pluralUpdatedAt: null },
+          });
+          if (moved.count === 0) throw new ConcurrentUpdate();
+          target = { ...order, pluralOrderId: snapshot.order_id, pluralAttempt: attemptNo ?? order.pluralAttempt, pluralUpdatedAt: null };
+          log.info("orders.paid_on_other_plural_order", { orderId: order.id, pluralOrderId: snapshot.order_id, from: order.pluralOrderId });
         }
         if (snapshot.order_amount.value !== order.amountInPaise) {
           log.error("orders.amount_mismatch", { orderId: order.id, ours: order.amountInPaise, plural: snapshot.order_amount.value, source: input.source });
@@ -85,7 +134,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 
         const reportedAt = time(snapshot.updated_at);
         // Is this report newer than what we applied last? Unknown without Plural's updated_at.
-        const newer = input.authoritative || (reportedAt ? !order.pluralUpdatedAt || reportedAt > order.pluralUpdatedAt : undefined);
+        const newer = input.authoritative || target !== order || (reportedAt ? !target.pluralUpdatedAt || reportedAt > target.pluralUpdatedAt : undefined);
         const decision: Decision = decideOrder(order.status, snapshot.status, newer);
         const to = decision === "apply" ? snapshot.status : order.status;
         changed = decision === "apply";
@@ -95,9 +144,9 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             where: { id: order.id, status: order.status },
             data: {
               status: to,
-              pluralOrderId: order.pluralOrderId ?? snapshot.order_id,
+              pluralOrderId: target.pluralOrderId ?? snapshot.order_id,
               retriesRemaining: snapshot.payment_retries_remaining ?? order.retriesRemaining,
-              pluralUpdatedAt: reportedAt && (!order.pluralUpdatedAt || reportedAt > order.pluralUpdatedAt) ? reportedAt : order.pluralUpdatedAt,
+              pluralUpdatedAt: reportedAt && (!target.pluralUpdatedAt || reportedAt > target.pluralUpdatedAt) ? reportedAt : target.pluralUpdatedAt,
               // Plural's own answer just now: nothing is owed any more.
               ...(input.authoritative ? { lastSyncedAt: new Date(), followUpAt: null } : {}),
             },
@@ -105,69 +154,20 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           if (updated.count === 0) throw new ConcurrentUpdate();
 
           // Payments: match by Plural id, else by our merchant reference; move each only forward.
-          const payments = order.payments ?? [];
+          const moved = await syncPayments(tx, order, snapshot);
+          if (moved.changed) changed = true;
           // A payment we had recorded as failed (expired, declined, replaced) has succeeded after all.
-          let failedThenPaid = false;
-          for (const p of snapshot.payments) {
-            const ours =
-              payments.find((x) => x.pluralPaymentId === p.id) ??
-              payments.find((x) => p.merchant_payment_reference && x.merchantPaymentReference === p.merchant_payment_reference);
-            const upiReference = p.acquirer_data?.rrn || p.acquirer_data?.acquirer_reference || undefined;
-            const details = {
-              pluralPaymentId: p.id,
-              errorCode: p.error_detail?.code ?? null,
-              errorMessage: p.error_detail?.message ?? null,
-              upiReference: upiReference ?? null,
-              payerVpa: p.upi?.payer?.vpa ?? null,
-            };
-            if (ours) {
-              const move = canMovePayment(ours.status, p.status);
-              const differs =
-                move ||
-                ours.pluralPaymentId !== details.pluralPaymentId ||
-                ours.errorCode !== details.errorCode ||
-                ours.errorMessage !== details.errorMessage ||
-                (details.upiReference !== null && ours.upiReference !== details.upiReference) ||
-                (details.payerVpa !== null && ours.payerVpa !== details.payerVpa);
-              if (move && p.status === "PROCESSED" && TOLD_FAILED.has(ours.status)) failedThenPaid = true;
-              if ((move || ours.status === p.status) && differs) {
-                changed = true;
-                await tx.payment.update({
-                  where: { id: ours.id },
-                  data: {
-                    ...details,
-                    ...(move ? { status: p.status } : {}),
-                    payerVpa: details.payerVpa ?? ours.payerVpa,
-                    upiReference: details.upiReference ?? ours.upiReference,
-                  },
-                });
-              }
-            } else {
-              changed = true;
-              await tx.payment.create({
-                data: {
-                  orderId: order.id,
-                  merchantPaymentReference: p.merchant_payment_reference || `plural_${p.id}`,
-                  upiMode: p.upi?.upi_qr ? "QR" : (p.upi?.txn_mode ?? "INTENT"),
-                  status: p.status,
-                  amountInPaise: p.payment_amount?.value ?? order.amountInPaise,
-                  ...details,
-                },
-              });
-            }
-          }
+          const failedThenPaid = moved.failedThenPaid;
 
           // Refunds listed on the parent (each a REFUND order).
-          if (listsRefunds) {
-            const refunds = order.refunds ?? [];
-            for (const r of snapshot.refunds as Array<{ order_id?: string; merchant_order_reference?: string; status?: string }>) {
-              const ours = refunds.find((x) => x.pluralRefundId === r.order_id || x.merchantRefundReference === r.merchant_order_reference);
-              if (ours && r.status && (await moveRefund(tx, ours, r.status, r.order_id))) changed = true;
-            }
-            if (refunds.length > 0) {
-              const refunded = await tx.refund.aggregate({ where: { orderId: order.id, status: "PROCESSED" }, _sum: { amountInPaise: true } });
-              await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
-            }
+          if (listsRefunds && (await syncRefunds(tx, order, snapshot))) changed = true;
+          if (listsRefunds && (order.refunds ?? []).length > 0) {
+            // The order's own refunds (not those of a second payment on another of its Plural orders).
+            const refunded = await tx.refund.aggregate({
+              where: { orderId: order.id, status: "PROCESSED", pluralOrderId: null },
+              _sum: { amountInPaise: true },
+            });
+            await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
           }
 
           // Paid, from a status that was not: was the shopper told it failed, or have they paid for the same items already?
@@ -238,6 +238,126 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 }
 
 class ConcurrentUpdate extends Error {}
+
+/** Money taken (or blocked) at Plural on this Plural order. */
+const PAID_AT_PLURAL: ReadonlySet<string> = new Set(["AUTHORIZED", "PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
+
+type OrderWithLists = Prisma.OrderGetPayload<{ include: { payments: true; refunds: true } }>;
+type ApplyOrder = Omit<OrderWithLists, "payments" | "refunds"> & { payments?: OrderWithLists["payments"]; refunds?: OrderWithLists["refunds"] };
+
+/**
+ * The snapshot's payments onto ours: matched by Plural id, else by our merchant reference, each moved
+ * only forward; a payment we never recorded (made elsewhere) is added. `paid`: one moved to PROCESSED
+ * or AUTHORIZED just now; `failedThenPaid`: one we had recorded as failed (expired, declined, replaced).
+ */
+async function syncPayments(tx: Prisma.TransactionClient, order: ApplyOrder, snapshot: PluralOrder) {
+  const payments = order.payments ?? [];
+  const out = { changed: false, paid: false, failedThenPaid: false };
+  for (const p of snapshot.payments) {
+    const ours =
+      payments.find((x) => x.pluralPaymentId === p.id) ??
+      payments.find((x) => p.merchant_payment_reference && x.merchantPaymentReference === p.merchant_payment_reference);
+    const upiReference = p.acquirer_data?.rrn || p.acquirer_data?.acquirer_reference || undefined;
+    const details = {
+      pluralPaymentId: p.id,
+      pluralOrderId: snapshot.order_id,
+      errorCode: p.error_detail?.code ?? null,
+      errorMessage: p.error_detail?.message ?? null,
+      upiReference: upiReference ?? null,
+      payerVpa: p.upi?.payer?.vpa ?? null,
+    };
+    // The order's challenge_url and image_url are its latest payment's: a payment whose answer was lost learns its QR here.
+    const links =
+      p === snapshot.payments.at(-1) && p.status === "PENDING" && ours && !ours.challengeUrl && !ours.imageUrl && (snapshot.challenge_url || snapshot.image_url)
+        ? { challengeUrl: snapshot.challenge_url ?? null, imageUrl: ours.upiMode === "QR" ? (snapshot.image_url ?? null) : null }
+        : undefined;
+    if (ours) {
+      const move = canMovePayment(ours.status, p.status);
+      const differs =
+        move ||
+        !!links ||
+        ours.pluralPaymentId !== details.pluralPaymentId ||
+        ours.pluralOrderId !== details.pluralOrderId ||
+        ours.errorCode !== details.errorCode ||
+        ours.errorMessage !== details.errorMessage ||
+        (details.upiReference !== null && ours.upiReference !== details.upiReference) ||
+        (details.payerVpa !== null && ours.payerVpa !== details.payerVpa);
+      if (move && p.status === "PROCESSED" && TOLD_FAILED.has(ours.status)) out.failedThenPaid = true;
+      if (move && (p.status === "PROCESSED" || p.status === "AUTHORIZED")) out.paid = true;
+      if ((move || ours.status === p.status) && differs) {
+        out.changed = true;
+        await tx.payment.update({
+          where: { id: ours.id },
+          data: {
+            ...details,
+            ...links,
+            ...(move ? { status: p.status } : {}),
+            payerVpa: details.payerVpa ?? ours.payerVpa,
+            upiReference: details.upiReference ?? ours.upiReference,
+          },
+        });
+      }
+    } else {
+      out.changed = true;
+      if (p.status === "PROCESSED" || p.status === "AUTHORIZED") out.paid = true;
+      await tx.payment.create({
+        data: {
+          orderId: order.id,
+          merchantPaymentReference: p.merchant_payment_reference || `plural_${p.id}`,
+          upiMode: p.upi?.upi_qr ? "QR" : (p.upi?.txn_mode ?? "INTENT"),
+          status: p.status,
+          amountInPaise: p.payment_amount?.value ?? order.amountInPaise,
+          ...details,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** Refunds listed on a Plural order (each a REFUND order) onto ours; true when one moved. */
+async function syncRefunds(tx: Prisma.TransactionClient, order: ApplyOrder, snapshot: PluralOrder): Promise<boolean> {
+  let changed = false;
+  const refunds = order.refunds ?? [];
+  for (const r of (snapshot.refunds ?? []) as Array<{ order_id?: string; merchant_order_reference?: string; status?: string }>) {
+    const ours = refunds.find((x) => x.pluralRefundId === r.order_id || x.merchantRefundReference === r.merchant_order_reference);
+    if (ours && r.status && (await moveRefund(tx, ours, r.status, r.order_id))) changed = true;
+  }
+  return changed;
+}
+
+/**
+ * The shopper paid on two of the order's Plural orders (the QR they had switched away from, and the
+ * collect request): the order keeps the first payment; the second is flagged (Order.latePayment
+ * PAID_TWICE, and a timeline entry naming that Plural order) so that late.ts refunds it, by itself
+ * with AUTO_REFUND_LATE_PAYMENTS. Never silently kept.
+ */
+async function flagSecondPayment(
+  tx: Prisma.TransactionClient,
+  order: ApplyOrder,
+  pluralOrderId: string,
+  input: ApplyInput,
+): Promise<{ kind: LatePayment; autoRefund: boolean }> {
+  const autoRefund = env().autoRefundLatePayments;
+  await tx.order.update({
+    where: { id: order.id },
+    data: { latePayment: order.latePayment ?? "PAID_TWICE", ...(autoRefund ? { autoRefundAt: new Date() } : {}) },
+  });
+  await tx.orderEvent.create({
+    data: {
+      orderId: order.id,
+      source: "store",
+      type: "PAID_TWICE",
+      verified: input.verified,
+      payload: JSON.stringify({ secondPluralOrder: pluralOrderId, paidFirst: order.pluralOrderId, noticedBy: input.source, autoRefund }),
+      statusFrom: order.status,
+      statusTo: order.status,
+      requestId: currentRequestId() ?? null,
+    },
+  });
+  log.warn("orders.second_payment", { orderId: order.id, pluralOrderId, paidFirst: order.pluralOrderId, autoRefund });
+  return { kind: "PAID_TWICE", autoRefund };
+}
 
 /** An order captured after a pre-auth already left the cart when it was AUTHORIZED. */
 const PAID_BEFORE = new Set(["AUTHORIZED"]);
@@ -368,7 +488,10 @@ export async function applyRefundStatus(input: {
 export async function failOrderUnknownToPlural(orderId: string): Promise<boolean> {
   if (decideOrder("CREATED", "FAILED") !== "apply") return false;
   const failed = await db().$transaction(async (tx) => {
-    const updated = await tx.order.updateMany({ where: { id: orderId, status: "CREATED", pluralOrderId: null }, data: { status: "FAILED", nextSyncAt: null } });
+    const updated = await tx.order.updateMany({
+      where: { id: orderId, status: "CREATED", pluralOrderId: null, pluralAttempt: 1 },
+      data: { status: "FAILED", nextSyncAt: null },
+    });
     if (updated.count === 0) return false;
     await tx.orderEvent.create({
       data: {

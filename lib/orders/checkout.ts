@@ -7,7 +7,9 @@ import { log } from "@/lib/log";
 import type { Result } from "@/lib/result";
 import { LIMITS, plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
-import { applyStatus } from "./apply";
+import { applyStatus, recordEvent } from "./apply";
+import { attemptReference } from "./attempts";
+import { logRefusal, orderRefusal } from "./refusals";
 import { getCart } from "./cart";
 import { splitName, type CheckoutForm } from "./customer";
 
@@ -73,50 +75,101 @@ export async function placeOrder(cartId: string | undefined, form: CheckoutForm,
   return ensurePluralOrder(order);
 }
 
-/** Creates the Plural order for one of ours (again, after a failure: Plural dedupes by reference). */
-export async function ensurePluralOrder(order: Order): Promise<Result<{ orderId: string }>> {
+// On globalThis: one process-wide memory, whatever Next bundle asks.
+const preAuthState = globalThis as { pluralRefusedPreAuthAt?: number };
+const PRE_AUTH_WARN_EVERY_MS = 10 * 60_000;
+
+/**
+ * Plural refused pre-auth for UPI (the order docs: only cards and Pay by Points support it, reference
+ * §4.1; the sandbox's `pre_auth_upi: refused`): the order is made without it (the payment is captured
+ * at once), and the merchant is told at error level, at most every 10 minutes. Every order asks
+ * again, so an account where Plural enables it gets pre-auth back without a restart.
+ */
+export function notePreAuthRefused(orderId: string, e: PluralError) {
+  const last = preAuthState.pluralRefusedPreAuthAt;
+  if (last === undefined || Date.now() - last > PRE_AUTH_WARN_EVERY_MS) {
+    log.error("checkout.pre_auth_refused", {
+      orderId,
+      code: e.code,
+      status: e.status,
+      hint: "Plural supports pre-auth for cards and Pay by Points only: set PLURAL_PRE_AUTH=false. Orders are created without pre_auth meanwhile (captured at once).",
+    });
+    preAuthState.pluralRefusedPreAuthAt = Date.now();
+  }
+}
+
+/** A refusal of pre_auth: a 400 on create order, or PAYMENT_METHOD_NOT_ENABLED (on the order, or on its UPI payment). */
+const refusesPreAuth = (e: PluralError) => e.status === 400 || e.code === "INVALID_REQUEST" || e.code === "PAYMENT_METHOD_NOT_ENABLED";
+
+/**
+ * Creates the Plural order of the order's current attempt (attempts.ts; again, after a failure:
+ * Plural dedupes by reference, and lib/plural reads back what a DUPLICATE_REQUEST says exists).
+ */
+export async function ensurePluralOrder(order: Order, opts: { withoutPreAuth?: boolean } = {}): Promise<Result<{ orderId: string }>> {
   if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
+  const preAuth = env().preAuth && !opts.withoutPreAuth;
+  try {
+    await createPluralOrder(order, preAuth);
+    return { ok: true, value: { orderId: order.id } };
+  } catch (err) {
+    if (!(err instanceof PluralError)) throw err;
+    if (preAuth && err.kind === "http" && refusesPreAuth(err)) {
+      // Plural does not pre-authorise UPI: the same order without it, rather than an order nobody can pay.
+      notePreAuthRefused(order.id, err);
+      await recordEvent({
+        orderId: order.id,
+        source: "store",
+        type: "PRE_AUTH_REFUSED",
+        payload: { code: err.code, status: err.status },
+        status: order.status,
+      });
+      try {
+        await createPluralOrder(order, false);
+        return { ok: true, value: { orderId: order.id } };
+      } catch (again) {
+        if (!(again instanceof PluralError)) throw again;
+        err = again;
+      }
+    }
+    const refusal = orderRefusal(err as PluralError);
+    logRefusal("checkout", refusal, err as PluralError, { orderId: order.id, attempt: order.pluralAttempt });
+    return { ok: false, error: refusal.message };
+  }
+}
+
+async function createPluralOrder(order: Order, preAuth: boolean) {
   const e = env();
   const address = (json: string) => {
     const a = JSON.parse(json) as { address1: string; city: string; state: string; pincode: string };
     return { address1: a.address1, city: a.city, state: a.state, pincode: a.pincode, country: "India" };
   };
-  try {
-    const created = await plural().createOrder({
-      merchant_order_reference: order.merchantOrderReference,
-      order_amount: { value: order.amountInPaise, currency: "INR" },
-      pre_auth: e.preAuth || undefined,
-      allowed_payment_methods: ["UPI"],
-      notes: `Plural UPI Store order ${order.id}`,
-      callback_url: `${e.appUrl}/api/plural/return`,
-      failure_callback_url: `${e.appUrl}/api/plural/return`,
-      purchase_details: {
-        customer: {
-          email_id: order.customerEmail,
-          ...splitName(order.customerName),
-          mobile_number: order.customerMobile,
-          country_code: "91",
-          billing_address: address(order.billingAddress),
-          shipping_address: address(order.shippingAddress),
-        },
-        merchant_metadata: { store_order_id: order.id },
+  const created = await plural().createOrder({
+    merchant_order_reference: attemptReference(order.merchantOrderReference, order.pluralAttempt),
+    order_amount: { value: order.amountInPaise, currency: "INR" },
+    pre_auth: preAuth || undefined,
+    allowed_payment_methods: ["UPI"],
+    notes: `Plural UPI Store order ${order.id}`,
+    callback_url: `${e.appUrl}/api/plural/return`,
+    failure_callback_url: `${e.appUrl}/api/plural/return`,
+    purchase_details: {
+      customer: {
+        email_id: order.customerEmail,
+        ...splitName(order.customerName),
+        mobile_number: order.customerMobile,
+        country_code: "91",
+        billing_address: address(order.billingAddress),
+        shipping_address: address(order.shippingAddress),
       },
-    });
-    await applyStatus({
-      orderId: order.id,
-      snapshot: created,
-      source: "sync",
-      type: "ORDER_CREATED",
-      verified: true,
-      payload: { order_id: created.order_id, status: created.status },
-      authoritative: true,
-    });
-    return { ok: true, value: { orderId: order.id } };
-  } catch (err) {
-    if (!(err instanceof PluralError)) throw err;
-    log.warn("checkout.create_order_failed", { orderId: order.id, code: err.code, status: err.status, pluralRequestId: err.requestId });
-    if (err.kind === "validation" || err.status === 400)
-      return { ok: false, error: "The payment service refused this order. Check your details and try again." };
-    return { ok: false, error: "We could not reach the payment service. Your order is saved: press Pay again in a moment." };
-  }
+      merchant_metadata: { store_order_id: order.id },
+    },
+  });
+  await applyStatus({
+    orderId: order.id,
+    snapshot: created,
+    source: "sync",
+    type: "ORDER_CREATED",
+    verified: true,
+    payload: { order_id: created.order_id, status: created.status, attempt: order.pluralAttempt },
+    authoritative: true,
+  });
 }

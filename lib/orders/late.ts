@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { err, type Result } from "@/lib/result";
+import { err, ok, type Result } from "@/lib/result";
 import { refundKeyFrom, refundOrder, refundReference } from "./admin";
 import { settleAutoRefund } from "./apply";
 import { refundableOf } from "./statuses";
@@ -25,16 +25,60 @@ function lateRefundKey(orderId: string): string {
 export const lateRefundReference = (order: { id: string; merchantOrderReference: string }) =>
   refundReference(order.merchantOrderReference, lateRefundKey(order.id));
 
-/** Refunds what is left of a late payment, in full. `source`: who asked (the merchant, or the store by itself). */
+/** The refund key of a second payment, derived from its Plural order: every click and the automatic refund send the same refund. */
+const secondPaymentKey = (pluralOrderId: string) => refundKeyFrom(createHash("sha256").update(`second-payment:${pluralOrderId}`).digest());
+
+/**
+ * Payments that succeeded on another of the order's Plural orders than the one it was paid by
+ * (attempts.ts: the shopper paid both the QR they had switched away from and the collect request),
+ * one per Plural order, with the refund that returns each (when one was sent).
+ */
+export function secondPayments(order: {
+  merchantOrderReference: string;
+  pluralOrderId: string | null;
+  payments: Array<{ status: string; pluralOrderId: string | null; amountInPaise: number }>;
+  refunds: Array<{ merchantRefundReference: string; status: string; amountInPaise: number }>;
+}) {
+  const seen = new Map<string, { pluralOrderId: string; amountInPaise: number; refund?: (typeof order.refunds)[number] }>();
+  for (const p of order.payments) {
+    if (p.status !== "PROCESSED" || !p.pluralOrderId || p.pluralOrderId === order.pluralOrderId || seen.has(p.pluralOrderId)) continue;
+    const reference = refundReference(order.merchantOrderReference, secondPaymentKey(p.pluralOrderId));
+    seen.set(p.pluralOrderId, {
+      pluralOrderId: p.pluralOrderId,
+      amountInPaise: p.amountInPaise,
+      refund: order.refunds.find((r) => r.merchantRefundReference === reference),
+    });
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Refunds a late payment in full. `source`: who asked (the merchant, or the store by itself). A
+ * second payment on another of the order's Plural orders is refunded (that Plural order, in full);
+ * the order itself when it was paid late (the shopper was told it failed) or paid twice across orders.
+ */
 export async function refundLatePayment(orderId: string, source: "admin" | "store" = "admin"): Promise<Result<string>> {
-  const order = await db().order.findUnique({ where: { id: orderId }, include: { refunds: true } });
+  const order = await db().order.findUnique({ where: { id: orderId }, include: { refunds: true, payments: true } });
   if (!order?.latePayment) return err("This order was not paid late.", "not_late");
-  // Sent before (a timeout, a second click): the same refund again, whatever is left now.
-  const reference = lateRefundReference(order);
-  const sent = order.refunds.find((r) => r.merchantRefundReference === reference);
-  const amount = sent?.amountInPaise ?? refundableOf(order);
-  if (amount <= 0) return err("This order has nothing left to refund.", "nothing_left");
-  return refundOrder(orderId, amount, lateRefundKey(orderId), source);
+  const done: string[] = [];
+  for (const second of secondPayments(order)) {
+    // Sent before (a timeout, a second click): the same refund again (Plural and our unique index dedupe it).
+    const r = await refundOrder(orderId, second.amountInPaise, secondPaymentKey(second.pluralOrderId), source, second);
+    if (!r.ok) return r;
+    done.push(r.value);
+  }
+  if (order.latePayment === "PAID_LATE" || order.latePaymentOf) {
+    // Sent before (a timeout, a second click): the same refund again, whatever is left now.
+    const reference = lateRefundReference(order);
+    const sent = order.refunds.find((r) => r.merchantRefundReference === reference);
+    const amount = sent?.amountInPaise ?? refundableOf(order);
+    if (amount > 0) {
+      const r = await refundOrder(orderId, amount, lateRefundKey(orderId), source);
+      if (!r.ok) return r;
+      done.push(r.value);
+    }
+  }
+  return done.length ? ok(done.join(" ")) : err("This order has nothing left to refund.", "nothing_left");
 }
 
 /** The automatic refund: requested once; kept owed (autoRefundAt) only while Plural did not answer. */

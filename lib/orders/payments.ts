@@ -1,8 +1,10 @@
 import { db, isUniqueViolation } from "@/lib/db";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { isValidVpa, plural, PluralError } from "@/lib/plural";
 import { applyStatus, recordEvent } from "./apply";
-import { ensurePluralOrder } from "./checkout";
+import { ensurePluralOrder, notePreAuthRefused } from "./checkout";
+import { logRefusal, paymentRefusal } from "./refusals";
 import { syncOrder } from "./sync";
 import { type CookieReader, ownsOrderRow } from "./access";
 import { OPEN_STATUSES } from "./statuses";
@@ -61,29 +63,41 @@ async function activePayment(orderId: string): Promise<ActivePayment | null> {
   return p ? waiting([p]) : null;
 }
 
+/** At most this many Plural orders for one store order (a shopper switching back and forth where Plural refuses a second payment). */
+const MAX_ATTEMPTS = 10;
+
+type OrderWithPayments = NonNullable<Awaited<ReturnType<typeof loadOrder>>>;
+const loadOrder = (orderId: string) => db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
+
 /**
  * Starts (or reuses) a UPI payment on the order. QR and intent share one payment (created with
  * `upi_qr`, it carries both the link and the image), so switching between them or reloading never
  * creates another. A collect request replaces it. Each payment has its own merchant reference, so a
- * double click sends the same request twice and Plural answers with the same payment.
+ * double click sends the same request twice and Plural answers with the same payment (or, where it
+ * refuses a repeat with DUPLICATE_REQUEST, lib/plural reads that payment back).
+ *
+ * Where Plural refuses a second payment on a PENDING order (PAYMENT_PENDING), the new payment is made
+ * on a new Plural order for the same store order (attempts.ts): the shopper switches how to pay, or
+ * gets a new QR, either way. The error's `code` is what the pay page can offer instead (refusals.ts).
  */
-export async function startPayment(orderId: string, mode: PaymentMode, vpa?: string, opts: { cookies?: CookieReader } = {}): Promise<Result<ActivePayment>> {
-  let order = await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
+export async function startPayment(
+  orderId: string,
+  mode: PaymentMode,
+  vpa?: string,
+  opts: { cookies?: CookieReader } = {},
+): Promise<Result<ActivePayment, string>> {
+  let order = await loadOrder(orderId);
   // With the caller's cookies: only for the shopper who placed it, proved on the row just read (access.ts).
   if (!order || (opts.cookies && !ownsOrderRow(order, opts.cookies))) return err("Order not found.", "not_found");
   if (!order.pluralOrderId && OPEN_STATUSES.has(order.status)) {
-    // The Plural order could not be created at checkout: try again now (idempotent by reference). Here,
-    // in the shopper's action, rather than while the pay page renders: a GET changes nothing.
+    // The Plural order could not be created at checkout (or for a new attempt): try again now (idempotent
+    // by reference). Here, in the shopper's action, rather than while the pay page renders: a GET changes nothing.
     const created = await ensurePluralOrder(order);
     if (!created.ok) return created;
-    order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
+    order = (await loadOrder(orderId))!;
   }
   if (!order.pluralOrderId) return { ok: false, error: "This order is not ready for payment yet." };
-  if (!OPEN_STATUSES.has(order.status))
-    return {
-      ok: false,
-      error: order.status === "PROCESSED" || order.status === "AUTHORIZED" ? "This order is already paid." : "This order can no longer be paid.",
-    };
+  if (!OPEN_STATUSES.has(order.status)) return closed(order.status);
   const payerVpa = vpa?.trim().toLowerCase();
   if (mode === "COLLECT" && (!payerVpa || !isValidVpa(payerVpa))) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
 
@@ -93,18 +107,58 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
     await syncOrder(orderId, "sync", "GET_ORDER_BEFORE_PAYMENT");
     current = await activePayment(orderId);
   }
-  if (current && (mode === "QR" ? current.mode === "QR" : current.mode === "COLLECT" && current.payerVpa === payerVpa)) return { ok: true, value: current };
+  const showable = (p: ActivePayment) => p.mode !== "QR" || !!p.challengeUrl || !!p.imageUrl;
+  if (current && showable(current) && (mode === "QR" ? current.mode === "QR" : current.mode === "COLLECT" && current.payerVpa === payerVpa))
+    return { ok: true, value: current };
 
+  for (let rotations = 0; ; rotations++) {
+    const r = await payOn(order, mode, payerVpa);
+    if (r.ok || rotations > 0 || !r.rotate) return r.result;
+    // Plural refuses a second payment on this Plural order: the payment goes on a new one.
+    const next = await newAttempt(order, r.rotate);
+    if (!next.ok) return next;
+    order = next.value;
+  }
+}
+
+const closed = (status: string): Result<ActivePayment, string> => ({
+  ok: false,
+  error: status === "PROCESSED" || status === "AUTHORIZED" ? "This order is already paid." : "This order can no longer be paid.",
+});
+
+/** One payment on the order's current Plural order. `rotate`: why a new Plural order would take it (Plural refused this one). */
+async function payOn(
+  order: OrderWithPayments,
+  mode: PaymentMode,
+  payerVpa: string | undefined,
+): Promise<{ ok: true; result: Result<ActivePayment, string> } | { ok: false; result: Result<ActivePayment, string>; rotate?: string }> {
+  const orderId = order.id;
+  const pluralOrderId = order.pluralOrderId!;
   // An earlier attempt that never got Plural's answer is sent again under its own reference.
   const unsent = [...order.payments]
     .reverse()
-    .find((p) => !p.pluralPaymentId && p.status === "PENDING" && p.upiMode === mode && (mode === "QR" || p.payerVpa === payerVpa));
+    .find(
+      (p) =>
+        (!p.pluralPaymentId || (mode === "QR" && !p.challengeUrl && !p.imageUrl)) &&
+        p.status === "PENDING" &&
+        p.upiMode === mode &&
+        (p.pluralOrderId ?? pluralOrderId) === pluralOrderId &&
+        (mode === "QR" || p.payerVpa === payerVpa),
+    );
   const ref = unsent?.merchantPaymentReference ?? `${order.merchantOrderReference}_p${order.payments.length + 1}`;
   let row = order.payments.find((p) => p.merchantPaymentReference === ref);
   if (!row) {
     try {
       row = await db().payment.create({
-        data: { orderId, merchantPaymentReference: ref, upiMode: mode, status: "PENDING", amountInPaise: order.amountInPaise, payerVpa: payerVpa ?? null },
+        data: {
+          orderId,
+          merchantPaymentReference: ref,
+          upiMode: mode,
+          status: "PENDING",
+          amountInPaise: order.amountInPaise,
+          payerVpa: payerVpa ?? null,
+          pluralOrderId,
+        },
       });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
@@ -114,37 +168,95 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
   try {
     const res =
       mode === "COLLECT"
-        ? await plural().createUpiPayment(order.pluralOrderId, {
-            mode: "COLLECT",
-            vpa: payerVpa!,
-            merchantPaymentReference: ref,
-            amountInPaise: order.amountInPaise,
-          })
-        : await plural().createUpiPayment(order.pluralOrderId, { mode: "QR", merchantPaymentReference: ref, amountInPaise: order.amountInPaise });
-    const mine = res.payments.find((p) => p.merchant_payment_reference === ref) ?? res.payments[res.payments.length - 1];
+        ? await plural().createUpiPayment(pluralOrderId, { mode: "COLLECT", vpa: payerVpa!, merchantPaymentReference: ref, amountInPaise: order.amountInPaise })
+        : await plural().createUpiPayment(pluralOrderId, { mode: "QR", merchantPaymentReference: ref, amountInPaise: order.amountInPaise });
     const updated = await db().payment.update({
       where: { id: row.id },
-      data: { pluralPaymentId: mine?.id ?? null, challengeUrl: res.challenge_url ?? null, imageUrl: mode === "QR" ? (res.image_url ?? null) : null },
+      data: {
+        pluralPaymentId: res.paymentId ?? null,
+        pluralOrderId,
+        challengeUrl: res.challengeUrl ?? null,
+        imageUrl: mode === "QR" ? (res.imageUrl ?? null) : null,
+      },
     });
-    await applyStatus({
-      orderId,
-      snapshot: res,
-      source: "sync",
-      type: "PAYMENT_CREATED",
-      verified: true,
-      payload: { order_id: res.order_id, status: res.status, payment_id: mine?.id, mode },
-      authoritative: true,
-    });
-    return { ok: true, value: toActive(updated) };
+    if (res.order) {
+      await applyStatus({
+        orderId,
+        snapshot: res.order,
+        source: "sync",
+        type: "PAYMENT_CREATED",
+        verified: true,
+        payload: { order_id: res.order.order_id, status: res.order.status, payment_id: res.paymentId, mode, answer: res.shape },
+        authoritative: true,
+      });
+    } else {
+      // The guide's flat answer names the payment only: the order's new status comes from Get Order.
+      await recordEvent({
+        orderId,
+        source: "sync",
+        type: "PAYMENT_CREATED",
+        payload: { payment_id: res.paymentId, status: res.status, mode, answer: res.shape },
+        status: order.status,
+      });
+      await syncOrder(orderId, "sync", "GET_ORDER_AFTER_PAYMENT");
+    }
+    return { ok: true, result: { ok: true, value: toActive(updated) } };
   } catch (e) {
     if (!(e instanceof PluralError)) throw e;
-    log.warn("payments.start_failed", { orderId, code: e.code, status: e.status, pluralRequestId: e.requestId });
-    if (e.code === "INVALID_USER_ACCOUNT") return { ok: false, error: "That UPI ID does not exist. Check it and try again." };
-    if (e.kind === "validation" || e.status === 400) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
-    if (e.code === "PAYMENT_PENDING") return { ok: false, error: "A payment request is already waiting. Approve or decline it in your UPI app first." };
-    if (e.status === 422) return { ok: false, error: "This order can no longer be paid." };
-    return { ok: false, error: "The payment service is not answering. Please try again in a moment." };
+    const preAuthRefused = e.code === "PAYMENT_METHOD_NOT_ENABLED" && env().preAuth;
+    if (e.code === "PAYMENT_PENDING" || preAuthRefused) {
+      // Refused: nothing was made at Plural under this reference. The row says so, and is never sent again.
+      await db().payment.updateMany({
+        where: { id: row.id, pluralPaymentId: null, status: "PENDING" },
+        data: { status: "FAILED", errorCode: e.code, errorMessage: "Refused by Plural; made on a new Plural order instead" },
+      });
+      if (preAuthRefused) notePreAuthRefused(orderId, e);
+      return { ok: false, rotate: e.code, result: err(paymentRefusal(e, mode).message) };
+    }
+    const refusal = paymentRefusal(e, mode);
+    logRefusal("payments", refusal, e, { orderId, mode, attempt: order.pluralAttempt });
+    return { ok: false, result: err(refusal.message, refusal.offer) };
   }
+}
+
+/**
+ * A new Plural order for the store order (its next attempt: `<ref>_2`, `_3`…), where Plural refused
+ * a second payment on the current one. Claimed with one guarded update (a double click makes one),
+ * then created as checkout creates the first (ensurePluralOrder). The Plural order left behind keeps
+ * its payment until it expires; a payment there still counts (applyStatus).
+ */
+async function newAttempt(order: OrderWithPayments, reason: string): Promise<Result<OrderWithPayments, string>> {
+  const orderId = order.id;
+  if (order.pluralAttempt >= MAX_ATTEMPTS) {
+    log.warn("payments.too_many_attempts", { orderId, attempt: order.pluralAttempt });
+    return err("A payment request is already waiting. Approve or decline it in your UPI app first.", "PAYMENT_PENDING");
+  }
+  const claimed = await db().order.updateMany({
+    where: { id: orderId, pluralOrderId: order.pluralOrderId, pluralAttempt: order.pluralAttempt, status: { in: [...OPEN_STATUSES] } },
+    data: { pluralOrderId: null, pluralAttempt: order.pluralAttempt + 1, pluralUpdatedAt: null },
+  });
+  if (claimed.count === 1) {
+    log.info("payments.new_plural_order", { orderId, from: order.pluralOrderId, attempt: order.pluralAttempt + 1, reason });
+    await recordEvent({
+      orderId,
+      source: "shopper",
+      type: "NEW_PLURAL_ORDER",
+      payload: { from: order.pluralOrderId, attempt: order.pluralAttempt + 1, reason },
+      status: order.status,
+    });
+  }
+  // Ours, or a concurrent click's: the order as it is now.
+  let now = (await loadOrder(orderId))!;
+  if (!OPEN_STATUSES.has(now.status)) return closed(now.status) as Result<never, string>;
+  if (!now.pluralOrderId) {
+    // Refused because UPI cannot be pre-authorised: the new Plural order without it.
+    const created = await ensurePluralOrder(now, { withoutPreAuth: reason === "PAYMENT_METHOD_NOT_ENABLED" });
+    if (!created.ok) return created;
+    now = (await loadOrder(orderId))!;
+  }
+  if (!now.pluralOrderId) return { ok: false, error: "This order is not ready for payment yet." };
+  if (!OPEN_STATUSES.has(now.status)) return closed(now.status) as Result<never, string>;
+  return { ok: true, value: now };
 }
 
 /**

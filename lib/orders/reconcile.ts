@@ -3,7 +3,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { OPEN_STATUSES } from "./statuses";
 import { failOrderUnknownToPlural } from "./apply";
-import { syncOrder } from "./sync";
+import { syncOrder, syncRefund } from "./sync";
 import { autoRefundsDue } from "./late";
 import { randomUUID } from "node:crypto";
 import { runWithRequestId } from "@/lib/request-context";
@@ -18,7 +18,7 @@ export type ReconcileOptions = {
   baseBackoffMs?: number;
 };
 
-export type ReconcileReport = { checked: number; updated: number; stillOpen: number; failed: number; skipped: number };
+export type ReconcileReport = { checked: number; updated: number; stillOpen: number; failed: number; skipped: number; refunds: number };
 
 const OPEN = [...OPEN_STATUSES];
 const CREATE_GIVE_UP_MS = 60 * 60 * 1000;
@@ -53,7 +53,7 @@ export function reconcile(opts: ReconcileOptions = {}): Promise<ReconcileReport>
 
 async function sweep(opts: ReconcileOptions): Promise<ReconcileReport> {
   const now = opts.now ?? new Date();
-  const report: ReconcileReport = { checked: 0, updated: 0, stillOpen: 0, failed: 0, skipped: 0 };
+  const report: ReconcileReport = { checked: 0, updated: 0, stillOpen: 0, failed: 0, skipped: 0, refunds: 0 };
   const claimed = dbProvider() === "postgresql" ? await claimSkipLocked(now, opts) : await claimGuarded(now, opts, report);
   for (const o of claimed) {
     report.checked++;
@@ -71,14 +71,55 @@ async function sweep(opts: ReconcileOptions): Promise<ReconcileReport> {
     if (OPEN_STATUSES.has(r.value.status)) report.stillOpen++;
     else await db().order.update({ where: { id: o.id }, data: { nextSyncAt: null, syncAttempts: 0 } });
   }
-  if (report.checked) log.info("reconcile.done", report);
+  // Refunds still waiting at Plural, which may send no webhook for them.
+  report.refunds = await refundsDue(now, opts);
+  if (report.checked || report.refunds) log.info("reconcile.done", report);
   // Automatic refunds of late payments that their process did not live to request.
   await autoRefundsDue(FOLLOW_UP_GRACE_MS, now);
   return report;
 }
 
+/**
+ * Refunds waiting for their outcome (requested, or PENDING at Plural) past the threshold: each is
+ * claimed with a guarded update that moves its next check ahead (backing off like orders), then
+ * asked about with Get Order on its REFUND order (sync.ts). Answers how many were asked about.
+ */
+async function refundsDue(now: Date, opts: ReconcileOptions): Promise<number> {
+  const base = opts.baseBackoffMs ?? 30_000;
+  const due = await db().refund.findMany({
+    where: {
+      status: { in: ["CREATED", "PENDING"] },
+      updatedAt: { lt: new Date(now.getTime() - (opts.olderThanMs ?? 60_000)) },
+      createdAt: { gt: new Date(now.getTime() - MAX_AGE_MS) },
+      OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
+    },
+    orderBy: { updatedAt: "asc" },
+    take: opts.limit ?? 50,
+    select: { id: true, syncAttempts: true },
+  });
+  let asked = 0;
+  for (const r of due) {
+    const won = await db().refund.updateMany({
+      where: { id: r.id, syncAttempts: r.syncAttempts },
+      data: { syncAttempts: r.syncAttempts + 1, nextSyncAt: new Date(now.getTime() + backoffMs(base, r.syncAttempts)) },
+    });
+    if (won.count === 0) continue; // another sweeper took it
+    asked++;
+    await syncRefund(r.id, now);
+  }
+  return asked;
+}
+
 type Claimed = { id: string; createdAt: Date };
 const backoffMs = (base: number, attempts: number) => Math.min(base * 2 ** attempts, MAX_BACKOFF_MS);
+/**
+ * A payment may still be approved while Plural's order is PENDING within this long of its last change
+ * (the payment's window, 15 minutes in the sandbox, and a margin): no backoff then, so an order paid
+ * with every webhook lost is found within about two intervals (converge.test.ts), not minutes later.
+ */
+const LIVE_MS = 20 * 60 * 1000;
+const live = (o: { status: string; pluralUpdatedAt: Date | null }, now: Date) =>
+  o.status === "PENDING" && !!o.pluralUpdatedAt && o.pluralUpdatedAt.getTime() > now.getTime() - LIVE_MS;
 
 /**
  * SQLite: read the due orders, then claim each with a guarded update (only one sweeper wins it).
@@ -102,13 +143,14 @@ async function claimGuarded(now: Date, opts: ReconcileOptions, report: Reconcile
     },
     orderBy: { updatedAt: "asc" },
     take: opts.limit ?? 50,
-    select: { id: true, syncAttempts: true, createdAt: true },
+    select: { id: true, syncAttempts: true, createdAt: true, status: true, pluralUpdatedAt: true },
   });
   const claimed: Claimed[] = [];
   for (const o of due) {
+    const wait = live(o, now) ? base : backoffMs(base, o.syncAttempts);
     const won = await db().order.updateMany({
       where: { id: o.id, syncAttempts: o.syncAttempts },
-      data: { syncAttempts: o.syncAttempts + 1, nextSyncAt: new Date(now.getTime() + backoffMs(base, o.syncAttempts)) },
+      data: { syncAttempts: o.syncAttempts + 1, nextSyncAt: new Date(now.getTime() + wait) },
     });
     if (won.count === 0) report.skipped++;
     else claimed.push(o);
@@ -140,7 +182,9 @@ async function claimSkipLocked(now: Date, opts: ReconcileOptions): Promise<Claim
     )
     UPDATE "Order" o
     SET "syncAttempts" = o."syncAttempts" + 1,
-        "nextSyncAt" = ${at(now)} + LEAST(${base}::float8 * power(2, o."syncAttempts"), ${MAX_BACKOFF_MS}) * interval '1 millisecond'
+        "nextSyncAt" = ${at(now)} + (CASE
+          WHEN o."status" = 'PENDING' AND o."pluralUpdatedAt" > ${at(new Date(now.getTime() - LIVE_MS))} THEN ${base}::float8
+          ELSE LEAST(${base}::float8 * power(2, o."syncAttempts"), ${MAX_BACKOFF_MS}) END) * interval '1 millisecond'
     FROM due WHERE o."id" = due."id"
     RETURNING o."id", o."createdAt"`;
   return rows;

@@ -15,11 +15,6 @@ import { istDay, settlementReport, sweepSettlements } from "./settlements";
 import { settlementCsv } from "./settlements-csv";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
-beforeAll(async () => {
-  server = await startTestStore();
-  server.sandbox.updateSettings({ auto_answer_ms: 0, refund_delay_ms: 0, webhook: { enabled: false }, settlement: { auto: false } });
-});
-afterAll(() => server.close());
 
 const form = {
   name: "Asha Verma",
@@ -44,6 +39,12 @@ async function paidOrder(quantity = 1) {
 }
 
 describe("settlements, swept and reconciled", () => {
+  beforeAll(async () => {
+    server = await startTestStore();
+    server.sandbox.updateSettings({ auto_answer_ms: 0, refund_delay_ms: 0, webhook: { enabled: false }, settlement: { auto: false } });
+  });
+  afterAll(() => server.close());
+
   it("a day with matched, differing, missing and not-yet-due lines, in the report and the CSV", async () => {
     const matched = await paidOrder(1);
     const refunded = await paidOrder(2);
@@ -61,7 +62,7 @@ describe("settlements, swept and reconciled", () => {
       merchantPaymentReference: `xp_${randomUUID().slice(0, 8)}`,
       amountInPaise: 5000,
     });
-    server.sandbox.approve(paid.payments[0]!.id);
+    server.sandbox.approve(paid.paymentId!);
 
     const batch = server.sandbox.runSettlement({ exclude: [leftOut.pluralPaymentId], misreport: { [differing.pluralPaymentId]: 34800 } })!;
     expect(batch).toBeDefined();
@@ -89,7 +90,7 @@ describe("settlements, swept and reconciled", () => {
       ourAmountInPaise: 34900,
       differenceInPaise: -100,
     });
-    expect(byTx[paid.payments[0]!.id]).toMatchObject({ status: "missing_ours", kind: "unknown", orderId: null, pluralAmountInPaise: 5000 });
+    expect(byTx[paid.paymentId!]).toMatchObject({ status: "missing_ours", kind: "unknown", orderId: null, pluralAmountInPaise: 5000 });
     expect(byTx[leftOut.pluralPaymentId]).toMatchObject({ status: "missing_plural", kind: "payment", orderId: leftOut.orderId, ourAmountInPaise: 3 * 34900 });
     const refundRow = report.rows.find((r) => r.kind === "refund")!;
     expect(refundRow).toMatchObject({
@@ -99,7 +100,7 @@ describe("settlements, swept and reconciled", () => {
       ourAmountInPaise: 10000,
       settledAmountInPaise: -10000,
     });
-    expect(report.counts).toEqual({ matched: 3, amount_differs: 1, missing_ours: 1, missing_plural: 1, not_due: 0 });
+    expect(report.counts).toEqual({ matched: 3, matched_total: 0, amount_differs: 1, missing_ours: 1, missing_plural: 1, not_due: 0 });
     expect(report.settlements[0]!.totals).toMatchObject({ refundInPaise: 10000 });
 
     // With the default grace (48 h), a payment processed just now is not due yet rather than missing.
@@ -155,5 +156,67 @@ describe("settlements, swept and reconciled", () => {
       },
     ]);
     expect(csv.split("\r\n")[1]).toBe(`Missing on our side,unknown,'=HYPERLINK(1),"a ""b"", c",'+tx,,,-2.50,,,,,'@x,`);
+  });
+});
+
+describe("refunds only as the UTR's total_refund deduction (settlement.refunds: deductions, plural-settlements §1.6)", () => {
+  beforeAll(async () => {
+    server = await startTestStore();
+    server.sandbox.updateSettings({
+      auto_answer_ms: 0,
+      refund_delay_ms: 0,
+      webhook: { enabled: false },
+      settlement: { auto: false, refunds: "deductions" },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("refunds no line carries are matched by the UTR's refund total: no false 'missing' alarm", async () => {
+    const a = await paidOrder(1);
+    const b = await paidOrder(2);
+    for (const [o, amount] of [
+      [a, 10000],
+      [b, 20000],
+      [b, 5000],
+    ] as const) {
+      expect((await refundOrder(o.orderId, amount, newRefundKey())).ok).toBe(true);
+      await syncOrder(o.orderId);
+    }
+    const batch = server.sandbox.runSettlement()!;
+    const today = istDay();
+    await sweepSettlements({ from: today, to: today });
+    const detail = await createPluralClient({
+      baseUrl: server.baseUrl,
+      clientId: TEST_CREDENTIALS.clientId,
+      clientSecret: TEST_CREDENTIALS.clientSecret,
+    }).settlementWithLines(batch.utr);
+    // Plural's reading: the refunds are not lines, only the UTR's deduction.
+    expect(detail.transactions.map((t) => t.transactionId).sort()).toEqual([a.pluralPaymentId, b.pluralPaymentId].sort());
+    expect(detail.totals).toMatchObject({ refundInPaise: 35000 });
+
+    const report = await settlementReport({ from: today, to: today }, { graceHours: 0 });
+    const refunds = report.rows.filter((r) => r.kind === "refund");
+    expect(refunds.map((r) => [r.status, r.orderId, r.ourAmountInPaise, r.utr])).toEqual([
+      ["matched_total", a.orderId, 10000, batch.utr],
+      ["matched_total", b.orderId, 20000, batch.utr],
+      ["matched_total", b.orderId, 5000, batch.utr],
+    ]);
+    expect(report.counts).toEqual({ matched: 2, matched_total: 3, amount_differs: 0, missing_ours: 0, missing_plural: 0, not_due: 0 });
+
+    // A refund total this store cannot make up: one row, with the difference to look into.
+    const c = await paidOrder(1);
+    const r = await refundOrder(c.orderId, 7000, newRefundKey());
+    expect(r.ok).toBe(true);
+    await syncOrder(c.orderId);
+    const refund = await db().refund.findFirstOrThrow({ where: { orderId: c.orderId } });
+    const refundPayment = server.sandbox.orderJson(refund.pluralRefundId!).payments as Array<{ id: string }>;
+    const second = server.sandbox.runSettlement({ misreport: { [refundPayment[0]!.id]: 7100 } })!;
+    await sweepSettlements({ from: today, to: today });
+    const again = await settlementReport({ from: today, to: today }, { graceHours: 0 });
+    expect(again.rows.filter((x) => x.utr === second.utr && x.kind === "refund")).toEqual([
+      expect.objectContaining({ status: "amount_differs", pluralAmountInPaise: 7100, ourAmountInPaise: 7000, differenceInPaise: 100 }),
+    ]);
+    // The earlier settlement's refunds are still matched; nothing is reported missing.
+    expect(again.counts).toMatchObject({ matched_total: 3, missing_plural: 0, amount_differs: 1 });
   });
 });

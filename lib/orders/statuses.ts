@@ -30,13 +30,23 @@ export const LATE_PAYMENT_LABELS: Readonly<Record<string, string>> = { PAID_LATE
  * Plural still owes this order news of a refund: one is waiting for its outcome, or one has
  * succeeded but the parent's new status and refunded total (from Get Order) are not here yet.
  */
-export function awaitingRefundNews(order: { refundedInPaise: number; refunds: ReadonlyArray<{ status: string; amountInPaise: number }> }): boolean {
-  const processed = order.refunds.filter((r) => r.status === "PROCESSED").reduce((sum, r) => sum + r.amountInPaise, 0);
+export function awaitingRefundNews(order: {
+  refundedInPaise: number;
+  refunds: ReadonlyArray<{ status: string; amountInPaise: number; pluralOrderId?: string | null }>;
+}): boolean {
+  const processed = order.refunds.filter((r) => r.status === "PROCESSED" && !r.pluralOrderId).reduce((sum, r) => sum + r.amountInPaise, 0);
   return order.refunds.some((r) => r.status === "CREATED" || r.status === "PENDING") || processed !== order.refundedInPaise;
 }
 
-/** What can still be refunded of an order read with its refunds: the amount less every refund that has not failed. */
-export function refundableOf(order: { status: string; amountInPaise: number; refunds: Array<{ status: string; amountInPaise: number }> }): number {
+/**
+ * What can still be refunded of an order read with its refunds: the amount less every refund of its
+ * own that has not failed (a refund of a second payment, on another of its Plural orders, is not its own).
+ */
+export function refundableOf(order: {
+  status: string;
+  amountInPaise: number;
+  refunds: Array<{ status: string; amountInPaise: number; pluralOrderId?: string | null }>;
+}): number {
   if (!REFUNDABLE_STATUSES.has(order.status)) return 0;
-  return order.amountInPaise - order.refunds.filter((r) => r.status !== "FAILED").reduce((s, r) => s + r.amountInPaise, 0);
+  return order.amountInPaise - order.refunds.filter((r) => r.status !== "FAILED" && !r.pluralOrderId).reduce((s, r) => s + r.amountInPaise, 0);
 }

@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
 import { applyRefundStatus, applyStatus, isRecorded, recordEvent } from "./apply";
+import { findOrderForPlural, findOrderForRefund } from "./attempts";
 import { noteWebhookArrived } from "./live-status";
 import { syncOrder } from "./sync";
 import { countWebhook, inSpan } from "@/lib/telemetry";
@@ -84,7 +85,13 @@ async function handle(rawBody: string, headers: Headers): Promise<WebhookAnswer>
   const pluralOrderId = String(
     (REFUND_EVENTS.has(eventType) ? (data.parent_order_id ?? data.order_id) : data.order_id) ?? (data as { orderId?: string }).orderId ?? "",
   );
-  const order = pluralOrderId ? await db().order.findUnique({ where: { pluralOrderId }, select: { id: true, status: true } }) : null;
+  const reference = data.merchant_order_reference ?? (data as { merchantOrderReference?: unknown }).merchantOrderReference;
+  const ref = typeof reference === "string" || typeof reference === "number" ? String(reference) : undefined;
+  // Any of the order's Plural orders, by id, or by reference (attempts.ts): an order whose create-order
+  // answer was lost is not known by its id yet. A refund event names the refund's own reference.
+  const order = REFUND_EVENTS.has(eventType)
+    ? ((await findOrderForPlural(pluralOrderId || undefined)) ?? (ref ? await findOrderForRefund(ref) : null))
+    : await findOrderForPlural(pluralOrderId || undefined, ref);
 
   // Refund events, and anything we do not act on, are recorded (once) and acknowledged.
   const record = (type: string) =>

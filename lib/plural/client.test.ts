@@ -6,6 +6,7 @@ import { ERROR_CODES } from "./constants";
 import {
   DOC_COLLECT_RESPONSE,
   DOC_CREATE_ORDER_RESPONSE,
+  DOC_FLAT_QR_RESPONSE,
   DOC_INTENT_RESPONSE,
   DOC_QR_RESPONSE,
   DOC_REFUND_LIST_RESPONSE,
@@ -278,16 +279,36 @@ describe("error mapping", () => {
     server.on("GET", "/api/pay/v1/orders/b", (_q, res) =>
       sendJson(res, 422, { code: "ORDER_NOT_FOUND", message: "No order with specified order-id exists in the system" }),
     );
-    server.on("GET", "/api/pay/v1/orders/c", (_q, res) => {
-      res.writeHead(404);
-      res.end();
-    });
     const c = client();
     expect((await rejection(c.getOrder("a"))).isNotFound).toBe(true);
     expect((await rejection(c.getOrder("b"))).isNotFound).toBe(true);
-    const bare = await rejection(c.getOrder("c"));
-    expect(bare.isNotFound).toBe(true);
-    expect(bare.code).toBe("ORDER_NOT_FOUND");
+  });
+
+  it("a 404 without Plural's ORDER_NOT_FOUND (a proxy's HTML page, an empty body, a gateway's own JSON) is an upstream fault", async () => {
+    server.on("GET", "/api/pay/v1/orders/html", (_q, res) => {
+      res.writeHead(404, { "content-type": "text/html" });
+      res.end("<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>");
+    });
+    server.on("GET", "/api/pay/v1/orders/bare", (_q, res) => {
+      res.writeHead(404);
+      res.end();
+    });
+    server.on("GET", "/api/pay/v1/orders/gateway", (_q, res) => sendJson(res, 404, { code: "NOT_FOUND", message: "Not Found" }));
+    server.on("GET", "/api/pay/v1/orders/html502", (_q, res) => {
+      res.writeHead(502, { "content-type": "text/html" });
+      res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+    });
+    const c = client({ retry: { retries: 0 } });
+    for (const id of ["html", "bare", "gateway"]) {
+      const e = await rejection(c.getOrder(id));
+      expect(e, id).toMatchObject({ kind: "http", status: 404, retryable: true });
+      expect(e.isNotFound, id).toBe(false);
+      expect(e.code, id).not.toBe("ORDER_NOT_FOUND");
+    }
+    const html = await rejection(c.getOrder("html"));
+    expect(html.code).toBe("HTTP_404");
+    expect(html.message).toContain("without its JSON error");
+    expect(await rejection(c.getOrder("html502"))).toMatchObject({ status: 502, code: "HTTP_502", retryable: true });
   });
 
   it("keeps VPAs and tokens out of error messages", async () => {
@@ -307,6 +328,61 @@ describe("error mapping", () => {
     expect((await rejection(client().getOrder("v1-1"))).code).toBe("INVALID_RESPONSE");
     server.on("GET", orderPath, (_q, res) => sendJson(res, 200, { data: { nope: true } }));
     expect((await rejection(client().getOrder("v1-1"))).code).toBe("INVALID_RESPONSE");
+  });
+});
+
+describe("DUPLICATE_REQUEST: what was done is read back (reference §9, §13.8)", () => {
+  const duplicate = (_: unknown, res: import("node:http").ServerResponse) =>
+    sendJson(res, 422, { code: "DUPLICATE_REQUEST", message: "The request has already been processed" });
+
+  it("create order: the order with that reference, by Get Order by reference", async () => {
+    server.on("POST", "/api/pay/v1/orders", duplicate);
+    server.on("GET", "/api/pay/v1/orders/reference/112345", ok(DOC_CREATE_ORDER_RESPONSE));
+    const o = await client().createOrder({ merchant_order_reference: "112345", order_amount: { value: 1100, currency: "INR" } });
+    expect(o.order_id).toBe(DOC_CREATE_ORDER_RESPONSE.data.order_id);
+    // Another order under that reference (another amount): the refusal stands.
+    const e = await rejection(client().createOrder({ merchant_order_reference: "112345", order_amount: { value: 1200, currency: "INR" } }));
+    expect(e).toMatchObject({ code: "DUPLICATE_REQUEST", status: 422 });
+  });
+
+  it("create payment: the payment with that merchant_payment_reference, by Get Order", async () => {
+    const order = { ...DOC_INTENT_RESPONSE.data, payments: [{ ...DOC_INTENT_RESPONSE.data.payments[0]!, merchant_payment_reference: "p1" }] };
+    server.on("POST", "/api/pay/v1/orders/v1-1/payments", duplicate);
+    server.on("GET", "/api/pay/v1/orders/v1-1", ok({ data: order }));
+    const p = await client().createUpiPayment("v1-1", { mode: "INTENT", merchantPaymentReference: "p1", amountInPaise: 100 });
+    expect(p).toMatchObject({ shape: "read", paymentId: order.payments[0]!.id, status: "PENDING" });
+    expect(p.challengeUrl).toMatch(/^upi:/);
+    // A reference Plural does not show: the refusal stands.
+    expect(await rejection(client().createUpiPayment("v1-1", { mode: "INTENT", merchantPaymentReference: "p9", amountInPaise: 100 }))).toMatchObject({
+      code: "DUPLICATE_REQUEST",
+    });
+  });
+
+  it("refund: the refund order with that reference, if it refunds this order by this amount", async () => {
+    const refund = DOC_REFUND_ORDER_RESPONSE.data;
+    server.on("POST", `/api/pay/v1/refunds/${refund.parent_order_id}`, duplicate);
+    server.on("GET", `/api/pay/v1/orders/reference/${refund.merchant_order_reference}`, ok(DOC_REFUND_ORDER_RESPONSE));
+    const c = client();
+    const input = { merchant_order_reference: refund.merchant_order_reference, order_amount: { value: 1100, currency: "INR" as const } };
+    expect(await c.refund(refund.parent_order_id, input)).toMatchObject({ refundId: refund.order_id, status: "PROCESSED", amount: 1100 });
+    server.on("POST", "/api/pay/v1/refunds/v1-other", duplicate);
+    expect(await rejection(c.refund("v1-other", input))).toMatchObject({ code: "DUPLICATE_REQUEST" });
+  });
+
+  it("a lost answer, retried into DUPLICATE_REQUEST, ends with the order that was made", async () => {
+    server.on(
+      "POST",
+      "/api/pay/v1/orders",
+      sequence((_q, res) => sendJson(res, 504, { code: "TIMED_OUT", message: "timed out" }), duplicate),
+    );
+    server.on("GET", "/api/pay/v1/orders/reference/112345", ok(DOC_CREATE_ORDER_RESPONSE));
+    const o = await client().createOrder({ merchant_order_reference: "112345", order_amount: { value: 1100, currency: "INR" } });
+    expect(o.order_id).toBe(DOC_CREATE_ORDER_RESPONSE.data.order_id);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`).filter((r) => !r.includes("token"))).toEqual([
+      "POST /api/pay/v1/orders",
+      "POST /api/pay/v1/orders",
+      "GET /api/pay/v1/orders/reference/112345",
+    ]);
   });
 });
 
@@ -383,17 +459,36 @@ describe("response variants", () => {
 
     server.on("POST", /\/payments$/, ok(DOC_INTENT_RESPONSE));
     const intent = await c.createUpiPayment("v1-1", { mode: "INTENT", merchantPaymentReference: "p1", amountInPaise: 100 });
-    expect(intent.challenge_url).toMatch(/^upi:\/\/pay\?/);
-    expect(intent.payments[0]!.upi?.txn_mode).toBe("INTENT");
+    expect(intent).toMatchObject({ shape: "wrapped", status: "PENDING", paymentId: DOC_INTENT_RESPONSE.data.payments[0]!.id });
+    expect(intent.challengeUrl).toMatch(/^upi:\/\/pay\?/);
+    expect(intent.order!.payments[0]!.upi?.txn_mode).toBe("INTENT");
 
     server.on("POST", /\/payments$/, ok(DOC_QR_RESPONSE));
     const qr = await c.createUpiPayment("v1-1", { mode: "QR", merchantPaymentReference: "p2", amountInPaise: 100 });
-    expect(qr.image_url).toContain("X-Amz-Expires=1200");
-    expect(qr.payments[0]!.upi).toMatchObject({ txn_mode: "INTENT", upi_qr: true });
+    expect(qr.imageUrl).toContain("X-Amz-Expires=1200");
+    expect(qr.order!.payments[0]!.upi).toMatchObject({ txn_mode: "INTENT", upi_qr: true });
 
     server.on("POST", /\/payments$/, ok(DOC_COLLECT_RESPONSE));
     const collect = await c.createUpiPayment("v1-1", { mode: "COLLECT", vpa: "kevin.bob@examplebank", merchantPaymentReference: "p3", amountInPaise: 100 });
-    expect(collect.payments[0]!.status).toBe("PENDING");
+    expect(collect.status).toBe("PENDING");
+  });
+
+  it("reads the seamless guide's flat QR answer, {payment_id, status, challenge_url, image_url} (reference §13.15)", async () => {
+    server.on("POST", /\/payments$/, ok(DOC_FLAT_QR_RESPONSE));
+    const qr = await client().createUpiPayment("v1-1", { mode: "QR", merchantPaymentReference: "p2", amountInPaise: 100 });
+    expect(qr).toEqual({
+      order: undefined,
+      shape: "flat",
+      paymentId: "payment-id-1",
+      status: "INITIATED",
+      challengeUrl: "https://acs.domain/authenticate",
+      imageUrl: "Presigned Url to qr image in s3 bucket",
+    });
+    server.on("POST", /\/payments$/, ok({ something: "else" }));
+    expect(await rejection(client().createUpiPayment("v1-1", { mode: "QR", merchantPaymentReference: "p3", amountInPaise: 100 }))).toMatchObject({
+      kind: "response",
+      code: "INVALID_RESPONSE",
+    });
   });
 
   it("tolerates a numeric merchant reference, a string pre_auth and lowercase statuses", async () => {

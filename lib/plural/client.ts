@@ -6,6 +6,7 @@ import {
   captureRequest,
   createOrderRequest,
   createPaymentRequest,
+  paymentAnswerBody,
   refundRequest,
   refundResponse,
   tokenResponse,
@@ -29,22 +30,22 @@ const dayNumber = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
 function settlementQuery(w: SettlementWindow, page = 1, perPage: number = SETTLEMENT_LIMITS.perPage): string {
   const bad = (message: string) => new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: `listSettlements: ${message}` });
   if (!DAY.test(w.from) || !DAY.test(w.to) || Number.isNaN(dayNumber(w.from)) || Number.isNaN(dayNumber(w.to))) throw bad("dates must be YYYY-MM-DD");
-  const days = dayNumber(w.to) - dayNumber(w.from);
-  if (days < 0) throw bad("the window ends before it starts");
+  // Both days are inclusive (00:00:00 of the first to 23:59:59 of the last): at most 60 days is at most 60 calendar days.
+  const days = dayNumber(w.to) - dayNumber(w.from) + 1;
+  if (days < 1) throw bad("the window ends before it starts");
   if (days > SETTLEMENT_LIMITS.maxWindowDays) throw bad(`the window is longer than ${SETTLEMENT_LIMITS.maxWindowDays} days`);
   if (!Number.isInteger(page) || page < 1) throw bad("page must be a positive integer");
   if (!Number.isInteger(perPage) || perPage < 1 || perPage > SETTLEMENT_LIMITS.perPage) throw bad(`per_page must be 1–${SETTLEMENT_LIMITS.perPage}`);
   return new URLSearchParams({ start_date: `${w.from}T00:00:00`, end_date: `${w.to}T23:59:59`, page: String(page), per_page: String(perPage) }).toString();
 }
 
-/** Splits any span of days into windows Plural accepts (at most 60 days each). */
+/** Splits any span of days into windows Plural accepts (at most 60 calendar days each, both ends inclusive). */
 export function settlementWindows(w: SettlementWindow): SettlementWindow[] {
   const out: SettlementWindow[] = [];
   const day = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
   const end = dayNumber(w.to);
-  for (let start = dayNumber(w.from); start <= end; start += SETTLEMENT_LIMITS.maxWindowDays + 1) {
-    out.push({ from: day(start), to: day(Math.min(end, start + SETTLEMENT_LIMITS.maxWindowDays)) });
-  }
+  const span = SETTLEMENT_LIMITS.maxWindowDays;
+  for (let start = dayNumber(w.from); start <= end; start += span) out.push({ from: day(start), to: day(Math.min(end, start + span - 1)) });
   return out;
 }
 
@@ -70,6 +71,40 @@ export type UpiPaymentInput = {
   merchantPaymentReference: string;
   amountInPaise: number;
 } & ({ mode: "INTENT" } | { mode: "QR" } | { mode: "COLLECT"; vpa: string });
+
+/**
+ * What Create Payment tells about the payment it made. Plural answers with the whole order in
+ * `{ data }` (the API pages, Pine Labs' MCP server) or, as the seamless guide's QR sample shows, flat:
+ * `{payment_id, status, challenge_url, image_url}` (reference §5.3, §13.15). After a
+ * DUPLICATE_REQUEST the payment is read back with Get Order.
+ */
+export type PaymentAnswer = {
+  /** The order, when the answer carried it (`wrapped`) or Get Order read it (`read`); undefined after a flat answer. */
+  order: PluralOrder | undefined;
+  shape: "wrapped" | "flat" | "read";
+  paymentId: string | undefined;
+  /** The payment's status as answered (a flat answer may say INITIATED). */
+  status: string;
+  /** The UPI link (INTENT and QR), or an https page in the redirect flow. */
+  challengeUrl: string | undefined;
+  /** The QR image (QR only). */
+  imageUrl: string | undefined;
+};
+
+function answerFromOrder(order: PluralOrder, merchantPaymentReference: string, shape: "wrapped" | "read"): PaymentAnswer {
+  const last = order.payments.at(-1);
+  const mine = order.payments.find((p) => p.merchant_payment_reference === merchantPaymentReference) ?? (shape === "wrapped" ? last : undefined);
+  // The order's challenge_url and image_url are its latest payment's.
+  const current = !!mine && mine === last;
+  return {
+    order,
+    shape,
+    paymentId: mine?.id,
+    status: mine?.status ?? order.status,
+    challengeUrl: current ? order.challenge_url : undefined,
+    imageUrl: current ? order.image_url : undefined,
+  };
+}
 
 const FALLBACK_TOKEN_SECONDS = 3600;
 
@@ -162,6 +197,55 @@ export function createPluralClient(config: PluralClientConfig) {
     return parseResponse(wrappedOrder, res.body, req.op, res.requestId);
   }
 
+  const getOrder = (orderId: string) => orderCall({ method: "GET", path: PATHS.order(orderId), idempotent: true, op: "getOrder" });
+  const getOrderByReference = (ref: string) => orderCall({ method: "GET", path: PATHS.orderByReference(ref), idempotent: true, op: "getOrderByReference" });
+
+  /**
+   * DUPLICATE_REQUEST (reference §9, §13.8; the sandbox's `idempotency: reject`): a request with this
+   * merchant reference was already processed, by an earlier try whose answer was lost (a timeout, a
+   * 504) or by a process that died before reading it. What it made exists: read it back and carry on.
+   * `read` answers it, or undefined when what exists is not what was asked for (then the refusal stands).
+   */
+  async function recoverDuplicate<T>(e: unknown, op: string, read: () => Promise<T | undefined>): Promise<T> {
+    if (!(e instanceof PluralError) || !e.isDuplicate) throw e;
+    const found = await read().catch((readError: unknown) => {
+      transport.logger.warn("plural.duplicate_unread", { op, code: readError instanceof PluralError ? readError.code : "error" });
+      throw e;
+    });
+    if (found === undefined) {
+      transport.logger.warn("plural.duplicate_mismatch", { op, pluralRequestId: e.requestId });
+      throw e;
+    }
+    transport.logger.info("plural.duplicate_recovered", { op, pluralRequestId: e.requestId });
+    return found;
+  }
+
+  async function createPayment(orderId: string, input: CreatePaymentRequest): Promise<PaymentAnswer> {
+    const body = validate(createPaymentRequest, input, "createPayment");
+    const ref = body.payments[0]!.merchant_payment_reference;
+    try {
+      const res = await authed({ method: "POST", path: PATHS.payments(orderId), body, idempotent: true, op: "createPayment" });
+      const answer = parseResponse(paymentAnswerBody, res.body, "createPayment", res.requestId);
+      if ("payment_id" in answer && !("order_id" in answer)) {
+        return {
+          order: undefined,
+          shape: "flat",
+          paymentId: answer.payment_id,
+          status: answer.status,
+          challengeUrl: answer.challenge_url,
+          imageUrl: answer.image_url,
+        };
+      }
+      return answerFromOrder(answer as PluralOrder, ref, "wrapped");
+    } catch (e) {
+      return recoverDuplicate(e, "createPayment", async () => {
+        const order = await getOrder(orderId);
+        const answer = answerFromOrder(order, ref, "read");
+        return answer.paymentId ? answer : undefined;
+      });
+    }
+  }
+
   return {
     getToken,
     /** Forget the cached token (e.g. after rotating credentials). */
@@ -194,36 +278,42 @@ export function createPluralClient(config: PluralClientConfig) {
       }
     },
 
+    /** Creates the order; after DUPLICATE_REQUEST (its reference was used already), the order with that reference, if it is this one. */
     async createOrder(input: CreateOrderRequest): Promise<PluralOrder> {
       const body = validate(createOrderRequest, input, "createOrder");
-      return orderCall({ method: "POST", path: PATHS.orders, body, idempotent: true, op: "createOrder" });
+      try {
+        return await orderCall({ method: "POST", path: PATHS.orders, body, idempotent: true, op: "createOrder" });
+      } catch (e) {
+        return recoverDuplicate(e, "createOrder", async () => {
+          const existing = await getOrderByReference(body.merchant_order_reference);
+          return existing.order_amount.value === body.order_amount.value ? existing : undefined;
+        });
+      }
     },
 
     async getOrder(orderId: string): Promise<PluralOrder> {
       if (!orderId) throw new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: "getOrder: order id is required" });
-      return orderCall({ method: "GET", path: PATHS.order(orderId), idempotent: true, op: "getOrder" });
+      return getOrder(orderId);
     },
 
     async getOrderByReference(merchantOrderReference: string): Promise<PluralOrder> {
       if (!merchantOrderReference)
         throw new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: "getOrderByReference: reference is required" });
-      return orderCall({ method: "GET", path: PATHS.orderByReference(merchantOrderReference), idempotent: true, op: "getOrderByReference" });
+      return getOrderByReference(merchantOrderReference);
     },
 
-    async createPayment(orderId: string, input: CreatePaymentRequest): Promise<PluralOrder> {
-      const body = validate(createPaymentRequest, input, "createPayment");
-      return orderCall({ method: "POST", path: PATHS.payments(orderId), body, idempotent: true, op: "createPayment" });
-    },
+    /** Creates a payment (either documented answer); after DUPLICATE_REQUEST, the payment with that reference, read with Get Order. */
+    createPayment,
 
     /** UPI INTENT, QR (INTENT with `upi_qr`) or COLLECT on `vpa`. */
-    async createUpiPayment(orderId: string, p: UpiPaymentInput): Promise<PluralOrder> {
+    async createUpiPayment(orderId: string, p: UpiPaymentInput): Promise<PaymentAnswer> {
       const upi_details =
         p.mode === "COLLECT"
           ? { txn_mode: "COLLECT" as const, payer: { vpa: p.vpa } }
           : p.mode === "QR"
             ? { txn_mode: "INTENT" as const, upi_qr: true }
             : { txn_mode: "INTENT" as const };
-      return this.createPayment(orderId, {
+      return createPayment(orderId, {
         payments: [
           {
             merchant_payment_reference: p.merchantPaymentReference,
@@ -288,10 +378,20 @@ export function createPluralClient(config: PluralClientConfig) {
       return { ...first, transactions, page: 1, totalPages: pages };
     },
 
+    /** Requests a refund (a REFUND order of its own); after DUPLICATE_REQUEST, that refund order, read by its reference. */
     async refund(orderId: string, input: RefundRequest): Promise<PluralRefund> {
       const body = validate(refundRequest, input, "refund");
-      const res = await authed({ method: "POST", path: PATHS.refund(orderId), body, idempotent: true, op: "refund" });
-      return parseResponse(refundResponse, res.body, "refund", res.requestId);
+      try {
+        const res = await authed({ method: "POST", path: PATHS.refund(orderId), body, idempotent: true, op: "refund" });
+        return parseResponse(refundResponse, res.body, "refund", res.requestId);
+      } catch (e) {
+        return recoverDuplicate(e, "refund", async () => {
+          const existing = await getOrderByReference(body.merchant_order_reference);
+          const refund = refundResponse.safeParse({ data: existing });
+          const ok = refund.success && refund.data.parentOrderId === orderId && refund.data.amount === body.order_amount.value;
+          return ok ? refund.data : undefined;
+        });
+      }
     },
   };
 }

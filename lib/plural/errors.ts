@@ -37,9 +37,17 @@ export class PluralError extends Error {
     this.details = init.details;
   }
 
-  /** ORDER_NOT_FOUND arrives as 404 or 422 (reference §13.6). */
+  /**
+   * Plural says the order does not exist: its ORDER_NOT_FOUND, which arrives as 404 or 422 (reference
+   * §13.6). A 404 without it (a proxy's HTML page, a gateway's own JSON) is an upstream fault, not this.
+   */
   get isNotFound(): boolean {
-    return this.code === "ORDER_NOT_FOUND" || (this.status === 404 && this.kind === "http");
+    return this.code === "ORDER_NOT_FOUND";
+  }
+
+  /** The same request was already processed (reference §9): what it made exists, and can be read. */
+  get isDuplicate(): boolean {
+    return this.code === "DUPLICATE_REQUEST";
   }
 
   toJSON() {

@@ -105,8 +105,13 @@ async function attemptOnce(t: Transport, req: HttpRequest, requestId: string): P
   }
   if (!res.ok) {
     const parsed = errorBody.safeParse(body);
-    const code = (parsed.success && parsed.data.code) || (res.status === 404 ? "ORDER_NOT_FOUND" : `HTTP_${res.status}`);
-    const message = (parsed.success && parsed.data.message) || `Plural answered HTTP ${res.status}`;
+    // Plural's errors are JSON with a code (reference §9). Anything else (a proxy's or gateway's HTML
+    // page, an empty body) is an upstream fault, whatever its status: a 404 without Plural's
+    // ORDER_NOT_FOUND does not say the order does not exist, so it is worth asking again later.
+    const plurals = parsed.success && !!parsed.data.code;
+    const code = plurals ? parsed.data.code! : `HTTP_${res.status}`;
+    const message =
+      (parsed.success && parsed.data.message) || `Plural answered HTTP ${res.status}${plurals ? "" : " without its JSON error (a proxy or gateway?)"}`;
     throw Object.assign(
       new PluralError({
         kind: "http",
@@ -114,7 +119,7 @@ async function attemptOnce(t: Transport, req: HttpRequest, requestId: string): P
         code,
         message: `${req.op}: ${message}`,
         requestId,
-        retryable: RETRYABLE_STATUSES.has(res.status) || res.status >= 500,
+        retryable: RETRYABLE_STATUSES.has(res.status) || res.status >= 500 || (res.status === 404 && code !== "ORDER_NOT_FOUND"),
         details: parsed.success ? (parsed.data.additional_error_details ?? parsed.data.additionalErrorPayload) : undefined,
       }),
       { retryAfter: res.headers.get("retry-after") },

@@ -184,6 +184,17 @@ export type PluralOrder = z.output<typeof orderResponse>;
 /** Successful order responses are wrapped in `{ data }`; webhooks carry the bare object. */
 export const wrappedOrder = z.looseObject({ data: orderResponse }).transform((w) => w.data);
 
+/** Create Payment's answer as the seamless guide's QR sample shows it: flat, without the order (reference §5.3, §13.15). */
+const flatPayment = z.looseObject({
+  payment_id: z.string().min(1),
+  status,
+  challenge_url: z.string().optional(),
+  image_url: z.string().optional(),
+});
+
+/** Create Payment's answer: the order wrapped in `{ data }` (API pages, Pine Labs' MCP server), or flat (the guide). */
+export const paymentAnswerBody = z.union([wrappedOrder, flatPayment]);
+
 /** The two documented refund shapes (reference §13.7): a REFUND order, or an order with `refunds[]`. */
 export const refundResponse = z
   .looseObject({

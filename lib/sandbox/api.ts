@@ -285,7 +285,7 @@ function createPayment({ sb, body }: Ctx, orderId: string) {
     { merchant_payment_reference: ref, amount: valid.payment_amount.value, txn_mode: option.txn_mode, upi_qr: option.upi_qr === true, vpa },
     hashBody(item),
   );
-  return { status: 200, body: { data: sb.orderJson(order) } };
+  return { status: 200, body: sb.paymentAnswer(order, ref) };
 }
 
 function capture({ sb, body }: Ctx, orderId: string) {
@@ -346,7 +346,8 @@ const perPageParam = z
 export const settlementListQuery = z
   .object({ start_date: zoneless, end_date: zoneless, page: pageParam, per_page: perPageParam })
   .refine((q) => ist(q.end_date) >= ist(q.start_date), { message: "end_date must not be before start_date" })
-  .refine((q) => ist(q.end_date) - ist(q.start_date) <= (SETTLEMENT_LIMITS.maxWindowDays + 1) * DAY_MS, {
+  // 60 days: from 2026-01-01T00:00:00 at most to 2026-03-01T23:59:59 is 61 (a bare end date means the end of its day).
+  .refine((q) => ist(q.end_date, true) - ist(q.start_date) <= SETTLEMENT_LIMITS.maxWindowDays * DAY_MS, {
     message: `Maximum date range for retrieving settlement data is ${SETTLEMENT_LIMITS.maxWindowDays} days`,
   });
 /** Get Settlements by UTR's query (§1.4). */
@@ -454,6 +455,10 @@ const ROUTES: Route[] = [
 ];
 
 const FAULT_BODIES: Record<number, { code: string; message: string }> = {
+  400: { code: "INVALID_REQUEST", message: "Invalid Request Parameters" },
+  401: { code: "UNAUTHORIZED", message: "Unauthorized" },
+  404: { code: "NOT_FOUND", message: "Not Found" },
+  422: { code: "OPERATION_NOT_ALLOWED", message: "The operation is not allowed as the required precondition has failed" },
   429: { code: "API_RATE_LIMIT", message: "The client has sent too many requests in a given time window" },
   500: { code: "INTERNAL_ERROR", message: "Internal Server Error" },
   502: { code: "INTERNAL_ERROR", message: "Bad Gateway" },
@@ -470,6 +475,28 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     });
   });
 
+const HTML_REASONS: Record<number, string> = {
+  404: "Not Found",
+  405: "Not Allowed",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Temporarily Unavailable",
+  504: "Gateway Time-out",
+};
+
+/** What a gateway in front of the API answers by itself (setting `error_body: html`): an HTML page, no Plural JSON. */
+function gatewayPage(status: number, extra: Record<string, string> = {}): Response {
+  const title = `${status} ${HTML_REASONS[status] ?? "Error"}`;
+  return new Response(
+    `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+    {
+      status,
+      headers: { "content-type": "text/html", "cache-control": "no-store", ...extra },
+    },
+  );
+}
+
 /** Handles `/sandbox/api/<path>`. */
 export async function handleApi(sb: Sandbox, request: Request, path: string): Promise<Response> {
   const requestId = request.headers.get("request-id");
@@ -477,6 +504,7 @@ export async function handleApi(sb: Sandbox, request: Request, path: string): Pr
   const route = ROUTES.find((r) => r.match.test(path) && r.method === method);
   if (!route) {
     const other = ROUTES.some((r) => r.match.test(path));
+    if (sb.settings.error_body === "html") return gatewayPage(other ? 405 : 404);
     return json(
       other ? 405 : 404,
       { code: other ? "METHOD_NOT_ALLOWED" : "NOT_FOUND", message: other ? `${method} is not allowed here` : "No such API" },
@@ -496,11 +524,11 @@ export async function handleApi(sb: Sandbox, request: Request, path: string): Pr
   for (const f of faults) if (f.kind === "latency") await sleep(f.latency_ms ?? 1000, request.signal);
   if (faults.some((f) => f.kind === "hang")) {
     await sleep(120_000, request.signal);
-    return json(504, FAULT_BODIES[504], requestId);
+    return sb.settings.error_body === "html" ? gatewayPage(504) : json(504, FAULT_BODIES[504], requestId);
   }
   const failure = faults.find((f) => f.kind === "status");
   const failNow = failure && failure.phase !== "after";
-  if (failNow) return faultResponse(failure, requestId);
+  if (failNow) return faultResponse(sb, failure, requestId);
 
   if (route.auth) {
     const auth = request.headers.get("authorization") ?? "";
@@ -529,11 +557,20 @@ export async function handleApi(sb: Sandbox, request: Request, path: string): Pr
     res = errorResponse(e, requestId);
   }
   // "after": the work is done, but the answer is lost, as when a gateway times out upstream.
-  return failure ? faultResponse(failure, requestId) : res;
+  return failure ? faultResponse(sb, failure, requestId) : res;
 }
 
-function faultResponse(f: FaultRule, requestId: string | null): Response {
+/**
+ * An injected fault's answer: Plural's JSON error (a 404 here is a gateway's own `NOT_FOUND`, not
+ * ORDER_NOT_FOUND), or with `error_body: html` the gateway's HTML page. Retry-After on a 429 is the
+ * sandbox's own choice (setting `retry_after`): nothing documents it.
+ */
+function faultResponse(sb: Sandbox, f: FaultRule, requestId: string | null): Response {
   const status = f.status ?? 503;
+  const { error_body, retry_after } = sb.settings;
+  const extra: Record<string, string> = status === 429 && retry_after === "sent" ? { "retry-after": "1" } : {};
+  // A gateway answers its own 404, 429 and 5xx; 400, 401 and 422 are Plural's answers, always JSON.
+  if (error_body === "html" && !f.code && (status === 404 || status === 429 || status >= 500)) return gatewayPage(status, extra);
   const body = FAULT_BODIES[status] ?? { code: f.code ?? "INTERNAL_ERROR", message: `Injected HTTP ${status}` };
-  return json(status, f.code ? { ...body, code: f.code } : body, requestId, status === 429 ? { "retry-after": "1" } : {});
+  return json(status, f.code ? { ...body, code: f.code } : body, requestId, extra);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OPERATIONS, SandboxError, SETTLEMENT_OPERATIONS, type Sandbox } from "./engine";
+import { OPERATIONS, PROFILE_NAMES, SandboxError, SETTLEMENT_OPERATIONS, type Sandbox } from "./engine";
 
 /**
  * `/sandbox/control/...`: reset, inspect, force outcomes, (re)deliver webhooks, expire tokens and
@@ -8,6 +8,7 @@ import { OPERATIONS, SandboxError, SETTLEMENT_OPERATIONS, type Sandbox } from ".
 
 export const settingsPatch = z
   .object({
+    profile: z.enum(PROFILE_NAMES).meta({ description: "Every reading of a profile at once (GET /sandbox/control/profiles); the other keys apply on top" }),
     token_ttl_seconds: z.number().int().min(1).max(86_400),
     payment_expiry_seconds: z.number().int().min(1).max(86_400),
     payment_retries: z.number().int().min(1).max(10),
@@ -17,6 +18,13 @@ export const settingsPatch = z
     idempotency: z.enum(["replay", "reject"]),
     cancel_policy: z.enum(["authorized_only", "any_open"]),
     pending_payment_policy: z.enum(["replace", "reject"]),
+    payment_response: z.enum(["wrapped", "flat"]),
+    pre_auth_upi: z.enum(["honoured", "refused"]),
+    order_not_found_status: z.union([z.literal(404), z.literal(422)]),
+    error_body: z.enum(["json", "html"]),
+    retry_after: z.enum(["sent", "absent"]),
+    partial_capture_refunds: z.enum(["allowed", "refused"]),
+    refund_webhooks: z.enum(["sent", "none"]),
     merchant_name: z.string().min(1).max(50),
     payee_vpa: z.string().min(3).max(100),
     webhook: z
@@ -30,6 +38,9 @@ export const settingsPatch = z
         timeout_ms: z.number().int().min(100).max(60_000),
         retries: z.number().int().min(0).max(10),
         retry_base_ms: z.number().int().min(0).max(600_000),
+        schedule: z.enum(["backoff", "documented"]),
+        timestamp: z.enum(["fresh", "first"]),
+        time_scale: z.number().min(1).max(1_000_000),
       })
       .partial(),
     settlement: z
@@ -40,6 +51,7 @@ export const settingsPatch = z
         mdr_bps: z.number().int().min(0).max(10_000),
         gst_bps: z.number().int().min(0).max(10_000),
         lag_ms: z.number().int().min(0).max(86_400_000),
+        refunds: z.enum(["lines", "deductions"]),
       })
       .partial()
       .strict(),
@@ -60,7 +72,10 @@ export const faultInput = z
   .object({
     endpoint: z.enum(["*", ...OPERATIONS, ...SETTLEMENT_OPERATIONS]).default("*"),
     kind: z.enum(["status", "latency", "hang"]),
-    status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+    status: z
+      .union([z.literal(400), z.literal(401), z.literal(404), z.literal(422), z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)])
+      .optional()
+      .meta({ description: "with `code`, Plural's JSON error with that code (any documented one: PAYMENT_METHOD_NOT_ENABLED, RISK_CHECK_FAILED…)" }),
     code: z.string().max(50).optional(),
     latency_ms: z.number().int().min(0).max(120_000).optional(),
     count: z.number().int().min(1).optional(),
@@ -125,10 +140,13 @@ export async function handleControl(sb: Sandbox, request: Request, path: string)
         sb.resetStats();
         return json(200, sb.stats());
       case "GET settings":
-        return json(200, sb.settings);
+        return json(200, { ...sb.settings, profile: sb.profile() });
+      case "GET profiles":
+        return json(200, sb.profiles());
       case "PATCH settings":
       case "POST settings":
-        return json(200, sb.updateSettings(parse(settingsPatch, await readJson(request))));
+        sb.updateSettings(parse(settingsPatch, await readJson(request)));
+        return json(200, { ...sb.settings, profile: sb.profile() });
       case "POST tokens/expire":
         sb.expireTokens();
         return json(200, { ok: true });

@@ -29,6 +29,7 @@ export function sandbox(): Sandbox {
       appUrl: e.appUrl,
       webhookUrl: e.sandboxWebhookUrl,
       publicUrl: `${e.appUrl}/sandbox`,
+      profile: e.sandboxProfile,
       stateFile: file === "none" ? null : file,
     });
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { errorBody, tokenResponse, wrappedOrder } from "../plural/schemas";
+import { errorBody, paymentAnswerBody, tokenResponse, wrappedOrder } from "../plural/schemas";
 import { settlementDetail, settlementList } from "../plural/settlement-schemas";
 import { captureBody, createOrderBody, createPaymentDoc, refundBody, settlementDetailQuery, settlementListQuery, tokenRequest } from "./api";
 import { answer, faultInput, settingsPatch, settlementRun } from "./control";
@@ -73,7 +73,7 @@ export const SANDBOX_OPERATIONS: Op[] = [
     tag: "Plural API",
     auth: true,
     body: createPaymentDoc,
-    response: wrappedOrder,
+    response: paymentAnswerBody,
   },
   {
     method: "put",
@@ -162,12 +162,27 @@ export const SANDBOX_OPERATIONS: Op[] = [
     tag: "Control API",
     response: any,
   },
-  { method: "get", path: "/control/settings", operationId: "controlSettings", summary: "The sandbox's knobs", tag: "Control API", response: any },
+  {
+    method: "get",
+    path: "/control/settings",
+    operationId: "controlSettings",
+    summary: "The sandbox's knobs, and the profile they match (friendly, strict or custom)",
+    tag: "Control API",
+    response: any,
+  },
+  {
+    method: "get",
+    path: "/control/profiles",
+    operationId: "controlProfiles",
+    summary: "The profiles: every reading (a setting where Plural's documents disagree or are silent), its sources and its value in each profile",
+    tag: "Control API",
+    response: any,
+  },
   {
     method: "patch",
     path: "/control/settings",
     operationId: "controlPatchSettings",
-    summary: "Change knobs",
+    summary: "Change knobs; `profile` sets every reading of friendly or strict at once",
     tag: "Control API",
     body: settingsPatch,
     response: any,

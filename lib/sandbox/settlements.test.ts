@@ -39,8 +39,8 @@ async function paid(value: number) {
     merchantPaymentReference: `p_${randomUUID().slice(0, 8)}`,
     amountInPaise: value,
   });
-  server.sandbox.approve(withPayment.payments[0]!.id);
-  return { orderId: order.order_id, paymentId: withPayment.payments[0]!.id };
+  server.sandbox.approve(withPayment.paymentId!);
+  return { orderId: order.order_id, paymentId: withPayment.paymentId! };
 }
 const control = (path: string, body: unknown) =>
   fetch(`${server.url}/sandbox/control/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -137,6 +137,10 @@ describe("settlements", () => {
       body: { code: "INVALID_REQUEST", message: "Maximum date range for retrieving settlement data is 60 days" },
     });
     expect((await get("/api/settlements/v1/list?start_date=2026-10-01T00:00:00&end_date=2026-11-29T23:59:59")).status).toBe(200);
+    // 60 days at most: 1 October to 30 November 23:59:59 is 61.
+    expect((await get("/api/settlements/v1/list?start_date=2026-10-01T00:00:00&end_date=2026-11-30T23:59:59")).status).toBe(400);
+    expect((await get("/api/settlements/v1/list?start_date=2026-10-01&end_date=2026-11-30")).status).toBe(400);
+    expect((await get("/api/settlements/v1/list?start_date=2026-10-01&end_date=2026-11-29")).status).toBe(200);
     expect((await get("/api/settlements/v1/list?end_date=2026-11-20T23:59:59")).status).toBe(400);
     expect((await get("/api/settlements/v1/list?start_date=2026-11-20T00:00:00Z&end_date=2026-11-20T23:59:59")).status).toBe(400);
     expect((await get("/api/settlements/v1/list?start_date=2026-11-20&end_date=2026-11-19")).status).toBe(400);
@@ -148,6 +152,29 @@ describe("settlements", () => {
     expect((await get("/api/settlements/v1/list?start_date=2026-11-20&end_date=2026-11-20", false)).status).toBe(401);
     // The client refuses a window Plural would refuse, before asking.
     await expect(client.listSettlements({ from: "2026-01-01", to: "2026-11-20" })).rejects.toMatchObject({ kind: "validation" });
+    await expect(client.listSettlements({ from: "2026-10-01", to: "2026-11-30" })).rejects.toMatchObject({ kind: "validation" });
+    expect((await client.listSettlements({ from: "2026-10-01", to: "2026-11-29" })).settlements).toEqual([]);
+  });
+
+  it("refunds as lines (friendly), or only in the UTR's total_refund (strict: plural-settlements §1.6)", async () => {
+    const a = await paid(10000);
+    const refund = await client.refund(a.orderId, {
+      merchant_order_reference: `r_${randomUUID().slice(0, 8)}`,
+      order_amount: { value: 2500, currency: "INR" },
+    });
+    server.sandbox.advance();
+    now += 1000;
+    const utr = ((await (await control("settlements/run", {})).json()) as { settlement: { utr: string } }).settlement.utr;
+    const lines = await client.settlementWithLines(utr);
+    expect(lines.transactions).toHaveLength(2);
+    expect(lines.transactions.find((t) => t.transactionId.startsWith(refund.refundId))).toMatchObject({ settledAmountInPaise: -2500 });
+    server.sandbox.updateSettings({ settlement: { refunds: "deductions" } });
+    const deductions = await client.settlementWithLines(utr);
+    expect(deductions.transactions.map((t) => t.transactionId)).toEqual([a.paymentId]);
+    expect(deductions.transactionCount).toBe(1);
+    expect(deductions.totals).toMatchObject({ refundInPaise: 2500 });
+    const summary = (await client.listSettlements({ from: ist(now), to: ist(now) })).settlements[0]!;
+    expect(summary.transactionCount).toBe(1);
   });
 
   it("can leave lines out and misreport amounts (for reconciliation tests)", async () => {

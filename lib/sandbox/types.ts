@@ -89,6 +89,10 @@ export type Delivery = {
   attempts: DeliveryAttempt[];
   next_at: number;
   created_at: number;
+  /** When (ms since the epoch) the first attempt was signed: what a "first" timestamp keeps. */
+  first_signed_ms?: number;
+  /** How long the retry schedule has waited so far, in real time before `time_scale` (what a kept timestamp has aged by). */
+  waited_ms?: number;
 };
 
 export type FaultRule = {
@@ -122,6 +126,20 @@ export type Settings = {
   cancel_policy: "authorized_only" | "any_open";
   /** A new payment on a PENDING order: replace the pending one, or refuse with PAYMENT_PENDING. */
   pending_payment_policy: "replace" | "reject";
+  /** Create Payment's answer: the order wrapped in `data` (API pages), or the guide's flat `{payment_id, status, challenge_url, image_url}`. */
+  payment_response: "wrapped" | "flat";
+  /** `pre_auth: true` with UPI: honoured (the guide's ORDER_AUTHORIZED), or refused (the order docs: cards and points only). */
+  pre_auth_upi: "honoured" | "refused";
+  /** The HTTP status of ORDER_NOT_FOUND: 404 (the error table) or 422 (a sample on the same page). */
+  order_not_found_status: 404 | 422;
+  /** What a gateway in front of the API answers on a 404 for an unknown path and on injected faults: Plural's JSON, or an HTML page. */
+  error_body: "json" | "html";
+  /** Retry-After on an injected 429: sent (the sandbox's own choice), or absent (nothing documents it). */
+  retry_after: "sent" | "absent";
+  /** A refund of a PARTIALLY_CAPTURED order: allowed (the sandbox's own choice) or refused (refunds only from PROCESSED, reference §6). */
+  partial_capture_refunds: "allowed" | "refused";
+  /** Webhooks for refunds: sent (REFUND_PROCESSED / REFUND_FAILED), or none (the refund is learnt only by asking). */
+  refund_webhooks: "sent" | "none";
   webhook: {
     url: string;
     enabled: boolean;
@@ -133,6 +151,12 @@ export type Settings = {
     timeout_ms: number;
     retries: number;
     retry_base_ms: number;
+    /** backoff: `retries` retries, `retry_base_ms` doubling (the overview page's "three times"); documented: the retry page's schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+    schedule: "backoff" | "documented";
+    /** Each retry signed afresh, or with the first attempt's timestamp (whether Plural re-signs is undocumented). */
+    timestamp: "fresh" | "first";
+    /** The retry schedule runs this many times faster than real time (tests); a kept timestamp ages as fast. 1 = real time. */
+    time_scale: number;
   };
   merchant_name: string;
   payee_vpa: string;
@@ -151,6 +175,8 @@ type SettlementSettings = {
   gst_bps: number;
   /** How long a settlement stays invisible to the API after it is made (Plural: "up to 3 hours"). */
   lag_ms: number;
+  /** Refunds in a settlement: a line each (the sandbox's own choice), or only the UTR-level `total_refund` deduction (plural-settlements §1.6). */
+  refunds: "lines" | "deductions";
 };
 
 /** The state file's content in format version 1 (one JSON document, rewritten whole). Read for migration only. */

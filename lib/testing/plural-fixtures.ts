@@ -99,6 +99,14 @@ export const DOC_QR_RESPONSE = {
   },
 };
 
+/** seamless-upi-integration-steps.md §3, the QR flow's sample answer: flat, not wrapped in `data` (reference §13.15). */
+export const DOC_FLAT_QR_RESPONSE = {
+  payment_id: "payment-id-1",
+  status: "INITIATED",
+  challenge_url: "https://acs.domain/authenticate",
+  image_url: "Presigned Url to qr image in s3 bucket",
+};
+
 export const DOC_WEBHOOK_ORDER_PROCESSED = {
   event_type: "ORDER_PROCESSED",
   data: {

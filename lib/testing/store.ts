@@ -6,8 +6,8 @@ import { createTestDatabase } from "./db";
  * The store wired to a real sandbox over HTTP and a fresh database, for route and domain tests.
  * Returns the sandbox server; call `close()` afterwards.
  */
-export async function startTestStore() {
-  const server = await startSandboxServer();
+export async function startTestStore(sandbox: Parameters<typeof startSandboxServer>[0] = {}) {
+  const server = await startSandboxServer(sandbox);
   const databaseUrl = await createTestDatabase();
   Object.assign(process.env, {
     PLURAL_ENV: "sandbox",

@@ -13,6 +13,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const money = (p: number | null | undefined) => (p === null || p === undefined ? "–" : formatPaise(p));
 const TONE: Record<LineStatus, string> = {
   matched: "bg-emerald-50 text-emerald-800",
+  matched_total: "bg-emerald-50 text-emerald-800",
   amount_differs: "bg-amber-50 text-amber-800",
   missing_ours: "bg-red-50 text-red-800",
   missing_plural: "bg-red-50 text-red-800",

@@ -1,5 +1,6 @@
 import type { WebhookSecretFormat } from "../../plural/signature";
 import type { Delivery, SimOrder } from "../types";
+import type { ProfileName } from "./profiles";
 import type { Records } from "./records";
 
 export type SandboxConfig = {
@@ -19,6 +20,8 @@ export type SandboxConfig = {
   /** The merchant's name and VPA on UPI links and the sandbox's pages (environment-derived settings). */
   merchantName?: string;
   payeeVpa?: string;
+  /** The readings the sandbox starts with (SANDBOX_PROFILE), where the control API did not override them. Default friendly. */
+  profile?: ProfileName;
   stateFile: string | null;
   fetch?: typeof fetch;
   now?: () => number;

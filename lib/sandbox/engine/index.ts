@@ -6,3 +6,4 @@ export type { DashboardView, OrderSummary, PaymentView, WebhookView } from "./vi
 export type { WebhookHealth } from "./outbox";
 export { OPERATIONS, SETTLEMENT_OPERATIONS, type Operation, type SettlementOperation } from "./stats";
 export { hashBody } from "./util";
+export { PROFILE_NAMES, READINGS, type ProfileName } from "./profiles";

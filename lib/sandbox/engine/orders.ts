@@ -7,6 +7,9 @@ import type { Found } from "./records";
 import { ALNUM, digits, hashBody, orderIdAt, rand } from "./util";
 
 const OPEN = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
+/** The methods the order docs say support pre-auth (reference §4.1). */
+const PRE_AUTH_METHODS = ["CARD", "POINTS"];
+const ALL_METHODS = ["CARD", "UPI", "POINTS", "NETBANKING", "WALLET", "CREDIT_EMI", "DEBIT_EMI"];
 const PENDING_ONLY: ReadonlySet<string> = new Set(["PENDING"]);
 /** What cancelling an order cancels: payments still waiting, or money only blocked. */
 const UNPAID: ReadonlySet<string> = new Set(["PENDING", "AUTHORIZED"]);
@@ -45,14 +48,14 @@ export class Orders {
 
   require(id: string): SimOrder {
     const o = this.core.records.order(id);
-    if (!o) throw orderNotFound();
+    if (!o) throw orderNotFound(this.settings.order_not_found_status);
     return o;
   }
 
   byReference(ref: string): SimOrder {
     const { records } = this.core;
     const id = records.orderIdByReference(ref) ?? records.refundIdByReference(ref);
-    if (!id) throw orderNotFound();
+    if (!id) throw orderNotFound(this.settings.order_not_found_status);
     return this.require(id);
   }
 
@@ -64,6 +67,16 @@ export class Orders {
       const existing = this.require(existingId);
       if (this.settings.idempotency === "replay" && existing.request_hash === hash) return { order: existing, replayed: true };
       throw new SandboxError(422, "DUPLICATE_REQUEST", "The request has already been processed");
+    }
+    // pre_auth_upi: refused (the order docs: only cards and Pay by Points support pre-auth): an order that can only be paid otherwise is refused.
+    if (
+      input.pre_auth &&
+      this.settings.pre_auth_upi === "refused" &&
+      !(input.allowed_payment_methods ?? ALL_METHODS).some((m) => PRE_AUTH_METHODS.includes(m))
+    ) {
+      throw Object.assign(new SandboxError(400, "INVALID_REQUEST", "Pre-authorization is supported only for CARD and POINTS payment methods"), {
+        details: { source: "body", step: "validation", reason: "pre_auth is not supported for the allowed payment methods" },
+      });
     }
     const t = this.core.now();
     const order: SimOrder = {
@@ -103,6 +116,9 @@ export class Orders {
     if (order.allowed_payment_methods && !order.allowed_payment_methods.includes("UPI")) {
       throw new SandboxError(422, "PAYMENT_METHOD_NOT_ENABLED", "Payment method is not enabled for this order");
     }
+    if (order.pre_auth && settings.pre_auth_upi === "refused") {
+      throw new SandboxError(422, "PAYMENT_METHOD_NOT_ENABLED", "Pre-authorization is not supported for UPI");
+    }
     if (item.amount !== order.order_amount.value) throw new SandboxError(400, "INVALID_REQUEST", "Payment amount must be equal to the order amount");
     if (order.status === "PENDING") {
       if (settings.pending_payment_policy === "reject") throw new SandboxError(422, "PAYMENT_PENDING", "A payment is already pending on this order");
@@ -115,6 +131,7 @@ export class Orders {
     }
     const t = this.core.now();
     // A pending payment is replaced by the new one (switching QR → collect); it can no longer be paid.
+    // PAYMENT_CANCELLED is the sandbox's own code: no document names one for a replaced payment.
     for (const p of order.payments) {
       if (p.status === "PENDING") {
         p.status = "CANCELLED";

@@ -1,11 +1,37 @@
 import { log } from "../../log";
 import { webhookHeaders } from "../../plural/signature";
-import type { Delivery, SimOrder } from "../types";
+import type { Delivery, Settings, SimOrder } from "../types";
 import type { Core } from "./core";
 import { rand } from "./util";
 
 const WARN_EVERY_MS = 60_000;
 const OUT_OF_ORDER_HOLD_MS = 1500;
+
+/**
+ * Plural's documented retry schedule (plural-settlements §2.3): after a failed delivery, retried
+ * "immediately, after 5 seconds, 5 minutes, 30 minutes, 2 hours, 5 hours, and two additional
+ * retries after 10 hours each": 9 attempts over 27 h 35 min 5 s.
+ */
+const DOCUMENTED_RETRY_MS: readonly number[] = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+
+/** How long to wait after `attempts` failed ones, in real time before `time_scale` (undefined: give up). */
+function retryDelayMs(w: Settings["webhook"], attempts: number): number | undefined {
+  if (w.schedule === "documented") return DOCUMENTED_RETRY_MS[attempts - 1];
+  return attempts > w.retries ? undefined : w.retry_base_ms * 2 ** (attempts - 1);
+}
+
+/**
+ * The webhook-timestamp of an attempt (Unix seconds): now, or with `timestamp: first` the first
+ * attempt's. The schedule runs `time_scale` times faster than real time (tests); a kept timestamp then
+ * ages by what the schedule waited in real time, plus any lateness, so a receiver's tolerance window
+ * meets the retries as it would in real time.
+ */
+function signedTimestamp(w: Settings["webhook"], d: Pick<Delivery, "first_signed_ms" | "waited_ms">, nowMs: number): number {
+  if (w.timestamp !== "first" || d.first_signed_ms === undefined) return Math.floor(nowMs / 1000);
+  const waited = d.waited_ms ?? 0;
+  const late = Math.max(0, nowMs - d.first_signed_ms - waited / Math.max(1, w.time_scale));
+  return Math.floor((nowMs - waited - late) / 1000);
+}
 
 /** Whether the store's webhook endpoint takes what the sandbox sends (read from the recent deliveries). */
 export type WebhookHealth = {
@@ -92,15 +118,20 @@ export class Outbox {
     return delivery;
   }
 
-  /** Sends (or re-sends) one event now, with the same webhook-id and a fresh timestamp and signature. */
-  async deliver(d: Delivery): Promise<void> {
+  /**
+   * Sends (or re-sends) one event now, with the same webhook-id and a signature over a fresh timestamp,
+   * or the first attempt's (`timestamp: first`; `fresh` for a redelivery asked for through the control API).
+   */
+  async deliver(d: Delivery, opts: { fresh?: boolean } = {}): Promise<void> {
     if (this.inflight.has(d)) return;
     this.inflight.add(d);
     const { records, config } = this.core;
     const w = records.settings.webhook;
     const url = w.url;
     const started = this.core.now();
-    const ts = Math.floor(Date.now() / 1000);
+    const nowMs = Date.now();
+    const ts = opts.fresh ? Math.floor(nowMs / 1000) : signedTimestamp(w, d, nowMs);
+    d.first_signed_ms ??= nowMs;
     const headers = webhookHeaders(config.webhookSecret, d.id, ts, d.body, config.webhookSecretFormat);
     let status: number | null = null;
     let error: string | undefined;
@@ -122,10 +153,12 @@ export class Outbox {
     d.attempts.push({ at: started, status, error, ms: this.core.now() - started, url });
     if (accepted(status)) d.state = "delivered";
     else {
-      if (d.attempts.length > w.retries) d.state = "failed";
+      const delay = retryDelayMs(w, d.attempts.length);
+      if (delay === undefined) d.state = "failed";
       else {
         d.state = "scheduled";
-        d.next_at = this.core.now() + w.retry_base_ms * 2 ** (d.attempts.length - 1);
+        d.next_at = this.core.now() + delay / Math.max(1, w.time_scale);
+        d.waited_ms = (d.waited_ms ?? 0) + delay;
       }
       this.warn(url, d, error ?? `HTTP ${status}`);
     }
@@ -180,7 +213,7 @@ export class Outbox {
   /** Sends the latest delivery with this webhook-id again; undefined when there is none. */
   async redeliver(webhookId: string): Promise<Delivery | undefined> {
     const d = this.core.records.deliveries.findLast((x) => x.id === webhookId);
-    if (d) await this.deliver(d);
+    if (d) await this.deliver(d, { fresh: true });
     return d;
   }
 

@@ -28,6 +28,8 @@ export class Refunds {
       throw new SandboxError(422, "DUPLICATE_REQUEST", "The request has already been processed");
     }
     if (parent.type !== "CHARGE" || !REFUNDABLE.has(parent.status)) throw notAllowed();
+    // Refunding a partial capture is the sandbox's own choice; the docs allow refunds from PROCESSED (reference §6).
+    if (parent.status === "PARTIALLY_CAPTURED" && settings.partial_capture_refunds === "refused") throw notAllowed();
     const captured = parent.payments
       .filter((p) => p.status === "PROCESSED")
       .reduce((s, p) => s + (p.capture_data?.reduce((c, d) => c + d.capture_amount.value, 0) || p.amount.value), 0);
@@ -94,13 +96,14 @@ export class Refunds {
       parent.updated_at = t;
       records.touchOrder(parent);
       records.touchOrder(refund);
-      this.core.emit("REFUND_PROCESSED", refund);
+      if (records.settings.refund_webhooks === "sent") this.core.emit("REFUND_PROCESSED", refund);
     } else {
       p.status = "FAILED";
+      // The code is the sandbox's own (REFUND_FAILED is a documented event, not a documented error code).
       p.error_detail = { code: "REFUND_FAILED", message: "The refund was declined by the acquirer" };
       refund.status = "FAILED";
       records.touchOrder(refund);
-      this.core.emit("REFUND_FAILED", refund);
+      if (records.settings.refund_webhooks === "sent") this.core.emit("REFUND_FAILED", refund);
     }
   }
 }

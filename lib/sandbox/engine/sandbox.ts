@@ -10,6 +10,7 @@ import { Outbox, type WebhookHealth } from "./outbox";
 import { QrImages } from "./qr";
 import { Records } from "./records";
 import { Refunds, type RefundInput } from "./refunds";
+import { profileOf, profilesView } from "./profiles";
 import { defaultSettings, envSettings, patchSettings, settingsAtStart, type EnvSettings, type SettingsPatch } from "./settings";
 import { CallStats } from "./stats";
 import { Settlements, settlementDetailJson, settlementSummaryJson, settlementView, type RunOptions } from "./settlements";
@@ -129,6 +130,16 @@ export class Sandbox {
     return structuredClone(this.#records.settings);
   }
 
+  /** The profile whose readings the settings have now, or "custom" (lib/sandbox/engine/profiles.ts). */
+  profile() {
+    return profileOf(this.#records.settings);
+  }
+
+  /** Both profiles and every reading, with its sources (`GET /sandbox/control/profiles`). */
+  profiles() {
+    return profilesView(this.profile());
+  }
+
   /** Environment-derived settings changed through the control API (they no longer follow the environment). */
   settingsOverridden(): string[] {
     return [...this.#records.overridden];
@@ -234,12 +245,12 @@ export class Sandbox {
     return this.#settlements
       .visible(from, to)
       .sort((a, b) => b.settled_at - a.settled_at)
-      .map(settlementSummaryJson);
+      .map((s) => settlementSummaryJson(s, this.#records.settings.settlement.refunds));
   }
 
   /** Get Settlements by UTR's answer for one page; 400 when the UTR is unknown (or not visible yet). */
   settlementDetail(utr: string, page: number, perPage: number) {
-    return settlementDetailJson(this.#settlements.byUtr(utr), page, perPage);
+    return settlementDetailJson(this.#settlements.byUtr(utr), page, perPage, this.#records.settings.settlement.refunds);
   }
 
   settlementList() {
@@ -296,6 +307,20 @@ export class Sandbox {
     return this.#records.pendingNewestFirst(limit).flatMap((o) => o.payments.filter((p) => p.status === "PENDING").map((p) => this.#views.payment(o, p)));
   }
 
+  /**
+   * Create Payment's answer for the payment with this reference: the order in `{ data }`, or with
+   * `payment_response: flat` the guide's QR sample, `{payment_id, status, challenge_url, image_url}`
+   * (a payment still waiting says INITIATED, as the sample does).
+   */
+  paymentAnswer(order: SimOrder, merchantPaymentReference: string): unknown {
+    if (this.#records.settings.payment_response === "wrapped") return { data: this.orderJson(order) };
+    const p = order.payments.find((x) => x.merchant_payment_reference === merchantPaymentReference) ?? order.payments.at(-1)!;
+    const out: Record<string, unknown> = { payment_id: p.id, status: p.status === "PENDING" ? "INITIATED" : p.status };
+    if (p.challenge_url) out.challenge_url = p.challenge_url;
+    if (p.upi_qr) out.image_url = this.#qr.url(p);
+    return out;
+  }
+
   /** The signed form Plural posts to the order's return URL, if it has one. */
   callbackFor(orderId: string): Callback | undefined {
     return callbackFor(this.#core, this.#orders.require(orderId));
@@ -316,6 +341,7 @@ export class Sandbox {
   dashboard(limits = { orders: 30, webhooks: 40 }): DashboardView {
     return {
       settings: this.settings,
+      profile: this.profile(),
       settings_overridden: this.settingsOverridden(),
       faults: this.#records.faults.length,
       tokens: this.#records.tokens.size,
@@ -328,6 +354,7 @@ export class Sandbox {
   snapshot() {
     return {
       settings: this.settings,
+      profile: this.profile(),
       settings_overridden: this.settingsOverridden(),
       orders: this.orderList(),
       payments: this.paymentList(),

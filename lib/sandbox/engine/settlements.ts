@@ -10,9 +10,11 @@ import { digits } from "./util";
  * processed, or whenever the control API says so. Each payment pays MDR (`mdr_bps`) and GST on it
  * (`gst_bps`), rounded half up per line in paise. A batch reaches the API `lag_ms` after it is made.
  *
- * Where the docs are silent the sandbox chooses, and says so: a refund is a line of its own
- * (`transaction_id` = the refund's payment id, `settled_amount` negative, no fees); totals are
- * sums of the lines, and `total_transaction_amount` is the gross, as in Plural's sample.
+ * Refunds (setting `settlement.refunds`): with `deductions` they show only in the UTR-level
+ * `total_refund` deduction, as plural-settlements §1.6 says; with `lines` (the sandbox's own
+ * choice) each is also a line of its own (`transaction_id` = the refund's payment id,
+ * `settled_amount` negative, no fees). Totals are sums over everything settled, and
+ * `total_transaction_amount` is the gross, as in Plural's sample.
  */
 
 const IST_MS = 330 * 60_000;
@@ -159,14 +161,19 @@ function totals(s: SimSettlement) {
   return { gross, refunds, mdr, gst, net: gross - refunds - mdr - gst };
 }
 
+export type RefundLines = "lines" | "deductions";
+
+/** The lines the API shows: every one, or (refunds as deductions only) the payments. */
+const shownLines = (s: SimSettlement, refunds: RefundLines) => (refunds === "lines" ? s.lines : s.lines.filter((l) => l.kind !== "refund"));
+
 /** A batch as Get All Settlements lists it (§1.3). */
-export function settlementSummaryJson(s: SimSettlement) {
+export function settlementSummaryJson(s: SimSettlement, refunds: RefundLines = "lines") {
   const t = totals(s);
   return {
     total_amount: rupees(t.net),
     actual_transaction_amount: rupees(t.gross),
     total_deduction_amount: rupees(t.mdr + t.gst + t.refunds),
-    total_transactions_count: s.lines.length,
+    total_transactions_count: shownLines(s, refunds).length,
     last_processed_date: istDateTime(Math.max(...s.lines.map((l) => l.processed_at))),
     settled_date: istDateTime(s.settled_at),
     utr_number: s.utr,
@@ -178,15 +185,16 @@ export function settlementSummaryJson(s: SimSettlement) {
 }
 
 /** One page of a batch as Get Settlements by UTR answers it (§1.5). */
-export function settlementDetailJson(s: SimSettlement, page: number, perPage: number) {
+export function settlementDetailJson(s: SimSettlement, page: number, perPage: number, refunds: RefundLines = "lines") {
   const t = totals(s);
-  const pages = Math.max(1, Math.ceil(s.lines.length / perPage));
+  const lines = shownLines(s, refunds);
+  const pages = Math.max(1, Math.ceil(lines.length / perPage));
   return {
     utr_number: s.utr,
     bank_name: s.bank_name,
     bank_acc_number: s.bank_acc_number,
     programs: ["UPI"],
-    total_transaction_count: s.lines.length,
+    total_transaction_count: lines.length,
     total_transaction_amount: rupees(t.gross),
     actual_transaction_amount: rupees(t.gross),
     total_refund: rupees(t.refunds),
@@ -206,7 +214,7 @@ export function settlementDetailJson(s: SimSettlement, page: number, perPage: nu
     total_cashback_amount: 0,
     total_merchant_cashback: 0,
     total_merchant_convenience_fee: 0,
-    transactions: s.lines.slice((page - 1) * perPage, page * perPage).map((l) => {
+    transactions: lines.slice((page - 1) * perPage, page * perPage).map((l) => {
       const amount = lineAmount(s, l);
       const deduction = l.mdr + l.gst;
       return {

@@ -54,6 +54,7 @@ export type WebhookView = {
 /** Everything the dashboard shows (`GET /sandbox/control/summary`). */
 export type DashboardView = {
   settings: Settings;
+  profile: string;
   settings_overridden: string[];
   faults: number;
   tokens: number;

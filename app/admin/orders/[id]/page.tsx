@@ -6,7 +6,16 @@ import { ItemList, orderLines } from "@/components/shop/ItemList";
 import { requireAdmin } from "@/lib/admin-auth";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { awaitingRefundNews, consoleOrder, consoleOrderReference, LATE_PAYMENT_LABELS, lateRefundReference, newRefundKey, refundableOf } from "@/lib/orders";
+import {
+  awaitingRefundNews,
+  consoleOrder,
+  consoleOrderReference,
+  LATE_PAYMENT_LABELS,
+  lateRefundReference,
+  newRefundKey,
+  refundableOf,
+  secondPayments,
+} from "@/lib/orders";
 import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { AutoRefresh } from "@/components/admin/AutoRefresh";
 import { adminAction } from "../../actions";
@@ -58,6 +67,10 @@ export default async function AdminOrder({
   const left = refundableOf(order);
   const paidFirst = order.latePaymentOf ? await consoleOrderReference(order.latePaymentOf) : null;
   const lateRefund = order.latePayment ? order.refunds.find((r) => r.merchantRefundReference === lateRefundReference(order)) : undefined;
+  // Paid on two of its Plural orders (the shopper switched how to pay, and paid both): the second is refunded.
+  const seconds = secondPayments(order);
+  const ownLate = order.latePayment === "PAID_LATE" || !!order.latePaymentOf;
+  const pendingAtPlural = order.refunds.filter((r) => r.status === "PENDING" || r.status === "CREATED");
   const billing = JSON.parse(order.billingAddress) as Record<string, string>;
 
   return (
@@ -72,7 +85,13 @@ export default async function AdminOrder({
         <span className="text-lg tabular-nums">{formatPaise(order.amountInPaise)}</span>
         {order.refundedInPaise > 0 && <span className="text-sm text-slate-600">refunded {formatPaise(order.refundedInPaise)}</span>}
       </header>
-      {awaitingRefundNews(order) && <AutoRefresh>Waiting for Plural to confirm the refund… this page updates by itself.</AutoRefresh>}
+      {awaitingRefundNews(order) && (
+        <AutoRefresh>
+          {pendingAtPlural.length > 0
+            ? `${pendingAtPlural.length === 1 ? "A refund is" : `${pendingAtPlural.length} refunds are`} still pending at Plural. Plural may send no webhook for it: the store asks Plural every minute or so until it is done. This page updates by itself.`
+            : "Waiting for Plural to confirm the refund… this page updates by itself."}
+        </AutoRefresh>
+      )}
       <div aria-live="polite">
         {done && (
           <p role="status" className="rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900">
@@ -91,7 +110,32 @@ export default async function AdminOrder({
           <h2 id="late-h" className="font-semibold text-amber-950">
             {LATE_PAYMENT_LABELS[order.latePayment] ?? order.latePayment}
           </h2>
-          <p className="mt-1 text-sm text-amber-950">
+          {seconds.length > 0 && (
+            <div className="mt-1 text-sm text-amber-950" data-testid="second-payments">
+              <p>
+                The shopper paid this order twice: on Plural order <span className="font-mono">{order.pluralOrderId}</span>, which the order keeps, and again on{" "}
+                {seconds.length === 1 ? "another of its Plural orders" : `${seconds.length} others`} (a payment they had switched away from). The second payment
+                is refunded in full.
+              </p>
+              <ul className="mt-1 list-disc pl-5">
+                {seconds.map((x) => (
+                  <li key={x.pluralOrderId}>
+                    <span className="font-mono">{x.pluralOrderId}</span>: {formatPaise(x.amountInPaise)}
+                    {x.refund
+                      ? x.refund.status === "PROCESSED"
+                        ? ", refunded."
+                        : x.refund.status === "FAILED"
+                          ? ", refund failed: refund it again."
+                          : ", refund pending at Plural."
+                      : order.autoRefundAt
+                        ? ", the automatic refund is being requested."
+                        : ", not refunded yet."}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <p className="mt-1 text-sm text-amber-950" hidden={!ownLate}>
             {order.latePayment === "PAID_TWICE" ? (
               <>
                 The shopper had already paid for the same items on order{" "}
@@ -108,18 +152,28 @@ export default async function AdminOrder({
               "This payment succeeded after the shopper was told the order had failed: they do not expect the goods. Refund it, unless you ship it and tell them."
             )}
           </p>
-          {lateRefund ? (
+          {ownLate && lateRefund ? (
             <p className="mt-2 text-sm text-amber-950">
-              Refund of {formatPaise(lateRefund.amountInPaise)} {lateRefund.status === "PROCESSED" ? "done" : `requested (${lateRefund.status.toLowerCase()})`}.
+              Refund of {formatPaise(lateRefund.amountInPaise)}{" "}
+              {lateRefund.status === "PROCESSED"
+                ? "done"
+                : lateRefund.status === "PENDING"
+                  ? "pending at Plural"
+                  : `requested (${lateRefund.status.toLowerCase()})`}
+              .
             </p>
-          ) : order.autoRefundAt ? (
+          ) : ownLate && order.autoRefundAt ? (
             <p className="mt-2 text-sm text-amber-950">The automatic refund is being requested.</p>
           ) : null}
-          {left > 0 && !lateRefund && (
+          {((ownLate && left > 0 && !lateRefund) || seconds.some((x) => !x.refund || x.refund.status === "FAILED")) && (
             <form action={adminAction} className="mt-3">
               <input type="hidden" name="orderId" value={id} />
               <input type="hidden" name="action" value="refund-late" />
-              <button className={`${btn} bg-red-700 text-white`}>Refund {formatPaise(left)} in full</button>
+              <button className={`${btn} bg-red-700 text-white`}>
+                {ownLate && left > 0 && !lateRefund
+                  ? `Refund ${formatPaise(left)} in full`
+                  : `Refund the second payment (${formatPaise(seconds.reduce((n, x) => n + (!x.refund || x.refund.status === "FAILED" ? x.amountInPaise : 0), 0))})`}
+              </button>
             </form>
           )}
         </section>
@@ -193,9 +247,15 @@ export default async function AdminOrder({
           ) : (
             <ul className="space-y-1 text-sm" data-testid="refunds">
               {order.refunds.map((r) => (
-                <li key={r.id} className="flex items-center gap-2">
+                <li key={r.id} className="flex flex-wrap items-center gap-2">
                   <span className="tabular-nums">{formatPaise(r.amountInPaise)}</span>
                   <StatusBadge status={r.status} />
+                  {(r.status === "PENDING" || r.status === "CREATED") && (
+                    <span className="text-xs text-amber-800" data-testid="refund-pending">
+                      {r.status === "PENDING" ? "pending at Plural: the store asks Plural until it is done" : "sent; Plural's answer not seen yet"}
+                    </span>
+                  )}
+                  {r.pluralOrderId && <span className="text-xs text-slate-600">of the second payment</span>}
                   <span className="font-mono text-xs text-slate-500">{r.pluralRefundId}</span>
                 </li>
               ))}

@@ -145,21 +145,23 @@ async function startPayment(req: Request) {
   const order = await db().order.findUnique({ where: { id: orderId }, include: { payments: true } });
   if (!order?.pluralOrderId) return json({ error: "order not ready" }, 404);
   const ref = `${order.merchantOrderReference}_b${randomBytes(3).toString("hex")}`;
-  const row = await db().payment.create({ data: { orderId, merchantPaymentReference: ref, upiMode: "QR", amountInPaise: order.amountInPaise } });
+  const row = await db().payment.create({
+    data: { orderId, merchantPaymentReference: ref, upiMode: "QR", amountInPaise: order.amountInPaise, pluralOrderId: order.pluralOrderId },
+  });
   const res = await plural().createUpiPayment(order.pluralOrderId, { mode: "QR", merchantPaymentReference: ref, amountInPaise: order.amountInPaise });
-  const mine = res.payments.find((p) => p.merchant_payment_reference === ref);
+  const status = res.order?.status ?? "PENDING";
   await db().payment.update({
     where: { id: row.id },
-    data: { pluralPaymentId: mine?.id ?? null, challengeUrl: res.challenge_url ?? null, imageUrl: res.image_url ?? null },
+    data: { pluralPaymentId: res.paymentId ?? null, challengeUrl: res.challengeUrl ?? null, imageUrl: res.imageUrl ?? null },
   });
   await db().$transaction(async (tx) => {
     const current = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { payments: true } });
-    await tx.order.updateMany({ where: { id: orderId, status: current.status }, data: { status: res.status } });
+    await tx.order.updateMany({ where: { id: orderId, status: current.status }, data: { status } });
     await tx.orderEvent.create({
-      data: { orderId, source: "sync", type: "BENCH", verified: true, payload: "{}", statusFrom: current.status, statusTo: res.status },
+      data: { orderId, source: "sync", type: "BENCH", verified: true, payload: "{}", statusFrom: current.status, statusTo: status },
     });
   });
-  return json({ id: row.id, challengeUrl: res.challenge_url ?? null });
+  return json({ id: row.id, challengeUrl: res.challengeUrl ?? null });
 }
 
 const OPS: Record<string, { method: "GET" | "POST"; run: (req: Request) => Promise<Response> }> = {
