@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { request as playwrightRequest } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ADMIN_ACTIONS, callAction, SHOP_ACTIONS } from "./support/actions";
-import { cartItemCount, clearSignInThrottle, orderFootprint } from "./support/db";
+import { cartItemCount, clearRateLimits, orderFootprint } from "./support/db";
 import { STORE_URL } from "./support/plural";
 import { sendOversized } from "../lib/testing/raw-http";
 
@@ -80,7 +80,7 @@ test.describe("an order belongs to the shopper who placed it", () => {
 });
 
 test.describe("console sign-in", () => {
-  test.afterEach(clearSignInThrottle);
+  test.afterEach(clearRateLimits);
 
   test("200 wrong passwords, each with a new X-Forwarded-For, are locked out; the right password then too", async () => {
     const attacker = await playwrightRequest.newContext({ baseURL: STORE_URL });
