@@ -1,12 +1,16 @@
+import { createHash } from "node:crypto";
 import { db, isUniqueViolation } from "@/lib/db";
 import { log } from "@/lib/log";
 import { isValidVpa, plural, PluralError } from "@/lib/plural";
+import { COLLECT, SHOP_LIMITS } from "@/lib/security/limits";
+import { waitText } from "@/lib/security/throttle";
 import { applyStatus, recordEvent } from "./apply";
 import { ensurePluralOrder } from "./checkout";
 import { syncOrder } from "./sync";
 import { type CookieReader, ownsOrderRow } from "./access";
 import { OPEN_STATUSES } from "./statuses";
-import { err, type Result } from "@/lib/result";
+import { err, ok, type Result } from "@/lib/result";
+import { addressKey, RATE_LIMITED, spendPluralCall, withinLimits } from "./limits";
 
 export type PaymentMode = "QR" | "COLLECT";
 
@@ -66,11 +70,28 @@ async function activePayment(orderId: string): Promise<ActivePayment | null> {
  * `upi_qr`, it carries both the link and the image), so switching between them or reloading never
  * creates another. A collect request replaces it. Each payment has its own merchant reference, so a
  * double click sends the same request twice and Plural answers with the same payment.
+ *
+ * For a shopper's request (`opts.shopper`) starts are limited per cart and per address, and a
+ * collect request (a payment request in the merchant's name, pushed to someone's UPI app) is
+ * admitted by admitCollect: at most COLLECT.payers UPI IDs per order, a cooldown between requests.
+ * Every new payment is a Plural call within the store's budget (lib/orders/limits.ts).
  */
-export async function startPayment(orderId: string, mode: PaymentMode, vpa?: string, opts: { cookies?: CookieReader } = {}): Promise<Result<ActivePayment>> {
+export async function startPayment(
+  orderId: string,
+  mode: PaymentMode,
+  vpa?: string,
+  opts: { cookies?: CookieReader; shopper?: { address: string | undefined } } = {},
+): Promise<Result<ActivePayment>> {
   let order = await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
   // With the caller's cookies: only for the shopper who placed it, proved on the row just read (access.ts).
   if (!order || (opts.cookies && !ownsOrderRow(order, opts.cookies))) return err("Order not found.", "not_found");
+  if (opts.shopper) {
+    const limited = await withinLimits([
+      [SHOP_LIMITS.paymentsPerCart, order.cartId ?? order.id],
+      [SHOP_LIMITS.paymentsPerAddress, addressKey(opts.shopper.address)],
+    ]);
+    if (!limited.ok) return limited;
+  }
   if (!order.pluralOrderId && OPEN_STATUSES.has(order.status)) {
     // The Plural order could not be created at checkout: try again now (idempotent by reference). Here,
     // in the shopper's action, rather than while the pay page renders: a GET changes nothing.
@@ -88,8 +109,9 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
   if (mode === "COLLECT" && (!payerVpa || !isValidVpa(payerVpa))) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
 
   let current = waiting(order.payments);
-  if (current) {
-    // Our record may be behind (a decline whose webhook has not arrived): ask Plural before reusing it.
+  if (current && (await spendPluralCall()).ok) {
+    // Our record may be behind (a decline whose webhook has not arrived): ask Plural before reusing it
+    // (unless the store's budget of Plural calls is spent: then our record is what we have).
     await syncOrder(orderId, "sync", "GET_ORDER_BEFORE_PAYMENT");
     current = await activePayment(orderId);
   }
@@ -99,6 +121,12 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
   const unsent = [...order.payments]
     .reverse()
     .find((p) => !p.pluralPaymentId && p.status === "PENDING" && p.upiMode === mode && (mode === "QR" || p.payerVpa === payerVpa));
+  if (mode === "COLLECT" && !unsent) {
+    const admitted = await admitCollect(order, payerVpa!);
+    if (!admitted.ok) return admitted;
+  }
+  const budget = await spendPluralCall();
+  if (!budget.ok) return budget;
   const ref = unsent?.merchantPaymentReference ?? `${order.merchantOrderReference}_p${order.payments.length + 1}`;
   let row = order.payments.find((p) => p.merchantPaymentReference === ref);
   if (!row) {
@@ -145,6 +173,42 @@ export async function startPayment(orderId: string, mode: PaymentMode, vpa?: str
     if (e.status === 422) return { ok: false, error: "This order can no longer be paid." };
     return { ok: false, error: "The payment service is not answering. Please try again in a moment." };
   }
+}
+
+/** A UPI ID as the order keeps it: a short hash (the order row needs to tell them apart, not to know them). */
+const payerKey = (vpa: string) => createHash("sha256").update(`payer:${vpa}`).digest("hex").slice(0, 16);
+
+/**
+ * Issue #18: one order sent collect requests to any number of UPI IDs, each in the merchant's name
+ * (a victim who approves one pays for the attacker's order). A new collect request is admitted only
+ * to at most COLLECT.payers different UPI IDs per order, COLLECT.requests in all, COLLECT.cooldownMs
+ * apart, decided on the order row just read and committed by one compare-and-set on
+ * collectRequests: of requests racing on one order, one wins and the others are told to wait.
+ */
+async function admitCollect(
+  order: { id: string; collectRequests: number; collectPayers: string; lastCollectAt: Date | null },
+  vpa: string,
+  now = Date.now(),
+): Promise<Result<void, typeof RATE_LIMITED>> {
+  const payers = order.collectPayers ? order.collectPayers.split(",") : [];
+  const payer = payerKey(vpa);
+  const known = payers.includes(payer);
+  if (!known && payers.length >= COLLECT.payers)
+    return err(
+      `Payment requests for this order have gone to ${COLLECT.payers} different UPI IDs already, the most one order may use. Send it to one of those again, or pay by QR code or UPI app.`,
+      RATE_LIMITED,
+    );
+  if (order.collectRequests >= COLLECT.requests)
+    return err("This order has sent as many payment requests as it may. Please pay by QR code or UPI app.", RATE_LIMITED);
+  const since = order.lastCollectAt ? now - order.lastCollectAt.getTime() : Infinity;
+  if (since < COLLECT.cooldownMs)
+    return err(`A payment request was sent a moment ago. You can send another in ${waitText(COLLECT.cooldownMs - since)}.`, RATE_LIMITED);
+  const claimed = await db().order.updateMany({
+    where: { id: order.id, collectRequests: order.collectRequests },
+    data: { collectRequests: { increment: 1 }, collectPayers: known ? order.collectPayers : [...payers, payer].join(","), lastCollectAt: new Date(now) },
+  });
+  if (claimed.count === 0) return err("A payment request was sent a moment ago. Please wait a few seconds and try again.", RATE_LIMITED);
+  return ok();
 }
 
 /**

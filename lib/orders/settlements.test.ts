@@ -10,7 +10,8 @@ import { db } from "@/lib/db";
 import { createPluralClient } from "@/lib/plural/client";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
-import { createCart, newCheckoutKey, placeOrder, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "./index";
+import { newCheckoutKey, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "./index";
+import { testCart } from "@/lib/testing/cart";
 import { istDay, settlementReport, sweepSettlements } from "./settlements";
 import { settlementCsv } from "./settlements-csv";
 
@@ -30,10 +31,10 @@ const form = {
 };
 
 async function paidOrder(quantity = 1) {
-  const cartId = await createCart();
+  const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  await setQuantity(cartId, chai.id, quantity);
-  const placed = await placeOrder(cartId, form, newCheckoutKey());
+  await setQuantity(cart.id, chai.id, quantity);
+  const placed = await cart.place(form, newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);

@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
 import { GET as eventsGet } from "@/app/api/orders/[id]/events/route";
-import { applyStatus, createCart, newCheckoutKey, noteWebhookArrived, orderStatusStream, placeOrder, setQuantity, startPayment } from "./index";
+import { applyStatus, newCheckoutKey, noteWebhookArrived, orderStatusStream, setQuantity, startPayment } from "./index";
+import { testCart } from "@/lib/testing/cart";
 import { orderResponse } from "@/lib/plural/schemas";
 import { newRequest } from "@/lib/testing/next-request";
 
@@ -21,11 +22,10 @@ afterAll(async () => {
 });
 
 async function pendingOrder() {
-  const cartId = await createCart();
+  const shopper = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  await setQuantity(cartId, chai.id, 1);
-  const placed = await placeOrder(
-    cartId,
+  await setQuantity(shopper.id, chai.id, 1);
+  const placed = await shopper.place(
     {
       name: "Asha Verma",
       email: "asha@example.com",
@@ -41,8 +41,8 @@ async function pendingOrder() {
   const order = await db().order.findUniqueOrThrow({ where: { id: placed.value.orderId }, include: { payments: true } });
   return {
     orderId: order.id,
-    cart: { get: (name: string) => (name === "cart" ? { value: cartId } : undefined) },
-    cartId,
+    cart: shopper.cookies,
+    cartToken: shopper.token,
     merchantRef: order.merchantOrderReference,
     pluralPaymentId: order.payments[0]!.pluralPaymentId!,
   };
@@ -112,14 +112,14 @@ describe("live status by push (Server-Sent Events)", () => {
 
   it("the route answers 404 for an unknown order or another shopper, and an event stream to the shopper", async () => {
     const o = await pendingOrder();
-    newRequest({ cart: o.cartId });
+    newRequest({ cart: o.cartToken });
     const missing = await eventsGet(new Request("http://store.test"), { params: Promise.resolve({ id: "nope" }) });
     expect(missing.status).toBe(404);
     newRequest({ cart: "someone-elses-cart" });
     expect((await eventsGet(new Request("http://store.test"), { params: Promise.resolve({ id: o.orderId }) })).status).toBe(404);
     newRequest({});
     expect((await eventsGet(new Request("http://store.test"), { params: Promise.resolve({ id: o.orderId }) })).status).toBe(404);
-    newRequest({ cart: o.cartId });
+    newRequest({ cart: o.cartToken });
     const abort = new AbortController();
     const res = await eventsGet(new Request("http://store.test", { signal: abort.signal }), { params: Promise.resolve({ id: o.orderId }) });
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);

@@ -3,6 +3,7 @@ import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
 import { plural, PluralError } from "@/lib/plural";
 import { applyStatus, type ApplyResult, type EventSource } from "./apply";
+import { spendPluralCall } from "./limits";
 
 // On globalThis: Next bundles each route separately, and each bundle would otherwise get its own map.
 const g = globalThis as unknown as { orderSyncs?: Map<string, Promise<SyncResult>> };
@@ -39,6 +40,9 @@ export async function syncIfStale(orderId: string, intervalMs: number, source: E
     data: { lastSyncedAt: now },
   });
   if (claimed.count === 0) return null;
+  // Shoppers' pages cause these calls: within the store's budget per minute, or not at all (the
+  // page shows the status as stored, and asks again once the interval has passed).
+  if (!(await spendPluralCall()).ok) return null;
   return syncOrder(orderId, source, type);
 }
 

@@ -59,6 +59,16 @@ export function parseAddressList(value: string, keywords: readonly string[] = []
   return { cidrs, keywords: found, problems };
 }
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/** This machine talking to itself: 127.0.0.0/8 or ::1 (IPv4-mapped forms included). */
+export function isLoopback(ip: string | undefined): boolean {
+  const a = normalizeIp(ip);
+  return !!a && LOOPBACK.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
+}
+
 /** A membership test for a list of ranges. */
 export function addressMatcher(cidrs: readonly Cidr[]): (ip: string | undefined) => boolean {
   if (cidrs.length === 0) return () => false;
