@@ -48,7 +48,7 @@ const rawSchema = z.object({
   PLURAL_WEBHOOK_SOURCE_IPS: z.string().default(""),
   PLURAL_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   EVENT_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).optional(),
-  BENCH_ROUTES: z.enum(["0", "1", ""]).optional(),
+  BENCH_ROUTES: bool,
   SANDBOX_PUBLIC: bool,
   SANDBOX_CONTROL_TOKEN: optionalString,
 });
@@ -151,7 +151,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   for (const p of proxies.problems) problems.push(`TRUSTED_PROXIES: ${p}`);
   const sources = parseAddressList(r.PLURAL_WEBHOOK_SOURCE_IPS, ["plural"]);
   for (const p of sources.problems) problems.push(`PLURAL_WEBHOOK_SOURCE_IPS: ${p} (or the word "plural" for the addresses Plural publishes)`);
-  const benchRoutes = r.BENCH_ROUTES === "1";
+  const benchRoutes = r.BENCH_ROUTES;
   if (benchRoutes && !sandbox) {
     problems.push(
       `BENCH_ROUTES=1 serves /api/bench/*, which writes orders (and marks them paid) without Plural: it is for benchmarks in sandbox mode only, never with PLURAL_ENV=${r.PLURAL_ENV}. Unset BENCH_ROUTES.`,
