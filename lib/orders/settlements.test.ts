@@ -157,4 +157,21 @@ describe("settlements, swept and reconciled", () => {
     ]);
     expect(csv.split("\r\n")[1]).toBe(`Missing on our side,unknown,'=HYPERLINK(1),"a ""b"", c",'+tx,,,-2.50,,,,,'@x,`);
   });
+
+  it("issue #18: a search is a year at most (0001-01-01…9999-12-31 was about 60,000 Plural calls), 60 days per call", async () => {
+    const { settlementSpanProblem, sweepSettlements, settlementReport } = await import("./settlements");
+    const calls = () => server.count("GET", /\/settlements\/v1\/list/);
+    const before = calls();
+    await expect(sweepSettlements({ from: "0001-01-01", to: "9999-12-31" })).rejects.toThrow(/at most 366 days/);
+    await expect(settlementReport({ from: "0001-01-01", to: "9999-12-31" })).rejects.toThrow(/at most 366 days/);
+    expect(calls()).toBe(before);
+    expect(settlementSpanProblem({ from: "2026-01-01", to: "2026-12-31" })).toBeUndefined();
+    expect(settlementSpanProblem({ from: "2026-01-01", to: "2027-01-02" })).toBe("Choose at most 366 days at a time.");
+    expect(settlementSpanProblem({ from: "2026-02-01", to: "2026-01-01" })).toBe("The start date is after the end date.");
+    expect(settlementSpanProblem({ from: "2026-13-45", to: "2026-12-31" })).toBe("Choose a start and an end date.");
+    // A year: 6 windows Plural accepts (at most 60 days apart), one list call each here (each comes back short).
+    const year = await sweepSettlements({ from: "2025-01-01", to: "2025-12-31" });
+    expect(year.windows).toBe(6);
+    expect(calls() - before).toBe(6);
+  });
 });
