@@ -3,7 +3,7 @@ import { cookies, headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { env } from "@/lib/env";
-import { addressKey, cartCookieName, cartIdFor, createCart, getCart, ownsOrder, withinLimits } from "@/lib/orders";
+import { addressKey, CART_COOKIE_DAYS, cartCookieName, cartIdFor, createCart, getCart, ownsOrder, withinLimits } from "@/lib/orders";
 import type { Result } from "@/lib/result";
 import { answerStatus } from "@/lib/security/answer-status";
 import { clientAddress } from "@/lib/security/client-address";
@@ -44,7 +44,7 @@ export async function setCartCookie(token: string): Promise<void> {
     sameSite: "lax",
     secure: env().appUrl.startsWith("https://"),
     path: "/",
-    maxAge: 60 * 60 * 24 * 30,
+    maxAge: 60 * 60 * 24 * CART_COOKIE_DAYS,
   });
 }
 

@@ -56,6 +56,19 @@ export async function createCart(): Promise<{ id: string; token: string }> {
   return { id, token };
 }
 
+/** How long a cart cookie lives (set at the cart's creation and at every rotation: app/(shop)/session.ts). */
+export const CART_COOKIE_DAYS = 30;
+
+/**
+ * Deletes the carts no cookie can open any more (issue #18: carts were never cleaned up): untouched
+ * for longer than the cookie lives, a day's grace included. Their items go with them; orders keep
+ * their own copy of what was bought. Answers how many.
+ */
+export async function sweepAbandonedCarts(now = Date.now()): Promise<number> {
+  const before = new Date(now - (CART_COOKIE_DAYS + 1) * 86_400_000);
+  return (await db().cart.deleteMany({ where: { updatedAt: { lt: before } } })).count;
+}
+
 /** The id of the cart a cookie's token opens, if any (one indexed read). */
 export async function cartIdFor(token: string | undefined): Promise<string | undefined> {
   if (!isCartToken(token)) return undefined;
