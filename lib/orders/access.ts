@@ -75,7 +75,7 @@ export function ownsOrderRow(order: { id: string; ownerHash: string | null }, co
 }
 
 /** Whether the caller's cart cookie is the one the order's cart has now (not an order-access cookie). */
-export function holdsCartOf(order: { ownerHash: string | null }, cookies: CookieReader): boolean {
+function holdsCartOf(order: { ownerHash: string | null }, cookies: CookieReader): boolean {
   const token = cookies.get(cartCookieName())?.value;
   return isCartToken(token) && !!order.ownerHash && safeEqual(order.ownerHash, cartTokenHash(token));
 }

@@ -41,7 +41,7 @@ export const istDay = (days = 0, now = Date.now()) => new Date(now + IST_MS + da
  * about 60,000 Plural calls). Plural is asked for at most 60 days per call (lib/plural), so a sweep
  * of a year is 6 windows (and their pages); the console's report and CSV read a year at most too.
  */
-export const SETTLEMENT_SPAN_DAYS = 366;
+const SETTLEMENT_SPAN_DAYS = 366;
 
 /** Why a span of days cannot be searched (malformed, backwards, or longer than a year), or undefined when it can. */
 export function settlementSpanProblem(range: SettlementWindow): string | undefined {

@@ -13,7 +13,7 @@ export type { Sandbox, DashboardView, OrderSummary, PaymentView, WebhookView, We
 const g = globalThis as unknown as { pluralSandbox?: Sandbox };
 
 /** This process serves the sandbox: PLURAL_ENV=sandbox and the store uses its own (not another instance's). */
-export function sandboxEnabled(): boolean {
+function sandboxEnabled(): boolean {
   return env().sandboxServed;
 }
 
