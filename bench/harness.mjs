@@ -192,10 +192,15 @@ export function rssMb(pid) {
   }
 }
 
-/** A time-bounded fetch, from a shopper's address (shopperAddress); never throws for HTTP statuses. */
+/**
+ * A time-bounded fetch, from a shopper's address (shopperAddress); never throws for HTTP statuses.
+ * The sandbox's own paths are asked from this machine as they are (a production build's sandbox
+ * answers loopback clients only).
+ */
 export function get(url, init = {}, timeoutMs = 30_000) {
   const headers = init.headers instanceof Headers ? Object.fromEntries(init.headers) : init.headers;
-  return fetch(url, { redirect: "manual", ...init, headers: withAddress(headers), signal: AbortSignal.timeout(timeoutMs) });
+  const own = new URL(url).pathname.startsWith("/sandbox/");
+  return fetch(url, { redirect: "manual", ...init, headers: own ? headers : withAddress(headers), signal: AbortSignal.timeout(timeoutMs) });
 }
 
 /**
