@@ -7,8 +7,8 @@
  *   2. `--changes` orders paid one after another (a signed webhook each) with no stream open: the
  *      server's CPU per change (the baseline: what a webhook costs anyway);
  *   3. `--streams` Server-Sent Events streams opened (/api/orders/<id>/events), one per order, each from
- *      a shopper of its own (`--changes` of them on the orders about to change): the RSS they add, and
- *      the server's CPU at rest with them open;
+ *      a shopper of its own (`--changes` of them on the orders about to change): the heap and RSS they
+ *      add, and the server's CPU at rest with them open;
  *   4. the same number of changes again, now with every stream open: CPU per change beside the
  *      baseline, how soon the changed order's stream hears of it, and how many of the other streams
  *      heard anything (a change must wake its own order's watchers only).
@@ -58,12 +58,19 @@ function cpuMs(pid) {
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+/** The server's heap (used) and RSS after a full collection, in MB (/api/bench/memory). */
+async function memoryMb(base) {
+  const m = await (await get(`${base}/api/bench/memory`)).json();
+  if (!m.collected) throw new Error("the server does not expose gc");
+  return { heap: m.heapUsed / 2 ** 20, rss: m.rss / 2 ** 20 };
+}
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "bench-streams-"));
 const store = await startStore({
   port: opt.port,
   dir,
-  env: { RECONCILE_INTERVAL_MS: "0", EVENT_STREAMS_MAX: String(opt.streams + 100) },
+  // --expose-gc: /api/bench/memory collects before it reads the heap (a reading without GC's timing in it).
+  env: { RECONCILE_INTERVAL_MS: "0", EVENT_STREAMS_MAX: String(opt.streams + 100), NODE_OPTIONS: "--expose-gc" },
 });
 const base = store.base;
 const opened = [];
@@ -126,7 +133,7 @@ try {
 
   // 1. At rest.
   await sleep(2000);
-  const rest = { rssMb: rssMb(store.pid) };
+  const rest = { rssMb: rssMb(store.pid), heapMb: (await memoryMb(base)).heap };
   let c0 = cpuMs(store.pid);
   await sleep(opt.idle * 1000);
   rest.cpuMsPerSecond = (cpuMs(store.pid) - c0) / opt.idle;
@@ -174,7 +181,7 @@ try {
     })();
   };
   const watched = [...watchedOrders.map((o) => ({ orderId: o.orderId, cookie: o.cookie })), ...cartsOf];
-  const rss0 = rssMb(store.pid);
+  const before = await memoryMb(base);
   const cpuOpen0 = cpuMs(store.pid);
   const tOpen = performance.now();
   const failures = (await pool(watched, 50, openStream)).filter((r) => r instanceof Error);
@@ -183,7 +190,16 @@ try {
   const openMs = performance.now() - tOpen;
   const openCpuMs = cpuMs(store.pid) - cpuOpen0;
   await sleep(3000);
-  const streams = { count: opened.length, openSeconds: openMs / 1000, openCpuMs, rssMb: rssMb(store.pid), addedMb: rssMb(store.pid) - rss0 };
+  const after = await memoryMb(base);
+  const streams = {
+    count: opened.length,
+    openSeconds: openMs / 1000,
+    openCpuMs,
+    rssMb: after.rss,
+    heapMb: after.heap,
+    addedHeapMb: after.heap - before.heap,
+    addedRssMb: after.rss - before.rss,
+  };
   c0 = cpuMs(store.pid);
   await sleep(opt.idle * 1000);
   streams.cpuMsPerSecond = (cpuMs(store.pid) - c0) / opt.idle;
@@ -217,10 +233,11 @@ try {
         ["", "no stream open", `${streams.count} streams open`],
         [
           [
-            "server RSS",
-            `${fmt.ms(rest.rssMb)} MB`,
-            `${fmt.ms(streams.rssMb)} MB (+${fmt.ms(streams.addedMb)} MB, ${fmt.ms((streams.addedMb * 1024) / streams.count)} KB a stream)`,
+            "server heap after a full GC",
+            `${fmt.ms(rest.heapMb)} MB`,
+            `${fmt.ms(streams.heapMb)} MB (+${fmt.ms(streams.addedHeapMb)} MB: ${fmt.ms((streams.addedHeapMb * 1024) / streams.count)} KB a stream)`,
           ],
+          ["server RSS", `${fmt.ms(rest.rssMb)} MB`, `${fmt.ms(streams.rssMb)} MB (${streams.addedRssMb >= 0 ? "+" : ""}${fmt.ms(streams.addedRssMb)} MB)`],
           ["server CPU at rest", `${fmt.ms(rest.cpuMsPerSecond)} ms/s`, `${fmt.ms(streams.cpuMsPerSecond)} ms/s`],
           ["server CPU per change (a webhook applied)", `${fmt.ms(baseline.cpuPerChangeMs)} ms`, `${fmt.ms(withStreams.cpuPerChangeMs)} ms`],
           ["the changed order's stream hears it", "–", `p50 ${fmt.ms(percentile(latencies, 50))} ms, max ${fmt.ms(latencies.at(-1))} ms`],

@@ -28,7 +28,7 @@ const call = (method: "GET" | "POST", op: string, init: { query?: string; body?:
 
 describe("bare baseline routes", () => {
   it("do not exist unless the server runs with BENCH_ROUTES=1", async () => {
-    for (const op of ["status", "webhook-dup", "webhook-fresh", "place-order", "start-payment"]) {
+    for (const op of ["status", "webhook-dup", "webhook-fresh", "place-order", "start-payment", "memory"]) {
       expect((await call("POST", op)).status).toBe(404);
     }
     expect(await db().order.count()).toBe(0);

@@ -173,12 +173,24 @@ async function startPayment(req: Request) {
   return json({ id: row.id, challengeUrl: res.challenge_url ?? null });
 }
 
+/**
+ * GET: the process's memory after a full garbage collection when Node runs with --expose-gc
+ * (`npm run bench:streams` starts it so): what open streams hold, without the noise of when V8
+ * last collected. Not a baseline: a reading.
+ */
+async function memory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  return json({ collected: !!gc, ...process.memoryUsage() });
+}
+
 const OPS: Record<string, { method: "GET" | "POST"; run: (req: Request) => Promise<Response> }> = {
   status: { method: "GET", run: status },
   "webhook-dup": { method: "POST", run: webhookDup },
   "webhook-fresh": { method: "POST", run: webhookFresh },
   "place-order": { method: "POST", run: placeOrder },
   "start-payment": { method: "POST", run: startPayment },
+  memory: { method: "GET", run: memory },
 };
 
 async function handle(req: Request, { params }: { params: Promise<{ op: string }> }) {
