@@ -225,8 +225,9 @@ describe("the budget of Plural calls", () => {
     expect(created() - calls).toBe(4);
     const refused = await checkout(await withCart(browser("198.51.100.99")));
     expect(refused.status).toBe(429);
-    expect(refused.value).toMatchObject(TOO_MANY(/^The payment service is busy right now\. Your order is saved: please try again in \d+ seconds?\.$/));
+    expect(refused.value).toMatchObject(TOO_MANY(/^The payment service is busy right now\. Please try again in \d+ seconds?\.$/));
     expect(created() - calls).toBe(4);
+    expect(await db().order.count({ where: { customerEmail: "asha@example.com", pluralOrderId: null } })).toBe(0); // refused before anything was written
   });
 
   it("the status route answers from the database when the budget is spent", async () => {

@@ -11,7 +11,7 @@ import { SHOP_LIMITS } from "@/lib/security/limits";
 import { applyStatus } from "./apply";
 import { cartTokenHash, getCart, isCartToken, newCartToken } from "./cart";
 import { splitName, type CheckoutForm } from "./customer";
-import { addressKey, spendPluralCall, withinLimits } from "./limits";
+import { addressKey, pluralBudget, pluralCall, withinLimits } from "./limits";
 
 export type { Result } from "@/lib/result";
 
@@ -45,6 +45,7 @@ export async function placeOrder(
   if (!isCheckoutKey(checkoutKey)) return { ok: false, error: "This checkout form has expired. Reload the page and try again." };
   const cart = await getCart(cartToken);
   let order: Order | null;
+  let prepaid = 0;
   if (cart.lines.length === 0 || !cart.id) {
     // The same checkout sent again after it was paid (a paid order empties its cart): that order, if it is this shopper's.
     order = await db().order.findUnique({ where: { merchantOrderReference: checkoutKey } });
@@ -54,11 +55,14 @@ export async function placeOrder(
       return { ok: false, error: `Orders must be between ${formatPaise(LIMITS.amountMin)} and ${formatPaise(LIMITS.amountMax)}.` };
     }
     if (opts.shopper) {
+      // The shopper's limits and the create-order call it is about to cause: one statement.
       const limited = await withinLimits([
         [SHOP_LIMITS.ordersPerCart, cart.id],
         [SHOP_LIMITS.ordersPerAddress, addressKey(opts.shopper.address)],
+        pluralCall(),
       ]);
       if (!limited.ok) return limited;
+      prepaid = 1;
     }
     const token = newCartToken();
     try {
@@ -97,7 +101,7 @@ export async function placeOrder(
     }
   }
   if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
-  return ensurePluralOrder(order);
+  return ensurePluralOrder(order, pluralBudget(prepaid));
 }
 
 /** The cart and all its orders move to a new token (the old one opens nothing from now on). */
@@ -110,7 +114,7 @@ async function rotateCartToken(cartId: string, token: string): Promise<void> {
 }
 
 /** Creates the Plural order for one of ours (again, after a failure: Plural dedupes by reference). */
-export async function ensurePluralOrder(order: Order): Promise<Result<{ orderId: string }>> {
+export async function ensurePluralOrder(order: Order, spend = pluralBudget(0)): Promise<Result<{ orderId: string }>> {
   if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
   const e = env();
   const address = (json: string) => {
@@ -118,7 +122,7 @@ export async function ensurePluralOrder(order: Order): Promise<Result<{ orderId:
     return { address1: a.address1, city: a.city, state: a.state, pincode: a.pincode, country: "India" };
   };
   // A Plural call a shopper causes: within the store's budget per minute.
-  const budget = await spendPluralCall();
+  const budget = await spend();
   if (!budget.ok) return budget;
   try {
     const created = await plural().createOrder({

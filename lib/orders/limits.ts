@@ -20,7 +20,7 @@ const SAY: Record<string, (wait: string) => string> = {
   [SHOP_LIMITS.ordersPerAddress.name]: (w) => `Too many orders from your network just now. Please try again in ${w}.`,
   [SHOP_LIMITS.paymentsPerCart.name]: (w) => `Too many payment attempts in a short time. Please try again in ${w}.`,
   [SHOP_LIMITS.paymentsPerAddress.name]: (w) => `Too many payment attempts from your network just now. Please try again in ${w}.`,
-  [PLURAL_BUDGET.name]: (w) => `The payment service is busy right now. Your order is saved: please try again in ${w}.`,
+  [PLURAL_BUDGET.name]: (w) => `The payment service is busy right now. Please try again in ${w}.`,
 };
 
 /** The unit an address is counted by (IPv6: its /64); "unknown" when the front door did not see it. */
@@ -40,5 +40,17 @@ export async function withinLimits(pairs: ReadonlyArray<readonly [Limit, string]
  * Plural's own webhooks are not counted: they are the merchant's and Plural's, and bounded already.
  */
 export function spendPluralCall(now = Date.now()): Promise<Result<void, RateLimited>> {
-  return withinLimits([[{ ...PLURAL_BUDGET, points: env().pluralCallsPerMinute }, "all"]], now);
+  return withinLimits([pluralCall()], now);
+}
+
+/** One Plural call against the budget, as a pair for withinLimits: a shopper's limits and the call it causes, counted in one statement. */
+export const pluralCall = () => [{ ...PLURAL_BUDGET, points: env().pluralCallsPerMinute }, "all"] as const;
+
+/**
+ * A shopper request's budget: `prepaid` calls already counted with its limits (one statement), then
+ * each further call counted on its own. `spend()` answers whether the next call may go.
+ */
+export function pluralBudget(prepaid: number) {
+  let left = prepaid;
+  return async (): Promise<Result<void, RateLimited>> => (left-- > 0 ? ok() : spendPluralCall());
 }

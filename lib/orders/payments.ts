@@ -10,7 +10,7 @@ import { syncOrder } from "./sync";
 import { type CookieReader, ownsOrderRow } from "./access";
 import { OPEN_STATUSES } from "./statuses";
 import { err, ok, type Result } from "@/lib/result";
-import { addressKey, RATE_LIMITED, spendPluralCall, withinLimits } from "./limits";
+import { addressKey, pluralBudget, pluralCall, RATE_LIMITED, withinLimits } from "./limits";
 
 export type PaymentMode = "QR" | "COLLECT";
 
@@ -85,17 +85,20 @@ export async function startPayment(
   let order = await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
   // With the caller's cookies: only for the shopper who placed it, proved on the row just read (access.ts).
   if (!order || (opts.cookies && !ownsOrderRow(order, opts.cookies))) return err("Order not found.", "not_found");
+  // A shopper's start causes a Plural call (a Get Order, or the new payment): counted with its limits, in one statement.
+  const spend = pluralBudget(opts.shopper ? 1 : 0);
   if (opts.shopper) {
     const limited = await withinLimits([
       [SHOP_LIMITS.paymentsPerCart, order.cartId ?? order.id],
       [SHOP_LIMITS.paymentsPerAddress, addressKey(opts.shopper.address)],
+      pluralCall(),
     ]);
     if (!limited.ok) return limited;
   }
   if (!order.pluralOrderId && OPEN_STATUSES.has(order.status)) {
     // The Plural order could not be created at checkout: try again now (idempotent by reference). Here,
     // in the shopper's action, rather than while the pay page renders: a GET changes nothing.
-    const created = await ensurePluralOrder(order);
+    const created = await ensurePluralOrder(order, spend);
     if (!created.ok) return created;
     order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
   }
@@ -109,7 +112,7 @@ export async function startPayment(
   if (mode === "COLLECT" && (!payerVpa || !isValidVpa(payerVpa))) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
 
   let current = waiting(order.payments);
-  if (current && (await spendPluralCall()).ok) {
+  if (current && (await spend()).ok) {
     // Our record may be behind (a decline whose webhook has not arrived): ask Plural before reusing it
     // (unless the store's budget of Plural calls is spent: then our record is what we have).
     await syncOrder(orderId, "sync", "GET_ORDER_BEFORE_PAYMENT");
@@ -125,7 +128,7 @@ export async function startPayment(
     const admitted = await admitCollect(order, payerVpa!);
     if (!admitted.ok) return admitted;
   }
-  const budget = await spendPluralCall();
+  const budget = await spend();
   if (!budget.ok) return budget;
   const ref = unsent?.merchantPaymentReference ?? `${order.merchantOrderReference}_p${order.payments.length + 1}`;
   let row = order.payments.find((p) => p.merchantPaymentReference === ref);
