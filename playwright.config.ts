@@ -87,6 +87,12 @@ export default defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
       ]
     : [
         server(PORT, { DATABASE_URL: "file:./prisma/e2e.db", SANDBOX_STATE_FILE: ".sandbox/e2e-state.json" }),
-        server(PORT + 1, { DATABASE_URL: "file:./prisma/e2e-preauth.db", SANDBOX_STATE_FILE: ".sandbox/e2e-preauth-state.json", PLURAL_PRE_AUTH: "true" }),
+        // The pre-auth store also runs behind "a load balancer" on loopback (TRUSTED_PROXIES), as issue #18 was tried.
+        server(PORT + 1, {
+          DATABASE_URL: "file:./prisma/e2e-preauth.db",
+          SANDBOX_STATE_FILE: ".sandbox/e2e-preauth-state.json",
+          PLURAL_PRE_AUTH: "true",
+          TRUSTED_PROXIES: "127.0.0.1/32",
+        }),
       ],
 });

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { ownsOrder } from "@/lib/orders/access";
+import { sandboxAvailableTo } from "@/lib/sandbox/access";
 import { HSTS, newNonce, pageContentSecurityPolicy } from "@/lib/security/headers";
 
 /**
@@ -17,11 +18,25 @@ import { HSTS, newNonce, pageContentSecurityPolicy } from "@/lib/security/header
  *   the order itself (app/(shop)/actions.ts), so actions skip this second database read.
  * - A server action posted from another site is refused with a 403 here; Next would refuse it too,
  *   but with a 500.
+ * - All of /sandbox/* (pages, their client navigations and prefetches, the API, the control API)
+ *   is a 404 unless this request may use the sandbox (lib/sandbox/access.ts: sandbox mode, and in a
+ *   production build a loopback client unless SANDBOX_PUBLIC). Each page and route checks again itself.
  */
 const ORDER_PAGE = /^\/orders\/([^/]+)(?:\/pay)?\/?$/;
+const SANDBOX = /^\/sandbox(?:\/|$)/;
+const SANDBOX_API = /^\/sandbox\/(?:api|control|qr)\//;
 
 export async function proxy(request: NextRequest) {
   const e = env();
+  const path = request.nextUrl.pathname;
+  if (SANDBOX.test(path)) {
+    if (!sandboxAvailableTo(request.headers)) {
+      return SANDBOX_API.test(path) || path === "/sandbox/openapi.json"
+        ? NextResponse.json({ code: "NOT_FOUND", message: "Not Found" }, { status: 404 })
+        : NextResponse.rewrite(new URL("/_sandbox-not-found", request.url), { status: 404 });
+    }
+    if (SANDBOX_API.test(path)) return NextResponse.next(); // the sandbox's API answers carry their own headers (next.config.ts)
+  }
   const nonce = newNonce();
   const csp = pageContentSecurityPolicy({
     nonce,
@@ -35,7 +50,7 @@ export async function proxy(request: NextRequest) {
   headers.set("content-security-policy", csp);
 
   let response: NextResponse;
-  const order = ORDER_PAGE.exec(request.nextUrl.pathname);
+  const order = ORDER_PAGE.exec(path);
   if (crossSiteAction(request)) {
     response = new NextResponse("Cross-site request refused.\n", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
   } else if (order && !isAction(request) && !(await ownsOrder(safeDecode(order[1]!), request.cookies))) {
@@ -80,5 +95,7 @@ export const config = {
         { type: "header", key: "purpose", value: "prefetch" },
       ],
     },
+    // Every /sandbox request, prefetches and the sandbox's API included (issue #18).
+    "/sandbox/:path*",
   ],
 };

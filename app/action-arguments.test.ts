@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
-import { createCart, newCheckoutKey, placeOrder, setQuantity } from "@/lib/orders";
+import { createCart, newCheckoutKey, setQuantity } from "@/lib/orders";
+import { testCart } from "@/lib/testing/cart";
 import { startTestStore } from "@/lib/testing/store";
 import { newRequest, request } from "@/lib/testing/next-request";
 import * as shop from "./(shop)/actions";
@@ -36,13 +37,14 @@ beforeAll(async () => {
   process.env.ADMIN_PASSWORD = "s3cret-console-pass";
   resetEnvCache();
   chaiId = (await db().product.findUniqueOrThrow({ where: { slug: "chai" } })).id;
-  const cart = await createCart();
-  await setQuantity(cart, chaiId, 1);
-  const placed = await placeOrder(cart, form, newCheckoutKey());
+  const cart = await testCart();
+  await setQuantity(cart.id, chaiId, 1);
+  const placed = await cart.place(form, newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   foreignOrderId = placed.value.orderId;
-  shopperCart = await createCart();
-  await setQuantity(shopperCart, chaiId, 1);
+  const mine = await createCart();
+  shopperCart = mine.token;
+  await setQuantity(mine.id, chaiId, 1);
   // A console session, as a signed-in merchant's browser holds it.
   newRequest();
   const { startSession } = await import("@/lib/admin-auth");

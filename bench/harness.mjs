@@ -25,6 +25,16 @@ export const rand = (n = 16) =>
     .toString("base64")
     .replace(/[^A-Za-z0-9]/g, "")
     .slice(0, n);
+/**
+ * A shopper's address, as a load balancer in front would pass it on (`X-Forwarded-For`; the store
+ * believes it from 127.0.0.1, TRUSTED_PROXIES below): every benchmark request comes from a shopper of
+ * its own, as real traffic does, so the store's per-address limits (lib/security/limits.ts) count
+ * and answer as they would, and never refuse the benchmark itself.
+ */
+export const shopperAddress = () => `100.${64 + (randomBytes(1)[0] & 63)}.${randomBytes(1)[0]}.${1 + (randomBytes(1)[0] % 254)}`;
+const withAddress = (headers = {}) =>
+  Object.keys(headers).some((k) => k.toLowerCase() === "x-forwarded-for") ? headers : { ...headers, "x-forwarded-for": shopperAddress() };
+
 /** A checkout key as lib/orders makes them (`ord_` + 16 letters/digits): the checkout form's idempotency key. */
 export const checkoutKey = () => `ord_${rand(16)}`;
 
@@ -182,9 +192,15 @@ export function rssMb(pid) {
   }
 }
 
-/** A time-bounded fetch; never throws for HTTP statuses. */
+/**
+ * A time-bounded fetch, from a shopper's address (shopperAddress); never throws for HTTP statuses.
+ * The sandbox's own paths are asked from this machine as they are (a production build's sandbox
+ * answers loopback clients only).
+ */
 export function get(url, init = {}, timeoutMs = 30_000) {
-  return fetch(url, { redirect: "manual", ...init, signal: AbortSignal.timeout(timeoutMs) });
+  const headers = init.headers instanceof Headers ? Object.fromEntries(init.headers) : init.headers;
+  const own = new URL(url).pathname.startsWith("/sandbox/");
+  return fetch(url, { redirect: "manual", ...init, headers: own ? headers : withAddress(headers), signal: AbortSignal.timeout(timeoutMs) });
 }
 
 /**
@@ -204,6 +220,10 @@ export async function startStore({ port, dir, fresh = true, proxyPort, ulimit, e
     BENCH_ROUTES: "1",
     PLURAL_ENV: "sandbox",
     LOG_LEVEL: "warn",
+    // Requests come through "a load balancer" (each carries its shopper's address: shopperAddress()),
+    // and the budget of Plural calls per minute is the benchmark's to spend: it measures the work.
+    TRUSTED_PROXIES: "127.0.0.1",
+    PLURAL_CALLS_PER_MINUTE: "1000000",
     SANDBOX_STATE_FILE: path.join(dir, "sandbox-state.json"),
     APP_URL: base,
     ...extra,
@@ -585,14 +605,17 @@ export class Shopper {
     return actionForm(await r.text());
   }
 
-  /** The checkout form posted without JavaScript; the 303 to the pay page names the order. */
+  /**
+   * The checkout form posted without JavaScript; the 303 to the pay page names the order, and sets
+   * the cart's new cookie (a new order rotates it). Answers { orderId, cookie }.
+   */
   async placeOrder(cookie, fields, timeoutMs) {
     const { body, contentType } = multipart([...fields, ...customerFields()]);
     const r = await get(this.base + "/checkout", { method: "POST", headers: { cookie, "content-type": contentType }, body }, timeoutMs);
     await r.arrayBuffer();
     const orderId = /^\/orders\/([^/]+)\/pay$/.exec(r.headers.get("location") ?? "")?.[1];
     if (r.status !== 303 || !orderId) throw new Error(`checkout answered ${r.status}`);
-    return orderId;
+    return { orderId, cookie: cartCookie(r.headers.get("set-cookie")) ?? cookie };
   }
 
   /** The pay page, as the browser that placed the order loads it (its cart cookie); also reads its start-payment action id. */
@@ -632,10 +655,10 @@ export class Shopper {
     const end = Date.now() + timeoutMs;
     const left = () => Math.max(1, end - Date.now());
     const fields = await this.checkoutForm(cookie, left());
-    const orderId = await this.placeOrder(cookie, fields, left());
-    await this.payPage(orderId, left(), cookie);
-    await this.startPayment(orderId, left(), cookie);
-    return { orderId, cookie, ref: fields.find(([k]) => k === "checkoutKey")?.[1] };
+    const placed = await this.placeOrder(cookie, fields, left());
+    await this.payPage(placed.orderId, left(), placed.cookie);
+    await this.startPayment(placed.orderId, left(), placed.cookie);
+    return { orderId: placed.orderId, cookie: placed.cookie, ref: fields.find(([k]) => k === "checkoutKey")?.[1] };
   }
 }
 
@@ -689,7 +712,7 @@ export function cannon({ base, connections, seconds, amount, timeoutS = 20, next
               ctx.op = q ? (q.op ?? "run") : null;
               if (!q) return { ...req, method: "GET", path: "/api/health", headers: { host: u.host }, body: undefined };
               op(ctx.op).sent++;
-              return { ...req, method: q.method ?? "GET", path: q.path, headers: { host: u.host, ...q.headers }, body: q.body };
+              return { ...req, method: q.method ?? "GET", path: q.path, headers: withAddress({ host: u.host, ...q.headers }), body: q.body };
             },
             onResponse(status, body, ctx, headers) {
               if (!ctx.op) return;

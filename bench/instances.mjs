@@ -13,6 +13,7 @@ import { startCluster } from "../scripts/cluster.mjs";
 import {
   args,
   cannon,
+  cartCookie,
   checkoutKey,
   customerFields,
   fmt,
@@ -27,7 +28,8 @@ import {
   table,
 } from "./harness.mjs";
 
-const opt = args({ seconds: 30, connections: 20, carts: 400, warmup: 5 });
+// Each order rotates its cart's cookie, and a cart may place 10 orders in 10 minutes (lib/security/limits.ts): enough carts for both runs.
+const opt = args({ seconds: 30, connections: 20, carts: 800, warmup: 5 });
 const results = { kind: "instances", startedAt: new Date().toISOString(), machine: machine(), options: opt, runs: {} };
 console.log(machineLine(results.machine));
 const TICKS = 100; // USER_HZ on Linux
@@ -75,7 +77,11 @@ function groups(cluster) {
 async function run(instances) {
   const label = `${instances} instance${instances === 1 ? "" : "s"}`;
   console.log(`\n# ${label}`);
-  const cluster = await startCluster({ instances, balance: "round-robin", env: { RECONCILE_INTERVAL_MS: "0", LOG_LEVEL: "warn" } });
+  const cluster = await startCluster({
+    instances,
+    balance: "round-robin",
+    env: { RECONCILE_INTERVAL_MS: "0", LOG_LEVEL: "warn", PLURAL_CALLS_PER_MINUTE: "1000000" },
+  });
   try {
     const shop = new Shopper(cluster.url, cluster.sandboxUrl.replace(/\/sandbox$/, ""));
     console.log(`  preparing ${opt.carts} carts…`);
@@ -87,11 +93,15 @@ async function run(instances) {
         base: cluster.url,
         connections: opt.connections,
         seconds,
-        next() {
+        next(ctx) {
           const { body, contentType } = multipart([...form, ["checkoutKey", checkoutKey()], ...customerFields()]);
-          return { op: "checkout", method: "POST", path: "/checkout", headers: { cookie: carts[i++ % carts.length], "content-type": contentType }, body };
+          ctx.slot = i++ % carts.length;
+          return { op: "checkout", method: "POST", path: "/checkout", headers: { cookie: carts[ctx.slot], "content-type": contentType }, body };
         },
-        check: (s, _b, headers) => s === 303 && /^\/orders\/[^/]+\/pay$/.test(header(headers, "location") ?? ""),
+        check(s, _b, headers, ctx) {
+          carts[ctx.slot] = cartCookie(header(headers, "set-cookie")) ?? carts[ctx.slot]; // a new order, the cart's new cookie
+          return s === 303 && /^\/orders\/[^/]+\/pay$/.test(header(headers, "location") ?? "");
+        },
       }).done;
     await load(opt.warmup);
     const named = groups(cluster);

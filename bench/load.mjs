@@ -28,6 +28,7 @@ import {
   approveByReference,
   args,
   cannon,
+  cartCookie,
   checkoutKey,
   fmt,
   get,
@@ -317,15 +318,15 @@ try {
         check(s, _body, headers, ctx) {
           const orderId = /^\/orders\/([^/]+)\/pay$/.exec(header(headers, "location") ?? "")?.[1];
           if (s !== 303 || !orderId) return false;
-          placed.push({ orderId, ref: ctx.ref, cookie: ctx.cookie });
+          placed.push({ orderId, ref: ctx.ref, cookie: cartCookie(header(headers, "set-cookie")) ?? ctx.cookie }); // the cart's new cookie
           return true;
         },
       }),
       bare: () => ({
         next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = nextCart()) } }),
-        check(s, body, _h, ctx) {
+        check(s, body, headers, ctx) {
           if (s !== 200) return false;
-          placed.push({ ...JSON.parse(body), cookie: ctx.cookie });
+          placed.push({ ...JSON.parse(body), cookie: cartCookie(header(headers, "set-cookie")) ?? ctx.cookie });
           return true;
         },
       }),
@@ -342,7 +343,8 @@ try {
         amount: supply - placed.length,
         timeoutS: 60,
         next: (ctx) => ({ method: "POST", path: "/api/bench/place-order", headers: { cookie: (ctx.cookie = nextCart()) } }),
-        check: (s, body, _h, ctx) => s === 200 && placed.push({ ...JSON.parse(body), cookie: ctx.cookie }) > 0,
+        check: (s, body, headers, ctx) =>
+          s === 200 && placed.push({ ...JSON.parse(body), cookie: cartCookie(header(headers, "set-cookie")) ?? ctx.cookie }) > 0,
       }).done;
     }
     placed.sort(() => Math.random() - 0.5);
@@ -552,5 +554,5 @@ try {
 /** An order whose pay page can be loaded (to read the start-payment action id). */
 async function warmOrder() {
   const cookie = await shop.newCart();
-  return { orderId: await shop.placeOrder(cookie, await shop.checkoutForm(cookie)), cookie };
+  return shop.placeOrder(cookie, await shop.checkoutForm(cookie));
 }

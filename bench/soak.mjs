@@ -150,7 +150,7 @@ try {
       case "place-order": {
         const orderId = /^\/orders\/([^/]+)\/pay$/.exec(header(headers, "location") ?? "")?.[1];
         if (status !== 303 || !orderId) return false;
-        placed.push({ orderId, ref: ctx.ref, cookie: ctx.cookie });
+        placed.push({ orderId, ref: ctx.ref, cookie: cartCookie(header(headers, "set-cookie")) ?? ctx.cookie }); // the cart's new cookie
         return true;
       }
       case "start-payment":

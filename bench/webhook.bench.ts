@@ -31,8 +31,8 @@ async function main() {
   const bodies: string[] = [];
   for (let i = 0; i < N; i++) {
     const cart = await createCart();
-    await setQuantity(cart, chai.id, 1);
-    const placed = await placeOrder(cart, { ...form, email: `bench-${i}@example.com` }, newCheckoutKey());
+    await setQuantity(cart.id, chai.id, 1);
+    const placed = await placeOrder(cart.token, { ...form, email: `bench-${i}@example.com` }, newCheckoutKey());
     if (!placed.ok) throw new Error(placed.error);
     const p = await startPayment(placed.value.orderId, "QR");
     if (!p.ok) throw new Error(p.error);

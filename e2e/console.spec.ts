@@ -57,7 +57,7 @@ test.describe("merchant console", () => {
     expect((await orderRow(orderId))!.status).toBe("PARTIALLY_REFUNDED");
     await test.step("sign out", async () => {
       await page.goto("/admin");
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await expect(page).toHaveURL(/\/admin\/login$/);
       await page.goto("/admin");
       await expect(page).toHaveURL(/\/admin\/login$/);

@@ -1,5 +1,6 @@
 import { test as base, expect } from "@playwright/test";
 import { PayPage, Receipt, Store, UpiApp } from "./pages/shop";
+import { clearRateLimits } from "./support/db";
 import { SandboxControl } from "./support/sandbox-control";
 
 /**
@@ -8,6 +9,7 @@ import { SandboxControl } from "./support/sandbox-control";
  * Content-Security-Policy violation (Chromium reports those as console errors) fails the test.
  * A test that expects one lists it: `test.use({ allowedConsoleErrors: [/.../] })`.
  * `sandbox` is the sandbox's control API on the same server (faults, settings, approvals).
+ * Every test starts with no rate-limit counts (all tests come from 127.0.0.1: e2e/support/db.ts).
  */
 export const test = base.extend<{
   store: Store;
@@ -31,6 +33,7 @@ export const test = base.extend<{
     { auto: true },
   ],
   context: async ({ context, allowedConsoleErrors }, use) => {
+    await clearRateLimits();
     const problems: string[] = [];
     const allowed = (text: string) => allowedConsoleErrors.some((r) => r.test(text));
     context.on("console", (m) => {

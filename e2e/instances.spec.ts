@@ -114,21 +114,26 @@ test("both instances sweep, and each open order is checked once", async ({ conte
   await sandbox("settings", { method: "PATCH", body: JSON.stringify({ webhook: { drop: 0 } }) });
 });
 
-test("the console's sign-in lockout counts failures on every instance", async ({ page }) => {
-  const alive = cluster.stores.filter((x) => x.alive());
-  expect(alive.length).toBeGreaterThan(0);
-  const signIn = async (base: string, password: string) => {
-    await page.goto(`${base}/admin/login`);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    // The form's own alert (Next.js' route announcer is an alert too), once the action has answered.
-    const said = page.locator("#signin-error").filter({ hasText: /\S/ });
-    const orders = page.getByRole("heading", { name: "Orders" });
-    await expect(said.or(orders)).toBeVisible();
-    return (await orders.isVisible()) ? "signed in" : ((await said.textContent()) ?? "");
-  };
-  // Failures through the proxy and straight at the surviving instance: one count, in the database.
-  for (let i = 0; i < 3; i++) expect(await signIn(cluster.url, "wrong")).toMatch(/not right|Too many/);
-  for (let i = 0; i < 3; i++) expect(await signIn(alive[0]!.url, "wrong")).toMatch(/not right|Too many/);
-  expect(await signIn(cluster.url, "e2e-admin")).toMatch(/Too many attempts/);
+test.describe(() => {
+  // A locked-out sign-in answers 429 (issue #18), which Chromium logs as a failed resource.
+  test.use({ allowedConsoleErrors: [/status of 429 \(Too Many Requests\)/] });
+
+  test("the console's sign-in lockout counts failures on every instance", async ({ page }) => {
+    const alive = cluster.stores.filter((x) => x.alive());
+    expect(alive.length).toBeGreaterThan(0);
+    const signIn = async (base: string, password: string) => {
+      await page.goto(`${base}/admin/login`);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      // The form's own alert (Next.js' route announcer is an alert too), once the action has answered.
+      const said = page.locator("#signin-error").filter({ hasText: /\S/ });
+      const orders = page.getByRole("heading", { name: "Orders" });
+      await expect(said.or(orders)).toBeVisible();
+      return (await orders.isVisible()) ? "signed in" : ((await said.textContent()) ?? "");
+    };
+    // Failures through the proxy and straight at the surviving instance: one count, in the database.
+    for (let i = 0; i < 3; i++) expect(await signIn(cluster.url, "wrong")).toMatch(/not right|Too many/);
+    for (let i = 0; i < 3; i++) expect(await signIn(alive[0]!.url, "wrong")).toMatch(/not right|Too many/);
+    expect(await signIn(cluster.url, "e2e-admin")).toMatch(/Too many attempts/);
+  });
 });

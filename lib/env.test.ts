@@ -106,4 +106,49 @@ describe("network configuration", () => {
     });
     expect(() => parseEnv({ PLURAL_WEBHOOK_SOURCE_IPS: "pinelabs" })).toThrow(/PLURAL_WEBHOOK_SOURCE_IPS/);
   });
+
+  /** Issue #18: nothing of the sandbox, nor its bench routes, reaches a real store or the public unasked. */
+  describe("the sandbox and the bench routes", () => {
+    const uat = { PLURAL_ENV: "uat", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "00112233445566778899aabbccddeeff" };
+    const problems = (vars: Record<string, string>) => {
+      try {
+        parseEnv(vars);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+
+    it("BENCH_ROUTES outside sandbox mode stops start-up, with a clear message", () => {
+      expect(problems({ ...uat, BENCH_ROUTES: "1" })).toEqual([
+        expect.stringMatching(/^BENCH_ROUTES=1 serves \/api\/bench\/\*.*never with PLURAL_ENV=uat\. Unset BENCH_ROUTES\.$/),
+      ]);
+      expect(problems({ ...uat, PLURAL_ENV: "prod", PLURAL_CLIENT_SECRET: "ffeeddccbbaa99887766554433221100", BENCH_ROUTES: "true" })).toHaveLength(1);
+      expect(parseEnv({ BENCH_ROUTES: "1" }).benchRoutes).toBe(true);
+      expect(parseEnv({ ...uat }).benchRoutes).toBe(false);
+    });
+
+    it("a production build serves its sandbox only to this machine unless SANDBOX_PUBLIC opts in", () => {
+      expect(problems({ NODE_ENV: "production", APP_URL: "http://127.0.0.1:3000" })).toEqual([]);
+      expect(problems({ NODE_ENV: "production", APP_URL: "http://localhost:3000" })).toEqual([]);
+      expect(problems({ NODE_ENV: "production", APP_URL: "https://demo.example.com" })).toEqual([
+        expect.stringMatching(/not a loopback address.*SANDBOX_PUBLIC=true/),
+      ]);
+      expect(problems({ NODE_ENV: "development", APP_URL: "https://demo.example.com" })).toEqual([]);
+      // A store whose sandbox is another service serves none: nothing to opt into.
+      expect(problems({ NODE_ENV: "production", APP_URL: "https://shop.example.com", PLURAL_BASE_URL: "http://10.0.0.9:3999/sandbox" })).toEqual([]);
+    });
+
+    it("a public sandbox needs a control token, and keeps its webhooks (and no bench routes) at home", () => {
+      const pub = { NODE_ENV: "production", APP_URL: "https://demo.example.com", SANDBOX_PUBLIC: "true" };
+      expect(problems(pub)).toEqual([expect.stringMatching(/^SANDBOX_PUBLIC=true needs SANDBOX_CONTROL_TOKEN/)]);
+      const token = "a".repeat(32);
+      expect(parseEnv({ ...pub, SANDBOX_CONTROL_TOKEN: token })).toMatchObject({ sandboxPublic: true, sandboxControlToken: token });
+      expect(problems({ ...pub, SANDBOX_CONTROL_TOKEN: token, SANDBOX_WEBHOOK_URL: "http://169.254.169.254/latest" })).toEqual([
+        expect.stringMatching(/only to the store's own origin \(https:\/\/demo\.example\.com\)/),
+      ]);
+      expect(problems({ ...pub, SANDBOX_CONTROL_TOKEN: token, BENCH_ROUTES: "1" })).toEqual([expect.stringMatching(/never allowed on a public sandbox/)]);
+      expect(parseEnv({ ...uat, SANDBOX_PUBLIC: "true" }).sandboxPublic).toBe(false);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseAddressList, type Cidr } from "@/lib/security/ip";
+import { isLoopback, parseAddressList, type Cidr } from "@/lib/security/ip";
+import { PLURAL_BUDGET, STREAMS } from "@/lib/security/limits";
 
 /**
  * All configuration, validated once. Every problem is reported at once, and the server refuses to
@@ -50,6 +51,11 @@ const rawSchema = z.object({
   ADMIN_PASSWORD: optionalString,
   TRUSTED_PROXIES: z.string().default(""),
   PLURAL_WEBHOOK_SOURCE_IPS: z.string().default(""),
+  PLURAL_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  EVENT_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).optional(),
+  BENCH_ROUTES: bool,
+  SANDBOX_PUBLIC: bool,
+  SANDBOX_CONTROL_TOKEN: optionalString,
 });
 
 export type Env = {
@@ -81,6 +87,19 @@ export type Env = {
   trustedProxies: Cidr[];
   /** Where webhooks may come from (lib/security/webhook-sources.ts); undefined: anywhere (the default). */
   webhookSources: { plural: boolean; cidrs: Cidr[] } | undefined;
+  /** Plural calls shoppers may cause per minute, store-wide (lib/orders/limits.ts). */
+  pluralCallsPerMinute: number;
+  /** Server-Sent Events streams this instance keeps open at most (lib/orders/stream.ts). */
+  eventStreamsMax: number;
+  /** The bare baseline routes /api/bench/* (sandbox mode only, never public). */
+  benchRoutes: boolean;
+  /**
+   * Who may use the sandbox this process serves. A production build answers only loopback clients
+   * unless SANDBOX_PUBLIC opts in (lib/sandbox/access.ts); a public sandbox's control API then needs
+   * `controlToken`, and its webhooks may go only to the store's own origin.
+   */
+  sandboxPublic: boolean;
+  sandboxControlToken: string | undefined;
 };
 
 export const PLURAL_HOSTS = {
@@ -139,6 +158,29 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   for (const p of proxies.problems) problems.push(`TRUSTED_PROXIES: ${p}`);
   const sources = parseAddressList(r.PLURAL_WEBHOOK_SOURCE_IPS, ["plural"]);
   for (const p of sources.problems) problems.push(`PLURAL_WEBHOOK_SOURCE_IPS: ${p} (or the word "plural" for the addresses Plural publishes)`);
+  const benchRoutes = r.BENCH_ROUTES;
+  if (benchRoutes && !sandbox) {
+    problems.push(
+      `BENCH_ROUTES=1 serves /api/bench/*, which writes orders (and marks them paid) without Plural: it is for benchmarks in sandbox mode only, never with PLURAL_ENV=${r.PLURAL_ENV}. Unset BENCH_ROUTES.`,
+    );
+  }
+  const sandboxWebhookUrl = (r.SANDBOX_WEBHOOK_URL ?? `${appUrl}/api/plural/webhook`).replace(/\/+$/, "");
+  if (sandbox && r.SANDBOX_PUBLIC) {
+    if (!r.SANDBOX_CONTROL_TOKEN || r.SANDBOX_CONTROL_TOKEN.length < 24) {
+      problems.push("SANDBOX_PUBLIC=true needs SANDBOX_CONTROL_TOKEN (at least 24 characters): a public sandbox's control API answers only to it");
+    }
+    if (new URL(sandboxWebhookUrl).origin !== new URL(appUrl).origin) {
+      problems.push(
+        `SANDBOX_PUBLIC=true: a public sandbox delivers webhooks only to the store's own origin (${new URL(appUrl).origin}), not to SANDBOX_WEBHOOK_URL=${sandboxWebhookUrl}`,
+      );
+    }
+    if (benchRoutes) problems.push("BENCH_ROUTES=1 is never allowed on a public sandbox (SANDBOX_PUBLIC=true): anyone could write orders through it");
+  }
+  if (sandbox && !r.SANDBOX_PUBLIC && r.NODE_ENV === "production" && baseUrl === ownSandbox && !isLoopbackUrl(appUrl)) {
+    problems.push(
+      `This production build serves the Plural sandbox at ${appUrl}, which is not a loopback address. A sandbox answers only to this machine unless you opt in: set SANDBOX_PUBLIC=true and SANDBOX_CONTROL_TOKEN for a public demo, or PLURAL_ENV=uat (or prod) with your credentials.`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -156,13 +198,24 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     appUrl,
     sandboxServed: sandbox && baseUrl === ownSandbox,
     sandboxUrl: sandbox ? (baseUrl === ownSandbox ? "/sandbox" : baseUrl) : undefined,
-    sandboxWebhookUrl: (r.SANDBOX_WEBHOOK_URL ?? `${appUrl}/api/plural/webhook`).replace(/\/+$/, ""),
+    sandboxWebhookUrl,
     sandboxProfile: r.SANDBOX_PROFILE,
     databaseUrl: r.DATABASE_URL,
     adminPassword: r.ADMIN_PASSWORD,
     trustedProxies: proxies.cidrs,
     webhookSources: sources.cidrs.length || sources.keywords.length ? { plural: sources.keywords.includes("plural"), cidrs: sources.cidrs } : undefined,
+    pluralCallsPerMinute: r.PLURAL_CALLS_PER_MINUTE ?? PLURAL_BUDGET.defaultPerMinute,
+    eventStreamsMax: r.EVENT_STREAMS_MAX ?? STREAMS.defaultMax,
+    benchRoutes,
+    sandboxPublic: sandbox && r.SANDBOX_PUBLIC,
+    sandboxControlToken: sandbox ? r.SANDBOX_CONTROL_TOKEN : undefined,
   };
+}
+
+/** Whether a URL's host is this machine only (localhost, 127.0.0.0/8, ::1). */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host.endsWith(".localhost") || isLoopback(host);
 }
 
 let cached: Env | undefined;

@@ -12,6 +12,8 @@ export function startup(): void {
     // Settlements: off unless SETTLEMENTS_INTERVAL_MS is set (npm run settlements from cron is the other way).
     const settleEvery = Number(process.env.SETTLEMENTS_INTERVAL_MS ?? 0);
     if (settleEvery > 0) void import("@/lib/orders/settlements").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
+    // Expired rate-limit counts, console sessions and abandoned carts are deleted (lib/housekeeping.ts).
+    void import("@/lib/housekeeping").then(({ startHousekeeping }) => startHousekeeping());
     if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e), 500).unref();
     if (e.preAuth) void checkPreAuth(e);
   } catch (err) {

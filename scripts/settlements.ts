@@ -10,10 +10,11 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 const { values } = parseArgs({ options: { from: { type: "string" }, to: { type: "string" }, grace: { type: "string", default: "48" } } });
 
 async function main() {
-  const { istDay, settlementReport, sweepSettlements } = await import("../lib/orders/settlements");
+  const { istDay, settlementReport, settlementSpanProblem, sweepSettlements } = await import("../lib/orders/settlements");
   const to = values.to ?? istDay();
   const from = values.from ?? istDay(-3);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || from > to) throw new Error("--from and --to must be YYYY-MM-DD, from <= to");
+  const problem = settlementSpanProblem({ from, to });
+  if (problem) throw new Error(`--from and --to must be YYYY-MM-DD, from <= to, a year apart at most: ${problem}`);
   const swept = await sweepSettlements({ from, to });
   const report = await settlementReport({ from, to }, { graceHours: Number(values.grace) });
   console.log(JSON.stringify({ from, to, ...swept, reconciliation: report.counts }));

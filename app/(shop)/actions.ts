@@ -22,12 +22,14 @@ import {
   type PaymentMode,
 } from "@/lib/orders";
 import { addQuantityArg, field, formArg, orderIdArg, paymentModeArg, productIdArg, quantityArg, vpaArg } from "@/lib/security/args";
-import { cartId, ensureCartId, requireOrderOwner } from "./session";
+import { cartId, cartToken, ensureCartId, refused, requireOrderOwner, setCartCookie, shopperAddress } from "./session";
 
 /**
  * The shopper's server actions. Each is a public HTTP endpoint that takes whatever arguments a
  * caller encodes, so each checks them first (lib/security/args.ts) and answers a clear error; an
- * action on an order also checks that the caller placed it (a 404 otherwise).
+ * action on an order also checks that the caller placed it (a 404 otherwise). What starts something
+ * (a cart, an order, a payment) is rate-limited per cart and per address (lib/orders/limits.ts):
+ * a refusal answers 429, with the message the page shows.
  */
 /** Every action answers lib/result.ts's Result (the components import that type, not this module). */
 type ActionResult<T = undefined> = Result<T>;
@@ -45,8 +47,10 @@ export async function addToCartAction(_prev: ActionResult | null, formData: Form
   const quantity = addQuantityArg.safeParse(form.data.get("quantity") ?? 1);
   if (!quantity.success) return { ok: false, error: "Invalid quantity." };
   if (!(await productAvailable(productId.data))) return { ok: false, error: GONE }; // before a cart is created for it
+  const cart = await ensureCartId();
+  if (!cart.ok) return cart;
   try {
-    await addToCart(await ensureCartId(), productId.data, quantity.data);
+    await addToCart(cart.value, productId.data, quantity.data);
   } catch (e) {
     if (e instanceof CartError) return { ok: false, error: e.message };
     throw e;
@@ -80,8 +84,11 @@ export async function placeOrderAction(_prev: CheckoutResult | null, formData: F
   const parsed = checkoutForm.safeParse(values);
   if (!parsed.success) return { ok: false, error: "Please correct the highlighted fields.", fieldErrors: fieldErrors(parsed.error), values };
   const key = field(64).safeParse(form.data.get("checkoutKey"));
-  const result = await placeOrder(await cartId(), parsed.data, key.success ? key.data : "");
-  if (!result.ok) return { ok: false, error: result.error, values };
+  const result = await placeOrder(await cartToken(), parsed.data, key.success ? key.data : "", {
+    shopper: { address: await shopperAddress() },
+    rotated: setCartCookie, // a new order, a new cart token (the old one opens nothing from now on)
+  });
+  if (!result.ok) return refused({ ok: false, error: result.error, code: result.code, values });
   redirect(`/orders/${result.value.orderId}/pay`);
 }
 
@@ -94,10 +101,13 @@ export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa
     return { ok: false, error: how.success ? "Enter a valid UPI ID, like name@bank." : "Choose how to pay: QR, UPI app or a UPI ID." };
   }
   // The usual path: ownership is proved on the order startPayment reads anyway (one read, not two).
-  const r = await startPayment(id.data, how.data, payer.data, { cookies: await cookies() });
+  const r = await startPayment(id.data, how.data, payer.data, { cookies: await cookies(), shopper: { address: await shopperAddress() } });
   if (!r.ok && r.code === "not_found") notFound();
-  // The code goes to the browser only as what the pay page can offer instead (lib/orders/refusals.ts).
-  return r.ok ? ok(r.value) : err(r.error, r.code === "use_qr" || r.code === "use_vpa" ? r.code : undefined);
+  // The code goes to the browser only as what the pay page can offer instead (lib/orders/refusals.ts);
+  // a rate limit's code only sets the 429 (session.ts).
+  if (r.ok) return ok(r.value);
+  const answer = refused(err(r.error, r.code));
+  return err(answer.error, r.code === "use_qr" || r.code === "use_vpa" ? r.code : undefined);
 }
 
 export async function cancelCheckoutAction(orderId: string): Promise<void> {
@@ -111,6 +121,8 @@ export async function reorderAction(formData: FormData): Promise<void> {
   const form = formArg.safeParse(formData);
   if (!form.success) notFound();
   const orderId = await requireOrderOwner(orderIdArg.safeParse(form.data.get("orderId")).data);
-  if (!(await refillCartFromOrder(await ensureCartId(), orderId))) notFound();
+  const cart = await ensureCartId();
+  if (!cart.ok) redirect("/cart?busy=1"); // the only refusal here: too many new carts from this address
+  if (!(await refillCartFromOrder(cart.value, orderId))) notFound();
   redirect("/checkout");
 }

@@ -3,12 +3,15 @@ import { db } from "@/lib/db";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
 import { newRequest, nextSignal, request } from "@/lib/testing/next-request";
-import { createCart, newCheckoutKey, placeOrder, setQuantity, startPayment } from "@/lib/orders";
+import { cartTokenHash, createCart, getCart, newCheckoutKey, RETURN_ACCESS_WINDOW_MS, setQuantity, startPayment } from "@/lib/orders";
+import { testCart } from "@/lib/testing/cart";
+import * as actions from "./actions";
 import { cancelCheckoutAction, reorderAction, startPaymentAction } from "./actions";
 import PayPage from "./orders/[id]/pay/page";
 import OrderResultPage from "./orders/[id]/page";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
-import { POST as returnPost } from "@/app/api/plural/return/route";
+import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
+import { resetEnvCache } from "@/lib/env";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
@@ -40,14 +43,14 @@ const form = {
 
 /** Shopper A's order, waiting for a QR payment. */
 async function shoppersOrder() {
-  const cartId = await createCart();
+  const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  await setQuantity(cartId, chai.id, 2);
-  const placed = await placeOrder(cartId, form, newCheckoutKey());
+  await setQuantity(cart.id, chai.id, 2);
+  const placed = await cart.place(form, newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   const started = await startPayment(placed.value.orderId, "QR");
   if (!started.ok) throw new Error(started.error);
-  return { cartId, orderId: placed.value.orderId };
+  return { cart, orderId: placed.value.orderId };
 }
 
 /** Everything an attack could change, to compare before and after. */
@@ -70,7 +73,7 @@ describe("an order belongs to the shopper who placed it", () => {
     it(`with ${who}, every action on the order is a 404 and writes nothing`, async () => {
       const { orderId } = await shoppersOrder();
       const otherCart = await createCart();
-      const attacker = who === "no cookies" ? {} : { cart: otherCart };
+      const attacker = who === "no cookies" ? {} : { cart: otherCart.token };
       const before = await footprint(orderId);
 
       newRequest(attacker);
@@ -86,12 +89,12 @@ describe("an order belongs to the shopper who placed it", () => {
       expect(request.setCookies).toEqual([]);
 
       expect(await footprint(orderId)).toEqual(before);
-      expect(await db().cartItem.count({ where: { cartId: otherCart } })).toBe(0);
+      expect(await db().cartItem.count({ where: { cartId: otherCart.id } })).toBe(0);
     });
 
     it(`with ${who}, the pay page, the result page and the status route are 404s`, async () => {
       const { orderId } = await shoppersOrder();
-      const attacker = who === "no cookies" ? {} : { cart: await createCart() };
+      const attacker = who === "no cookies" ? {} : { cart: (await createCart()).token };
       const before = await footprint(orderId);
       const params = Promise.resolve({ id: orderId });
       newRequest(attacker, { "user-agent": "Mozilla/5.0" });
@@ -105,8 +108,8 @@ describe("an order belongs to the shopper who placed it", () => {
   }
 
   it("the shopper's own cart cookie opens the pages, the status route and the actions", async () => {
-    const { cartId, orderId } = await shoppersOrder();
-    newRequest({ cart: cartId }, { "user-agent": "Mozilla/5.0" });
+    const { cart, orderId } = await shoppersOrder();
+    newRequest({ cart: cart.token }, { "user-agent": "Mozilla/5.0" });
     const params = Promise.resolve({ id: orderId });
     expect(await PayPage({ params })).toBeTruthy();
     expect(await OrderResultPage({ params })).toBeTruthy();
@@ -164,5 +167,145 @@ describe("an order belongs to the shopper who placed it", () => {
     );
     expect(res.status).toBe(400);
     expect(res.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+/**
+ * Issue #18: the cart cookie was the cart's database id (a cuid, in part a timestamp and a counter),
+ * never rotated; a known merchant reference answered (and acted on) another shopper's order; and a
+ * signed return URL, replayed from a browser's history or a log, opened the order for 30 days.
+ */
+describe("issue #18: ownership", () => {
+  const checkoutForm = (key: string) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries({
+      name: "Asha Verma",
+      email: "asha@example.com",
+      mobile: "9876543210",
+      "billing.address1": "12 MG Road",
+      "billing.city": "Bengaluru",
+      "billing.state": "Karnataka",
+      "billing.pincode": "560001",
+      sameAsBilling: "on",
+      checkoutKey: key,
+    }))
+      f.set(k, v);
+    return f;
+  };
+  const { addToCartAction, placeOrderAction } = actions;
+  /** A browser: its cookies, kept across requests as a browser keeps them. */
+  const browser = () => {
+    const jar: Record<string, string> = {};
+    return {
+      jar,
+      async send<T>(call: () => Promise<T>): Promise<T | string> {
+        newRequest({ ...jar }, { "user-agent": "Mozilla/5.0" });
+        try {
+          return await call();
+        } catch (e) {
+          const digest = (e as { digest?: string }).digest;
+          if (typeof digest !== "string") throw e;
+          return digest;
+        } finally {
+          for (const c of request.setCookies) {
+            if (c.value) jar[c.name] = c.value;
+            else delete jar[c.name];
+          }
+        }
+      },
+    };
+  };
+  const addChai = async (b: ReturnType<typeof browser>) => {
+    const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
+    const f = new FormData();
+    f.set("productId", chai.id);
+    expect(await b.send(() => addToCartAction(null, f))).toEqual({ ok: true });
+  };
+  const orderOf = (digest: unknown) => /\/orders\/([^/;]+)\/pay/.exec(String(digest))?.[1];
+
+  it("the cart cookie is a random 256-bit token; the database keeps only its hash", async () => {
+    const b = browser();
+    await addChai(b);
+    const token = b.jar.cart!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
+    const cookie = request.setCookies.find((c) => c.name === "cart")!;
+    expect(cookie.options).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/", secure: false });
+    const carts = await db().cart.findMany({ select: { id: true, tokenHash: true } });
+    expect(carts.some((c) => c.id === token || c.tokenHash === token)).toBe(false);
+    expect(carts.filter((c) => c.tokenHash === cartTokenHash(token))).toHaveLength(1);
+  });
+
+  it("is a __Host- cookie on https", async () => {
+    process.env.APP_URL = "https://shop.example";
+    resetEnvCache();
+    try {
+      const b = browser();
+      await addChai(b);
+      expect(Object.keys(b.jar)).toEqual(["__Host-cart"]);
+      expect(request.setCookies[0]!.options).toMatchObject({ secure: true, path: "/", httpOnly: true });
+    } finally {
+      process.env.APP_URL = "http://store.test";
+      resetEnvCache();
+    }
+  });
+
+  it("checkout rotates the token: the old one opens neither the cart nor any order, the new one opens them all", async () => {
+    const b = browser();
+    await addChai(b);
+    const first = orderOf(await b.send(() => placeOrderAction(null, checkoutForm(newCheckoutKey()))))!;
+    expect(first).toBeTruthy();
+    const before = b.jar.cart!;
+    await addChai(b);
+    const second = orderOf(await b.send(() => placeOrderAction(null, checkoutForm(newCheckoutKey()))))!;
+    const after = b.jar.cart!;
+    expect(after).not.toBe(before);
+    for (const id of [first, second]) {
+      newRequest({ cart: before });
+      expect((await status(id)).status).toBe(404);
+      newRequest({ cart: after });
+      expect((await status(id)).status).toBe(200);
+    }
+    expect(await getCart(before)).toMatchObject({ id: null, count: 0 });
+    expect((await getCart(after)).count).toBe(2); // the cart itself followed the shopper to the new token
+  });
+
+  it("another shopper's merchant reference answers nothing and touches nothing", async () => {
+    const key = newCheckoutKey();
+    const victim = browser();
+    await addChai(victim);
+    const victimOrder = orderOf(await victim.send(() => placeOrderAction(null, checkoutForm(key))))!;
+    const before = await footprint(victimOrder);
+    const calls = server.count("POST", /\/orders$/);
+
+    const attacker = browser();
+    // With an empty cart: "the same checkout sent again" must not hand over the victim's order.
+    const empty = await attacker.send(() => placeOrderAction(null, checkoutForm(key)));
+    expect(empty).toMatchObject({ ok: false, error: "Your cart is empty." });
+    // With a cart of their own: the reference is refused, not resolved to the victim's order.
+    await addChai(attacker);
+    const full = await attacker.send(() => placeOrderAction(null, checkoutForm(key)));
+    expect(full).toMatchObject({ ok: false, error: "This checkout form has expired. Reload the page and try again." });
+    expect(await footprint(victimOrder)).toEqual({ ...before, cartItems: before.cartItems + 1, carts: before.carts + 1 });
+    expect(await db().order.count({ where: { merchantOrderReference: key } })).toBe(1);
+    expect(server.count("POST", /\/orders$/)).toBe(calls); // no Plural call for it either
+  });
+
+  it("the return gives the order's access cookie only to a fresh return; a replay later opens nothing", async () => {
+    const { orderId } = await shoppersOrder();
+    const order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { payments: true } });
+    sb.approve(order.payments[0]!.pluralPaymentId!);
+    const callback = sb.callbackFor(order.pluralOrderId!)!;
+    const replay = () => returnGet(new Request(`http://store.test/api/plural/return?${new URLSearchParams(callback.fields)}`));
+    const fresh = await replay();
+    expect(fresh.status).toBe(303);
+    expect(fresh.headers.get("set-cookie")).toMatch(new RegExp(`^order_access_${orderId}=`));
+    // The same URL, from the browser's history or a log, once the payment is long past.
+    await db().payment.updateMany({ where: { orderId }, data: { createdAt: new Date(Date.now() - RETURN_ACCESS_WINDOW_MS - 60_000) } });
+    const stale = await replay();
+    expect(stale.status).toBe(303);
+    expect(stale.headers.get("location")).toBe(`/orders/${orderId}`);
+    expect(stale.headers.get("set-cookie")).toBeNull();
+    newRequest({});
+    expect((await status(orderId)).status).toBe(404);
   });
 });

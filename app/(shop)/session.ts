@@ -1,13 +1,27 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { env } from "@/lib/env";
-import { CART_COOKIE, cartExists, createCart, getCart, ownsOrder } from "@/lib/orders";
+import { addressKey, CART_COOKIE_DAYS, cartCookieName, cartIdFor, createCart, getCart, ownsOrder, withinLimits } from "@/lib/orders";
+import type { Result } from "@/lib/result";
+import { answerStatus } from "@/lib/security/answer-status";
+import { clientAddress } from "@/lib/security/client-address";
+import { SHOP_LIMITS } from "@/lib/security/limits";
 
-/** The shopper's cart id from its cookie (httpOnly; the browser cannot read or forge a price through it). */
+/** The shopper's cart token from its cookie (httpOnly; lib/orders/cart.ts). Only its hash is in the database. */
+export async function cartToken(): Promise<string | undefined> {
+  return (await cookies()).get(cartCookieName())?.value;
+}
+
+/** The id of the shopper's cart, if their cookie opens one. */
 export async function cartId(): Promise<string | undefined> {
-  return (await cookies()).get(CART_COOKIE)?.value;
+  return cartIdFor(await cartToken());
+}
+
+/** The client's address as the front door saw it (through TRUSTED_PROXIES). */
+export async function shopperAddress(): Promise<string | undefined> {
+  return clientAddress(await headers());
 }
 
 /**
@@ -15,7 +29,7 @@ export async function cartId(): Promise<string | undefined> {
  * components ask (the layout's cart count and the cart or checkout page itself). Pages only: an
  * action that changes the cart reads it afresh through lib/orders.
  */
-export const shopperCart = cache(async () => getCart(await cartId()));
+export const shopperCart = cache(async () => getCart(await cartToken()));
 
 /** For every shopper page, action and route that names an order: a 404 unless the caller placed it (lib/orders/access.ts). */
 export async function requireOrderOwner(orderId: unknown): Promise<string> {
@@ -23,17 +37,33 @@ export async function requireOrderOwner(orderId: unknown): Promise<string> {
   return orderId as string;
 }
 
-/** The cart id, creating the cart and its cookie on first use (server actions only). */
-export async function ensureCartId(): Promise<string> {
-  const existing = await cartId();
-  if (existing && (await cartExists(existing))) return existing;
-  const id = await createCart();
-  (await cookies()).set(CART_COOKIE, id, {
+/** Sets the cart cookie: httpOnly, SameSite=Lax, 30 days; `__Host-` and Secure on https. */
+export async function setCartCookie(token: string): Promise<void> {
+  (await cookies()).set(cartCookieName(), token, {
     httpOnly: true,
     sameSite: "lax",
     secure: env().appUrl.startsWith("https://"),
     path: "/",
-    maxAge: 60 * 60 * 24 * 30,
+    maxAge: 60 * 60 * 24 * CART_COOKIE_DAYS,
   });
-  return id;
+}
+
+/**
+ * The cart id, creating the cart and its cookie on first use (server actions only). New carts are
+ * limited per address (lib/security/limits.ts); a refusal answers 429.
+ */
+export async function ensureCartId(): Promise<Result<string>> {
+  const existing = await cartId();
+  if (existing) return { ok: true, value: existing };
+  const allowed = await withinLimits([[SHOP_LIMITS.cartsPerAddress, addressKey(await shopperAddress())]]);
+  if (!allowed.ok) return refused(allowed);
+  const cart = await createCart();
+  await setCartCookie(cart.token);
+  return { ok: true, value: cart.id };
+}
+
+/** A domain refusal on its way to the shopper: a rate limit answers 429 (the page still shows the message). */
+export function refused<E extends { ok: false; code?: string }>(r: E): E {
+  if (r.code === "rate_limited") answerStatus(429);
+  return r;
 }

@@ -6,11 +6,16 @@ import { endSession, passwordMatches, requireAdmin, startSession } from "@/lib/a
 import type { SignInState } from "@/components/admin/SignInForm";
 import { log } from "@/lib/log";
 import { adminActionArg, field, formArg, orderIdArg, passwordArg, refundKeyArg } from "@/lib/security/args";
+import { answerStatus } from "@/lib/security/answer-status";
 import { clientAddress } from "@/lib/security/client-address";
-import { beginSignIn } from "@/lib/security/throttle";
+import { beginSignIn, pause } from "@/lib/security/throttle";
 import { cancelOrder, captureOrder, orderForAction, refundLatePayment, refundOrder, syncNow } from "@/lib/orders";
 
-/** Throttled by the connection's address and a global ceiling, in the database (lib/security/throttle.ts). */
+/**
+ * Throttled in the database (lib/security/throttle.ts): an address that failed too often is locked
+ * for a while (a 429); otherwise failures only make each attempt wait longer before the password is
+ * checked, so the right password is never refused because of what others tried.
+ */
 export async function signIn(_prev: SignInState, formData: FormData): Promise<SignInState> {
   // A password no one could have set is refused before it counts against anyone.
   const password = passwordArg.safeParse(formArg.safeParse(formData).data?.get("password"));
@@ -18,8 +23,10 @@ export async function signIn(_prev: SignInState, formData: FormData): Promise<Si
   const gate = await beginSignIn(clientAddress(await headers()));
   if (!gate.allowed) {
     const wait = gate.retryInMinutes;
+    answerStatus(429);
     return { error: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` };
   }
+  if (gate.delayMs > 0) await pause(gate.delayMs);
   if (!passwordMatches(password.data)) {
     log.warn("admin.sign_in_failed", {});
     return { error: "That password is not right." };
@@ -31,6 +38,13 @@ export async function signIn(_prev: SignInState, formData: FormData): Promise<Si
 
 export async function signOut() {
   await endSession();
+  redirect("/admin/login");
+}
+
+/** Ends every console session, in every browser (a cookie may have been copied). */
+export async function signOutEverywhere() {
+  await requireAdmin();
+  await endSession({ everywhere: true });
   redirect("/admin/login");
 }
 

@@ -8,7 +8,7 @@ import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
 import { ORDER_STATUSES, refundableOf } from "@/lib/orders/statuses";
 import { consoleOrders, type OrderFilter } from "@/lib/orders";
-import { adminAction, signOut } from "./actions";
+import { adminAction, signOut, signOutEverywhere } from "./actions";
 
 export const metadata: Metadata = { title: "Orders · Merchant console" };
 
@@ -29,9 +29,16 @@ export default async function AdminOrders({ searchParams }: { searchParams: Prom
         <Link href="/admin/settlements" className="text-sm text-brand-700 underline">
           Settlements
         </Link>
-        <form action={signOut}>
-          <button className="text-sm text-slate-600 underline">Sign out</button>
-        </form>
+        <div className="flex gap-3">
+          <form action={signOut}>
+            <button className="text-sm text-slate-600 underline">Sign out</button>
+          </form>
+          <form action={signOutEverywhere}>
+            <button className="text-sm text-slate-600 underline" title="Ends the console's sessions in every browser">
+              Sign out everywhere
+            </button>
+          </form>
+        </div>
       </header>
       <form method="get" className="grid gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-5" role="search">
         {late && <input type="hidden" name="late" value="1" />}

@@ -2,12 +2,9 @@
 
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { sandbox, sandboxEnabled, SandboxError } from "@/lib/sandbox";
+import { sandbox, SandboxError } from "@/lib/sandbox";
 import { safeRedirectPath } from "@/lib/security/redirect";
-
-function guard() {
-  if (!sandboxEnabled()) throw new Error("The sandbox is disabled");
-}
+import { requireSandbox, requireSandboxControls } from "./guard";
 
 function withParam(path: string, key: string, value: string) {
   const url = new URL(path, "http://x");
@@ -17,7 +14,7 @@ function withParam(path: string, key: string, value: string) {
 
 /** The sandbox UPI app's Approve / Decline buttons, and the landing page's. */
 export async function answerPayment(formData: FormData) {
-  guard();
+  await requireSandbox();
   const paymentId = String(formData.get("paymentId") ?? "");
   const decision = String(formData.get("decision") ?? "");
   const back = safeRedirectPath(formData.get("returnTo"), { fallback: "/sandbox/upi", within: "/sandbox" }); // issue #8: checked after normalisation
@@ -37,25 +34,25 @@ export async function answerPayment(formData: FormData) {
 }
 
 export async function resetSandbox() {
-  guard();
+  await requireSandboxControls();
   sandbox().reset(true);
   revalidatePath("/sandbox");
 }
 
 export async function expireTokens() {
-  guard();
+  await requireSandboxControls();
   sandbox().expireTokens();
   revalidatePath("/sandbox");
 }
 
 export async function clearFaults() {
-  guard();
+  await requireSandboxControls();
   sandbox().clearFaults();
   revalidatePath("/sandbox");
 }
 
 export async function redeliverWebhook(formData: FormData) {
-  guard();
+  await requireSandboxControls();
   await sandbox().redeliver(String(formData.get("id") ?? ""));
   revalidatePath("/sandbox");
 }
@@ -66,7 +63,7 @@ const int = (v: FormDataEntryValue | null, min: number, max: number, fallback: n
 };
 
 export async function saveSettings(formData: FormData) {
-  guard();
+  await requireSandboxControls();
   const s = sandbox().settings;
   const profile = formData.get("profile");
   const cancelPolicy = formData.get("cancel_policy") === "any_open" ? "any_open" : "authorized_only";

@@ -8,11 +8,13 @@ import { TestData } from "@/components/sandbox/TestData";
 import { WebhookHealthBanner } from "@/components/sandbox/WebhookHealthBanner";
 import { WebhooksTable } from "@/components/sandbox/WebhooksTable";
 import { sandbox, testData } from "@/lib/sandbox";
+import { requireSandbox } from "./guard";
 
 export const metadata: Metadata = { title: "Plural sandbox" };
 
 /** What the simulated Plural holds: orders, payments, webhook deliveries, and its knobs. */
-export default function SandboxDashboard() {
+export default async function SandboxDashboard() {
+  await requireSandbox();
   const sb = sandbox();
   sb.advance(); // the page shows the sandbox as of now: what fell due is applied (and its webhooks sent)
   const view = sb.dashboard();

@@ -59,11 +59,21 @@ export async function cartItemCount() {
   return Number(e2eDb().get<{ n: number }>(`SELECT count(*) AS n FROM "CartItem"`)!.n);
 }
 
-/** Forgets every failed console sign-in (after a test that provokes the lockout). */
-export async function clearSignInThrottle() {
-  try {
-    e2eDb().run(`DELETE FROM "SignInThrottle"`);
-  } catch {
-    /* no table yet */
+let preauth: ReturnType<typeof openDb> | undefined;
+/** The pre-auth server's database (prisma/e2e-preauth.db). */
+const preauthDb = () => (preauth ??= openDb("prisma/e2e-preauth.db"));
+
+/**
+ * Forgets every rate-limit count (failed console sign-ins, carts, orders and payments per address),
+ * on both browser-test servers: every browser test comes from 127.0.0.1, so the suite as a whole
+ * would exceed what one shopper may do. Each test starts from none (e2e/fixtures.ts).
+ */
+export async function clearRateLimits() {
+  for (const open of [e2eDb, preauthDb]) {
+    try {
+      open().run(`DELETE FROM "RateLimit"`);
+    } catch {
+      /* that server has not started yet */
+    }
   }
 }

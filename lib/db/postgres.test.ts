@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, isUniqueViolation, type PrismaClient } from "@/lib/db";
 import { createTestDatabase, testingOnPostgres } from "@/lib/testing/db";
@@ -18,14 +19,14 @@ describe.skipIf(!testingOnPostgres())("PostgreSQL driver", () => {
     Number((await prisma.$queryRaw<[{ n: bigint }]>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()`)[0].n);
 
   it("keeps its pool: no connection leaks over hundreds of transactions", async () => {
-    for (let i = 0; i < 300; i++) await prisma.$transaction(async (tx) => tx.cart.create({ data: {} }));
-    await Promise.all(Array.from({ length: 200 }, () => prisma.$transaction(async (tx) => tx.cart.create({ data: {} }))));
+    for (let i = 0; i < 300; i++) await prisma.$transaction(async (tx) => tx.cart.create({ data: { tokenHash: randomUUID() } }));
+    await Promise.all(Array.from({ length: 200 }, () => prisma.$transaction(async (tx) => tx.cart.create({ data: { tokenHash: randomUUID() } }))));
     expect(await prisma.cart.count()).toBe(500);
     expect(await connections()).toBeLessThanOrEqual(5);
   }, 120_000);
 
   it("a guarded update lets exactly one of several concurrent writers move a row", async () => {
-    const cart = await prisma.cart.create({ data: {} });
+    const cart = await prisma.cart.create({ data: { tokenHash: randomUUID() } });
     const writers = 5; // the pool's size: all hold a transaction at once
     let read = 0;
     let allRead!: () => void;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { readdirSync, readlinkSync } from "node:fs";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -78,11 +79,11 @@ describe.skipIf(testingOnPostgres())("SQLite driver (lib/db/sqlite.ts)", () => {
     const before = handlesOn(file);
     for (let i = 0; i < 300; i++) {
       await prisma.$transaction(async (tx) => {
-        await tx.cart.create({ data: {} });
+        await tx.cart.create({ data: { tokenHash: randomUUID() } });
         await tx.cart.count();
       });
     }
-    await Promise.all(Array.from({ length: 200 }, () => prisma.$transaction(async (tx) => tx.cart.create({ data: {} }))));
+    await Promise.all(Array.from({ length: 200 }, () => prisma.$transaction(async (tx) => tx.cart.create({ data: { tokenHash: randomUUID() } }))));
     expect(await prisma.cart.count()).toBe(500);
     expect(handlesOn(file)).toBe(before);
   }, 120_000);
@@ -112,7 +113,7 @@ describe.skipIf(testingOnPostgres())("SQLite driver (lib/db/sqlite.ts)", () => {
         "-e",
         `const db = new (require("better-sqlite3"))(process.argv[1]);
          db.exec("BEGIN IMMEDIATE");
-         db.prepare("INSERT INTO \\"Cart\\" (id, createdAt, updatedAt) VALUES ('other', 0, 0)").run();
+         db.prepare("INSERT INTO \\"Cart\\" (id, tokenHash, createdAt, updatedAt) VALUES ('other', 'other', 0, 0)").run();
          console.log("locked");
          setTimeout(() => { db.exec("COMMIT"); db.close(); }, 400);`,
         file,
@@ -121,7 +122,7 @@ describe.skipIf(testingOnPostgres())("SQLite driver (lib/db/sqlite.ts)", () => {
     );
     await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
     expect(await prisma.cart.count()).toBe(0); // a reader is not blocked, and sees only committed rows
-    await prisma.cart.create({ data: {} }); // waits for the other process's commit
+    await prisma.cart.create({ data: { tokenHash: randomUUID() } }); // waits for the other process's commit
     expect(await prisma.cart.count()).toBe(2);
     await new Promise((r) => child.once("exit", r));
   });
@@ -130,12 +131,12 @@ describe.skipIf(testingOnPostgres())("SQLite driver (lib/db/sqlite.ts)", () => {
     const prisma = client();
     await expect(
       prisma.$transaction(async (tx) => {
-        await tx.cart.create({ data: { id: "dup" } });
-        await tx.cart.create({ data: { id: "dup" } });
+        await tx.cart.create({ data: { id: "dup", tokenHash: randomUUID() } });
+        await tx.cart.create({ data: { id: "dup", tokenHash: randomUUID() } });
       }),
     ).rejects.toMatchObject({ code: "P2002" });
     // The lock is free for this process and for another one.
-    await prisma.cart.create({ data: {} });
+    await prisma.cart.create({ data: { tokenHash: randomUUID() } });
     const other = new Database(file, { timeout: 100 });
     expect(() => other.exec("BEGIN IMMEDIATE; COMMIT;")).not.toThrow();
     other.close();

@@ -1,11 +1,13 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { cartTokenHash, isCartToken } from "./cart";
 
 /**
  * Who may see and act on an order: the shopper who placed it. Two things prove it:
  *
- * - the `cart` cookie the order was placed with (Order.cartId), which only that browser holds;
+ * - the cart cookie the order was placed with: a random token whose hash the order keeps
+ *   (Order.ownerHash; lib/orders/cart.ts), which only that browser holds;
  * - a per-order access cookie, which the return route sets after verifying Plural's signature. It
  *   lets a shopper who comes back from Plural in another browser (the UPI app opened a different
  *   one) see the result. Plural's return is a cross-site form POST, which carries none of our
@@ -15,8 +17,14 @@ import { env } from "@/lib/env";
  *
  * The access token is an HMAC of the order id and an expiry, keyed from the client secret (server
  * only, the same on every instance), so it opens exactly one order and cannot be forged or moved.
+ * The return route gives it only to a fresh return (lib/orders/callback.ts).
+ *
+ * On https both cookies carry the `__Host-` prefix: Secure, Path=/, no Domain, so no other host
+ * (a sibling subdomain) and no plain-http page can set or shadow them.
  */
-export const CART_COOKIE = "cart";
+const https = () => env().appUrl.startsWith("https://");
+/** The cart cookie's name: `__Host-cart` on https, `cart` over plain http (development). */
+export const cartCookieName = () => (https() ? "__Host-cart" : "cart");
 const ORDER_ACCESS_PREFIX = "order_access_";
 const ORDER_ACCESS_TTL_SECONDS = 30 * 24 * 60 * 60;
 
@@ -30,7 +38,7 @@ export type CookieReader = { get(name: string): { value: string } | undefined };
 const accessKey = () => createHash("sha256").update(`order-access:v1:${env().clientSecret}`).digest();
 const mac = (orderId: string, exp: number) => createHmac("sha256", accessKey()).update(`${orderId}.${exp}`).digest("base64url");
 
-const orderAccessCookieName = (orderId: string) => `${ORDER_ACCESS_PREFIX}${orderId}`;
+const orderAccessCookieName = (orderId: string) => `${https() ? "__Host-" : ""}${ORDER_ACCESS_PREFIX}${orderId}`;
 
 function orderAccessToken(orderId: string, now = Date.now()): string {
   const exp = Math.floor(now / 1000) + ORDER_ACCESS_TTL_SECONDS;
@@ -47,7 +55,7 @@ function verifyOrderAccessToken(orderId: string, token: string, now = Date.now()
 
 /** The Set-Cookie header value that opens this order in the browser that receives it. */
 export function orderAccessSetCookie(orderId: string, now = Date.now()): string {
-  const secure = env().appUrl.startsWith("https://") ? "; Secure" : "";
+  const secure = https() ? "; Secure" : "";
   return `${orderAccessCookieName(orderId)}=${orderAccessToken(orderId, now)}; Path=/; Max-Age=${ORDER_ACCESS_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
 }
 
@@ -55,16 +63,21 @@ export function orderAccessSetCookie(orderId: string, now = Date.now()): string 
 export async function ownsOrder(orderId: unknown, cookies: CookieReader): Promise<boolean> {
   if (!isOrderId(orderId)) return false;
   if (hasAccessToken(orderId, cookies)) return true;
-  if (!cookies.get(CART_COOKIE)?.value) return false;
-  const order = await db().order.findUnique({ where: { id: orderId }, select: { cartId: true } });
-  return !!order && ownsOrderRow({ id: orderId, cartId: order.cartId }, cookies);
+  if (!isCartToken(cookies.get(cartCookieName())?.value)) return false;
+  const order = await db().order.findUnique({ where: { id: orderId }, select: { ownerHash: true } });
+  return !!order && ownsOrderRow({ id: orderId, ownerHash: order.ownerHash }, cookies);
 }
 
-/** The same proof for an order already read (its cartId): no database read. */
-export function ownsOrderRow(order: { id: string; cartId: string | null }, cookies: CookieReader): boolean {
+/** The same proof for an order already read (its ownerHash): no database read. */
+export function ownsOrderRow(order: { id: string; ownerHash: string | null }, cookies: CookieReader): boolean {
   if (hasAccessToken(order.id, cookies)) return true;
-  const cart = cookies.get(CART_COOKIE)?.value;
-  return !!cart && !!order.cartId && safeEqual(order.cartId, cart);
+  return holdsCartOf(order, cookies);
+}
+
+/** Whether the caller's cart cookie is the one the order's cart has now (not an order-access cookie). */
+function holdsCartOf(order: { ownerHash: string | null }, cookies: CookieReader): boolean {
+  const token = cookies.get(cartCookieName())?.value;
+  return isCartToken(token) && !!order.ownerHash && safeEqual(order.ownerHash, cartTokenHash(token));
 }
 
 function hasAccessToken(orderId: string, cookies: CookieReader): boolean {

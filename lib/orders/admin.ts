@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { db, isUniqueViolation } from "@/lib/db";
+import { db } from "@/lib/db";
+import type { Refund } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
@@ -102,21 +103,9 @@ export async function refundOrder(
   const reference = refundReference(order.merchantOrderReference, key);
   let refund = order.refunds.find((r) => r.merchantRefundReference === reference);
   if (!refund) {
-    // The order as just read, with its refunds; a second payment's own refunds count against it alone.
-    const left = second
-      ? second.amountInPaise -
-        order.refunds.filter((r) => r.pluralOrderId === second.pluralOrderId && r.status !== "FAILED").reduce((n, r) => n + r.amountInPaise, 0)
-      : refundableOf(order);
-    if (left <= 0) return { ok: false, error: "This order has nothing left to refund." };
-    if (amountInPaise > left) return { ok: false, error: `At most ${formatPaise(left)} can be refunded.` };
-    try {
-      refund = await db().refund.create({
-        data: { orderId, merchantRefundReference: reference, amountInPaise, status: "CREATED", pluralOrderId: second?.pluralOrderId ?? null },
-      });
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      refund = await db().refund.findUniqueOrThrow({ where: { merchantRefundReference: reference } });
-    }
+    const made = await reserveRefund(orderId, reference, amountInPaise, second);
+    if (!made.ok) return made;
+    refund = made.value;
   }
   try {
     const res = await plural().refund(refund.pluralOrderId ?? order.pluralOrderId, {
@@ -139,6 +128,36 @@ export async function refundOrder(
   } catch (e) {
     return upstream(e, "the refund");
   }
+}
+
+/**
+ * What is left to refund is checked and the refund recorded in one transaction holding the order's
+ * lock (issue #18: two tabs refunding in full at once both passed a check made before the insert).
+ * The lock is the order row's: a guarded UPDATE that changes nothing takes it on PostgreSQL (the
+ * other transaction waits at that statement until this one commits, then reads what it wrote), and
+ * SQLite runs one write transaction at a time (BEGIN IMMEDIATE; lib/db/sqlite.ts). The same key
+ * sent twice finds the first one's refund, under the same lock.
+ */
+async function reserveRefund(orderId: string, reference: string, amountInPaise: number, second?: SecondPayment): Promise<Result<Refund>> {
+  return db().$transaction(async (tx) => {
+    await tx.$executeRaw`UPDATE "Order" SET "refundedInPaise" = "refundedInPaise" WHERE "id" = ${orderId}`;
+    const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
+    const existing = order.refunds.find((r) => r.merchantRefundReference === reference);
+    if (existing) return ok(existing);
+    // The order as it is now, with every refund committed before ours; a second payment's own refunds
+    // count against it alone.
+    const left = second
+      ? second.amountInPaise -
+        order.refunds.filter((r) => r.pluralOrderId === second.pluralOrderId && r.status !== "FAILED").reduce((n, r) => n + r.amountInPaise, 0)
+      : refundableOf(order);
+    if (left <= 0) return err("This order has nothing left to refund.");
+    if (amountInPaise > left) return err(`At most ${formatPaise(left)} can be refunded.`);
+    return ok(
+      await tx.refund.create({
+        data: { orderId, merchantRefundReference: reference, amountInPaise, status: "CREATED", pluralOrderId: second?.pluralOrderId ?? null },
+      }),
+    );
+  });
 }
 
 export async function syncNow(orderId: string): Promise<Result<string>> {

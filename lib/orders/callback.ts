@@ -1,12 +1,23 @@
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
 import { plural, PluralError, verifyCallback } from "@/lib/plural";
 import { isRecorded, recordEvent } from "./apply";
 import { findOrderForPlural } from "./attempts";
+import { PAYMENT_WINDOW_MS } from "./payments";
 import { syncOrder } from "./sync";
 
-export type ReturnOutcome = Result<{ orderId: string }, "invalid" | "unknown_order">;
+/** `access`: the return is fresh, so the browser that brought it may be given the order's access cookie. */
+export type ReturnOutcome = Result<{ orderId: string; access: boolean }, "invalid" | "unknown_order">;
+
+/**
+ * How long after its latest payment started an order's signed return still opens the order in the
+ * browser that brings it (issue #18: every replay of a GET return, from a browser's history or a
+ * log, issued a fresh 30-day cookie). Past it, a return is still recorded and confirmed; it only
+ * opens nothing: the shopper's own browser has its cart cookie.
+ */
+export const RETURN_ACCESS_WINDOW_MS = PAYMENT_WINDOW_MS + 15 * 60_000;
 
 /**
  * A signed return for a Plural order this store has no id for (its create-order answer was lost):
@@ -30,19 +41,28 @@ async function byPluralReference(pluralOrderId: string | undefined) {
  * payment. The same return again (a reload, a replay) writes nothing and asks Plural nothing: the
  * result page's status poll keeps confirming, at most once per interval per order.
  */
-export async function handleReturn(fields: Record<string, string>): Promise<ReturnOutcome> {
+export async function handleReturn(fields: Record<string, string>, now = Date.now()): Promise<ReturnOutcome> {
   if (!verifyCallback(fields, env().secretKey)) {
     log.warn("return.bad_signature", { hasOrderId: !!fields.order_id, fields: Object.keys(fields).sort().join(",") });
     return err("The payment response's signature did not match.", "invalid");
   }
   const order = (await findOrderForPlural(fields.order_id || undefined)) ?? (await byPluralReference(fields.order_id));
+  // When its latest payment started (the order's creation before any): how fresh this return is.
+  const started = order
+    ? await db().order.findUnique({
+        where: { id: order.id },
+        select: { createdAt: true, payments: { orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true } } },
+      })
+    : null;
   if (!order) {
     log.warn("return.unknown_order", {});
     return err("This payment response refers to an order this store does not know.", "unknown_order");
   }
   const { signature, ...received } = fields;
   const externalId = `return:${signature!.toUpperCase()}`;
-  if (await isRecorded(externalId)) return ok({ orderId: order.id });
+  const startedAt = (started?.payments[0]?.createdAt ?? started?.createdAt ?? new Date(now)).getTime();
+  const access = now - startedAt <= RETURN_ACCESS_WINDOW_MS;
+  if (await isRecorded(externalId)) return ok({ orderId: order.id, access });
   const fresh = await recordEvent({
     orderId: order.id,
     source: "return",
@@ -52,5 +72,5 @@ export async function handleReturn(fields: Record<string, string>): Promise<Retu
     status: order.status,
   });
   if (fresh) await syncOrder(order.id, "return", "GET_ORDER_AFTER_RETURN");
-  return ok({ orderId: order.id });
+  return ok({ orderId: order.id, access });
 }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { lineTotal } from "@/lib/money";
 
@@ -13,14 +14,27 @@ export type CartView = {
 const EMPTY: CartView = { id: null, lines: [], count: 0, totalInPaise: 0 };
 
 /**
- * The cart with today's prices from the database: nothing the browser holds decides a price. Its
- * lines are read directly (a cart with none, or no cart, is empty): two statements, as every page's
- * layout reads it for the cart count.
+ * A shopper's cart is theirs by a random 256-bit token in an httpOnly cookie (issue #18: it was the
+ * cart's database id, a cuid, in part a timestamp and a counter). The database keeps the token's
+ * SHA-256 only (Cart.tokenHash, and Order.ownerHash for the cart's orders), so neither a copy of the
+ * database nor anything else but the cookie opens a cart or its orders. The token is replaced at
+ * every checkout (placeOrder): whoever knew it before the order was placed cannot follow the order.
  */
-export async function getCart(cartId: string | undefined): Promise<CartView> {
-  if (!cartId) return EMPTY;
-  const items = await db().cartItem.findMany({ where: { cartId }, include: { product: true }, orderBy: { id: "asc" } });
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+export const isCartToken = (v: unknown): v is string => typeof v === "string" && TOKEN.test(v);
+export const newCartToken = () => randomBytes(32).toString("base64url");
+export const cartTokenHash = (token: string) => createHash("sha256").update(`cart:${token}`).digest("base64url");
+
+/**
+ * The cart with today's prices from the database: nothing the browser holds decides a price. Its
+ * lines are read directly by the cookie's token hash (a cart with none, or no cart, is empty): one
+ * statement, as every page's layout reads it for the cart count.
+ */
+export async function getCart(token: string | undefined): Promise<CartView> {
+  if (!isCartToken(token)) return EMPTY;
+  const items = await db().cartItem.findMany({ where: { cart: { tokenHash: cartTokenHash(token) } }, include: { product: true }, orderBy: { id: "asc" } });
   if (items.length === 0) return EMPTY;
+  const cartId = items[0]!.cartId;
   const lines = items
     .filter((i) => i.product.active)
     .map((i) => ({
@@ -35,12 +49,30 @@ export async function getCart(cartId: string | undefined): Promise<CartView> {
   return { id: cartId, lines, count: lines.reduce((n, l) => n + l.quantity, 0), totalInPaise: lineTotal(lines) };
 }
 
-export async function createCart(): Promise<string> {
-  return (await db().cart.create({ data: {} })).id;
+/** A new, empty cart and the token that opens it (for the shopper's cookie; only its hash is stored). */
+export async function createCart(): Promise<{ id: string; token: string }> {
+  const token = newCartToken();
+  const { id } = await db().cart.create({ data: { tokenHash: cartTokenHash(token) }, select: { id: true } });
+  return { id, token };
 }
 
-export async function cartExists(cartId: string | undefined): Promise<boolean> {
-  return !!cartId && !!(await db().cart.findUnique({ where: { id: cartId }, select: { id: true } }));
+/** How long a cart cookie lives (set at the cart's creation and at every rotation: app/(shop)/session.ts). */
+export const CART_COOKIE_DAYS = 30;
+
+/**
+ * Deletes the carts no cookie can open any more (issue #18: carts were never cleaned up): untouched
+ * for longer than the cookie lives, a day's grace included. Their items go with them; orders keep
+ * their own copy of what was bought. Answers how many.
+ */
+export async function sweepAbandonedCarts(now = Date.now()): Promise<number> {
+  const before = new Date(now - (CART_COOKIE_DAYS + 1) * 86_400_000);
+  return (await db().cart.deleteMany({ where: { updatedAt: { lt: before } } })).count;
+}
+
+/** The id of the cart a cookie's token opens, if any (one indexed read). */
+export async function cartIdFor(token: string | undefined): Promise<string | undefined> {
+  if (!isCartToken(token)) return undefined;
+  return (await db().cart.findUnique({ where: { tokenHash: cartTokenHash(token) }, select: { id: true } }))?.id;
 }
 
 /** True when the product exists and is for sale. */

@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import pg from "pg";
 import { dbProvider } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -12,15 +11,21 @@ import { log } from "@/lib/log";
  */
 const CHANNEL = "order_changes";
 
-// On globalThis: one bus and one listening connection per process, whatever Next bundle asks.
-const g = globalThis as unknown as { orderChanges?: EventEmitter; orderChangesListening?: Promise<void> };
+/**
+ * The listeners, kept per order (issue #18: one shared "change" event woke every listener of every
+ * order, so one change cost as much as the number of open pay pages). A change now wakes only the
+ * watchers of its own order: one map lookup, whatever else is open. On globalThis: one registry and
+ * one listening connection per process, whatever Next bundle asks.
+ */
+type Watchers = Map<string, Set<() => void>>;
+const g = globalThis as unknown as { orderWatchers?: Watchers; orderChangesListening?: Promise<void> };
+const watchers = (): Watchers => (g.orderWatchers ??= new Map());
 
-function bus(): EventEmitter {
-  if (!g.orderChanges) {
-    g.orderChanges = new EventEmitter();
-    g.orderChanges.setMaxListeners(0); // one per open pay page
-  }
-  return g.orderChanges;
+/** Calls the watchers of this order, and no one else (a committed change on SQLite, a NOTIFY on PostgreSQL). */
+export function wake(orderId: string) {
+  const set = watchers().get(orderId);
+  if (!set) return;
+  for (const listener of [...set]) listener();
 }
 
 /** Inside the writing transaction: on PostgreSQL, a NOTIFY that every instance receives if it commits. */
@@ -28,9 +33,9 @@ export async function notifyInTransaction(tx: { $executeRaw: (q: TemplateStrings
   if (dbProvider() === "postgresql") await tx.$executeRaw`SELECT pg_notify(${CHANNEL}, ${orderId})`;
 }
 
-/** After the write committed: on SQLite, tell this process's listeners (on PostgreSQL, the NOTIFY does). */
+/** After the write committed: on SQLite, tell this process's watchers of the order (on PostgreSQL, the NOTIFY does). */
 export function publishOrderChange(orderId: string) {
-  if (dbProvider() === "sqlite") bus().emit("change", orderId);
+  if (dbProvider() === "sqlite") wake(orderId);
 }
 
 /**
@@ -38,12 +43,26 @@ export function publishOrderChange(orderId: string) {
  * current state, so no change can fall between that read and the subscription.
  */
 export function onOrderChange(orderId: string, listener: () => void): { ready: Promise<void>; unsubscribe: () => void } {
-  const fn = (id: string) => {
-    if (id === orderId) listener();
-  };
-  bus().on("change", fn);
+  const all = watchers();
+  let set = all.get(orderId);
+  if (!set) all.set(orderId, (set = new Set()));
+  const mine = () => listener(); // its own identity: the same function subscribed twice is two watchers
+  set.add(mine);
   const ready = dbProvider() === "postgresql" ? listening() : Promise.resolve();
-  return { ready, unsubscribe: () => bus().off("change", fn) };
+  return {
+    ready,
+    unsubscribe: () => {
+      set.delete(mine);
+      if (set.size === 0 && all.get(orderId) === set) all.delete(orderId);
+    },
+  };
+}
+
+/** How many orders have watchers in this process, and how many watchers in all (tests and benchmarks). */
+export function watcherCount(): { orders: number; watchers: number } {
+  let n = 0;
+  for (const set of watchers().values()) n += set.size;
+  return { orders: watchers().size, watchers: n };
 }
 
 /** One LISTEN connection per process, reconnecting with backoff; resolves once it first listens. */
@@ -52,7 +71,7 @@ function listening(): Promise<void> {
   return g.orderChangesListening;
 }
 
-/** Notifications go onto the local bus. A lost connection is re-made (changes meanwhile are caught by the pages' safety net). */
+/** Notifications wake their order's watchers. A lost connection is re-made (changes meanwhile are caught by the pages' safety net). */
 async function listenToPostgres(onListening: () => void): Promise<void> {
   {
     let delay = 500;
@@ -68,7 +87,7 @@ async function listenToPostgres(onListening: () => void): Promise<void> {
       try {
         await client.connect();
         client.on("notification", (n) => {
-          if (n.channel === CHANNEL && n.payload) bus().emit("change", n.payload);
+          if (n.channel === CHANNEL && n.payload) wake(n.payload);
         });
         await client.query(`LISTEN ${CHANNEL}`);
         onListening();

@@ -7,11 +7,13 @@ import { log } from "@/lib/log";
 import type { Result } from "@/lib/result";
 import { LIMITS, plural, PluralError } from "@/lib/plural";
 import { formatPaise } from "@/lib/money";
+import { SHOP_LIMITS } from "@/lib/security/limits";
 import { applyStatus, recordEvent } from "./apply";
 import { attemptReference } from "./attempts";
 import { logRefusal, orderRefusal } from "./refusals";
-import { getCart } from "./cart";
+import { cartTokenHash, getCart, isCartToken, newCartToken } from "./cart";
 import { splitName, type CheckoutForm } from "./customer";
+import { addressKey, pluralBudget, pluralCall, withinLimits } from "./limits";
 
 export type { Result } from "@/lib/result";
 
@@ -28,24 +30,49 @@ const isCheckoutKey = (k: string) => /^ord_[A-Za-z0-9]{16}$/.test(k);
  * Plural order with the same merchant reference. Submitting the same checkout twice, or again after
  * an upstream failure, finds the same order and never creates a second one at Plural. The checkout
  * key's uniqueness decides which submit created it, so the usual path is one read and one insert.
+ *
+ * `cartToken` is the shopper's cart cookie. A new order rotates it (issue #18): the cart, its new
+ * order and its earlier ones move to a fresh token, handed to `opts.rotated` for the caller to set
+ * (whether or not Plural then answers), so whoever knew the old one (a shared computer, a planted cookie) cannot follow the order. A
+ * merchant reference names an order only for the shopper whose cart placed it: anyone else's
+ * submit of the same key is refused and touches nothing. For a shopper's request (`opts.shopper`,
+ * with the client's address) orders per cart and per address are limited.
  */
-export async function placeOrder(cartId: string | undefined, form: CheckoutForm, checkoutKey: string): Promise<Result<{ orderId: string }>> {
+export async function placeOrder(
+  cartToken: string | undefined,
+  form: CheckoutForm,
+  checkoutKey: string,
+  opts: { shopper?: { address: string | undefined }; rotated?: (cartToken: string) => void | Promise<void> } = {},
+): Promise<Result<{ orderId: string }>> {
   if (!isCheckoutKey(checkoutKey)) return { ok: false, error: "This checkout form has expired. Reload the page and try again." };
-  const cart = await getCart(cartId);
+  const cart = await getCart(cartToken);
   let order: Order | null;
-  if (cart.lines.length === 0) {
-    // The same checkout sent again after it was paid (a paid order empties its cart): that order.
+  let prepaid = 0;
+  if (cart.lines.length === 0 || !cart.id) {
+    // The same checkout sent again after it was paid (a paid order empties its cart): that order, if it is this shopper's.
     order = await db().order.findUnique({ where: { merchantOrderReference: checkoutKey } });
-    if (!order) return { ok: false, error: "Your cart is empty." };
+    if (!order || !isCartToken(cartToken) || order.ownerHash !== cartTokenHash(cartToken)) return { ok: false, error: "Your cart is empty." };
   } else {
     if (cart.totalInPaise < LIMITS.amountMin || cart.totalInPaise > LIMITS.amountMax) {
       return { ok: false, error: `Orders must be between ${formatPaise(LIMITS.amountMin)} and ${formatPaise(LIMITS.amountMax)}.` };
     }
+    if (opts.shopper) {
+      // The shopper's limits and the create-order call it is about to cause: one statement.
+      const limited = await withinLimits([
+        [SHOP_LIMITS.ordersPerCart, cart.id],
+        [SHOP_LIMITS.ordersPerAddress, addressKey(opts.shopper.address)],
+        pluralCall(),
+      ]);
+      if (!limited.ok) return limited;
+      prepaid = 1;
+    }
+    const token = newCartToken();
     try {
       order = await db().order.create({
         data: {
           merchantOrderReference: checkoutKey,
           cartId: cart.id,
+          ownerHash: cartTokenHash(token),
           amountInPaise: cart.totalInPaise,
           customerName: form.name,
           customerEmail: form.email,
@@ -65,14 +92,27 @@ export async function placeOrder(cartId: string | undefined, form: CheckoutForm,
           },
         },
       });
+      await rotateCartToken(cart.id, token);
+      await opts.rotated?.(token);
     } catch (e) {
-      // The same checkout sent twice (a double click, a retry after a timeout): the first one's order.
+      // The same checkout sent twice (a double click, a retry after a timeout): the first one's order,
+      // if this cart placed it. Another shopper's reference is never answered, nor acted on.
       if (!isUniqueViolation(e, "merchantOrderReference")) throw e;
       order = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: checkoutKey } });
+      if (order.cartId !== cart.id) return { ok: false, error: "This checkout form has expired. Reload the page and try again." };
     }
   }
   if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
-  return ensurePluralOrder(order);
+  return ensurePluralOrder(order, { spend: pluralBudget(prepaid) });
+}
+
+/** The cart and all its orders move to a new token (the old one opens nothing from now on). */
+async function rotateCartToken(cartId: string, token: string): Promise<void> {
+  const hash = cartTokenHash(token);
+  await db().$transaction([
+    db().cart.update({ where: { id: cartId }, data: { tokenHash: hash } }),
+    db().order.updateMany({ where: { cartId }, data: { ownerHash: hash } }),
+  ]);
 }
 
 // On globalThis: one process-wide memory, whatever Next bundle asks.
@@ -105,8 +145,14 @@ const refusesPreAuth = (e: PluralError) => e.status === 400 || e.code === "INVAL
  * Creates the Plural order of the order's current attempt (attempts.ts; again, after a failure:
  * Plural dedupes by reference, and lib/plural reads back what a DUPLICATE_REQUEST says exists).
  */
-export async function ensurePluralOrder(order: Order, opts: { withoutPreAuth?: boolean } = {}): Promise<Result<{ orderId: string }>> {
+export async function ensurePluralOrder(
+  order: Order,
+  opts: { withoutPreAuth?: boolean; spend?: ReturnType<typeof pluralBudget> } = {},
+): Promise<Result<{ orderId: string }>> {
   if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
+  // A Plural call a shopper causes: within the store's budget per minute (limits.ts).
+  const budget = await (opts.spend ?? pluralBudget(0))();
+  if (!budget.ok) return budget;
   const preAuth = env().preAuth && !opts.withoutPreAuth;
   try {
     await createPluralOrder(order, preAuth);

@@ -85,7 +85,7 @@ describe("webhooks refused (first timestamp kept, stale retries refused): the sw
     for (let step = 0; vnow <= end; step++) {
       // A new order every other step for the first 40 steps, each paid at a random moment of its window.
       if (step % 2 === 0 && orders.length < ORDERS) {
-        const cartId = await createCart();
+        const { id: cartId } = await createCart();
         await setQuantity(cartId, chai.id, 1);
         const placed = await placeOrder(
           cartId,

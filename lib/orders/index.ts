@@ -20,3 +20,4 @@ export * from "./callback";
 export * from "./search";
 export * from "./console";
 export * from "./shopper-views";
+export * from "./limits";

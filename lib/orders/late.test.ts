@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
-import { autoRefundsDue, createCart, lateRefundReference, newCheckoutKey, placeOrder, refundLatePayment, setQuantity, startPayment, syncOrder } from "./index";
+import { testCart, type TestCart } from "@/lib/testing/cart";
+import { autoRefundsDue, lateRefundReference, newCheckoutKey, refundLatePayment, setQuantity, startPayment, syncOrder } from "./index";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
@@ -35,15 +36,15 @@ const form = (email = "asha@example.com") => ({
 });
 
 async function newCart(quantity = 1) {
-  const cartId = await createCart();
+  const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  await setQuantity(cartId, chai.id, quantity);
-  return cartId;
+  await setQuantity(cart.id, chai.id, quantity);
+  return cart;
 }
 
 /** An order from this cart with its QR payment started; returns our order id and Plural's payment id. */
-async function orderPaying(cartId: string, email?: string) {
-  const placed = await placeOrder(cartId, form(email), newCheckoutKey());
+async function orderPaying(cart: TestCart, email?: string) {
+  const placed = await cart.place(form(email), newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);
@@ -133,9 +134,9 @@ describe("the sandbox's late approval", () => {
 
 describe("the same items paid twice", () => {
   it("the shopper started again on a new order and paid it; the first one's payment then succeeds: PAID_TWICE", async () => {
-    const cartId = await newCart(2);
-    const first = await orderPaying(cartId, "twice@example.com");
-    const second = await orderPaying(cartId, "twice@example.com");
+    const cart = await newCart(2);
+    const first = await orderPaying(cart, "twice@example.com");
+    const second = await orderPaying(cart, "twice@example.com");
     sb.approve(second.paymentId);
     await syncOrder(second.orderId);
     sb.approve(first.paymentId);
@@ -159,8 +160,8 @@ describe("the same items paid twice", () => {
   });
 
   it("buying the same thing again after the first order was paid is no twin; nor are other items", async () => {
-    const cartId = await newCart();
-    const a = await orderPaying(cartId, "again@example.com");
+    const cart = await newCart();
+    const a = await orderPaying(cart, "again@example.com");
     sb.approve(a.paymentId);
     await syncOrder(a.orderId);
     const b = await orderPaying(await newCart(), "again@example.com");

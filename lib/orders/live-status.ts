@@ -32,7 +32,7 @@ async function webhooksArriving(now = Date.now()): Promise<boolean> {
 }
 
 type Row = {
-  cartId: string | null;
+  ownerHash: string | null;
   status: string;
   lastSyncedAt: Date | string | null;
   paymentId: string | null;
@@ -45,7 +45,7 @@ async function read(orderId: string): Promise<Row | undefined> {
   // Raw SQL on purpose: this runs for every poll of every open pay page, and one statement costs
   // less than Prisma's two (it does not join relations on SQLite). Portable to PostgreSQL as written.
   const rows = await db().$queryRaw<Row[]>`
-    SELECT o."cartId", o."status", o."lastSyncedAt", p."id" AS "paymentId", p."status" AS "paymentStatus", p."errorCode"
+    SELECT o."ownerHash", o."status", o."lastSyncedAt", p."id" AS "paymentId", p."status" AS "paymentStatus", p."errorCode"
     FROM "Order" o
     LEFT JOIN "Payment" p ON p."id" = (SELECT "id" FROM "Payment" WHERE "orderId" = o."id" ORDER BY "createdAt" DESC LIMIT 1)
     WHERE o."id" = ${orderId}`;
@@ -67,7 +67,7 @@ export async function storedStatus(orderId: string): Promise<LiveStatus | null> 
 export async function storedStatusFor(orderId: string, cookies: CookieReader): Promise<LiveStatus | null> {
   if (!isOrderId(orderId)) return null;
   const row = await read(orderId);
-  return row && ownsOrderRow({ id: orderId, cartId: row.cartId }, cookies) ? view(row) : null;
+  return row && ownsOrderRow({ id: orderId, ownerHash: row.ownerHash }, cookies) ? view(row) : null;
 }
 
 /**
@@ -93,7 +93,7 @@ export async function confirmedStatus(
   let row = await read(orderId);
   if (!row) return null;
   // Only its own shopper may see it (the same one read proves it: no second statement).
-  if (opts.cookies && !ownsOrderRow({ id: orderId, cartId: row.cartId }, opts.cookies)) return null;
+  if (opts.cookies && !ownsOrderRow({ id: orderId, ownerHash: row.ownerHash }, opts.cookies)) return null;
   if (!OPEN_STATUSES.has(row.status)) return { status: view(row), staleInMs: null };
   const interval = (await webhooksArriving(now)) ? CONFIRM_INTERVAL_MS.webhooksArriving : CONFIRM_INTERVAL_MS.noWebhooks;
   const syncedAt = () => (row!.lastSyncedAt ? new Date(row!.lastSyncedAt).getTime() : 0);

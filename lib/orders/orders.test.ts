@@ -7,18 +7,8 @@ import { startTestStore } from "@/lib/testing/store";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
 import { newRequest } from "@/lib/testing/next-request";
-import {
-  applyStatus,
-  CONFIRM_INTERVAL_MS,
-  createCart,
-  newCheckoutKey,
-  PAYMENT_WINDOW_MS,
-  payPageView,
-  placeOrder,
-  setQuantity,
-  startPayment,
-  syncOrder,
-} from "./index";
+import { testCart } from "@/lib/testing/cart";
+import { applyStatus, CONFIRM_INTERVAL_MS, newCheckoutKey, PAYMENT_WINDOW_MS, payPageView, setQuantity, startPayment, syncOrder } from "./index";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
@@ -44,15 +34,20 @@ const form = {
 };
 
 async function cartWith(quantity = 2) {
-  const cartId = await createCart();
+  const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  await setQuantity(cartId, chai.id, quantity);
-  return cartId;
+  await setQuantity(cart.id, chai.id, quantity);
+  return cart;
 }
 
+/** The cart cookie of the browser that placed each order (by order id). */
+const cartTokens = new Map<string, string>();
+
 async function paidOrder() {
-  const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
+  const cart = await cartWith();
+  const placed = await cart.place(form, newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
+  cartTokens.set(placed.value.orderId, cart.token);
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);
   const order = await db().order.findUniqueOrThrow({ where: { id: placed.value.orderId }, include: { payments: true } });
@@ -61,9 +56,9 @@ async function paidOrder() {
 
 describe("placing an order", () => {
   it("takes the amount from the database and creates one Plural order per checkout key", async () => {
-    const cartId = await cartWith(3);
+    const cart = await cartWith(3);
     const key = newCheckoutKey();
-    const [a, b] = await Promise.all([placeOrder(cartId, form, key), placeOrder(cartId, form, key)]);
+    const [a, b] = await Promise.all([cart.place(form, key), cart.place(form, key)]);
     expect(a.ok && b.ok).toBe(true);
     if (!a.ok || !b.ok) return;
     expect(a.value.orderId).toBe(b.value.orderId);
@@ -75,28 +70,28 @@ describe("placing an order", () => {
   });
 
   it("keeps the order when Plural is down, and a retry with the same key finishes it", async () => {
-    const cartId = await cartWith();
+    const cart = await cartWith();
     const key = newCheckoutKey();
     sb.addFault({ endpoint: "createOrder", kind: "status", status: 500 });
-    const failed = await placeOrder(cartId, form, key);
+    const failed = await cart.place(form, key);
     expect(failed).toMatchObject({ ok: false, error: expect.stringContaining("Your order is saved") });
     const saved = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
     expect(saved.pluralOrderId).toBeNull();
     sb.clearFaults();
-    const retried = await placeOrder(cartId, form, key);
+    const retried = await cart.place(form, key);
     expect(retried.ok && retried.value.orderId).toBe(saved.id);
     expect((await db().order.findUniqueOrThrow({ where: { id: saved.id } })).pluralOrderId).toMatch(/^v1-/);
   });
 
   it("refuses an empty cart and a forged checkout key", async () => {
-    expect(await placeOrder(await createCart(), form, newCheckoutKey())).toMatchObject({ ok: false, error: "Your cart is empty." });
-    expect(await placeOrder(await cartWith(), form, "ord_<script>")).toMatchObject({ ok: false });
+    expect(await (await testCart()).place(form, newCheckoutKey())).toMatchObject({ ok: false, error: "Your cart is empty." });
+    expect(await (await cartWith()).place(form, "ord_<script>")).toMatchObject({ ok: false });
   });
 });
 
 describe("starting a payment", () => {
   it("a double click starts one payment, and QR is reused until it is replaced by collect", async () => {
-    const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
+    const placed = await (await cartWith()).place(form, newCheckoutKey());
     if (!placed.ok) throw new Error(placed.error);
     const id = placed.value.orderId;
     const [a, b] = await Promise.all([startPayment(id, "QR"), startPayment(id, "QR")]);
@@ -122,7 +117,7 @@ describe("starting a payment", () => {
   it("creates the Plural order that checkout could not, when the shopper starts paying (not when the page loads)", async () => {
     const key = newCheckoutKey();
     sb.addFault({ endpoint: "createOrder", kind: "status", status: 500 });
-    const failed = await placeOrder(await cartWith(), form, key);
+    const failed = await (await cartWith()).place(form, key);
     sb.clearFaults();
     expect(failed.ok).toBe(false);
     const saved = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
@@ -137,7 +132,7 @@ describe("starting a payment", () => {
   });
 
   it("the pay page says the last QR expired (before and after Plural says so), and a new one is a new payment", async () => {
-    const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
+    const placed = await (await cartWith()).place(form, newCheckoutKey());
     if (!placed.ok) throw new Error(placed.error);
     const id = placed.value.orderId;
     const first = await startPayment(id, "QR");
@@ -159,7 +154,7 @@ describe("starting a payment", () => {
   });
 
   it("an unknown UPI ID gets a plain answer", async () => {
-    const placed = await placeOrder(await cartWith(), form, newCheckoutKey());
+    const placed = await (await cartWith()).place(form, newCheckoutKey());
     if (!placed.ok) throw new Error(placed.error);
     expect(await startPayment(placed.value.orderId, "COLLECT", "invalid@sandbox")).toEqual({
       ok: false,
@@ -191,7 +186,7 @@ describe("applyStatus", () => {
     sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     await syncOrder(order.id);
     expect(await db().cartItem.count({ where: { cartId: order.cartId! } })).toBe(0);
-    expect(await db().cartItem.findMany({ where: { cartId: other }, select: { quantity: true } })).toEqual([{ quantity: 2 }]);
+    expect(await db().cartItem.findMany({ where: { cartId: other.id }, select: { quantity: true } })).toEqual([{ quantity: 2 }]);
   });
 
   it("is monotonic: a stale failure never downgrades a paid order", async () => {
@@ -338,7 +333,7 @@ describe("status route", () => {
     const { order, payment } = await paidOrder();
     sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     await db().order.update({ where: { id: order.id }, data: { lastSyncedAt: new Date(Date.now() - 60_000) } });
-    newRequest({ cart: order.cartId! }); // the shopper's browser
+    newRequest({ cart: cartTokens.get(order.id) }); // the shopper's browser
     const res = await statusGet(new Request("http://store.test"), { params: Promise.resolve({ id: order.id }) });
     expect(await res.json()).toMatchObject({ status: "PROCESSED", payment: { status: "PROCESSED" } });
     const missing = await statusGet(new Request("http://store.test"), { params: Promise.resolve({ id: "nope" }) });
@@ -346,7 +341,7 @@ describe("status route", () => {
   });
 
   const poll = async (id: string) => {
-    newRequest({ cart: (await db().order.findUniqueOrThrow({ where: { id } })).cartId! }); // the shopper's browser
+    newRequest({ cart: cartTokens.get(id) }); // the shopper's browser
     return statusGet(new Request("http://store.test"), { params: Promise.resolve({ id }) });
   };
   const getOrders = (pluralOrderId: string) => server.count("GET", new RegExp(`/orders/${pluralOrderId}$`));
@@ -398,10 +393,10 @@ describe("status route", () => {
   });
 
   it("sync finds an order whose create-order answer was lost, by merchant reference", async () => {
-    const cartId = await cartWith();
+    const cart = await cartWith();
     const key = newCheckoutKey();
     sb.addFault({ endpoint: "createOrder", kind: "status", status: 504, phase: "after" });
-    const r = await placeOrder(cartId, form, key);
+    const r = await cart.place(form, key);
     sb.clearFaults();
     expect(r.ok).toBe(false);
     const order = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });

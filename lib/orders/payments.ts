@@ -1,14 +1,18 @@
+import { createHash } from "node:crypto";
 import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { isValidVpa, plural, PluralError } from "@/lib/plural";
+import { COLLECT, SHOP_LIMITS } from "@/lib/security/limits";
+import { waitText } from "@/lib/security/throttle";
 import { applyStatus, recordEvent } from "./apply";
 import { ensurePluralOrder, notePreAuthRefused } from "./checkout";
 import { logRefusal, paymentRefusal } from "./refusals";
 import { syncOrder } from "./sync";
 import { type CookieReader, ownsOrderRow } from "./access";
 import { OPEN_STATUSES } from "./statuses";
-import { err, type Result } from "@/lib/result";
+import { err, ok, type Result } from "@/lib/result";
+import { addressKey, pluralBudget, pluralCall, RATE_LIMITED, withinLimits } from "./limits";
 
 export type PaymentMode = "QR" | "COLLECT";
 
@@ -79,20 +83,35 @@ const loadOrder = (orderId: string) => db().order.findUnique({ where: { id: orde
  * Where Plural refuses a second payment on a PENDING order (PAYMENT_PENDING), the new payment is made
  * on a new Plural order for the same store order (attempts.ts): the shopper switches how to pay, or
  * gets a new QR, either way. The error's `code` is what the pay page can offer instead (refusals.ts).
+ *
+ * For a shopper's request (`opts.shopper`) starts are limited per cart and per address, and a
+ * collect request (a payment request in the merchant's name, pushed to someone's UPI app) is
+ * admitted by admitCollect: at most COLLECT.payers UPI IDs per order, a cooldown between requests.
+ * Every new payment is a Plural call within the store's budget (lib/orders/limits.ts).
  */
 export async function startPayment(
   orderId: string,
   mode: PaymentMode,
   vpa?: string,
-  opts: { cookies?: CookieReader } = {},
+  opts: { cookies?: CookieReader; shopper?: { address: string | undefined } } = {},
 ): Promise<Result<ActivePayment, string>> {
   let order = await loadOrder(orderId);
   // With the caller's cookies: only for the shopper who placed it, proved on the row just read (access.ts).
   if (!order || (opts.cookies && !ownsOrderRow(order, opts.cookies))) return err("Order not found.", "not_found");
+  // A shopper's start causes a Plural call (a Get Order, or the new payment): counted with its limits, in one statement.
+  const spend = pluralBudget(opts.shopper ? 1 : 0);
+  if (opts.shopper) {
+    const limited = await withinLimits([
+      [SHOP_LIMITS.paymentsPerCart, order.cartId ?? order.id],
+      [SHOP_LIMITS.paymentsPerAddress, addressKey(opts.shopper.address)],
+      pluralCall(),
+    ]);
+    if (!limited.ok) return limited;
+  }
   if (!order.pluralOrderId && OPEN_STATUSES.has(order.status)) {
     // The Plural order could not be created at checkout (or for a new attempt): try again now (idempotent
     // by reference). Here, in the shopper's action, rather than while the pay page renders: a GET changes nothing.
-    const created = await ensurePluralOrder(order);
+    const created = await ensurePluralOrder(order, { spend });
     if (!created.ok) return created;
     order = (await loadOrder(orderId))!;
   }
@@ -102,8 +121,9 @@ export async function startPayment(
   if (mode === "COLLECT" && (!payerVpa || !isValidVpa(payerVpa))) return { ok: false, error: "Enter a valid UPI ID, like name@bank." };
 
   let current = waiting(order.payments);
-  if (current) {
-    // Our record may be behind (a decline whose webhook has not arrived): ask Plural before reusing it.
+  if (current && (await spend()).ok) {
+    // Our record may be behind (a decline whose webhook has not arrived): ask Plural before reusing it
+    // (unless the store's budget of Plural calls is spent: then our record is what we have).
     await syncOrder(orderId, "sync", "GET_ORDER_BEFORE_PAYMENT");
     current = await activePayment(orderId);
   }
@@ -112,10 +132,10 @@ export async function startPayment(
     return { ok: true, value: current };
 
   for (let rotations = 0; ; rotations++) {
-    const r = await payOn(order, mode, payerVpa);
+    const r = await payOn(order, mode, payerVpa, spend, rotations === 0);
     if (r.ok || rotations > 0 || !r.rotate) return r.result;
     // Plural refuses a second payment on this Plural order: the payment goes on a new one.
-    const next = await newAttempt(order, r.rotate);
+    const next = await newAttempt(order, r.rotate, spend);
     if (!next.ok) return next;
     order = next.value;
   }
@@ -131,6 +151,8 @@ async function payOn(
   order: OrderWithPayments,
   mode: PaymentMode,
   payerVpa: string | undefined,
+  spend: ReturnType<typeof pluralBudget>,
+  admit: boolean,
 ): Promise<{ ok: true; result: Result<ActivePayment, string> } | { ok: false; result: Result<ActivePayment, string>; rotate?: string }> {
   const orderId = order.id;
   const pluralOrderId = order.pluralOrderId!;
@@ -145,6 +167,13 @@ async function payOn(
         (p.pluralOrderId ?? pluralOrderId) === pluralOrderId &&
         (mode === "QR" || p.payerVpa === payerVpa),
     );
+  // A new collect request is admitted once per press (not again for the new Plural order a refusal makes).
+  if (mode === "COLLECT" && !unsent && admit) {
+    const admitted = await admitCollect(order, payerVpa!);
+    if (!admitted.ok) return { ok: false, result: admitted };
+  }
+  const budget = await spend();
+  if (!budget.ok) return { ok: false, result: budget };
   const ref = unsent?.merchantPaymentReference ?? `${order.merchantOrderReference}_p${order.payments.length + 1}`;
   let row = order.payments.find((p) => p.merchantPaymentReference === ref);
   if (!row) {
@@ -219,13 +248,49 @@ async function payOn(
   }
 }
 
+/** A UPI ID as the order keeps it: a short hash (the order row needs to tell them apart, not to know them). */
+const payerKey = (vpa: string) => createHash("sha256").update(`payer:${vpa}`).digest("hex").slice(0, 16);
+
+/**
+ * Issue #18: one order sent collect requests to any number of UPI IDs, each in the merchant's name
+ * (a victim who approves one pays for the attacker's order). A new collect request is admitted only
+ * to at most COLLECT.payers different UPI IDs per order, COLLECT.requests in all, COLLECT.cooldownMs
+ * apart, decided on the order row just read and committed by one compare-and-set on
+ * collectRequests: of requests racing on one order, one wins and the others are told to wait.
+ */
+async function admitCollect(
+  order: { id: string; collectRequests: number; collectPayers: string; lastCollectAt: Date | null },
+  vpa: string,
+  now = Date.now(),
+): Promise<Result<void, typeof RATE_LIMITED>> {
+  const payers = order.collectPayers ? order.collectPayers.split(",") : [];
+  const payer = payerKey(vpa);
+  const known = payers.includes(payer);
+  if (!known && payers.length >= COLLECT.payers)
+    return err(
+      `Payment requests for this order have gone to ${COLLECT.payers} different UPI IDs already, the most one order may use. Send it to one of those again, or pay by QR code or UPI app.`,
+      RATE_LIMITED,
+    );
+  if (order.collectRequests >= COLLECT.requests)
+    return err("This order has sent as many payment requests as it may. Please pay by QR code or UPI app.", RATE_LIMITED);
+  const since = order.lastCollectAt ? now - order.lastCollectAt.getTime() : Infinity;
+  if (since < COLLECT.cooldownMs)
+    return err(`A payment request was sent a moment ago. You can send another in ${waitText(COLLECT.cooldownMs - since)}.`, RATE_LIMITED);
+  const claimed = await db().order.updateMany({
+    where: { id: order.id, collectRequests: order.collectRequests },
+    data: { collectRequests: { increment: 1 }, collectPayers: known ? order.collectPayers : [...payers, payer].join(","), lastCollectAt: new Date(now) },
+  });
+  if (claimed.count === 0) return err("A payment request was sent a moment ago. Please wait a few seconds and try again.", RATE_LIMITED);
+  return ok();
+}
+
 /**
  * A new Plural order for the store order (its next attempt: `<ref>_2`, `_3`…), where Plural refused
  * a second payment on the current one. Claimed with one guarded update (a double click makes one),
  * then created as checkout creates the first (ensurePluralOrder). The Plural order left behind keeps
  * its payment until it expires; a payment there still counts (applyStatus).
  */
-async function newAttempt(order: OrderWithPayments, reason: string): Promise<Result<OrderWithPayments, string>> {
+async function newAttempt(order: OrderWithPayments, reason: string, spend: ReturnType<typeof pluralBudget>): Promise<Result<OrderWithPayments, string>> {
   const orderId = order.id;
   if (order.pluralAttempt >= MAX_ATTEMPTS) {
     log.warn("payments.too_many_attempts", { orderId, attempt: order.pluralAttempt });
@@ -250,7 +315,7 @@ async function newAttempt(order: OrderWithPayments, reason: string): Promise<Res
   if (!OPEN_STATUSES.has(now.status)) return closed(now.status) as Result<never, string>;
   if (!now.pluralOrderId) {
     // Refused because UPI cannot be pre-authorised: the new Plural order without it.
-    const created = await ensurePluralOrder(now, { withoutPreAuth: reason === "PAYMENT_METHOD_NOT_ENABLED" });
+    const created = await ensurePluralOrder(now, { withoutPreAuth: reason === "PAYMENT_METHOD_NOT_ENABLED", spend });
     if (!created.ok) return created;
     now = (await loadOrder(orderId))!;
   }

@@ -69,7 +69,7 @@ const form = {
 };
 
 async function placed() {
-  const cartId = await createCart();
+  const { id: cartId } = await createCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
   await setQuantity(cartId, chai.id, 1);
   const key = newCheckoutKey();
@@ -106,7 +106,7 @@ describe("idempotency: reject (DUPLICATE_REQUEST on a repeat)", () => {
 
   it("pressing Pay again after every try failed (three presses): the order made by a lost answer is found, never an error for work done", async () => {
     lost("createOrder", 10);
-    const cartId = await createCart();
+    const { id: cartId } = await createCart();
     const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
     await setQuantity(cartId, chai.id, 1);
     const key = newCheckoutKey();

@@ -9,7 +9,8 @@ import { signCallback } from "@/lib/plural/signature";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { POST as returnPost } from "@/app/api/plural/return/route";
-import { createCart, eventsByRequestId, newCheckoutKey, orderSearch, placeOrder, setQuantity, startPayment } from "./index";
+import { eventsByRequestId, newCheckoutKey, orderSearch, setQuantity, startPayment } from "./index";
+import { testCart } from "@/lib/testing/cart";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 const lines: Array<Record<string, unknown>> = [];
@@ -38,10 +39,10 @@ const form = {
 
 describe("request ids", () => {
   it("lead from a log line to the timeline entry, and from the timeline back to the log lines", async () => {
-    const cartId = await createCart();
+    const cart = await testCart();
     const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-    await setQuantity(cartId, chai.id, 1);
-    const placed = await placeOrder(cartId, form, newCheckoutKey());
+    await setQuantity(cart.id, chai.id, 1);
+    const placed = await cart.place(form, newCheckoutKey());
     if (!placed.ok) throw new Error(placed.error);
     const started = await startPayment(placed.value.orderId, "QR");
     if (!started.ok) throw new Error(started.error);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
-import { createCart, newCheckoutKey, placeOrder, setQuantity, startPayment } from "./index";
+import { createCart, newCheckoutKey, setQuantity, startPayment } from "./index";
+import { testCart } from "@/lib/testing/cart";
 
 /**
  * `npm run reconcile` from cron beside a busy store (issue #13): two OS processes write the same
@@ -68,11 +69,11 @@ describe("a second process (npm run reconcile) beside a burst of checkouts", () 
     await Promise.all(
       Array.from({ length: CHECKOUTS }, async (_, i) => {
         try {
-          const cart = await createCart();
-          await setQuantity(cart, chai.id, 1 + (i % 3));
+          const cart = await testCart();
+          await setQuantity(cart.id, chai.id, 1 + (i % 3));
           const key = newCheckoutKey();
-          let placed = await placeOrder(cart, { ...FORM, email: `s${i}@example.com` }, key);
-          if (!placed.ok) placed = await placeOrder(cart, { ...FORM, email: `s${i}@example.com` }, key); // the shopper presses Pay again
+          let placed = await cart.place({ ...FORM, email: `s${i}@example.com` }, key);
+          if (!placed.ok) placed = await cart.place({ ...FORM, email: `s${i}@example.com` }, key); // the shopper presses Pay again
           if (!placed.ok) return;
           const paid = await startPayment(placed.value.orderId, "QR");
           if (!paid.ok) return;
@@ -108,7 +109,7 @@ describe("a second process (npm run reconcile) beside a burst of checkouts", () 
     expect(sweeps).toBeGreaterThan(0);
     expect(sweepFailures).toEqual([]);
     // Still writable from both sides: no lock was left behind.
-    await db().cart.create({ data: {} });
+    await createCart();
     expect(await db().order.count()).toBeGreaterThan(CHECKOUTS * 0.8);
   }, 180_000);
 });

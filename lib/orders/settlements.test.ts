@@ -10,7 +10,8 @@ import { db } from "@/lib/db";
 import { createPluralClient } from "@/lib/plural/client";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
-import { createCart, newCheckoutKey, placeOrder, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "./index";
+import { newCheckoutKey, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "./index";
+import { testCart } from "@/lib/testing/cart";
 import { istDay, settlementReport, sweepSettlements } from "./settlements";
 import { settlementCsv } from "./settlements-csv";
 
@@ -25,10 +26,10 @@ const form = {
 };
 
 async function paidOrder(quantity = 1) {
-  const cartId = await createCart();
+  const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  await setQuantity(cartId, chai.id, quantity);
-  const placed = await placeOrder(cartId, form, newCheckoutKey());
+  await setQuantity(cart.id, chai.id, quantity);
+  const placed = await cart.place(form, newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);
@@ -156,6 +157,23 @@ describe("settlements, swept and reconciled", () => {
       },
     ]);
     expect(csv.split("\r\n")[1]).toBe(`Missing on our side,unknown,'=HYPERLINK(1),"a ""b"", c",'+tx,,,-2.50,,,,,'@x,`);
+  });
+
+  it("issue #18: a search is a year at most (0001-01-01…9999-12-31 was about 60,000 Plural calls), 60 days per call", async () => {
+    const { settlementSpanProblem, sweepSettlements, settlementReport } = await import("./settlements");
+    const calls = () => server.count("GET", /\/settlements\/v1\/list/);
+    const before = calls();
+    await expect(sweepSettlements({ from: "0001-01-01", to: "9999-12-31" })).rejects.toThrow(/at most 366 days/);
+    await expect(settlementReport({ from: "0001-01-01", to: "9999-12-31" })).rejects.toThrow(/at most 366 days/);
+    expect(calls()).toBe(before);
+    expect(settlementSpanProblem({ from: "2026-01-01", to: "2026-12-31" })).toBeUndefined();
+    expect(settlementSpanProblem({ from: "2026-01-01", to: "2027-01-02" })).toBe("Choose at most 366 days at a time.");
+    expect(settlementSpanProblem({ from: "2026-02-01", to: "2026-01-01" })).toBe("The start date is after the end date.");
+    expect(settlementSpanProblem({ from: "2026-13-45", to: "2026-12-31" })).toBe("Choose a start and an end date.");
+    // A year: 6 windows Plural accepts (at most 60 days apart), one list call each here (each comes back short).
+    const year = await sweepSettlements({ from: "2025-01-01", to: "2025-12-31" });
+    expect(year.windows).toBe(6);
+    expect(calls() - before).toBe(6);
   });
 });
 

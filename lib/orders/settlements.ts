@@ -36,7 +36,27 @@ const dayRange = (w: SettlementWindow) => ({
 /** Today in India, YYYY-MM-DD, shifted by `days`. */
 export const istDay = (days = 0, now = Date.now()) => new Date(now + IST_MS + days * 86_400_000).toISOString().slice(0, 10);
 
+/**
+ * The longest span a settlement search may cover: a year (issue #18: 0001-01-01 to 9999-12-31 meant
+ * about 60,000 Plural calls). Plural is asked for at most 60 days per call (lib/plural), so a sweep
+ * of a year is 6 windows (and their pages); the console's report and CSV read a year at most too.
+ */
+const SETTLEMENT_SPAN_DAYS = 366;
+
+/** Why a span of days cannot be searched (malformed, backwards, or longer than a year), or undefined when it can. */
+export function settlementSpanProblem(range: SettlementWindow): string | undefined {
+  const day = (d: string) => (/^\d{4}-\d{2}-\d{2}$/.test(d) ? Date.parse(`${d}T00:00:00Z`) : NaN);
+  const from = day(range.from);
+  const to = day(range.to);
+  if (Number.isNaN(from) || Number.isNaN(to)) return "Choose a start and an end date.";
+  if (from > to) return "The start date is after the end date.";
+  if ((to - from) / 86_400_000 + 1 > SETTLEMENT_SPAN_DAYS) return `Choose at most ${SETTLEMENT_SPAN_DAYS} days at a time.`;
+  return undefined;
+}
+
 export function sweepSettlements(range: SettlementWindow): Promise<SweepReport> {
+  const problem = settlementSpanProblem(range);
+  if (problem) return Promise.reject(new RangeError(`settlements ${range.from}…${range.to}: ${problem}`));
   return runWithRequestId(`settle_${randomUUID()}`, () =>
     inSpan("settlements.sweep", { "settlements.from": range.from, "settlements.to": range.to }, async (span) => {
       try {
@@ -211,6 +231,8 @@ const PAID = new Set(["PROCESSED"]);
  * on Plural's side".
  */
 export async function settlementReport(window: SettlementWindow, opts: { graceHours?: number; now?: Date } = {}): Promise<SettlementReport> {
+  const problem = settlementSpanProblem(window);
+  if (problem) throw new RangeError(`settlements ${window.from}…${window.to}: ${problem}`);
   const { start, end } = dayRange(window);
   const now = opts.now ?? new Date();
   const grace = (opts.graceHours ?? 48) * 3600_000;

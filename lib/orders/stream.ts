@@ -1,5 +1,9 @@
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { err, ok, type Result } from "@/lib/result";
+import { STREAMS } from "@/lib/security/limits";
 import { onOrderChange } from "./changes";
+import { addressKey, RATE_LIMITED } from "./limits";
 import { confirmedStatus, storedStatus, storedStatusFor, type LiveStatus } from "./live-status";
 import { isDecided } from "./statuses";
 
@@ -9,19 +13,77 @@ const CHECK_MAX_MS = 30_000;
 const HEARTBEAT_MS = 15_000;
 
 /**
+ * Streams open in this process: in all, per client address and per order (issue #18: 40 streams
+ * from one shopper on one order all opened, each holding a socket, a timer and a listener). They
+ * are per instance, as the sockets they hold are.
+ */
+const g = globalThis as unknown as { openStreams?: { total: number; byAddress: Map<string, number>; byOrder: Map<string, number> } };
+const open = () => (g.openStreams ??= { total: 0, byAddress: new Map(), byOrder: new Map() });
+const bump = (m: Map<string, number>, k: string, d: number) => {
+  const n = (m.get(k) ?? 0) + d;
+  if (n > 0) m.set(k, n);
+  else m.delete(k);
+};
+
+/** How many streams are open in this process (tests, benchmarks). */
+export function openStreamCount(): number {
+  return open().total;
+}
+
+const BUSY = "Too many live updates are open here just now: this page checks for news every few seconds instead.";
+
+/**
  * A Server-Sent Events stream of one order's status: the current one at once, then every change as
  * soon as any instance applies it (onOrderChange), and a safety net that confirms with Plural when
  * no news came for a while (at most once per interval per order, across pollers and instances). It
- * ends when the order is decided. Null when the order does not exist or is not the caller's.
+ * ends when the order is decided, or after STREAMS.lifetimeMs (the payment window; the browser
+ * reconnects if it still cares). "not_found" when the order does not exist or is not the caller's;
+ * "rate_limited" past a cap: STREAMS.perOrder per order, STREAMS.perAddress per client address
+ * (IPv6: per /64) and EVENT_STREAMS_MAX in all. The page then polls the status route instead.
  */
-export async function orderStatusStream(
+export async function openOrderStream(
   orderId: string,
   signal: AbortSignal,
   cookies: Parameters<typeof storedStatusFor>[1],
-): Promise<ReadableStream<Uint8Array> | null> {
-  // Only its own shopper may follow it (lib/orders/access.ts); anyone else gets a 404.
-  const first = await storedStatusFor(orderId, cookies);
-  if (!first) return null;
+  opts: { address?: string } = {},
+): Promise<Result<ReadableStream<Uint8Array>, "not_found" | typeof RATE_LIMITED>> {
+  const counts = open();
+  const address = addressKey(opts.address);
+  // The cheap refusals first, before any read: a flood costs a comparison each.
+  if (counts.total >= env().eventStreamsMax || (counts.byAddress.get(address) ?? 0) >= STREAMS.perAddress) return err(BUSY, RATE_LIMITED);
+  counts.total++;
+  bump(counts.byAddress, address, 1);
+  let held = true;
+  let orderHeld = false;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    counts.total--;
+    bump(counts.byAddress, address, -1);
+    if (orderHeld) bump(counts.byOrder, orderId, -1);
+  };
+  try {
+    // Only its own shopper may follow it (lib/orders/access.ts); anyone else gets a 404.
+    const first = await storedStatusFor(orderId, cookies);
+    if (!first) {
+      release();
+      return err("Order not found.", "not_found");
+    }
+    if ((counts.byOrder.get(orderId) ?? 0) >= STREAMS.perOrder || signal.aborted) {
+      release();
+      return err(BUSY, RATE_LIMITED);
+    }
+    bump(counts.byOrder, orderId, 1);
+    orderHeld = true;
+    return ok(statusStream(orderId, signal, release));
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/** The stream itself; `release` frees its place in the counts, once, whichever way it ends. */
+function statusStream(orderId: string, signal: AbortSignal, release: () => void): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let stop = () => {};
   return new ReadableStream<Uint8Array>({
@@ -72,10 +134,14 @@ export async function orderStatusStream(
       };
       const sub = onOrderChange(orderId, () => void check());
       const heartbeat = setInterval(() => write(`event: ping\ndata: {}\n\n`), HEARTBEAT_MS);
+      // Never longer than the payment window: an abandoned stream ends with what it waits for.
+      const lifetime = setTimeout(close, STREAMS.lifetimeMs);
       stop = () => {
         sub.unsubscribe();
         clearTimeout(safety);
         clearInterval(heartbeat);
+        clearTimeout(lifetime);
+        release();
       };
       signal.addEventListener("abort", close);
       write(`retry: 2000\n\n`);

@@ -6,6 +6,7 @@ import type { PluralOrder } from "@/lib/plural/schemas";
 import { applyRefundStatus, applyStatus, recordEvent, type ApplyResult, type EventSource } from "./apply";
 import { attemptReference } from "./attempts";
 import { OPEN_STATUSES } from "./statuses";
+import { spendPluralCall } from "./limits";
 
 // On globalThis: Next bundles each route separately, and each bundle would otherwise get its own map.
 const g = globalThis as unknown as { orderSyncs?: Map<string, Promise<SyncResult>> };
@@ -42,6 +43,9 @@ export async function syncIfStale(orderId: string, intervalMs: number, source: E
     data: { lastSyncedAt: now },
   });
   if (claimed.count === 0) return null;
+  // Shoppers' pages cause these calls: within the store's budget per minute, or not at all (the
+  // page shows the status as stored, and asks again once the interval has passed).
+  if (!(await spendPluralCall()).ok) return null;
   return syncOrder(orderId, source, type);
 }
 

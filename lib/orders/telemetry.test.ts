@@ -12,7 +12,8 @@ import { runWithRequestId } from "@/lib/request-context";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { otelConfiguration } from "@/lib/telemetry/otel";
 import { startTestStore } from "@/lib/testing/store";
-import { createCart, handleWebhook, newCheckoutKey, placeOrder, reconcile, setQuantity } from "./index";
+import { handleWebhook, newCheckoutKey, reconcile, setQuantity } from "./index";
+import { testCart } from "@/lib/testing/cart";
 
 const spans = new InMemorySpanExporter();
 const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -51,10 +52,10 @@ const form = {
 };
 
 async function checkout() {
-  const cartId = await createCart();
+  const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  await setQuantity(cartId, chai.id, 1);
-  const placed = await placeOrder(cartId, form, newCheckoutKey());
+  await setQuantity(cart.id, chai.id, 1);
+  const placed = await cart.place(form, newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   return placed.value.orderId;
 }

@@ -6,7 +6,8 @@ import { webhookHeaders } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
-import { createCart, handleWebhook, newCheckoutKey, placeOrder, reconcile, setQuantity, startPayment } from "./index";
+import { handleWebhook, newCheckoutKey, reconcile, setQuantity, startPayment } from "./index";
+import { testCart } from "@/lib/testing/cart";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 let sb: Sandbox;
@@ -50,10 +51,10 @@ const form = {
 };
 
 async function pendingOrder() {
-  const cartId = await createCart();
+  const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  await setQuantity(cartId, chai.id, 1);
-  const placed = await placeOrder(cartId, form, newCheckoutKey());
+  await setQuantity(cart.id, chai.id, 1);
+  const placed = await cart.place(form, newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);
@@ -337,14 +338,14 @@ describe("reconciliation", () => {
 
   it("gives up on an order Plural never received, an hour on, once", async () => {
     sb.updateSettings({ webhook: { enabled: false } });
-    const cartId = await createCart();
+    const cart = await testCart();
     const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-    await setQuantity(cartId, chai.id, 1);
+    await setQuantity(cart.id, chai.id, 1);
     await fetch(`${server.url}/sandbox/control/faults`, { method: "POST", body: JSON.stringify({ endpoint: "createOrder", kind: "status", status: 500 }) });
-    const placed = await placeOrder(cartId, form, newCheckoutKey());
+    const placed = await cart.place(form, newCheckoutKey());
     await fetch(`${server.url}/sandbox/control/faults`, { method: "DELETE" });
     expect(placed.ok).toBe(false);
-    const order = await db().order.findFirstOrThrow({ where: { cartId }, orderBy: { createdAt: "desc" } });
+    const order = await db().order.findFirstOrThrow({ where: { cartId: cart.id }, orderBy: { createdAt: "desc" } });
     expect(order).toMatchObject({ status: "CREATED", pluralOrderId: null });
     await reconcile({ olderThanMs: 0, now: later(1000) });
     expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("CREATED"); // too early to give up

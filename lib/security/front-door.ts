@@ -1,6 +1,7 @@
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
 import { env } from "@/lib/env";
+import { exchanges } from "./answer-status";
 import { markFrontDoorActive, PEER_HEADER } from "./client-address";
 import { HSTS } from "./headers";
 import { bodyRule } from "./limits";
@@ -26,6 +27,9 @@ import { bodyRule } from "./limits";
  *
  * 3. HSTS. When APP_URL is https, every response (static files and API answers too, which proxy.ts
  *    does not see) carries Strict-Transport-Security.
+ *
+ * 4. The response, for the request's own code: Next runs inside `exchanges.run(res, …)`, so a server
+ *    action refused by a rate limit can answer 429 (lib/security/answer-status.ts).
  *
  * Requests that arrive in the moment between the server listening and instrumentation running are
  * not seen: they have no peer address (callers then treat them as one unknown client) and only the
@@ -85,7 +89,9 @@ function gate(server: Server): void {
     if (httpsOnly()) res.setHeader("strict-transport-security", HSTS);
     const refusal = bodyRefusal(req.url, req.headers);
     if (refusal) return refuse(req, res, refusal);
-    for (const l of inner) l.call(server, req, res);
+    exchanges.run(res, () => {
+      for (const l of inner) l.call(server, req, res);
+    });
   };
   server.on("request", front);
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {

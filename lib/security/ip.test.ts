@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressMatcher, normalizeIp, parseAddressList, parseCidr, throttleUnit } from "./ip";
+import { addressMatcher, networkUnit, normalizeIp, parseAddressList, parseCidr, throttleUnit } from "./ip";
 
 describe("addresses and ranges", () => {
   it("normalises addresses and refuses anything else", () => {
@@ -49,5 +49,13 @@ describe("addresses and ranges", () => {
     expect(throttleUnit("1::2:3:4:5:6:7")).toBe("1:0:2:3::/64");
     expect(throttleUnit("::1")).toBe("0:0:0:0::/64");
     expect(throttleUnit("64:ff9b::1.2.3.4")).toBe("64:ff9b:0:0::/64");
+  });
+
+  it("groups clients into networks (IPv4 /24, IPv6 /48) to slow them down together", () => {
+    expect(networkUnit("203.0.113.7")).toBe("203.0.113.0/24");
+    expect(networkUnit("203.0.113.250")).toBe("203.0.113.0/24");
+    expect(networkUnit("2001:db8:1:2::5")).toBe("2001:db8:1::/48");
+    expect(networkUnit("2001:db8:1:ffff::1")).toBe("2001:db8:1::/48");
+    expect(networkUnit("::1")).toBe("0:0:0::/48");
   });
 });

@@ -59,6 +59,16 @@ export function parseAddressList(value: string, keywords: readonly string[] = []
   return { cidrs, keywords: found, problems };
 }
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/** This machine talking to itself: 127.0.0.0/8 or ::1 (IPv4-mapped forms included). */
+export function isLoopback(ip: string | undefined): boolean {
+  const a = normalizeIp(ip);
+  return !!a && LOOPBACK.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
+}
+
 /** A membership test for a list of ranges. */
 export function addressMatcher(cidrs: readonly Cidr[]): (ip: string | undefined) => boolean {
   if (cidrs.length === 0) return () => false;
@@ -76,7 +86,27 @@ export function addressMatcher(cidrs: readonly Cidr[]): (ip: string | undefined)
  * single attacker can fill with as many addresses as they like).
  */
 export function throttleUnit(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
+  return prefixOf(ip, 32, 4);
+}
+
+/**
+ * The network a throttle counts as one neighbourhood: an IPv4 /24, or an IPv6 /48 (one site's
+ * allocation, 65,536 /64s). Used to slow attempts down, never to refuse them.
+ */
+export function networkUnit(ip: string): string {
+  return prefixOf(ip, 24, 3);
+}
+
+/** An IPv4 address cut to `v4Bits` (a multiple of 8), or an IPv6 one to its first `v6Groups` 16-bit groups. */
+function prefixOf(ip: string, v4Bits: number, v6Groups: number): string {
+  if (isIP(ip) !== 6) {
+    if (isIP(ip) !== 4 || v4Bits === 32) return ip;
+    return `${ip
+      .split(".")
+      .slice(0, v4Bits / 8)
+      .concat(Array<string>(4 - v4Bits / 8).fill("0"))
+      .join(".")}/${v4Bits}`;
+  }
   // Expand "::" so the first four groups are explicit (an embedded IPv4 tail counts as two groups).
   const width = (part: string) => (part ? part.split(":").reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0) : 0);
   const [head = "", tail = ""] = ip.split("::");
@@ -84,7 +114,7 @@ export function throttleUnit(ip: string): string {
   const t = tail ? tail.split(":") : [];
   const groups = ip.includes("::") ? [...h, ...Array<string>(Math.max(0, 8 - width(head) - width(tail))).fill("0"), ...t] : h;
   return `${groups
-    .slice(0, 4)
+    .slice(0, v6Groups)
     .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
-    .join(":")}::/64`;
+    .join(":")}::/${v6Groups * 16}`;
 }

@@ -5,6 +5,7 @@ import { TRICKY_TARGETS } from "./fuzz/targets";
 import { safeRedirectPath } from "./redirect";
 
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
+vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
 /**
  * Finding 3 of issue #8: the sandbox payer page's action followed `returnTo=/sandbox/..//evil.example`

@@ -5,12 +5,12 @@ import { registerOTel } from "@vercel/otel";
 import { afterAll, describe, expect, it } from "vitest";
 import { OTEL_REQUEST_ID_KEY, requestIdPropagator } from "@/lib/request-context";
 import { inSpan } from "./index";
-import { otelConfiguration, requestIdSpanProcessor } from "./otel";
+import { otelConfiguration, queryScrubSpanProcessor, requestIdSpanProcessor } from "./otel";
 
 describe("otelConfiguration", () => {
   it("exports nothing without an OTLP endpoint (only the request-id processor, no metric reader)", () => {
     const c = otelConfiguration({});
-    expect(c.spanProcessors).toEqual([requestIdSpanProcessor]);
+    expect(c.spanProcessors).toEqual([requestIdSpanProcessor, queryScrubSpanProcessor]);
     expect(c.metricReaders).toEqual([]);
     expect(c.instrumentations).toEqual([]);
     expect(c.traceSampler).toBe("always_off");
@@ -18,7 +18,7 @@ describe("otelConfiguration", () => {
 
   it("exports traces and metrics when OTEL_EXPORTER_OTLP_ENDPOINT is set", () => {
     const c = otelConfiguration({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" });
-    expect(c.spanProcessors).toEqual([requestIdSpanProcessor, "auto"]);
+    expect(c.spanProcessors).toEqual([requestIdSpanProcessor, queryScrubSpanProcessor, "auto"]);
     expect(c.metricReaders).toHaveLength(1);
     expect(c.traceSampler).toBe("auto");
   });
@@ -68,10 +68,20 @@ describe("with an endpoint", () => {
       { get: (c, k) => (c as Record<string, string>)[k], keys: () => [] },
     );
     await context.with(ctx, () => inSpan("settlements.sweep", { "settlements.days": 1 }, async () => undefined));
+    // A GET return from Plural, as Next records the request: its signed query string must not leave the process.
+    const returnQuery = "order_id=v1-1&status=PROCESSED&signature=0f0f0f0fsecretsignature";
+    trace
+      .getTracer("next.js")
+      .startSpan("GET", { attributes: { "http.method": "GET", "http.target": `/api/plural/return?${returnQuery}`, "url.query": returnQuery } })
+      .end();
     await (trace.getTracerProvider() as unknown as { getDelegate(): { forceFlush(): Promise<void> } }).getDelegate().forceFlush();
     await expect.poll(() => received.filter((r) => r.path === "/v1/traces").length).toBeGreaterThan(0);
     const body = received.find((r) => r.path === "/v1/traces")!.body;
     expect(body).toContain("settlements.sweep");
     expect(body).toContain("edge-42424242");
+    await expect.poll(() => received.filter((r) => r.path === "/v1/traces" && r.body.includes("/api/plural/return")).length).toBeGreaterThan(0);
+    const all = received.map((r) => r.body).join("\n");
+    expect(all).toContain('"/api/plural/return"');
+    expect(all).not.toContain("secretsignature");
   });
 });

@@ -17,6 +17,29 @@ export const requestIdSpanProcessor: SpanProcessor = {
   shutdown: () => Promise.resolve(),
 };
 
+/** Attributes where Next (and HTTP instrumentations) record a request's URL. */
+const URL_ATTRIBUTES = ["http.target", "http.url", "url.full", "url.query"] as const;
+
+/**
+ * Keeps query strings out of traces (issue #18): Next records each request's URL, query included,
+ * as `http.target`, and a GET return from Plural carries its signed fields there (a signature that
+ * opened the order, the payment's status). Every server span keeps the path only; `url.query` goes.
+ */
+export const queryScrubSpanProcessor: SpanProcessor = {
+  onStart(span) {
+    const attributes = (span as unknown as { attributes?: Record<string, unknown> }).attributes ?? {};
+    for (const key of URL_ATTRIBUTES) {
+      const value = attributes[key];
+      if (typeof value !== "string") continue;
+      if (key === "url.query") span.setAttribute(key, "");
+      else if (value.includes("?")) span.setAttribute(key, value.slice(0, value.indexOf("?")));
+    }
+  },
+  onEnd() {},
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
 /**
  * The OpenTelemetry SDK's configuration for `registerOTel` (@vercel/otel) in instrumentation.ts.
  *
@@ -43,7 +66,7 @@ export function otelConfiguration(
     // Nothing to export to: spans are not recorded at all (context, and the request id, still flow).
     traceSampler: exporting ? "auto" : "always_off",
     // With no endpoint, none: @vercel/otel would otherwise send to localhost:4318 by default.
-    spanProcessors: [requestIdSpanProcessor, ...(overrides.spanProcessors ?? (endpoint ? ["auto" as const] : []))],
+    spanProcessors: [requestIdSpanProcessor, queryScrubSpanProcessor, ...(overrides.spanProcessors ?? (endpoint ? ["auto" as const] : []))],
     metricReaders:
       overrides.metricReaders ??
       (metricsEndpoint ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: interval })] : []),

@@ -19,6 +19,8 @@ export async function startTestStore(sandbox: Parameters<typeof startSandboxServ
     PLURAL_TIMEOUT_MS: "2000",
     APP_URL: "http://store.test",
     DATABASE_URL: databaseUrl,
+    // Suites make hundreds of checkouts a minute; the budget's own tests set theirs (lib/orders/limits.test.ts).
+    PLURAL_CALLS_PER_MINUTE: "100000",
   });
   resetEnvCache();
   const g = globalThis as { prisma?: { $disconnect(): Promise<void> }; pluralClient?: unknown };

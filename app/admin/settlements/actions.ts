@@ -2,9 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { requireAdmin } from "@/lib/admin-auth";
-import { sweepSettlements } from "@/lib/orders/settlements";
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+import { settlementSpanProblem, sweepSettlements } from "@/lib/orders/settlements";
 
 /** "Fetch from Plural": sweeps the window shown, then shows it again with what came. */
 export async function fetchSettlements(formData: FormData) {
@@ -13,7 +11,8 @@ export async function fetchSettlements(formData: FormData) {
   const to = String(formData.get("to") ?? "");
   const grace = String(formData.get("grace") ?? "48");
   const back = (extra: Record<string, string>) => redirect(`/admin/settlements?${new URLSearchParams({ from, to, grace, ...extra })}`);
-  if (!DAY.test(from) || !DAY.test(to) || from > to) back({ error: "Choose a start and an end date." });
+  const problem = settlementSpanProblem({ from, to }); // at most a year: 6 windows of 60 days at Plural
+  if (problem) back({ error: problem });
   let done: string;
   try {
     const r = await sweepSettlements({ from, to });

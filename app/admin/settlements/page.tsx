@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/DataTable";
 import { requireAdmin } from "@/lib/admin-auth";
 import { formatPaise } from "@/lib/money";
-import { istDay, LINE_STATUS_LABELS, settlementReport, type LineStatus } from "@/lib/orders/settlements";
+import { istDay, LINE_STATUS_LABELS, settlementReport, settlementSpanProblem, type LineStatus } from "@/lib/orders/settlements";
 import { fetchSettlements } from "./actions";
 
 export const metadata: Metadata = { title: "Settlements · Merchant console" };
@@ -23,8 +23,10 @@ const TONE: Record<LineStatus, string> = {
 export default async function Settlements({ searchParams }: { searchParams: Search }) {
   await requireAdmin();
   const sp = await searchParams;
-  const from = sp.from && DAY.test(sp.from) ? sp.from : istDay(-7);
-  const to = sp.to && DAY.test(sp.to) ? sp.to : istDay();
+  const asked = { from: sp.from && DAY.test(sp.from) ? sp.from : istDay(-7), to: sp.to && DAY.test(sp.to) ? sp.to : istDay() };
+  // A year at most (lib/orders/settlements.ts); past it, the last week, and why.
+  const spanProblem = settlementSpanProblem(asked);
+  const { from, to } = spanProblem ? { from: istDay(-7), to: istDay() } : asked;
   const graceNumber = Number(sp.grace ?? 48);
   const grace = Number.isFinite(graceNumber) && graceNumber >= 0 ? graceNumber : 48;
   const report = await settlementReport({ from, to }, { graceHours: grace });
@@ -45,9 +47,9 @@ export default async function Settlements({ searchParams }: { searchParams: Sear
           {sp.done}
         </p>
       )}
-      {sp.error && (
+      {(sp.error ?? spanProblem) && (
         <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">
-          {sp.error}
+          {sp.error ?? spanProblem}
         </p>
       )}
       <form className="grid gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-4" action={fetchSettlements}>

@@ -7,7 +7,7 @@ describe("/sandbox/openapi.json", () => {
     Object.assign(process.env, { PLURAL_ENV: "sandbox", APP_URL: "http://store.test" });
     delete process.env.PLURAL_BASE_URL;
     resetEnvCache();
-    const res = GET();
+    const res = GET(new Request("http://store.test/sandbox/openapi.json"));
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; servers: Array<{ url: string }>; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
@@ -18,7 +18,7 @@ describe("/sandbox/openapi.json", () => {
   it("is a 404 when this process does not serve the sandbox", async () => {
     Object.assign(process.env, { PLURAL_ENV: "sandbox", APP_URL: "http://store.test", PLURAL_BASE_URL: "http://elsewhere.test/sandbox" });
     resetEnvCache();
-    expect(GET().status).toBe(404);
+    expect(GET(new Request("http://store.test/sandbox/openapi.json")).status).toBe(404);
     delete process.env.PLURAL_BASE_URL;
     resetEnvCache();
   });

@@ -7,6 +7,7 @@ import { answerHref } from "@/components/sandbox/links";
 import { formatPaise } from "@/lib/money";
 import { parseUpiLink } from "@/lib/plural/upi";
 import { sandbox, testData } from "@/lib/sandbox";
+import { requireSandbox } from "../guard";
 
 export const metadata: Metadata = { title: "Sandbox UPI app" };
 
@@ -14,6 +15,7 @@ type Search = Promise<{ link?: string; vpa?: string; done?: string; error?: stri
 
 /** Plays the shopper's phone: opens a UPI link (the QR's content or the intent) or a UPI ID's collect inbox. */
 export default async function SandboxUpiApp({ searchParams }: { searchParams: Search }) {
+  await requireSandbox();
   const { link, vpa, done, error } = await searchParams;
   const sb = sandbox();
   sb.advance(); // as of now: expired and automatically answered requests show as such

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 import { POST as webhookPost } from "@/app/api/plural/webhook/route";
 import { db } from "@/lib/db";
-import { createCart, newCheckoutKey, placeOrder, setQuantity, startPayment } from "@/lib/orders";
+import { newCheckoutKey, setQuantity, startPayment } from "@/lib/orders";
+import { testCart } from "@/lib/testing/cart";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
@@ -65,10 +66,9 @@ beforeAll(async () => {
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
   // Three orders at Plural: two paid, one whose payment was declined (its return carries an error message with spaces).
   for (const outcome of ["paid", "declined", "paid"] as const) {
-    const cart = await createCart();
-    await setQuantity(cart, chai.id, outcome === "declined" ? 2 : 1);
-    const placed = await placeOrder(
-      cart,
+    const cart = await testCart();
+    await setQuantity(cart.id, chai.id, outcome === "declined" ? 2 : 1);
+    const placed = await cart.place(
       {
         name: "Asha Verma",
         email: "asha@example.com",

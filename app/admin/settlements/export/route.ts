@@ -1,5 +1,5 @@
 import { adminPassword, isAdmin } from "@/lib/admin-auth";
-import { istDay, settlementReport } from "@/lib/orders/settlements";
+import { istDay, settlementReport, settlementSpanProblem } from "@/lib/orders/settlements";
 import { settlementCsv } from "@/lib/orders/settlements-csv";
 import { withRequestId } from "@/lib/request-context";
 
@@ -14,6 +14,8 @@ export const GET = withRequestId(async (request: Request) => {
   const sp = new URL(request.url).searchParams;
   const from = DAY.test(sp.get("from") ?? "") ? sp.get("from")! : istDay(-7);
   const to = DAY.test(sp.get("to") ?? "") ? sp.get("to")! : istDay();
+  const problem = settlementSpanProblem({ from, to });
+  if (problem) return new Response(`${problem}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   const grace = Number(sp.get("grace") ?? 48);
   const report = await settlementReport({ from, to }, { graceHours: Number.isFinite(grace) && grace >= 0 ? grace : 48 });
   return new Response(settlementCsv(report.rows), {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { createCart, setQuantity } from "@/lib/orders";
 import { startTestStore } from "@/lib/testing/store";
@@ -17,6 +18,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   delete process.env.BENCH_ROUTES;
+  resetEnvCache();
 });
 
 const call = (method: "GET" | "POST", op: string, init: { query?: string; body?: string; headers?: Record<string, string> } = {}) =>
@@ -26,7 +28,7 @@ const call = (method: "GET" | "POST", op: string, init: { query?: string; body?:
 
 describe("bare baseline routes", () => {
   it("do not exist unless the server runs with BENCH_ROUTES=1", async () => {
-    for (const op of ["status", "webhook-dup", "webhook-fresh", "place-order", "start-payment"]) {
+    for (const op of ["status", "webhook-dup", "webhook-fresh", "place-order", "start-payment", "memory"]) {
       expect((await call("POST", op)).status).toBe(404);
     }
     expect(await db().order.count()).toBe(0);
@@ -34,12 +36,13 @@ describe("bare baseline routes", () => {
 
   it("do the database work of a checkout, a payment, the status route and webhooks", async () => {
     process.env.BENCH_ROUTES = "1";
+    resetEnvCache();
     expect((await call("GET", "place-order")).status).toBe(405);
-    const cartId = await createCart();
+    const cart = await createCart();
     const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-    await setQuantity(cartId, chai.id, 2);
+    await setQuantity(cart.id, chai.id, 2);
 
-    const placed = await call("POST", "place-order", { headers: { cookie: `cart=${cartId}` } });
+    const placed = await call("POST", "place-order", { headers: { cookie: `cart=${cart.token}` } });
     expect(placed.status).toBe(200);
     const { orderId, ref } = (await placed.json()) as { orderId: string; ref: string };
     const order = await db().order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true, events: true } });

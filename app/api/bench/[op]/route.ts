@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { cartTokenHash, newCartToken } from "@/lib/orders/cart";
 import { REFUNDABLE_STATUSES } from "@/lib/orders/statuses";
 import { plural } from "@/lib/plural";
 
@@ -11,7 +12,8 @@ export const dynamic = "force-dynamic";
  * same database statements (and upstream call) as one of our real paths with nothing else: no
  * signature check, no state machine, no retries, no validation beyond what it needs to run. What Next, Prisma
  * and the database cost on this machine is the floor; the benchmark reports our routes as a ratio
- * to it. They answer 404 unless the server runs with BENCH_ROUTES=1, so a real store never has them.
+ * to it. They answer 404 unless the server runs with BENCH_ROUTES=1, which lib/env.ts allows only in
+ * sandbox mode (a UAT or production store with it does not start), so a real store never has them.
  */
 
 const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
@@ -90,20 +92,23 @@ async function webhookFresh(req: Request) {
 
 /**
  * POST, with the shopper's cart cookie: the checkout's inserts (the order with its items and its
- * ORDER_PLACED event, from the cart read at today's prices), the create-order call upstream, and
- * the update that stores the Plural order id.
+ * ORDER_PLACED event, from the cart read at today's prices), the cart's new token (the cart and its
+ * orders updated, the cookie set), the create-order call upstream, and the update that stores the
+ * Plural order id.
  */
 async function placeOrder(req: Request) {
-  const cartId = /(?:^|;\s*)cart=([^;]+)/.exec(req.headers.get("cookie") ?? "")?.[1] ?? "";
-  const items = await db().cartItem.findMany({ where: { cartId }, include: { product: true }, orderBy: { id: "asc" } });
+  const token = /(?:^|;\s*)cart=([^;]+)/.exec(req.headers.get("cookie") ?? "")?.[1] ?? "";
+  const items = await db().cartItem.findMany({ where: { cart: { tokenHash: cartTokenHash(token) } }, include: { product: true }, orderBy: { id: "asc" } });
   if (items.length === 0) return json({ error: "empty cart" }, 400);
-  const cart = { id: cartId, items };
+  const cart = { id: items[0]!.cartId, items };
   const amountInPaise = cart.items.reduce((n, i) => n + i.product.priceInPaise * i.quantity, 0);
   const address = JSON.stringify({ address1: "1 Bench Road", city: "Pune", state: "MH", pincode: "411001" });
+  const rotated = newCartToken();
   const order = await db().order.create({
     data: {
       merchantOrderReference: `ord_${randomBytes(12).toString("hex").slice(0, 16)}`,
       cartId: cart.id,
+      ownerHash: cartTokenHash(rotated),
       amountInPaise,
       customerName: "Bench Mark",
       customerEmail: `bench-${cart.id}@example.com`, // a shopper per cart, as the harness places them
@@ -116,6 +121,10 @@ async function placeOrder(req: Request) {
       events: { create: { source: "shopper", type: "ORDER_PLACED", verified: true, payload: "{}", statusTo: "CREATED" } },
     },
   });
+  await db().$transaction([
+    db().cart.update({ where: { id: cart.id }, data: { tokenHash: cartTokenHash(rotated) } }),
+    db().order.updateMany({ where: { cartId: cart.id }, data: { ownerHash: cartTokenHash(rotated) } }),
+  ]);
   const { appUrl } = env();
   const created = await plural().createOrder({
     merchant_order_reference: order.merchantOrderReference,
@@ -132,7 +141,9 @@ async function placeOrder(req: Request) {
       data: { orderId: order.id, source: "sync", type: "BENCH", verified: true, payload: "{}", statusFrom: current.status, statusTo: created.status },
     });
   });
-  return json({ orderId: order.id, ref: order.merchantOrderReference });
+  const res = json({ orderId: order.id, ref: order.merchantOrderReference });
+  res.headers.set("set-cookie", `cart=${rotated}; Path=/; HttpOnly; SameSite=Lax`);
+  return res;
 }
 
 /**
@@ -164,17 +175,30 @@ async function startPayment(req: Request) {
   return json({ id: row.id, challengeUrl: res.challengeUrl ?? null });
 }
 
+/**
+ * GET: the process's memory after a full garbage collection when Node runs with --expose-gc
+ * (`npm run bench:streams` starts it so): what open streams hold, without the noise of when V8
+ * last collected. Not a baseline: a reading.
+ */
+async function memory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  return json({ collected: !!gc, ...process.memoryUsage() });
+}
+
 const OPS: Record<string, { method: "GET" | "POST"; run: (req: Request) => Promise<Response> }> = {
   status: { method: "GET", run: status },
   "webhook-dup": { method: "POST", run: webhookDup },
   "webhook-fresh": { method: "POST", run: webhookFresh },
   "place-order": { method: "POST", run: placeOrder },
   "start-payment": { method: "POST", run: startPayment },
+  memory: { method: "GET", run: memory },
 };
 
 async function handle(req: Request, { params }: { params: Promise<{ op: string }> }) {
   const op = OPS[(await params).op];
-  if (process.env.BENCH_ROUTES !== "1" || !op) return json({ error: "not found" }, 404);
+  const e = env();
+  if (!e.benchRoutes || e.pluralEnv !== "sandbox" || e.sandboxPublic || !op) return json({ error: "not found" }, 404);
   if (req.method !== op.method) return json({ error: "method not allowed" }, 405);
   return op.run(req);
 }

@@ -27,9 +27,11 @@ async function handle(fields: Record<string, string>) {
     );
   }
   if (!outcome.ok) return page(404, "Order not found", "This payment response refers to an order this store does not know.");
-  // Signed by Plural: the browser that brought it may see this order, even if it is not the one that placed it (lib/orders/access.ts).
-  const access = orderAccessSetCookie(outcome.value.orderId);
-  return new Response(null, { status: 303, headers: { location: `/orders/${outcome.value.orderId}`, "cache-control": "no-store", "set-cookie": access } });
+  // Signed by Plural, and fresh: the browser that brought it may see this order, even if it is not the one
+  // that placed it (lib/orders/access.ts). A stale one (a replay from history or a log) opens nothing.
+  const headers = new Headers({ location: `/orders/${outcome.value.orderId}`, "cache-control": "no-store", "referrer-policy": "no-referrer" });
+  if (outcome.value.access) headers.set("set-cookie", orderAccessSetCookie(outcome.value.orderId));
+  return new Response(null, { status: 303, headers });
 }
 
 function toFields(entries: Iterable<[string, FormDataEntryValue]>): Record<string, string> {

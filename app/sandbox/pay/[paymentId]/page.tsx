@@ -4,6 +4,7 @@ import { answerPayment } from "@/app/sandbox/actions";
 import { AutoSubmitForm } from "@/components/sandbox/AutoSubmit";
 import { formatPaise } from "@/lib/money";
 import { sandbox } from "@/lib/sandbox";
+import { requireSandbox } from "../../guard";
 
 export const metadata: Metadata = { title: "Plural sandbox checkout" };
 
@@ -12,6 +13,7 @@ export const metadata: Metadata = { title: "Plural sandbox checkout" };
  * approves or declines; the browser then goes back to the merchant's return URL with a signed form POST.
  */
 export default async function LandingPage({ params, searchParams }: { params: Promise<{ paymentId: string }>; searchParams: Promise<{ error?: string }> }) {
+  await requireSandbox();
   const { paymentId } = await params;
   const { error } = await searchParams;
   const sb = sandbox();
