@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readlinkSync } from "node:fs";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -67,7 +67,7 @@ describe.skipIf(testingOnPostgres())("SQLite driver (lib/db/sqlite.ts)", () => {
       return (await prisma.product.findMany({ select: { slug: true } })).map((p) => p.slug);
     };
 
-    expect(await writeDuringRolledBackTransaction(client(new PrismaBetterSQLite3({ url })))).toEqual([]); // lost with the rollback
+    expect(await writeDuringRolledBackTransaction(client(new PrismaBetterSqlite3({ url })))).toEqual([]); // lost with the rollback
     const fresh = await createTestDatabase();
     expect(await writeDuringRolledBackTransaction(client(sqliteAdapter(fresh)))).toEqual(["outside"]);
   });

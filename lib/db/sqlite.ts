@@ -1,4 +1,4 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { IsolationLevel, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import type { Database } from "better-sqlite3";
 
@@ -155,7 +155,7 @@ function configure(client: Database) {
 
 /** Prisma's driver adapter factory for a `file:` URL. */
 export function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
-  const factory = new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS });
+  const factory = new PrismaBetterSqlite3({ url, timeout: BUSY_TIMEOUT_MS });
   const wrap = async (connect: () => Promise<SqlDriverAdapter>) => {
     const inner = (await connect()) as Inner;
     configure(inner.client);
