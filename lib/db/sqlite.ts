@@ -1,6 +1,6 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { IsolationLevel, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 
 /**
  * SQLite for Prisma, safe under concurrency, in one process or several.
@@ -23,6 +23,9 @@ import type { Database } from "better-sqlite3";
  *   and then fail to upgrade (SQLITE_BUSY without waiting, the "deferred upgrade" deadlock);
  * - a busy timeout: a writer waits for the other process instead of failing at once;
  * - a COMMIT or ROLLBACK that fails never leaves the transaction (and its write lock) open.
+ *
+ * And one saving: Prisma's adapter prepares every statement afresh (SQLite compiles the SQL each
+ * time); here each distinct SQL text is prepared once and kept (cacheStatements).
  */
 
 /** How long a writer waits for another process's write lock before failing (better-sqlite3's `timeout`). */
@@ -145,7 +148,42 @@ class SerializedSqlite implements SqlDriverAdapter {
   }
 }
 
+/** How many distinct statements stay prepared (Prisma's SQL is parameterised: a few hundred at most). */
+const STATEMENT_CACHE = 500;
+
+/**
+ * Keeps each statement prepared once. Prisma's adapter calls `client.prepare(sql).bind(args)` and then
+ * `run()` or `raw().all()` on the bound statement; better-sqlite3 binds a statement only once, so the
+ * cached statement is handed out behind a thin object that passes the arguments on each call.
+ */
+function cacheStatements(client: Database) {
+  const prepare = client.prepare.bind(client);
+  const cache = new Map<string, Statement>();
+  const cached = (sql: string): Statement => {
+    let stmt = cache.get(sql);
+    if (stmt) {
+      cache.delete(sql); // most recently used last
+    } else {
+      stmt = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, stmt);
+    return stmt;
+  };
+  const bound = (stmt: Statement, args: unknown[]) => ({
+    reader: stmt.reader,
+    run: () => stmt.run(args),
+    columns: () => stmt.columns(),
+    raw: () => ({ all: () => stmt.raw(true).all(args) }),
+  });
+  client.prepare = ((sql: string) => {
+    const stmt = cached(sql);
+    return { reader: stmt.reader, bind: (args: unknown[]) => bound(stmt, args), run: (...args: unknown[]) => stmt.run(...args) };
+  }) as unknown as Database["prepare"];
+}
+
 function configure(client: Database) {
+  cacheStatements(client);
   client.pragma("journal_mode = WAL");
   // Durable at every checkpoint, not every commit: with WAL, a power cut can lose the last
   // transactions but never corrupts the file. Plural remains the source of truth for payments.
