@@ -3,8 +3,9 @@
  * time (not a checkout of anything), built with this project's own Next (the same node_modules) and
  * started beside the store in the same run. Its one page is dynamic (rendered per request, as a
  * page that reads a cookie or a database is) and lists 6 products as a catalog does: a header with
- * links, a grid of cards with an image, a name, a price and a button. Its 404 answers for a missing
- * file. Whatever it costs is Next's floor on this machine for such a page.
+ * links, a grid of cards with an image, a name, a price and a button. Beside it, a route handler
+ * answering JSON (`/api/health`, as a health check does, without a database), a file in public/
+ * (`/icon.svg`) and the 404 of a missing page. Whatever each costs is Next's floor on this machine.
  *
  * Built under bench/results/ (git-ignored) so that Node finds the project's node_modules by walking
  * up; built again only when this file or Next's version changes.
@@ -42,6 +43,12 @@ export default function RootLayout({ children }) {
   );
 }
 `,
+  "app/api/health/route.js": `export const dynamic = "force-dynamic";
+export function GET() {
+  return Response.json({ ok: true }, { headers: { "cache-control": "no-store" } });
+}
+`,
+  "public/icon.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d5fd1"/></svg>\n',
   "app/page.jsx": `import { connection } from "next/server";
 const PRODUCTS = ${JSON.stringify(PRODUCTS)};
 const rupees = (p) => new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR" }).format(p / 100);
