@@ -2,7 +2,7 @@
 /**
  * npm run bench:cpu [-- options], defaults shown:
  *   --checkouts 12 --warm 2     paid browser checkouts measured, after this many unmeasured
- *   --reps 40 --rounds 3        requests per page and round (sequential, keep-alive), rounds (median taken)
+ *   --reps 40 --rounds 5        requests per page and round (sequential, keep-alive), rounds (median taken)
  *   --only checkout,pages       --port 3520 (the store; +1 the sandbox service, +2 the bare Next app)
  *
  * Server CPU, read from /proc/<pid>/stat (utime + stime, the kernel's own count, 10 ms ticks) of
@@ -102,11 +102,19 @@ async function browserCheckout(browser, base, pid) {
   };
   const context = await browser.newContext();
   const page = await context.newPage();
-  const requests = [];
-  page.on("request", (r) => {
-    if (!r.url().startsWith(base)) return;
-    requests.push({ kind: kindOf(r.method(), r.url(), r.headers()), method: r.method(), url: r.url(), headers: r.headers() });
+  // Through the DevTools protocol, which tells the requests Chromium answered from its cache (never
+  // sent to the server) from those it sent: Playwright reports both alike.
+  const sent = new Map();
+  const fromCache = new Set();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  cdp.on("Network.requestWillBeSent", ({ requestId, request: r }) => {
+    if (!r.url.startsWith(base)) return;
+    const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    sent.set(`${requestId}:${sent.size}`, { requestId, kind: kindOf(r.method, r.url, headers), method: r.method, url: r.url, headers });
   });
+  cdp.on("Network.requestServedFromCache", ({ requestId }) => fromCache.add(requestId));
+  const requestsSent = () => [...sent.values()].filter((q) => !fromCache.has(q.requestId));
   try {
     await page.goto(`${base}/`);
     await step("1 home (page load, its scripts, prefetches)");
@@ -134,7 +142,7 @@ async function browserCheckout(browser, base, pid) {
     await page.getByRole("heading", { name: "Payment received. Thank you!" }).waitFor({ timeout: 30_000 });
     await page.waitForLoadState("networkidle");
     await step("8 waiting, paid, receipt (webhooks, event stream, status, result page)");
-    return { steps, requests, cookie: (await context.cookies(base)).map((c) => `${c.name}=${c.value}`).join("; "), receipt: page.url() };
+    return { steps, requests: requestsSent(), cookie: (await context.cookies(base)).map((c) => `${c.name}=${c.value}`).join("; "), receipt: page.url() };
   } finally {
     await context.close();
   }
