@@ -1,3 +1,4 @@
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { spawn } from "node:child_process";
 import { readdirSync, readlinkSync } from "node:fs";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
@@ -26,7 +27,7 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 let url: string;
 let file: string;
 const clients: PrismaClient[] = [];
-const client = (adapter = sqliteAdapter(url)) => {
+const client = (adapter: SqlMigrationAwareDriverAdapterFactory = sqliteAdapter(url)) => {
   const c = new PrismaClient({ adapter, transactionOptions: TRANSACTIONS });
   clients.push(c);
   return c;

@@ -33,6 +33,9 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 type Inner = SqlDriverAdapter & { client: Database };
 
+/** Runs `fn` with the connection to itself (no transaction open, nothing else running): raw SQL through better-sqlite3. */
+export type RawSqlite = <T>(fn: (statement: (sql: string) => Statement) => T) => Promise<T>;
+
 /** A FIFO lock: the queue of statements and transactions waiting for the connection. */
 class Gate {
   private held = false;
@@ -62,8 +65,30 @@ class SerializedSqlite implements SqlDriverAdapter {
   readonly adapterName: string;
   private readonly gate = new Gate();
 
-  constructor(private readonly inner: Inner) {
+  private readonly rawStatements = new Map<string, Statement>();
+
+  constructor(
+    private readonly inner: Inner,
+    private readonly prepare: (sql: string) => Statement,
+  ) {
     this.adapterName = inner.adapterName;
+  }
+
+  /** A statement for raw SQL: prepared once, answering plain numbers (Prisma's own answer BigInts). */
+  private readonly raw = (sql: string): Statement => {
+    let stmt = this.rawStatements.get(sql);
+    if (!stmt) this.rawStatements.set(sql, (stmt = this.prepare(sql).safeIntegers(false)));
+    return stmt;
+  };
+
+  /** `fn` alone on the connection, between transactions (the benchmarks' raw-SQL twins): synchronous, so nothing interleaves. */
+  async exclusive<T>(fn: (statement: (sql: string) => Statement) => T): Promise<T> {
+    await this.gate.acquire();
+    try {
+      return fn(this.raw);
+    } finally {
+      this.gate.release();
+    }
   }
 
   /** Runs one statement now if no transaction is open (the common case: no promise hop), else after it. */
@@ -156,7 +181,7 @@ const STATEMENT_CACHE = 500;
  * `run()` or `raw().all()` on the bound statement; better-sqlite3 binds a statement only once, so the
  * cached statement is handed out behind a thin object that passes the arguments on each call.
  */
-function cacheStatements(client: Database) {
+function cacheStatements(client: Database): (sql: string) => Statement {
   const prepare = client.prepare.bind(client);
   const cache = new Map<string, Statement>();
   const cached = (sql: string): Statement => {
@@ -180,29 +205,33 @@ function cacheStatements(client: Database) {
     const stmt = cached(sql);
     return { reader: stmt.reader, bind: (args: unknown[]) => bound(stmt, args), run: (...args: unknown[]) => stmt.run(...args) };
   }) as unknown as Database["prepare"];
+  return prepare;
 }
 
-function configure(client: Database) {
-  cacheStatements(client);
+function configure(client: Database): (sql: string) => Statement {
+  const statement = cacheStatements(client);
   client.pragma("journal_mode = WAL");
   // Durable at every checkpoint, not every commit: with WAL, a power cut can lose the last
   // transactions but never corrupts the file. Plural remains the source of truth for payments.
   client.pragma("synchronous = NORMAL");
   client.pragma("foreign_keys = ON");
+  return statement;
 }
 
 /** Prisma's driver adapter factory for a `file:` URL. */
-export function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
+export function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory & { connection: () => SerializedSqlite | undefined } {
   const factory = new PrismaBetterSqlite3({ url, timeout: BUSY_TIMEOUT_MS });
+  let connected: SerializedSqlite | undefined;
   const wrap = async (connect: () => Promise<SqlDriverAdapter>) => {
     const inner = (await connect()) as Inner;
-    configure(inner.client);
-    return new SerializedSqlite(inner);
+    return new SerializedSqlite(inner, configure(inner.client));
   };
   return {
     provider: "sqlite",
     adapterName: factory.adapterName,
-    connect: () => wrap(() => factory.connect()),
+    connect: async () => (connected = await wrap(() => factory.connect())),
     connectToShadowDb: () => wrap(() => factory.connectToShadowDb()),
+    /** The connection Prisma made (after its first query or $connect()). */
+    connection: () => connected,
   };
 }
