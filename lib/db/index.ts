@@ -58,11 +58,18 @@ export const TRANSACTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 
 export type { PrismaClient };
 
-type KnownError = { code?: unknown; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } } };
+type KnownError = {
+  code?: unknown;
+  meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown; index?: unknown } } } };
+};
 
-/** The fields of the unique constraint a Prisma P2002 error names, as far as the driver tells. */
+/**
+ * The fields of the unique constraint a Prisma P2002 error names, as far as the driver tells: their
+ * names (SQLite), or the index's (`OrderEvent_externalId_key`: Prisma 7's PostgreSQL adapter).
+ */
 function uniqueFields(e: KnownError): string[] {
-  const target = e.meta?.target ?? e.meta?.driverAdapterError?.cause?.constraint?.fields;
+  const constraint = e.meta?.driverAdapterError?.cause?.constraint;
+  const target = e.meta?.target ?? constraint?.fields ?? constraint?.index;
   if (Array.isArray(target)) return target.map(String);
   if (typeof target === "string") return [target];
   return [];
