@@ -9,7 +9,12 @@ export const metadata: Metadata = {
   description: "A reference storefront that accepts UPI through Pine Labs Plural.",
   // Plain files in public/ (cacheable for a day, next.config.ts), not app/ metadata routes: a browser
   // asks for the icon again on every client navigation, and a file costs the server half a route's CPU.
-  icons: { icon: [{ url: "/favicon.ico", sizes: "32x32" }, { url: "/icon.svg", type: "image/svg+xml" }] },
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "32x32" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+  },
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#1d5fd1" };
