@@ -4,9 +4,14 @@ export async function register() {
     // First, so that every request after start-up carries its real peer address (lib/security/front-door.ts).
     const { installFrontDoor } = await import("./lib/security/front-door");
     installFrontDoor();
-    // OpenTelemetry first, so Next traces (and gives a request id to) every request from the start.
-    const [{ registerOTel }, { otelConfiguration }] = await Promise.all([import("@vercel/otel"), import("./lib/telemetry/otel")]);
-    registerOTel(otelConfiguration());
+    // OpenTelemetry only when something exports (OTEL_EXPORTER_OTLP_*): registered, the SDK makes Next
+    // open a context for each of the dozens of spans it starts per request, recorded or not. The
+    // request id does not need it: the front door gives every request one.
+    const { otelExports } = await import("./lib/telemetry/otel");
+    if (otelExports()) {
+      const [{ registerOTel }, { otelConfiguration }] = await Promise.all([import("@vercel/otel"), import("./lib/telemetry/otel")]);
+      registerOTel(otelConfiguration());
+    }
     const { startup } = await import("./lib/startup");
     startup();
   }

@@ -233,10 +233,7 @@ export async function startStore({ port, dir, fresh = true, proxyPort, ulimit, e
   if (fresh) {
     for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
     rmSync(env.SANDBOX_STATE_FILE, { force: true });
-    for (const a of [
-      ["scripts/prisma.mjs", "migrate", "deploy"],
-      ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts"],
-    ]) {
+    for (const a of [["scripts/migrate-sqlite.mjs"], ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts"]]) {
       const r = spawnSync(process.execPath, a, { cwd: ROOT, env, encoding: "utf8" });
       if (r.status !== 0) throw new Error(`${a.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
     }

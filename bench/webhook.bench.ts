@@ -1,9 +1,12 @@
 /**
  * Webhook handling time: verify + dedupe + state machine + write, per delivery, against a real
- * SQLite database (the route adds only Next's own overhead). Prints percentiles; asserts nothing.
+ * SQLite database (the route adds only Next's own overhead). Prints percentiles and the process's
+ * CPU per delivery, with the machine and its load average, and saves them to bench/results/;
+ * asserts nothing. Goal (issue #19): a first delivery's p50 ≤ 2.5 ms.
  *   npm run bench:webhook
  */
 import { performance } from "node:perf_hooks";
+import { machine, machineLine, saveResults } from "./harness.mjs";
 
 const N = Number(process.env.BENCH_N ?? 400);
 
@@ -41,8 +44,11 @@ async function main() {
     bodies.push(JSON.stringify({ event_type: "ORDER_PROCESSED", data: sb.orderJson(order, { webhook: true }) }));
   }
 
+  const results: Record<string, unknown> = { kind: "webhook", startedAt: new Date().toISOString(), machine: machine(), n: N };
+  console.log(machineLine(machine()));
   async function run(label: string, ids: string[]) {
     const times: number[] = [];
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < N; i++) {
       const ts = Math.floor(Date.now() / 1000);
       const headers = new Headers(webhookHeaders(TEST_CREDENTIALS.webhookSecret, ids[i]!, ts, bodies[i]!));
@@ -51,13 +57,21 @@ async function main() {
       times.push(performance.now() - t0);
       if (a.status !== 200) throw new Error(`unexpected ${a.status}`);
     }
+    const cpu = process.cpuUsage(cpu0);
     times.sort((a, b) => a - b);
-    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(2);
-    console.log(`${label.padEnd(28)} n=${N}  p50=${pct(50)} ms  p95=${pct(95)} ms  p99=${pct(99)} ms  max=${times.at(-1)!.toFixed(2)} ms`);
+    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
+    const cpuMs = (cpu.user + cpu.system) / 1000 / N;
+    results[label] = { p50: pct(50), p95: pct(95), p99: pct(99), max: times.at(-1), cpuMsEach: cpuMs };
+    console.log(
+      `${label.padEnd(28)} n=${N}  p50=${pct(50).toFixed(2)} ms  p95=${pct(95).toFixed(2)} ms  p99=${pct(99).toFixed(2)} ms  max=${times.at(-1)!.toFixed(2)} ms  CPU ${cpuMs.toFixed(2)} ms each`,
+    );
   }
   const ids = bodies.map((_, i) => `msg_bench_${i}_${Date.now()}`);
   await run("first delivery (applies)", ids);
   await run("redelivery (duplicate)", ids);
+  results.machineAfter = machine();
+  console.log(`goal (issue #19): first delivery p50 ≤ 2.5 ms; load average at the end ${(results.machineAfter as { loadavg: number[] }).loadavg.join(" ")}`);
+  console.log(`saved ${saveResults("webhook", results)}`);
   await server.close();
 }
 

@@ -8,11 +8,13 @@ import { context as otelContext, createContextKey, type Context, type TextMapGet
  * written meanwhile (OrderEvent.requestId). A valid incoming `x-request-id` is kept (a proxy or a
  * load balancer in front may already have given one); otherwise one is made.
  *
- * Two ways in, both AsyncLocalStorage underneath:
- * - `withRequestId(handler)` wraps a route handler (and tests, scripts and sweeps use `runWithRequestId`);
- * - for pages and server actions, Next extracts OpenTelemetry context from each incoming request's
- *   headers; `requestIdPropagator` (registered in instrumentation.ts) puts the id there, and OTel's
- *   context manager (AsyncLocalStorage) carries it.
+ * How it gets there, AsyncLocalStorage underneath:
+ * - the front door (lib/security/front-door.ts) runs Next's handling of every request inside
+ *   `runWithRequestId`, so pages, server actions and route handlers all see it;
+ * - `withRequestId(handler)` wraps a route handler (the id goes back in `x-request-id`; without the
+ *   front door, in tests, it makes one), and tests, scripts and sweeps use `runWithRequestId`;
+ * - when OpenTelemetry is registered (something exports), `requestIdPropagator` puts the same id in
+ *   its context for the spans.
  */
 
 const REQUEST_ID_HEADER = "x-request-id";
@@ -38,6 +40,12 @@ export function currentRequestId(): string | undefined {
   const fromOtel = otelContext.active().getValue(OTEL_REQUEST_ID_KEY);
   return typeof fromOtel === "string" ? fromOtel : undefined;
 }
+
+/** The id for a request with this `x-request-id` header value: the header's when valid, else a new one. */
+export const requestIdOf = (header: string | string[] | undefined): string => {
+  const value = Array.isArray(header) ? header[0] : header;
+  return isValidRequestId(value) ? value : newRequestId();
+};
 
 export function runWithRequestId<T>(requestId: string, fn: () => T): T {
   return storage.run({ requestId }, fn);
@@ -76,9 +84,8 @@ export const requestIdPropagator: TextMapPropagator = {
     // Nothing goes out: Plural gets its own Request-ID per call (lib/plural/http.ts).
   },
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter<unknown>): Context {
-    const raw = getter.get(carrier, REQUEST_ID_HEADER);
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    return ctx.setValue(OTEL_REQUEST_ID_KEY, isValidRequestId(value) ? value : newRequestId());
+    // The front door's id when it gave one (the same for logs and spans), else the header's or a new one.
+    return ctx.setValue(OTEL_REQUEST_ID_KEY, storage.getStore()?.requestId ?? requestIdOf(getter.get(carrier, REQUEST_ID_HEADER)));
   },
   fields: () => [REQUEST_ID_HEADER],
 };

@@ -10,6 +10,6 @@ const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
-// PostgreSQL's migrations run through our own runner (scripts/migrate-pg.mjs says why).
-run(process.execPath, postgres ? ["scripts/migrate-pg.mjs"] : ["scripts/prisma.mjs", "migrate", "deploy"]);
+// Our own runners, compatible with Prisma Migrate's `_prisma_migrations` (scripts/migrate-sqlite.mjs says why).
+run(process.execPath, [postgres ? "scripts/migrate-pg.mjs" : "scripts/migrate-sqlite.mjs"]);
 if (!process.argv.includes("--no-seed")) run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts", "--if-empty"]);

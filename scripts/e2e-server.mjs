@@ -13,7 +13,7 @@ for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { f
 // The sandbox (the simulated Plural) starts empty too.
 if (process.env.SANDBOX_STATE_FILE) rmSync(process.env.SANDBOX_STATE_FILE, { force: true });
 for (const [cmd, args] of [
-  [process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"]],
+  [process.execPath, ["scripts/migrate-sqlite.mjs"]],
   [process.execPath, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts"]],
 ]) {
   const r = spawnSync(cmd, args, { stdio: "inherit" });

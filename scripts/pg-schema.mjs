@@ -12,10 +12,7 @@ const TARGET = "prisma/postgresql/schema.prisma";
 
 export function postgresSchema(source) {
   let out = source
-    .replace(
-      /datasource db \{[^}]*\}/,
-      `datasource db {\n  provider = "postgresql"\n  // Required by schema validation; at run time the pg driver adapter reads DATABASE_URL (lib/db).\n  url      = "postgresql://localhost/store"\n}`,
-    )
+    .replace(/datasource db \{[^}]*\}/, `datasource db {\n  provider = "postgresql"\n}`)
     .replace(/output(\s*)= "\.\.\/lib\/generated\/prisma"/, 'output$1= "../../lib/generated/prisma-pg"');
   if (out === source || !out.includes('provider = "postgresql"') || !out.includes("prisma-pg"))
     throw new Error(`${SOURCE}: datasource or generator output not found`);

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the Prisma CLI without ever letting it download an engine: Prisma 6.19's JS engine
-// (driver adapters) needs no binary, but some commands still look for one unless these are set.
+// Runs the Prisma CLI without ever letting it download an engine. Prisma 7's client needs no binary
+// (a Wasm query compiler and driver adapters), and `prisma generate` none either, but the CLI still
+// looks for the schema engine unless PRISMA_SCHEMA_ENGINE_BINARY names an existing file. So the
+// commands that really need that engine (migrate, db push) fail here instead of downloading it:
+// migrations run through scripts/migrate-sqlite.mjs and scripts/migrate-pg.mjs, and are written
+// by scripts/new-migration.mjs. Where the engine can be downloaded, run `npx prisma ...` directly.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";

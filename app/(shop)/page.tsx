@@ -18,7 +18,7 @@ export default async function HomePage() {
       <ul className="grid gap-6 grid-cols-1 sm:grid-cols-2 lg:grid-cols-4">
         {products.map((p) => (
           <li key={p.id} className="group bg-white rounded-xl border border-slate-200 overflow-hidden hover:shadow-md transition-shadow">
-            <Link href={`/products/${p.slug}`} className="block">
+            <Link href={`/products/${p.slug}`} prefetch={false} className="block">
               <Image src={p.image} alt="" width={400} height={400} className="aspect-square w-full object-cover" unoptimized />
               <div className="px-4 pt-4">
                 <h2 className="font-medium group-hover:text-brand-700">{p.name}</h2>

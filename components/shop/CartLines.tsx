@@ -37,7 +37,7 @@ export function CartLines({ lines, setQuantity }: { lines: Line[]; setQuantity: 
           <li key={l.productId} className="flex flex-wrap items-center gap-4 p-4" data-testid="cart-line">
             <Image src={l.image} alt="" width={64} height={64} className="rounded-lg" unoptimized />
             <div className="min-w-40 flex-1">
-              <Link href={`/products/${l.slug}`} className="font-medium hover:text-brand-700">
+              <Link href={`/products/${l.slug}`} prefetch={false} className="font-medium hover:text-brand-700">
                 {l.name}
               </Link>
               <p className="text-sm text-slate-600">{formatPaise(l.unitPriceInPaise)} each</p>

@@ -4,7 +4,7 @@ export function EmptyCart() {
   return (
     <p className="text-slate-600">
       Your cart is empty.{" "}
-      <Link href="/" className="text-brand-700 underline">
+      <Link href="/" prefetch={false} className="text-brand-700 underline">
         Browse the catalog
       </Link>
       .

@@ -2,9 +2,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/prisma-pg/client";
 import { env } from "@/lib/env";
-import { sqliteAdapter } from "./sqlite";
+import { sqliteAdapter, type RawSqlite } from "./sqlite";
 
-const globalForDb = globalThis as unknown as { prisma?: PrismaClient };
+const globalForDb = globalThis as unknown as { prisma?: PrismaClient; sqlite?: ReturnType<typeof sqliteAdapter> };
 
 const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
@@ -19,18 +19,34 @@ export const dbProvider = (): "postgresql" | "sqlite" => (isPostgresUrl(env().da
  * derived from it by scripts/pg-schema.mjs), so they have the same API and the same types.
  */
 export function db(): PrismaClient {
-  globalForDb.prisma ??= createPrismaClient(env().databaseUrl);
+  if (!globalForDb.prisma) {
+    const url = env().databaseUrl;
+    globalForDb.sqlite = isPostgresUrl(url) ? undefined : sqliteAdapter(url);
+    globalForDb.prisma = createPrismaClient(url, globalForDb.sqlite);
+  }
   return globalForDb.prisma;
 }
 
+/**
+ * Raw SQL through better-sqlite3 on db()'s own SQLite connection, between its transactions: the
+ * benchmarks' floor (app/api/bench: what the same database work costs without the ORM). SQLite only.
+ */
+export const rawSqlite: RawSqlite = async (fn) => {
+  const client = db();
+  const adapter = globalForDb.sqlite;
+  if (!adapter) throw new Error("rawSqlite: the database is not SQLite");
+  if (!adapter.connection()) await client.$connect();
+  return adapter.connection()!.exclusive(fn);
+};
+
 /** A new client for a database URL (scripts and tests; the app uses db()). */
-export function createPrismaClient(url: string): PrismaClient {
+export function createPrismaClient(url: string, sqlite = isPostgresUrl(url) ? undefined : sqliteAdapter(url)): PrismaClient {
   return isPostgresUrl(url)
     ? (new PostgresClient({
         adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
         transactionOptions: TRANSACTIONS,
       }) as unknown as PrismaClient)
-    : new PrismaClient({ adapter: sqliteAdapter(url), transactionOptions: TRANSACTIONS });
+    : new PrismaClient({ adapter: sqlite!, transactionOptions: TRANSACTIONS });
 }
 
 /**
@@ -42,11 +58,18 @@ export const TRANSACTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 
 export type { PrismaClient };
 
-type KnownError = { code?: unknown; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } } };
+type KnownError = {
+  code?: unknown;
+  meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown; index?: unknown } } } };
+};
 
-/** The fields of the unique constraint a Prisma P2002 error names, as far as the driver tells. */
+/**
+ * The fields of the unique constraint a Prisma P2002 error names, as far as the driver tells: their
+ * names (SQLite), or the index's (`OrderEvent_externalId_key`: Prisma 7's PostgreSQL adapter).
+ */
 function uniqueFields(e: KnownError): string[] {
-  const target = e.meta?.target ?? e.meta?.driverAdapterError?.cause?.constraint?.fields;
+  const constraint = e.meta?.driverAdapterError?.cause?.constraint;
+  const target = e.meta?.target ?? constraint?.fields ?? constraint?.index;
   if (Array.isArray(target)) return target.map(String);
   if (typeof target === "string") return [target];
   return [];

@@ -1,11 +1,12 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { migratePostgres } from "../../scripts/migrate-pg.mjs";
+import { migrateSqlite } from "../../scripts/migrate-sqlite.mjs";
+import { changeScript, createScript, readModel } from "../../scripts/model-sql.mjs";
 import { postgresSchema } from "../../scripts/pg-schema.mjs";
 import { testingOnPostgres } from "@/lib/testing/db";
 
@@ -17,18 +18,8 @@ import { testingOnPostgres } from "@/lib/testing/db";
  */
 const root = path.resolve(__dirname, "../..");
 
-/** The SQL that creates, from nothing, the database a schema file describes (Prisma's own diff; no database needed). */
-function createScript(schema: string): string {
-  const r = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate", "diff", "--from-empty", "--to-schema-datamodel", schema, "--script"], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout
-    .split("\n")
-    .filter((l) => !/^(Loaded|Prisma) /.test(l))
-    .join("\n");
-}
+/** The SQL that creates, from nothing, the database a schema file describes (scripts/model-sql.mjs: offline, no database needed). */
+const createScriptOf = (schema: string) => createScript(readModel(readFileSync(path.join(root, schema), "utf8")));
 
 /** Tables, columns (by name, not position), indexes and foreign keys of a SQLite database. */
 function describeSqlite(file: string) {
@@ -101,15 +92,9 @@ describe("one model for SQLite and PostgreSQL", () => {
 
   it("SQLite: the migrations build exactly the database the model describes", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "schema-"));
-    const fromMigrations = new Database(path.join(dir, "migrations.db"));
-    const migrations = path.join(root, "prisma/migrations");
-    for (const m of readdirSync(migrations)
-      .filter((d) => /^\d+_/.test(d))
-      .sort())
-      fromMigrations.exec(readFileSync(path.join(migrations, m, "migration.sql"), "utf8"));
-    fromMigrations.close();
+    migrateSqlite(`file:${path.join(dir, "migrations.db")}`, { dir: path.join(root, "prisma/migrations"), log: () => undefined });
     const fromModel = new Database(path.join(dir, "model.db"));
-    fromModel.exec(createScript("prisma/schema.prisma"));
+    fromModel.exec(createScriptOf("prisma/schema.prisma"));
     fromModel.close();
     expect(describeSqlite(path.join(dir, "migrations.db"))).toEqual(describeSqlite(path.join(dir, "model.db")));
   }, 60_000);
@@ -122,10 +107,40 @@ describe("one model for SQLite and PostgreSQL", () => {
       const fromModel = await newPostgresDatabase();
       const client = new pg.Client({ connectionString: fromModel });
       await client.connect();
-      await client.query(createScript("prisma/postgresql/schema.prisma"));
+      await client.query(createScriptOf("prisma/postgresql/schema.prisma"));
       await client.end();
       expect(await describePostgres(fromMigrations)).toEqual(await describePostgres(fromModel));
     },
     60_000,
   );
+
+  it("a migration written offline (npm run db:new-migration) brings the database to the changed model", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "schema-"));
+    const before = readFileSync(path.join(root, "prisma/schema.prisma"), "utf8");
+    // A new table with a relation and an index, a new nullable column, a new defaulted column, a new index.
+    const after = before
+      .replace(
+        /model Order \{/,
+        `model Hold {\n  key     String   @id\n  hits    Int      @default(0)\n  until   DateTime\n  orderId String?\n  order   Order?   @relation(fields: [orderId], references: [id])\n\n  @@index([until])\n}\n\nmodel Order {`,
+      )
+      .replace(/(\n  refunds\s+Refund\[\])/, "$1\n  note String?\n  flags Int @default(0)\n  holds Hold[]")
+      .replace(/(model Refund \{[^}]*?)\n\n  @@index\(\[orderId\]\)/, "$1\n\n  @@index([orderId])\n  @@index([status])");
+    expect(after).toContain("model Hold");
+    expect(after).toContain("note String?");
+    expect(after).toContain("@@index([status])");
+    const [from, to] = [readModel(before), readModel(after)];
+    const sql = changeScript(from, to);
+    expect(sql).toContain('CREATE TABLE "Hold"');
+    const migrated = path.join(dir, "migrated.db");
+    migrateSqlite(`file:${migrated}`, { dir: path.join(root, "prisma/migrations"), log: () => undefined });
+    const db = new Database(migrated);
+    db.exec(sql);
+    db.close();
+    const fresh = new Database(path.join(dir, "fresh.db"));
+    fresh.exec(createScript(to));
+    fresh.close();
+    expect(describeSqlite(migrated)).toEqual(describeSqlite(path.join(dir, "fresh.db")));
+    // What only Prisma Migrate writes is refused with a reason, never half-written.
+    expect(() => changeScript(from, readModel(before.replace(/priceInPaise Int/, "priceInPaise String")))).toThrow(/Product.priceInPaise changed/);
+  }, 60_000);
 });

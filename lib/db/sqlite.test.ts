@@ -1,7 +1,8 @@
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { readdirSync, readlinkSync } from "node:fs";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -27,7 +28,7 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 let url: string;
 let file: string;
 const clients: PrismaClient[] = [];
-const client = (adapter = sqliteAdapter(url)) => {
+const client = (adapter: SqlMigrationAwareDriverAdapterFactory = sqliteAdapter(url)) => {
   const c = new PrismaClient({ adapter, transactionOptions: TRANSACTIONS });
   clients.push(c);
   return c;
@@ -68,7 +69,7 @@ describe.skipIf(testingOnPostgres())("SQLite driver (lib/db/sqlite.ts)", () => {
       return (await prisma.product.findMany({ select: { slug: true } })).map((p) => p.slug);
     };
 
-    expect(await writeDuringRolledBackTransaction(client(new PrismaBetterSQLite3({ url })))).toEqual([]); // lost with the rollback
+    expect(await writeDuringRolledBackTransaction(client(new PrismaBetterSqlite3({ url })))).toEqual([]); // lost with the rollback
     const fresh = await createTestDatabase();
     expect(await writeDuringRolledBackTransaction(client(sqliteAdapter(fresh)))).toEqual(["outside"]);
   });

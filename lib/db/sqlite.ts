@@ -1,6 +1,6 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { IsolationLevel, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 
 /**
  * SQLite for Prisma, safe under concurrency, in one process or several.
@@ -23,12 +23,18 @@ import type { Database } from "better-sqlite3";
  *   and then fail to upgrade (SQLITE_BUSY without waiting, the "deferred upgrade" deadlock);
  * - a busy timeout: a writer waits for the other process instead of failing at once;
  * - a COMMIT or ROLLBACK that fails never leaves the transaction (and its write lock) open.
+ *
+ * And one saving: Prisma's adapter prepares every statement afresh (SQLite compiles the SQL each
+ * time); here each distinct SQL text is prepared once and kept (cacheStatements).
  */
 
 /** How long a writer waits for another process's write lock before failing (better-sqlite3's `timeout`). */
 const BUSY_TIMEOUT_MS = 5_000;
 
 type Inner = SqlDriverAdapter & { client: Database };
+
+/** Runs `fn` with the connection to itself (no transaction open, nothing else running): raw SQL through better-sqlite3. */
+export type RawSqlite = <T>(fn: (statement: (sql: string) => Statement) => T) => Promise<T>;
 
 /** A FIFO lock: the queue of statements and transactions waiting for the connection. */
 class Gate {
@@ -59,8 +65,30 @@ class SerializedSqlite implements SqlDriverAdapter {
   readonly adapterName: string;
   private readonly gate = new Gate();
 
-  constructor(private readonly inner: Inner) {
+  private readonly rawStatements = new Map<string, Statement>();
+
+  constructor(
+    private readonly inner: Inner,
+    private readonly prepare: (sql: string) => Statement,
+  ) {
     this.adapterName = inner.adapterName;
+  }
+
+  /** A statement for raw SQL: prepared once, answering plain numbers (Prisma's own answer BigInts). */
+  private readonly raw = (sql: string): Statement => {
+    let stmt = this.rawStatements.get(sql);
+    if (!stmt) this.rawStatements.set(sql, (stmt = this.prepare(sql).safeIntegers(false)));
+    return stmt;
+  };
+
+  /** `fn` alone on the connection, between transactions (the benchmarks' raw-SQL twins): synchronous, so nothing interleaves. */
+  async exclusive<T>(fn: (statement: (sql: string) => Statement) => T): Promise<T> {
+    await this.gate.acquire();
+    try {
+      return fn(this.raw);
+    } finally {
+      this.gate.release();
+    }
   }
 
   /** Runs one statement now if no transaction is open (the common case: no promise hop), else after it. */
@@ -145,26 +173,65 @@ class SerializedSqlite implements SqlDriverAdapter {
   }
 }
 
-function configure(client: Database) {
+/** How many distinct statements stay prepared (Prisma's SQL is parameterised: a few hundred at most). */
+const STATEMENT_CACHE = 500;
+
+/**
+ * Keeps each statement prepared once. Prisma's adapter calls `client.prepare(sql).bind(args)` and then
+ * `run()` or `raw().all()` on the bound statement; better-sqlite3 binds a statement only once, so the
+ * cached statement is handed out behind a thin object that passes the arguments on each call.
+ */
+function cacheStatements(client: Database): (sql: string) => Statement {
+  const prepare = client.prepare.bind(client);
+  const cache = new Map<string, Statement>();
+  const cached = (sql: string): Statement => {
+    let stmt = cache.get(sql);
+    if (stmt) {
+      cache.delete(sql); // most recently used last
+    } else {
+      stmt = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, stmt);
+    return stmt;
+  };
+  const bound = (stmt: Statement, args: unknown[]) => ({
+    reader: stmt.reader,
+    run: () => stmt.run(args),
+    columns: () => stmt.columns(),
+    raw: () => ({ all: () => stmt.raw(true).all(args) }),
+  });
+  client.prepare = ((sql: string) => {
+    const stmt = cached(sql);
+    return { reader: stmt.reader, bind: (args: unknown[]) => bound(stmt, args), run: (...args: unknown[]) => stmt.run(...args) };
+  }) as unknown as Database["prepare"];
+  return prepare;
+}
+
+function configure(client: Database): (sql: string) => Statement {
+  const statement = cacheStatements(client);
   client.pragma("journal_mode = WAL");
   // Durable at every checkpoint, not every commit: with WAL, a power cut can lose the last
   // transactions but never corrupts the file. Plural remains the source of truth for payments.
   client.pragma("synchronous = NORMAL");
   client.pragma("foreign_keys = ON");
+  return statement;
 }
 
 /** Prisma's driver adapter factory for a `file:` URL. */
-export function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
-  const factory = new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS });
+export function sqliteAdapter(url: string): SqlMigrationAwareDriverAdapterFactory & { connection: () => SerializedSqlite | undefined } {
+  const factory = new PrismaBetterSqlite3({ url, timeout: BUSY_TIMEOUT_MS });
+  let connected: SerializedSqlite | undefined;
   const wrap = async (connect: () => Promise<SqlDriverAdapter>) => {
     const inner = (await connect()) as Inner;
-    configure(inner.client);
-    return new SerializedSqlite(inner);
+    return new SerializedSqlite(inner, configure(inner.client));
   };
   return {
     provider: "sqlite",
     adapterName: factory.adapterName,
-    connect: () => wrap(() => factory.connect()),
+    connect: async () => (connected = await wrap(() => factory.connect())),
     connectToShadowDb: () => wrap(() => factory.connectToShadowDb()),
+    /** The connection Prisma made (after its first query or $connect()). */
+    connection: () => connected,
   };
 }

@@ -2,6 +2,7 @@ import { subscribe } from "node:diagnostics_channel";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
 import { env } from "@/lib/env";
 import { exchanges } from "./answer-status";
+import { requestIdOf, runWithRequestId } from "@/lib/request-context";
 import { markFrontDoorActive, PEER_HEADER } from "./client-address";
 import { HSTS } from "./headers";
 import { bodyRule } from "./limits";
@@ -30,6 +31,10 @@ import { bodyRule } from "./limits";
  *
  * 4. The response, for the request's own code: Next runs inside `exchanges.run(res, …)`, so a server
  *    action refused by a rate limit can answer 429 (lib/security/answer-status.ts).
+ *
+ * 5. The request id (lib/request-context.ts): Next's handling of the request runs inside it, so
+ *    every log line, span and timeline entry of a page, a server action or a route handler carries
+ *    it, with no OpenTelemetry SDK registered (that one only when something exports).
  *
  * Requests that arrive in the moment between the server listening and instrumentation running are
  * not seen: they have no peer address (callers then treat them as one unknown client) and only the
@@ -89,9 +94,11 @@ function gate(server: Server): void {
     if (httpsOnly()) res.setHeader("strict-transport-security", HSTS);
     const refusal = bodyRefusal(req.url, req.headers);
     if (refusal) return refuse(req, res, refusal);
-    exchanges.run(res, () => {
-      for (const l of inner) l.call(server, req, res);
-    });
+    runWithRequestId(requestIdOf(req.headers["x-request-id"]), () =>
+      exchanges.run(res, () => {
+        for (const l of inner) l.call(server, req, res);
+      }),
+    );
   };
   server.on("request", front);
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {

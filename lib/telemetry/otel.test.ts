@@ -5,9 +5,15 @@ import { registerOTel } from "@vercel/otel";
 import { afterAll, describe, expect, it } from "vitest";
 import { OTEL_REQUEST_ID_KEY, requestIdPropagator } from "@/lib/request-context";
 import { inSpan } from "./index";
-import { otelConfiguration, queryScrubSpanProcessor, requestIdSpanProcessor } from "./otel";
+import { otelConfiguration, otelExports, queryScrubSpanProcessor, requestIdSpanProcessor } from "./otel";
 
 describe("otelConfiguration", () => {
+  it("registers nothing unless something exports (instrumentation.ts)", () => {
+    expect(otelExports({})).toBe(false);
+    expect(otelExports({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toBe(true);
+    expect(otelExports({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces" })).toBe(true);
+  });
+
   it("exports nothing without an OTLP endpoint (only the request-id processor, no metric reader)", () => {
     const c = otelConfiguration({});
     expect(c.spanProcessors).toEqual([requestIdSpanProcessor, queryScrubSpanProcessor]);

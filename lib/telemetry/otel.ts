@@ -40,12 +40,15 @@ export const queryScrubSpanProcessor: SpanProcessor = {
   shutdown: () => Promise.resolve(),
 };
 
+/** Whether anything is exported: only then does instrumentation.ts register the SDK. */
+export const otelExports = (env: Record<string, string | undefined> = process.env): boolean =>
+  !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
+
 /**
  * The OpenTelemetry SDK's configuration for `registerOTel` (@vercel/otel) in instrumentation.ts.
  *
- * Always registered, so that Next extracts context from every incoming request and the request id
- * (lib/request-context.ts) reaches pages and server actions too. Nothing is exported unless
- * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set: then traces go there
+ * Registered only when something is exported (otelExports; the request id reaches pages and server
+ * actions through the front door either way, lib/security/front-door.ts): traces go
  * over OTLP/HTTP (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS as usual), and metrics
  * every OTEL_METRIC_EXPORT_INTERVAL ms (default 60 s). Outgoing fetches are not instrumented: our
  * own spans cover each Plural call (with its op, status and attempt), and no trace header is sent
