@@ -170,10 +170,10 @@ describe("settlements, swept and reconciled", () => {
     expect(settlementSpanProblem({ from: "2026-01-01", to: "2027-01-02" })).toBe("Choose at most 366 days at a time.");
     expect(settlementSpanProblem({ from: "2026-02-01", to: "2026-01-01" })).toBe("The start date is after the end date.");
     expect(settlementSpanProblem({ from: "2026-13-45", to: "2026-12-31" })).toBe("Choose a start and an end date.");
-    // A year: 6 windows Plural accepts (at most 60 days apart), one list call each here (each comes back short).
+    // A year: 7 windows Plural accepts (at most 60 days each: 365 = 6 × 60 + 5), one list call each here (each comes back short).
     const year = await sweepSettlements({ from: "2025-01-01", to: "2025-12-31" });
-    expect(year.windows).toBe(6);
-    expect(calls() - before).toBe(6);
+    expect(year.windows).toBe(7);
+    expect(calls() - before).toBe(7);
   });
 });
 
