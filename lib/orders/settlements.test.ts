@@ -117,7 +117,7 @@ describe("settlements, swept and reconciled", () => {
     expect(lines.find((l) => l.startsWith("Missing on our side"))).toContain(",50.00,,");
   });
 
-  it("npm run settlements sweeps the days from another process and prints the reconciliation", async () => {
+  it("npm run settlements sweeps the days from another process and prints the reconciliation", { timeout: 90_000 }, async () => {
     await paidOrder(1);
     server.sandbox.runSettlement();
     const today = istDay();
