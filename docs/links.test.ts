@@ -69,8 +69,11 @@ function namedPaths(markdown: string): string[] {
   return [...prose(markdown).matchAll(re)].map((m) => m[1]!).filter((p) => !/[*<>]/.test(p));
 }
 
-/** Made at run time and git-ignored: named in the docs, never in a fresh clone. */
-const GENERATED = [/^bench\/results\//, /^test-results\//, /^prisma\/[^/]+\.db$/];
+/**
+ * Named in the docs, never in a fresh clone: made at run time and git-ignored, or files of the
+ * reader's own app in docs/integrate.md (its `lib/shop/`).
+ */
+const GENERATED = [/^bench\/results\//, /^test-results\//, /^prisma\/[^/]+\.db$/, /^lib\/shop\//];
 
 const files = markdownFiles();
 
