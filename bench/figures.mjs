@@ -27,16 +27,14 @@ process.stdout.write = (chunk, ...rest) => {
 
 /** What was printed, as a reader would have seen it at the end: colours and overwritten progress lines gone. */
 export function printed(text = captured.join("")) {
-  return (
-    text
-      .replace(/\u001b\[[0-9;]*[A-Za-z]/g, "")
-      .split("\n")
-      .map((line) => line.slice(line.lastIndexOf("\r") + 1).trimEnd())
-      .filter((line) => !/^(saved|results:) bench\/results\//.test(line))
-      .join("\n")
-      .replace(/\n{3,}/g, "\n\n")
-      .trim()
-  );
+  return text
+    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, "")
+    .split("\n")
+    .map((line) => line.slice(line.lastIndexOf("\r") + 1).trimEnd())
+    .filter((line) => !/^(saved|results:) bench\/results\//.test(line))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
 }
 
 const machineText = (m) =>
