@@ -70,7 +70,7 @@ export function writeFigures(name, machine, { now = new Date(), page = BENCHMARK
     loadavg: os.loadavg().map((l) => +l.toFixed(2)),
   };
   const body = [
-    `Written by \`${command}${args.length ? ` -- ${args.join(" ")}` : ""}\` on ${now.toISOString().slice(0, 16).replace("T", " ")} UTC.`,
+    `Written by \`${process.env.BENCH_N ? `BENCH_N=${process.env.BENCH_N} ` : ""}${command}${args.length ? ` -- ${args.join(" ")}` : ""}\` on ${now.toISOString().slice(0, 16).replace("T", " ")} UTC.`,
     `Machine: ${machineText(m)}.`,
     "",
     "```",
