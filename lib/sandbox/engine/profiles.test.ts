@@ -109,7 +109,9 @@ describe("profiles", () => {
 
   it("docs/sandbox.md has the table: every reading, each profile's value, and the inventions", () => {
     const readme = readFileSync(path.resolve(__dirname, "../../../docs/sandbox.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Profiles"), readme.indexOf("\n## ", readme.indexOf("### Profiles")));
+    const start = readme.indexOf("\n## Profiles\n");
+    const end = readme.indexOf("\n## ", start + 1);
+    const section = readme.slice(start, end === -1 ? undefined : end);
     expect(section.length).toBeGreaterThan(1000);
     for (const r of READINGS) {
       const row = section.split("\n").find((l) => l.startsWith(`| \`${r.key}\``));
