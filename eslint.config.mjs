@@ -3,7 +3,7 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
 /**
- * The layers (README, "Architecture"), kept by the linter. Each entry: an import path (regex, matched
+ * The layers (CONTRIBUTING.md, "The layers"), kept by the linter. Each entry: an import path (regex, matched
  * against `@/…` and relative forms) that a folder may not use, and why. Types may cross a boundary.
  */
 const layer = (files, rules, ignores = []) => ({

@@ -6,6 +6,8 @@
  * Everything here talks to the store over HTTP only (and reads /proc), so the benchmarks measure
  * whatever lib/db.ts and lib/orders do today, and keep working when they change.
  */
+// First: from here on, what the benchmark prints is kept for docs/benchmarks.md (saveResults writes it there).
+import { writeFigures } from "./figures.mjs";
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
@@ -115,6 +117,8 @@ export function saveResults(name, data) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, JSON.stringify(data, null, 2));
+  const page = writeFigures(name, data?.machine);
+  if (page) console.log(`figures written to ${page}`);
   return path.relative(ROOT, file);
 }
 

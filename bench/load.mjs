@@ -570,7 +570,7 @@ try {
       // same burst on the warm server, in the same run); a restart may add to it, by half at most.
       const ratio = c.msPerCheckout.max / c.warm.msPerCheckout.max;
       goals.push([
-        `cold burst: all ${c.checkouts} done within 2.5 s (issue #19)`,
+        `cold burst: all ${c.checkouts} done within 2.5 s`,
         `max ${fmt.ms(c.msPerCheckout.max)} ms`,
         c.finished === c.checkouts && c.msPerCheckout.max <= 2500,
       ]);
@@ -583,7 +583,7 @@ try {
     if (u.shopper)
       goals.push(["shopper waiting 60 s: Get Order ≤ 2", String(u.shopper.callsWhileWaiting.getOrder ?? 0), (u.shopper.callsWhileWaiting.getOrder ?? 0) <= 2]);
     results.goals = goals.map(([goal, value, met]) => ({ goal, value, met }));
-    console.log("\n# Goals (issue #13)");
+    console.log("\n# Goals");
     console.log(
       table(
         ["goal", "measured", "met"],

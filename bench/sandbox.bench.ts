@@ -5,6 +5,9 @@
  * state save takes and whether it happens on the request path. Asserts nothing.
  *   npm run bench:sandbox          (BENCH_N=checkouts per size, default 1000; 100 more warm up first)
  */
+// First: from here on, what the benchmark prints is kept for docs/benchmarks.md.
+import { writeFigures } from "./figures.mjs";
+import { machine } from "./harness.mjs";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -151,6 +154,8 @@ async function main() {
     for (const op of Object.keys(small!) as Op[]) {
       console.log(`  ${op.padEnd(14)} p50 ×${(big![op].p50 / small![op].p50).toFixed(2)}   p99 ×${(big![op].p99 / small![op].p99).toFixed(2)}`);
     }
+    const page = writeFigures("sandbox", machine());
+    if (page) console.log(`figures written to ${page}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

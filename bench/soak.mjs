@@ -285,7 +285,7 @@ try {
     ["still answering afterwards", String(health), health === 200],
   ];
   results.verdict = verdict.map(([goal, value, met]) => ({ goal, value, met }));
-  console.log(`\n# Verdict (issue #13), ${opt.minutes} min under ulimit -n ${limit}`);
+  console.log(`\n# Verdict, ${opt.minutes} min under ulimit -n ${limit}`);
   console.log(machineLine({ ...results.machine, loadavg: os.loadavg().map((l) => +l.toFixed(2)) }));
   console.log(
     table(

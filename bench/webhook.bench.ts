@@ -70,7 +70,7 @@ async function main() {
   await run("first delivery (applies)", ids);
   await run("redelivery (duplicate)", ids);
   results.machineAfter = machine();
-  console.log(`goal (issue #19): first delivery p50 ≤ 2.5 ms; load average at the end ${(results.machineAfter as { loadavg: number[] }).loadavg.join(" ")}`);
+  console.log(`goal: first delivery p50 ≤ 2.5 ms; load average at the end ${(results.machineAfter as { loadavg: number[] }).loadavg.join(" ")}`);
   console.log(`saved ${saveResults("webhook", results)}`);
   await server.close();
 }

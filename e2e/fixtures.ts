@@ -18,7 +18,7 @@ export const test = base.extend<{
   upiApp: UpiApp;
   sandbox: SandboxControl;
   allowedConsoleErrors: RegExp[];
-  /** Which profile the store's sandbox answers with (README, "Profiles"): the `strict` project runs the checkout specs under the strictest readings. */
+  /** Which profile the store's sandbox answers with (docs/sandbox.md, "Profiles"): the `strict` project runs the checkout specs under the strictest readings. */
   sandboxProfile: "friendly" | "strict";
   profileApplied: void;
 }>({

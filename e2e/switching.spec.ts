@@ -9,7 +9,7 @@ import { SandboxControl } from "./support/sandbox-control";
 /**
  * Switching how to pay, and paying after lost answers. Runs in the `desktop` project (friendly
  * profile) and in the `strict` one, where Plural refuses a second payment on a pending order
- * (PAYMENT_PENDING) and answers a repeated request with DUPLICATE_REQUEST (README, "Profiles").
+ * (PAYMENT_PENDING) and answers a repeated request with DUPLICATE_REQUEST (docs/sandbox.md, "Profiles").
  */
 /** The pay page's error line (Next's route announcer is an alert too). */
 const payError = (page: Page) => page.getByTestId("pay-error");

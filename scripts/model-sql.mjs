@@ -9,7 +9,7 @@
  * - changeScript(from, to, provider): the migration between two models, for the changes a migration
  *   can make without redefining a table: new tables, new columns that are nullable or have a default,
  *   new or dropped indexes, dropped tables. Anything else throws, naming it: write that migration
- *   with Prisma Migrate where its engine can be downloaded, or by hand (see README, The database).
+ *   with Prisma Migrate where its engine can be downloaded, or by hand (see docs/operations.md, "Migrations").
  *
  * It follows Prisma's own conventions (names `<Table>_<columns>_key|idx|fkey|pkey`, ON DELETE
  * RESTRICT for a required relation and SET NULL for an optional one, ON UPDATE CASCADE, DATETIME /

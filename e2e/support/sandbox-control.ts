@@ -14,7 +14,7 @@ type Fault = {
 type ControlPayment = { id: string; status: string; order_id?: string; mode?: string };
 
 /**
- * The sandbox's control API (`/sandbox/control/*`, README "Sandbox"), as the tests use it: each call
+ * The sandbox's control API (`/sandbox/control/*`, docs/sandbox.md), as the tests use it: each call
  * fails the test when the sandbox refuses it, so a typo in a setting is not a silent no-op.
  */
 export class SandboxControl {

@@ -1,6 +1,6 @@
 /**
  * The shopper's flows against Plural's UAT (PLURAL_ENV=uat, PLURAL_CLIENT_ID, PLURAL_CLIENT_SECRET;
- * see README, "The browser suite against UAT"). Real UAT orders and payments; the store's stored
+ * see docs/uat.md, "The browser suite against UAT"). Real UAT orders and payments; the store's stored
  * status is checked against UAT's own Get Order. Paying needs either a UPI ID that UAT approves by
  * itself (E2E_UAT_COLLECT_VPA: Pine Labs publishes none, reference plural-settlements §3.1) or a
  * person with a UPI app (E2E_UAT_MANUAL=1, for intent and QR: UAT has no simulator, §3.2).
@@ -11,7 +11,7 @@ import { expect, test } from "../fixtures";
 import { openDb } from "../support/db";
 
 const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIENT_ID && !!process.env.PLURAL_CLIENT_SECRET;
-const NO_UAT = "Runs against Plural UAT only: set PLURAL_ENV=uat, PLURAL_CLIENT_ID and PLURAL_CLIENT_SECRET (README: 'The browser suite against UAT').";
+const NO_UAT = "Runs against Plural UAT only: set PLURAL_ENV=uat, PLURAL_CLIENT_ID and PLURAL_CLIENT_SECRET (docs/uat.md).";
 const MANUAL = process.env.E2E_UAT_MANUAL === "1";
 const COLLECT_VPA = process.env.E2E_UAT_COLLECT_VPA;
 

@@ -11,7 +11,7 @@
  * Time is virtual: every clock (Date: the store's rows, the sandbox, webhook signatures and their
  * check) moves 30 s a step, the webhook schedule with it, so three hours take a few seconds. Each order is paid at a random moment of its
  * 15-minute window (seeded); the figure is how long after the payment the store's order said
- * PROCESSED. It is printed (README, "Profiles") and bounded here.
+ * PROCESSED. It is printed (docs/sandbox.md, "Profiles") and bounded here.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,6 +1,6 @@
 /**
  * Test VPAs and test amounts with fixed outcomes, the way Stripe lists test cards. Shown on the
- * sandbox pages and in the README.
+ * sandbox pages and in docs/sandbox.md.
  */
 export type AutoOutcome = { outcome: "approve" | "decline"; code?: string; delayFactor?: number };
 

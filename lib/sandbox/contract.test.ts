@@ -20,7 +20,7 @@ import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 
 const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIENT_ID && !!process.env.PLURAL_CLIENT_SECRET;
 const sandboxOnly = it.skipIf(UAT);
-/** The whole suite runs under each profile of the sandbox (README, "Profiles"); against UAT, once, against what UAT does. */
+/** The whole suite runs under each profile of the sandbox (docs/sandbox.md, "Profiles"); against UAT, once, against what UAT does. */
 const PROFILES: ReadonlyArray<ProfileName | "uat"> = UAT ? ["uat"] : PROFILE_NAMES;
 
 let server: Awaited<ReturnType<typeof startSandboxServer>> | undefined;
@@ -67,7 +67,7 @@ afterAll(async () => {
 });
 /** The profile the tests now run under (describe.each below). */
 let profile: ProfileName | "uat" = PROFILES[0]!;
-/** The sandbox's reading of `key` now (README, "Profiles"); undefined against UAT. */
+/** The sandbox's reading of `key` now (docs/sandbox.md, "Profiles"); undefined against UAT. */
 const reading = (key: string): unknown => (UAT ? undefined : READINGS.find((r) => r.key === key)![profile as ProfileName]);
 
 async function freshSandbox() {
@@ -139,7 +139,7 @@ const waitFor = <T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 5000):
 const events = () => hooks.received.map((h) => (JSON.parse(h.body) as { event_type: string }).event_type);
 
 /**
- * Each reading (README, "Profiles") that can be seen from outside, seen by doing what tells it. In
+ * Each reading (docs/sandbox.md, "Profiles") that can be seen from outside, seen by doing what tells it. In
  * the sandbox each must show its profile's setting; against UAT they are what UAT does, reported at
  * the end (and in test-results/uat-readings.json), so a team learns which profile matches its account.
  */
@@ -242,7 +242,7 @@ describe.each(PROFILES)("under the %s profile", (p) => {
       }));
       mkdirSync("test-results", { recursive: true });
       writeFileSync("test-results/uat-readings.json", `${JSON.stringify(rows, null, 2)}\n`);
-      console.log('\nWhat UAT answered where Plural\'s documents disagree (README, "Profiles"):');
+      console.log('\nWhat UAT answered where Plural\'s documents disagree (docs/sandbox.md, "Profiles"):');
       console.table(rows);
     });
   });

@@ -18,7 +18,7 @@ import { SIGN_IN, type Limit } from "./limits";
  * event loop while our Prisma connection holds the write lock), and its one store that goes through
  * Prisma (RateLimiterPrisma 11.1) reads and then writes in an interactive transaction, which is not
  * atomic on PostgreSQL: 40 concurrent consume() of a 5-point limit let 21 to 28 through, with 8 to
- * 11 unique-violation errors and 4 to 6 points stored (README, "Security").
+ * 11 unique-violation errors and 4 to 6 points stored (docs/adr/0006-rate-limits-in-the-database.md).
  */
 export type Hit = { limit: Limit; subject: string; points: number; resetAt: number; over: boolean };
 

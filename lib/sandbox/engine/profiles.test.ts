@@ -1,7 +1,7 @@
 /**
  * Profiles: every documented reading of Plural's API is a setting (profiles.ts); `friendly` and
  * `strict` set them all, chosen by SANDBOX_PROFILE at start-up or through the control API, and the
- * README's sandbox section documents each one.
+ * docs/sandbox.md documents each one.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -107,9 +107,11 @@ describe("profiles", () => {
     expect(sb.settingsOverridden()).toContain("idempotency");
   });
 
-  it("the README's sandbox section has the table: every reading, each profile's value, and the inventions", () => {
-    const readme = readFileSync(path.resolve(__dirname, "../../../README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Profiles"), readme.indexOf("\n## ", readme.indexOf("### Profiles")));
+  it("docs/sandbox.md has the table: every reading, each profile's value, and the inventions", () => {
+    const readme = readFileSync(path.resolve(__dirname, "../../../docs/sandbox.md"), "utf8");
+    const start = readme.indexOf("\n## Profiles\n");
+    const end = readme.indexOf("\n## ", start + 1);
+    const section = readme.slice(start, end === -1 ? undefined : end);
     expect(section.length).toBeGreaterThan(1000);
     for (const r of READINGS) {
       const row = section.split("\n").find((l) => l.startsWith(`| \`${r.key}\``));

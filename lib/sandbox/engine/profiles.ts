@@ -7,7 +7,7 @@ import type { Settings } from "../types";
  * before profiles existed) and `strict` (the harshest documented reading of each). The store must
  * work under both; `npm test` runs the contract suite and the browser checkout under both.
  *
- * The README's sandbox section shows this table (lib/sandbox/engine/profiles.test.ts checks that it
+ * docs/sandbox.md shows this table (lib/sandbox/engine/profiles.test.ts checks that it
  * names every reading). References: ../shared/reference/plural-api.md ("api") and
  * plural-settlements-webhooks-upi.md ("settlements"), seamless-upi-integration-steps.md ("guide").
  */
@@ -142,7 +142,7 @@ export const READINGS: readonly Reading[] = [
 ];
 
 /**
- * What the sandbox does that no document says, and is not switchable: marked here (and in the README)
+ * What the sandbox does that no document says, and is not switchable: marked here (and in docs/sandbox.md)
  * so nobody takes it for Plural's behaviour.
  */
 export const SANDBOX_INVENTIONS: readonly string[] = [
