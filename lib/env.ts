@@ -66,6 +66,13 @@ const rawSchema = z.object({
   LIVE_UPDATES: z.enum(["stream", "poll", ""]).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(9_500).optional(),
+  CLIENT_IP_HEADER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "a header name")
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  ),
 });
 
 export type Env = {
@@ -121,6 +128,8 @@ export type Env = {
   cronBudgetMs: number;
   /** Live status on the pay page: "stream" (Server-Sent Events and LISTEN), or "poll" where neither can be held. */
   liveUpdates: "stream" | "poll";
+  /** A header a serverless host's edge sets to the client's address on every request (x-vercel-forwarded-for); read before the peer. */
+  clientIpHeader: string | undefined;
 };
 
 export const PLURAL_HOSTS = {
@@ -250,6 +259,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     cronSecret: r.CRON_SECRET,
     cronBudgetMs: r.CRON_BUDGET_MS,
     liveUpdates: r.LIVE_UPDATES || (serverless ? "poll" : "stream"),
+    clientIpHeader: r.CLIENT_IP_HEADER,
   };
 }
 
