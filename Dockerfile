@@ -19,7 +19,9 @@ ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
 COPY prisma.config.ts ./
-COPY scripts ./scripts
+# npm ci's postinstall generates the Prisma clients with this one script: editing any other file
+# leaves the dependency layer cached.
+COPY scripts/prisma.mjs ./scripts/prisma.mjs
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
