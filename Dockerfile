@@ -8,6 +8,11 @@
 #
 # Without an image registry (this project's CI): --build-arg BASE=<a local node:20-bookworm-slim>.
 ARG BASE=node:20-bookworm-slim
+# Where the standalone folder comes from: `build` (the stage below: installs and builds inside, the
+# default) or `prebuilt` (a .next/standalone built and completed on a machine of the same Debian and
+# Node, as CI has just done: `podman build --build-arg STANDALONE=prebuilt --ignorefile
+# .dockerignore.prebuilt`; the build stage is then skipped).
+ARG STANDALONE=build
 
 # ---- build: dependencies (better-sqlite3 compiles when no prebuilt binary can be fetched), then next build
 FROM ${BASE} AS build
@@ -26,6 +31,12 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
+# ---- prebuilt: the standalone folder as built outside (scripts/container.mjs --prebuilt)
+FROM ${BASE} AS prebuilt
+COPY .next/standalone /app/.next/standalone
+
+FROM ${STANDALONE} AS standalone
+
 # ---- run: the standalone folder only (server.js, the traced node_modules, static files, migrations)
 FROM ${BASE} AS run
 WORKDIR /app
@@ -38,7 +49,7 @@ RUN groupadd --system --gid 1001 store \
  && useradd --system --uid 1001 --gid store --no-create-home store \
  && mkdir -p /app/.sandbox /app/data \
  && chown store:store /app/.sandbox /app/data
-COPY --from=build --chown=root:root /app/.next/standalone ./
+COPY --from=standalone --chown=root:root /app/.next/standalone ./
 USER store
 EXPOSE 3000
 # Readiness: the database and Plural answer (503 while draining on SIGTERM). Node's fetch: no curl in the image.

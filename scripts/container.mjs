@@ -10,6 +10,9 @@
  *   CONTAINER_BASE=node:20-bookworm-slim   use a base from a registry instead
  *   CONTAINER_PORT=4130                     where the container listens (default: a free port)
  *   --keep-image                            keep the built image (default: removed at the end)
+ *   --prebuilt                              the image's run stage on this checkout's .next/standalone
+ *                                           (built if missing), skipping npm ci and next build inside
+ *                                           the image: what .ci/run does right after npm test built it
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -72,10 +75,18 @@ async function main() {
     base = sh("bash", ["scripts/node-base-image.sh"], { quiet: true }).stdout.trim().split("\n").pop();
     figures.baseImage = seconds(Date.now() - t);
   }
-  console.log(`--- podman build (base ${base})`);
+  // --prebuilt: the run stage on the .next/standalone this checkout built (CI built and tested it
+  // just before), rather than npm ci and next build again inside the image (most of the build's time).
+  const prebuilt = process.argv.includes("--prebuilt");
+  const from = prebuilt ? ["--build-arg", "STANDALONE=prebuilt", "--ignorefile", ".dockerignore.prebuilt"] : [];
+  if (prebuilt) {
+    if (!existsSync(".next/standalone/server.js")) sh("npm", ["run", "build"]);
+    else sh(process.execPath, ["scripts/standalone.mjs"]);
+  }
+  console.log(`--- podman build (base ${base}${prebuilt ? ", the standalone folder built here" : ""})`);
   let t = Date.now();
   // Docker's image format: the OCI format has no HEALTHCHECK.
-  podman(["build", "--format", "docker", ...LIMITS, "--build-arg", `BASE=${base}`, "-t", IMAGE, "."]);
+  podman(["build", "--format", "docker", ...LIMITS, "--build-arg", `BASE=${base}`, ...from, "-t", IMAGE, "."]);
   figures.imageBuild = seconds(Date.now() - t);
   const size = Number(podman(["image", "inspect", "--format", "{{.Size}}", IMAGE], { quiet: true }).stdout.trim());
   figures.imageSize = `${Math.round(size / 1e6)} MB`;
