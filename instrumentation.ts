@@ -4,6 +4,11 @@ export async function register() {
     // First, so that every request after start-up carries its real peer address (lib/security/front-door.ts).
     const { installFrontDoor } = await import("./lib/security/front-door");
     installFrontDoor();
+    // Rolling restarts: SIGTERM drains, ends streams, closes the pool and exits within a bound (lib/server/shutdown.ts).
+    const { installShutdown, closeOnShutdown } = await import("./lib/server/shutdown");
+    installShutdown();
+    closeOnShutdown(async () => (await import("./lib/orders/changes")).stopListening());
+    closeOnShutdown(async () => (await import("./lib/db")).closeDb());
     // OpenTelemetry only when something exports (OTEL_EXPORTER_OTLP_*): registered, the SDK makes Next
     // open a context for each of the dozens of spans it starts per request, recorded or not. The
     // request id does not need it: the front door gives every request one.

@@ -5,6 +5,8 @@ const NOT_A_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src '
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `node .next/standalone/server.js` (scripts/standalone.mjs completes the folder; docs/deploy.md).
+  output: "standalone",
   reactStrictMode: true,
   // The SQLite driver is native code loaded at run time; keep it (and Prisma's adapter for it) out of the bundle.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],

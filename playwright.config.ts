@@ -22,10 +22,15 @@ function server(port: number, env: Record<string, string>) {
  * suite runs, and the `uat` project lists its tests and skips each with the reason.
  */
 export const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIENT_ID && !!process.env.PLURAL_CLIENT_SECRET;
+/**
+ * The store as deployed (issue #23, e2e/deploy): the standalone server on PostgreSQL, started by the spec
+ * itself; with DEPLOY_URL, only it runs, against a server started elsewhere (scripts/container.mjs).
+ */
+const deployProject = { name: "deploy", testDir: "e2e/deploy", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } };
 const uatProject = { name: "uat", testDir: "e2e/uat", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } };
 
 /** Browser tests run against a production build on its own port and its own, freshly reset database. */
-export default defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
+const config = defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
   testDir: "e2e",
   outputDir: "test-results",
   fullyParallel: false,
@@ -56,7 +61,7 @@ export default defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
   projects: UAT
     ? [uatProject]
     : [
-        { name: "desktop", testIgnore: /\/uat\//, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
+        { name: "desktop", testIgnore: /\/(uat|deploy)\//, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
         // The shopper's checkout again, with the sandbox answering the harshest documented reading of each
         // place where Plural's documents disagree (lib/sandbox/engine/profiles.ts; README, "Profiles").
         {
@@ -65,6 +70,7 @@ export default defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
           use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, sandboxProfile: "strict" as const },
         },
         uatProject,
+        deployProject,
       ],
   // Two servers on the same build: the default store, and one creating pre-auth orders. Against UAT: one store on UAT.
   webServer: UAT
@@ -96,3 +102,5 @@ export default defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
         }),
       ],
 });
+
+export default process.env.DEPLOY_URL ? { ...config, projects: [deployProject], webServer: [] } : config;

@@ -56,6 +56,23 @@ const rawSchema = z.object({
   BENCH_ROUTES: bool,
   SANDBOX_PUBLIC: bool,
   SANDBOX_CONTROL_TOKEN: optionalString,
+  // Serverless hosts (issue #23; docs/deploy.md): unset, it follows the host (VERCEL, AWS_LAMBDA_FUNCTION_NAME, NETLIFY).
+  SERVERLESS: z.enum(["true", "false", "1", "0", ""]).optional(),
+  VERCEL: optionalString,
+  AWS_LAMBDA_FUNCTION_NAME: optionalString,
+  NETLIFY: optionalString,
+  CRON_SECRET: optionalString,
+  CRON_BUDGET_MS: z.coerce.number().int().min(1_000).max(900_000).default(45_000),
+  LIVE_UPDATES: z.enum(["stream", "poll", ""]).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(9_500).optional(),
+  CLIENT_IP_HEADER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "a header name")
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  ),
 });
 
 export type Env = {
@@ -100,6 +117,19 @@ export type Env = {
    */
   sandboxPublic: boolean;
   sandboxControlToken: string | undefined;
+  /**
+   * A serverless host (SERVERLESS=1, or detected): no timers in the process (the sweep, settlements
+   * and housekeeping run from /api/cron/*), PostgreSQL only, no sandbox served by the store itself.
+   */
+  serverless: boolean;
+  /** The bearer token /api/cron/* answer to (required in serverless mode; without it they answer 401 to everyone). */
+  cronSecret: string | undefined;
+  /** How long one call of /api/cron/sweep may work before it stops and leaves the rest for the next call. */
+  cronBudgetMs: number;
+  /** Live status on the pay page: "stream" (Server-Sent Events and LISTEN), or "poll" where neither can be held. */
+  liveUpdates: "stream" | "poll";
+  /** A header a serverless host's edge sets to the client's address on every request (x-vercel-forwarded-for); read before the peer. */
+  clientIpHeader: string | undefined;
 };
 
 export const PLURAL_HOSTS = {
@@ -181,6 +211,22 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       `This production build serves the Plural sandbox at ${appUrl}, which is not a loopback address. A sandbox answers only to this machine unless you opt in: set SANDBOX_PUBLIC=true and SANDBOX_CONTROL_TOKEN for a public demo, or PLURAL_ENV=uat (or prod) with your credentials.`,
     );
   }
+  const detected = !!(r.VERCEL || r.AWS_LAMBDA_FUNCTION_NAME || r.NETLIFY);
+  const serverless = r.SERVERLESS === undefined || r.SERVERLESS === "" ? detected : r.SERVERLESS === "true" || r.SERVERLESS === "1";
+  const postgres = /^postgres(ql)?:\/\//.test(r.DATABASE_URL);
+  if (serverless) {
+    const why = r.SERVERLESS ? "SERVERLESS=1" : "This host is serverless";
+    if (!postgres)
+      problems.push(
+        `${why}, and DATABASE_URL is SQLite (${r.DATABASE_URL.split(":")[0]}:...): a serverless instance's disk is read-only or thrown away, so the orders would be lost. Set DATABASE_URL to a PostgreSQL URL (a pooled one is fine, with DATABASE_POOL_SIZE=1): docs/deploy.md, "Vercel".`,
+      );
+    if (!r.CRON_SECRET || r.CRON_SECRET.length < 16)
+      problems.push(`${why}: set CRON_SECRET (at least 16 characters). The scheduler calls /api/cron/sweep with it; without it nothing sweeps open orders.`);
+    if (sandbox && baseUrl === ownSandbox)
+      problems.push(
+        `${why}, and PLURAL_ENV=sandbox would serve the Plural sandbox from this store, whose state lives in one process: run it as a separate service (\`npm run sandbox\` on a VM or in the container image) and set PLURAL_BASE_URL to its /sandbox address, or set PLURAL_ENV=uat with your UAT credentials (docs/adr/serverless-sandbox.md).`,
+      );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -209,6 +255,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     benchRoutes,
     sandboxPublic: sandbox && r.SANDBOX_PUBLIC,
     sandboxControlToken: sandbox ? r.SANDBOX_CONTROL_TOKEN : undefined,
+    serverless,
+    cronSecret: r.CRON_SECRET,
+    cronBudgetMs: r.CRON_BUDGET_MS,
+    liveUpdates: r.LIVE_UPDATES || (serverless ? "poll" : "stream"),
+    clientIpHeader: r.CLIENT_IP_HEADER,
   };
 }
 

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { plural } from "@/lib/plural";
+import { isDraining } from "@/lib/server/shutdown";
 
 /**
  * Readiness (`/api/ready`): can this instance serve a checkout now? The database answers a query,
@@ -10,7 +11,7 @@ import { plural } from "@/lib/plural";
  */
 
 export type Check = { ok: boolean; ms: number; status?: number; error?: string };
-export type Readiness = { ready: boolean; env: string; checks: { database: Check; plural: Check } };
+export type Readiness = { ready: boolean; env: string; draining?: true; checks: { database: Check; plural: Check } };
 
 const DB_TIMEOUT_MS = 2_000;
 const PLURAL_TIMEOUT_MS = 3_000;
@@ -55,5 +56,7 @@ async function checkPlural(): Promise<Check> {
 
 export async function readiness(): Promise<Readiness> {
   const [database, pluralCheck] = await Promise.all([checkDatabase(), checkPlural()]);
+  // Shutting down (SIGTERM): not ready, whatever the checks say (the front door usually answers first).
+  if (isDraining()) return { ready: false, env: env().pluralEnv, draining: true, checks: { database, plural: pluralCheck } };
   return { ready: database.ok && pluralCheck.ok, env: env().pluralEnv, checks: { database, plural: pluralCheck } };
 }

@@ -6,6 +6,11 @@ export function startup(): void {
   try {
     const e = env();
     console.log(`Plural environment: ${e.pluralEnv} (${e.baseUrl})`);
+    if (e.serverless) {
+      // Nothing lives between requests here: the scheduler calls /api/cron/sweep and /api/cron/settlements.
+      console.log("Serverless mode: no background timers; the sweep runs from /api/cron/sweep (docs/deploy.md).");
+      return;
+    }
     // Keep every open order true even when no browser and no webhook comes back.
     const interval = Number(process.env.RECONCILE_INTERVAL_MS ?? 30_000);
     void import("@/lib/orders/reconcile").then(({ startReconciler }) => startReconciler(Number.isFinite(interval) ? interval : 30_000));

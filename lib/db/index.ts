@@ -27,6 +27,14 @@ export function db(): PrismaClient {
   return globalForDb.prisma;
 }
 
+/** Closes the process's client and its pool (a shutdown: lib/server/shutdown.ts). */
+export async function closeDb(): Promise<void> {
+  const client = globalForDb.prisma;
+  globalForDb.prisma = undefined;
+  globalForDb.sqlite = undefined;
+  await client?.$disconnect();
+}
+
 /**
  * Raw SQL through better-sqlite3 on db()'s own SQLite connection, between its transactions: the
  * benchmarks' floor (app/api/bench: what the same database work costs without the ORM). SQLite only.

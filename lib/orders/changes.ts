@@ -18,7 +18,12 @@ const CHANNEL = "order_changes";
  * one listening connection per process, whatever Next bundle asks.
  */
 type Watchers = Map<string, Set<() => void>>;
-const g = globalThis as unknown as { orderWatchers?: Watchers; orderChangesListening?: Promise<void> };
+const g = globalThis as unknown as {
+  orderWatchers?: Watchers;
+  orderChangesListening?: Promise<void>;
+  orderChangesClient?: pg.Client;
+  orderChangesStopped?: boolean;
+};
 const watchers = (): Watchers => (g.orderWatchers ??= new Map());
 
 /** Calls the watchers of this order, and no one else (a committed change on SQLite, a NOTIFY on PostgreSQL). */
@@ -65,6 +70,12 @@ export function watcherCount(): { orders: number; watchers: number } {
   return { orders: watchers().size, watchers: n };
 }
 
+/** Ends the LISTEN connection for good (a shutdown: lib/server/shutdown.ts). */
+export async function stopListening(): Promise<void> {
+  g.orderChangesStopped = true;
+  await g.orderChangesClient?.end().catch(() => undefined);
+}
+
 /** One LISTEN connection per process, reconnecting with backoff; resolves once it first listens. */
 function listening(): Promise<void> {
   g.orderChangesListening ??= new Promise<void>((firstListen) => void listenToPostgres(firstListen));
@@ -75,8 +86,9 @@ function listening(): Promise<void> {
 async function listenToPostgres(onListening: () => void): Promise<void> {
   {
     let delay = 500;
-    for (;;) {
+    while (!g.orderChangesStopped) {
       const client = new pg.Client({ connectionString: env().databaseUrl });
+      g.orderChangesClient = client;
       const ended = new Promise<void>((resolve) => {
         client.on("error", (e) => {
           log.warn("orders.changes_listener_error", { error: e.message });

@@ -16,9 +16,20 @@ export type ReconcileOptions = {
   now?: Date;
   /** First retry delay after a sweep found the order still open or Plural unreachable; doubles each time, capped at an hour. */
   baseBackoffMs?: number;
+  /** Stop asking Plural at this time (epoch ms): the orders claimed but not asked about are due again at once (/api/cron/sweep). */
+  deadline?: number;
 };
 
-export type ReconcileReport = { checked: number; updated: number; stillOpen: number; failed: number; skipped: number; refunds: number };
+export type ReconcileReport = {
+  checked: number;
+  updated: number;
+  stillOpen: number;
+  failed: number;
+  skipped: number;
+  refunds: number;
+  /** Claimed but left for the next sweep: the deadline came first. */
+  deferred?: number;
+};
 
 const OPEN = [...OPEN_STATUSES];
 const CREATE_GIVE_UP_MS = 60 * 60 * 1000;
@@ -55,7 +66,13 @@ async function sweep(opts: ReconcileOptions): Promise<ReconcileReport> {
   const now = opts.now ?? new Date();
   const report: ReconcileReport = { checked: 0, updated: 0, stillOpen: 0, failed: 0, skipped: 0, refunds: 0 };
   const claimed = dbProvider() === "postgresql" ? await claimSkipLocked(now, opts) : await claimGuarded(now, opts, report);
-  for (const o of claimed) {
+  for (const [i, o] of claimed.entries()) {
+    if (opts.deadline !== undefined && Date.now() >= opts.deadline) {
+      const rest = claimed.slice(i).map((c) => c.id);
+      await db().order.updateMany({ where: { id: { in: rest } }, data: { nextSyncAt: now } });
+      report.deferred = rest.length;
+      break;
+    }
     report.checked++;
     const r = await syncOrder(o.id, "sync", "RECONCILE");
     if (!r.ok) {
@@ -71,6 +88,7 @@ async function sweep(opts: ReconcileOptions): Promise<ReconcileReport> {
     if (OPEN_STATUSES.has(r.value.status)) report.stillOpen++;
     else await db().order.update({ where: { id: o.id }, data: { nextSyncAt: null, syncAttempts: 0 } });
   }
+  if (report.deferred) return report;
   // Refunds still waiting at Plural, which may send no webhook for them.
   report.refunds = await refundsDue(now, opts);
   if (report.checked || report.refunds) log.info("reconcile.done", report);

@@ -6,11 +6,14 @@ import { onOrderChange } from "./changes";
 import { addressKey, RATE_LIMITED } from "./limits";
 import { confirmedStatus, storedStatus, storedStatusFor, type LiveStatus } from "./live-status";
 import { isDecided } from "./statuses";
+import { onShutdown } from "@/lib/server/shutdown";
 
 /** Never re-check sooner than this (an order synced a moment ago), nor later than this. */
 const CHECK_MIN_MS = 250;
 const CHECK_MAX_MS = 30_000;
 const HEARTBEAT_MS = 15_000;
+/** The `retry:` a stream ends with when its instance shuts down: the browser reconnects within 0.5 to 1 s. */
+const SHUTDOWN_RETRY_MS = 500;
 
 /**
  * Streams open in this process: in all, per client address and per order (issue #18: 40 streams
@@ -134,9 +137,15 @@ function statusStream(orderId: string, signal: AbortSignal, release: () => void)
       };
       const sub = onOrderChange(orderId, () => void check());
       const heartbeat = setInterval(() => write(`event: ping\ndata: {}\n\n`), HEARTBEAT_MS);
+      // A rolling restart (lib/server/shutdown.ts): reconnect soon, spread out, to another instance.
+      const leaving = onShutdown(() => {
+        write(`retry: ${SHUTDOWN_RETRY_MS + Math.floor(Math.random() * SHUTDOWN_RETRY_MS)}\n\n`);
+        close();
+      });
       // Never longer than the payment window: an abandoned stream ends with what it waits for.
       const lifetime = setTimeout(close, STREAMS.lifetimeMs);
       stop = () => {
+        leaving();
         sub.unsubscribe();
         clearTimeout(safety);
         clearInterval(heartbeat);

@@ -46,6 +46,8 @@ export function handleWebhook(rawBody: string, headers: Headers): Promise<Webhoo
     const outcome = webhookOutcome(answer);
     span.setAttributes({ "webhook.outcome": outcome, "http.response.status_code": answer.status });
     countWebhook(outcome);
+    // One line per delivery: how a deployment sees its first webhook arrive (docs/deploy.md, "Going live on UAT").
+    if (answer.status < 400) log.info("webhook.received", { outcome, status: answer.status });
     return answer;
   });
 }

@@ -48,3 +48,15 @@ describe("the client's address", () => {
     expect(forwardedFor(null)).toEqual([]);
   });
 });
+
+describe("behind a serverless host's edge (CLIENT_IP_HEADER)", () => {
+  it("reads the header the edge sets, before anything else; without it, as before", () => {
+    const edge = new Headers({ "x-vercel-forwarded-for": "198.51.100.9, 10.0.0.1", "x-forwarded-for": "6.6.6.6" });
+    expect(clientAddress(edge, trusted(""), "x-vercel-forwarded-for")).toBe("198.51.100.9");
+    markFrontDoorActive();
+    expect(clientAddress(new Headers({ [PEER_HEADER]: "203.0.113.7" }), trusted(""), "x-vercel-forwarded-for")).toBe("203.0.113.7");
+    expect(clientAddress(new Headers({ [PEER_HEADER]: "203.0.113.7", "x-vercel-forwarded-for": "nonsense" }), trusted(""), "x-vercel-forwarded-for")).toBe(
+      "203.0.113.7",
+    );
+  });
+});

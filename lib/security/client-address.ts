@@ -60,7 +60,17 @@ export function forwardedFor(value: string | null): Array<string | undefined> {
  * last trusted hop (the proxy that passed it on), which lumps such clients together rather than
  * letting them choose a key.
  */
-export function clientAddress(headers: HeaderSource, trusted = addressMatcher(env().trustedProxies)): string | undefined {
+export function clientAddress(
+  headers: HeaderSource,
+  trusted = addressMatcher(env().trustedProxies),
+  platformHeader = env().clientIpHeader,
+): string | undefined {
+  // A serverless host's edge (CLIENT_IP_HEADER): it overwrites the header on every request, and the
+  // store never sees the connection itself (docs/deploy.md). Its first entry is the client.
+  if (platformHeader) {
+    const fromEdge = forwardedFor(headers.get(platformHeader))[0];
+    if (fromEdge) return fromEdge;
+  }
   const peer = peerAddress(headers);
   if (!peer || !trusted(peer)) return peer;
   let client = peer;

@@ -6,6 +6,7 @@ import { requestIdOf, runWithRequestId } from "@/lib/request-context";
 import { markFrontDoorActive, PEER_HEADER } from "./client-address";
 import { HSTS } from "./headers";
 import { bodyRule } from "./limits";
+import { admitRequest, watchServer } from "@/lib/server/shutdown";
 
 /**
  * The front door: code that sees every HTTP request before Next.js does, in the same process.
@@ -86,12 +87,15 @@ function bodyRefusal(url: string | undefined, headers: IncomingHttpHeaders): Ref
 
 function gate(server: Server): void {
   gated.add(server);
+  watchServer(server); // closed on SIGTERM (lib/server/shutdown.ts)
   const inner = server.listeners("request") as Listener[];
   const innerContinue = server.listeners("checkContinue") as Listener[];
   server.removeAllListeners("request");
   server.removeAllListeners("checkContinue");
   const front: Listener = (req, res) => {
     if (httpsOnly()) res.setHeader("strict-transport-security", HSTS);
+    // Shutting down: a 503 at once; otherwise the request counts as in flight until it ends.
+    if (admitRequest(req, res)) return;
     const refusal = bodyRefusal(req.url, req.headers);
     if (refusal) return refuse(req, res, refusal);
     runWithRequestId(requestIdOf(req.headers["x-request-id"]), () =>

@@ -5,6 +5,7 @@ import { handleWebhook } from "@/lib/orders";
 import { BODY_LIMITS } from "@/lib/security/limits";
 import { webhookSourceRefusal } from "@/lib/security/webhook-sources";
 import { withRequestId } from "@/lib/request-context";
+import { trackWork } from "@/lib/server/shutdown";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +20,8 @@ async function post(request: Request) {
   const answer = await handleWebhook(raw, request.headers);
   if (answer.followUp) {
     const work = answer.followUp;
-    after(() => work().catch((e) => log.error("webhook.follow_up_failed", { error: String(e) })));
+    // A shutdown waits for it (lib/server/shutdown.ts); past its bound, Order.followUpAt leaves it to the sweep.
+    after(() => trackWork(work().catch((e) => log.error("webhook.follow_up_failed", { error: String(e) }))));
   }
   return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store" } });
 }

@@ -1,4 +1,5 @@
 import { cookies, headers } from "next/headers";
+import { env } from "@/lib/env";
 import { openOrderStream } from "@/lib/orders";
 import { clientAddress } from "@/lib/security/client-address";
 
@@ -10,6 +11,9 @@ export const dynamic = "force-dynamic";
  * page's EventSource then fails and it polls the status route instead.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  // Where no stream can be held (a serverless host, a transaction-mode pooler: LIVE_UPDATES=poll), 204:
+  // the browser's EventSource stops and the page polls the status route, which asks Plural when stale.
+  if (env().liveUpdates === "poll") return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
   const { id } = await params;
   const opened = await openOrderStream(id, request.signal, await cookies(), { address: clientAddress(await headers()) });
   if (!opened.ok && opened.code === "not_found") return Response.json({ error: "order not found" }, { status: 404 });
