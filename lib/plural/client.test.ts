@@ -1,6 +1,6 @@
-import { rejection } from "@/lib/testing/rejection";
+import { rejection } from "./testing/rejection";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sendJson, sequence, startScriptedServer } from "@/lib/testing/scripted-server";
+import { sendJson, sequence, startScriptedServer } from "./testing/scripted-server";
 import { createPluralClient, type PluralClientConfig } from "./client";
 import { ERROR_CODES } from "./constants";
 import {
@@ -11,7 +11,7 @@ import {
   DOC_QR_RESPONSE,
   DOC_REFUND_LIST_RESPONSE,
   DOC_REFUND_ORDER_RESPONSE,
-} from "@/lib/testing/plural-fixtures";
+} from "./testing/doc-samples";
 
 type Server = Awaited<ReturnType<typeof startScriptedServer>>;
 let server: Server;
