@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { plural } from "@/lib/plural";
+import { plural } from "@/lib/plural-client";
 
 /**
  * Readiness (`/api/ready`): can this instance serve a checkout now? The database answers a query,

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { plural, PluralError, settlementWindows, type PluralSettlementDetail, type PluralSettlementSummary, type SettlementWindow } from "@/lib/plural";
+import { PluralError, settlementWindows, type PluralSettlementDetail, type PluralSettlementSummary, type SettlementWindow } from "@/lib/plural";
+import { plural } from "@/lib/plural-client";
 import { runWithRequestId } from "@/lib/request-context";
 import { countSweep, inSpan } from "@/lib/telemetry";
 

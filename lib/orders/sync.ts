@@ -1,7 +1,8 @@
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
-import { plural, PluralError } from "@/lib/plural";
+import { PluralError } from "@/lib/plural";
+import { plural } from "@/lib/plural-client";
 import type { PluralOrder } from "@/lib/plural/schemas";
 import { applyRefundStatus, applyStatus, recordEvent, type ApplyResult, type EventSource } from "./apply";
 import { attemptReference } from "./attempts";

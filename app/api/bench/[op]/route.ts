@@ -3,7 +3,7 @@ import { db, dbProvider, rawSqlite } from "@/lib/db";
 import { env } from "@/lib/env";
 import { cartTokenHash, newCartToken } from "@/lib/orders/cart";
 import { REFUNDABLE_STATUSES } from "@/lib/orders/statuses";
-import { plural } from "@/lib/plural";
+import { plural } from "@/lib/plural-client";
 
 export const dynamic = "force-dynamic";
 
