@@ -6,6 +6,7 @@ import type { PluralOrder } from "@/lib/plural/schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { notifyInTransaction, publishOrderChange } from "./changes";
 import { attemptOf, attemptReference } from "./attempts";
+import { startAutoRefund } from "./auto-refund-hook";
 import { canMovePayment, canMoveRefund, decideOrder, type Decision } from "./machine";
 import { isSettledForShopper, REFUNDABLE_STATUSES } from "./statuses";
 
@@ -217,12 +218,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
       // After the commit (a refund is a call to Plural, never inside a transaction), and not awaited:
       // the refund's own Get Order may be waiting on the very sync that brought us here. If this
       // process dies first, autoRefundAt is still set and the sweep does it (late.ts).
-      if (flagged?.autoRefund) {
-        const orderId = input.orderId;
-        void import("./late")
-          .then((m) => m.autoRefundLatePayment(orderId))
-          .catch((e: unknown) => log.error("orders.auto_refund_failed", { orderId, error: String(e) }));
-      }
+      if (flagged?.autoRefund) startAutoRefund(input.orderId);
       return result;
     } catch (e) {
       if (input.externalId && isUniqueViolation(e, "externalId")) {
