@@ -4,7 +4,7 @@ import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
 import { PluralError, verifyCallback } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
-import { isRecorded, recordEvent } from "./apply";
+import { isRecorded, recordEvent } from "./timeline";
 import { findOrderForPlural } from "./attempts";
 import { PAYMENT_WINDOW_MS } from "./payments";
 import { syncOrder } from "./sync";

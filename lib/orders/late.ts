@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
 import { refundKeyFrom, refundOrder, refundReference } from "./admin";
-import { settleAutoRefund } from "./apply";
+import { settleAutoRefund } from "./refund-status";
 import { registerAutoRefund } from "./auto-refund-hook";
 import { refundableOf } from "./statuses";
 
