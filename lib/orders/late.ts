@@ -83,7 +83,7 @@ export async function refundLatePayment(orderId: string, source: "admin" | "stor
 }
 
 /** The automatic refund: requested once; kept owed (autoRefundAt) only while Plural did not answer. */
-export async function autoRefundLatePayment(orderId: string): Promise<void> {
+async function autoRefundLatePayment(orderId: string): Promise<void> {
   const r = await refundLatePayment(orderId, "store");
   if (r.ok || r.code !== "upstream") {
     await settleAutoRefund(orderId);

@@ -33,7 +33,7 @@ export function check<T extends z.ZodType>(schema: T, value: unknown): z.output<
 const snake = (label: string) => label.toLowerCase().replaceAll(" ", "_");
 
 /** A merchant reference: 1–50 of A-Z a-z 0-9 _ -; a non-negative integer is taken as its digits (the docs' samples send numbers). */
-export const reference = (label: string) => {
+const reference = (label: string) => {
   const required = said(`${snake(label)} is required`, `${label} must not be empty`);
   return z.preprocess(
     (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? String(v) : v),

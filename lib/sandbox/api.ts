@@ -3,7 +3,18 @@ import { TEST_VPAS } from "./catalog";
 import { hashBody, SandboxError, type Operation, type Sandbox, type SettlementOperation } from "./engine";
 import type { FaultRule } from "./types";
 import { errorResponse, invalid, json, VALID_METHODS, type Ctx, type Json } from "./api-http";
-import { captureBody, check, collectVpa, createOrderBody, createPaymentBody, METHOD_INVALID, paymentMethod, refundBody, said, upiPaymentItem } from "./api-schemas";
+import {
+  captureBody,
+  check,
+  collectVpa,
+  createOrderBody,
+  createPaymentBody,
+  METHOD_INVALID,
+  paymentMethod,
+  refundBody,
+  said,
+  upiPaymentItem,
+} from "./api-schemas";
 import { getSettlement, listSettlements } from "./api-settlements";
 
 /**
