@@ -31,32 +31,30 @@ import {
   cannon,
   cartCookie,
   checkoutKey,
-  fmt,
-  get,
   header,
   machine,
   machineLine,
   multipart,
-  percentile,
   pool,
   sandboxSettings,
   sandboxToken,
   saveResults,
   serverLog,
   serverLogLine,
-  settle,
   Shopper,
-  sleep,
   startCountingProxy,
   startPaymentOk,
   startSandboxService,
   startStore,
-  summarize,
-  table,
   webhookHeaders,
   webhookId,
   customerFields,
 } from "./harness.mjs";
+import { callsLine, range } from "./load/calls.mjs";
+import { coldBurst } from "./load/cold-burst.mjs";
+import { duelRunner } from "./load/duel.mjs";
+import { printReport } from "./load/report.mjs";
+import { shopperWaiting } from "./load/shopper-wait.mjs";
 
 const WARM_AMOUNT = 20; // warm-up requests per side where a scenario uses up its data
 /** Each scenario runs three ways: our route, its Prisma twin ("bare") and its raw-SQL twin ("raw": no ORM). */
@@ -78,7 +76,6 @@ const opt = args({
 });
 const SCENARIOS = ["status", "webhook-dup", "place-order", "start-payment", "webhook-fresh"];
 const only = opt.only ? opt.only.split(",") : SCENARIOS;
-const range = (n) => Array.from({ length: n }, (_, i) => i);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "bench-load-"));
 const results = { kind: "load", startedAt: new Date().toISOString(), machine: machine(), options: opt, upstream: {}, scenarios: {}, samples: [] };
@@ -111,80 +108,10 @@ async function restart(label) {
   sample(label);
 }
 
-const callsLine = (c) =>
-  ["token", "createOrder", "createPayment", "getOrder", "getOrderByReference"]
-    .map((k) => `${k} ${c[k] ?? 0}`)
-    .concat(
-      Object.entries(c)
-        .filter(([k]) => !["token", "createOrder", "createPayment", "getOrder", "getOrderByReference"].includes(k))
-        .map(([k, v]) => `${k} ${v}`),
-    )
-    .join(", ");
-
 try {
   sample("fresh server");
 
-  /* ----------------------------------------------------------------------- 1. cold burst */
-  if (opt.cold > 0) {
-    console.log(`\n# Cold burst: ${opt.cold} checkouts at once right after a restart (each: checkout page, form post, pay page, start payment), then again`);
-    // Twice the carts: the same burst again on the then warm server is the baseline (what the work
-    // itself costs on this machine, without a fresh process's first requests).
-    const carts = await pool(range(2 * opt.cold), 4, () => shop.newCart());
-    if (carts.some((c) => c instanceof Error)) throw new Error(`could not fill ${2 * opt.cold} carts: ${carts.find((c) => c instanceof Error).message}`);
-    const warm = await warmOrder();
-    await shop.payPage(warm.orderId, undefined, warm.cookie); // learn the start-payment action id before the restart
-    await restart("restarted");
-    /** All of `cookies`' checkouts at once: wall time, each one's time, upstream calls, failures. */
-    const burst = async (cookies) => {
-      proxy.reset();
-      const t0 = performance.now();
-      const outcomes = await Promise.all(
-        cookies.map(async (cookie) => {
-          const s = performance.now();
-          try {
-            await shop.checkout(cookie, opt.coldTimeout * 1000);
-            return { ok: true, ms: performance.now() - s };
-          } catch (e) {
-            return { ok: false, ms: performance.now() - s, error: e.name === "TimeoutError" ? `timeout after ${opt.coldTimeout} s` : e.message };
-          }
-        }),
-      );
-      const wall = (performance.now() - t0) / 1000;
-      const done = outcomes
-        .filter((o) => o.ok)
-        .map((o) => o.ms)
-        .sort((a, b) => a - b);
-      const errors = {};
-      for (const o of outcomes.filter((o) => !o.ok)) errors[o.error.slice(0, 80)] = (errors[o.error.slice(0, 80)] ?? 0) + 1;
-      return {
-        checkouts: cookies.length,
-        finished: done.length,
-        wallSeconds: +wall.toFixed(1),
-        msPerCheckout: { p50: percentile(done, 50), p99: percentile(done, 99), max: done.at(-1) },
-        calls: proxy.counts(),
-        sandboxMedianMs: proxy.medians(),
-        errors,
-      };
-    };
-    const line = (b) =>
-      `finished ${b.finished} of ${b.checkouts} in ${b.wallSeconds.toFixed(1)} s; per checkout p50 ${fmt.ms(b.msPerCheckout.p50)} ms, p99 ${fmt.ms(b.msPerCheckout.p99)} ms, max ${fmt.ms(b.msPerCheckout.max)} ms`;
-    const cold = await burst(carts.slice(0, opt.cold));
-    const warmBurst = await burst(carts.slice(opt.cold));
-    results.upstream.coldBurst = { ...cold, warm: warmBurst };
-    console.log(`  cold: ${line(cold)}`);
-    console.log(
-      `  upstream calls: ${callsLine(cold.calls)}   (goal: token 1, createOrder ${opt.cold}, createPayment ${opt.cold}; all finish within a few seconds)`,
-    );
-    console.log(`  median upstream answer through the proxy, ms (the sandbox is a process of its own): ${JSON.stringify(cold.sandboxMedianMs)}`);
-    for (const [e, n] of Object.entries(cold.errors)) console.log(`  failed: ${n} × ${e}`);
-    console.log(
-      `  the same burst again, the server now warm: ${line(warmBurst)}; cold/warm max ${fmt.ratio(cold.msPerCheckout.max / warmBurst.msPerCheckout.max)}`,
-    );
-    sample("after the cold burst");
-    // A clean process for what follows (the burst may have left a connection or a lock behind).
-    await restart("restarted again");
-  }
-
+  await coldBurst({ opt, shop, proxy, results, restart, sample, warmOrder });
   /* ------------------------------------------------------------------------- data for the scenarios */
   console.log(`\n# Preparing: ${opt.paid} paid orders (checkout, payment approved at the sandbox, signed ORDER_PROCESSED webhook)`);
   const token = await sandboxToken(sbBase);
@@ -228,43 +155,7 @@ try {
   const placed = [];
   const started = [];
 
-  /**
-   * Runs our route and its bare twin back to back, `rounds` times, alternating which goes first,
-   * after an unmeasured warm-up of each (`--warmup` seconds, or `warmAmount()` requests where the
-   * scenario uses up its data). `ours()`/`bare()` return { next, check } for one run; `amount()`
-   * bounds a run by requests as well as by `--seconds`.
-   */
-  async function duel(name, { connections, ours, bare, raw, amount, warmAmount }) {
-    const runs = { ours: [], bare: [], raw: [] };
-    const once = async (side, n, seconds) => {
-      if (n !== undefined && n < 1) return null; // nothing left to send
-      if (!(await settle(base))) console.log("  (the server still answers /api/health slowly; going on)");
-      const { next, check } = { ours, bare, raw }[side]();
-      const res = await cannon({ base, connections: n ? Math.min(connections, n) : connections, seconds, amount: n, next, check }).done;
-      const s = res.ops.run ?? { sent: 0, ok: 0, failed: 0, unanswered: 0, times: [], statuses: {} };
-      return { ...s, seconds: res.seconds, errors: res.errors, timeouts: res.timeouts };
-    };
-    if (opt.warmup > 0) for (const side of ["ours", "bare", "raw"]) await once(side, warmAmount?.(), opt.warmup);
-    for (let r = 0; r < opt.rounds; r++) {
-      for (const side of r % 2 === 0 ? ["ours", "bare", "raw"] : ["raw", "bare", "ours"]) {
-        const run = await once(side, amount?.(), opt.seconds);
-        if (!run) continue;
-        runs[side].push(run);
-        const p99 = percentile(
-          [...run.times].sort((a, b) => a - b),
-          99,
-        );
-        console.log(
-          `  ${name.padEnd(13)} round ${r + 1} ${side}: ${String(run.ok).padStart(5)} ok in ${run.seconds.toFixed(1)} s = ${fmt.rps(run.ok / run.seconds)}/s, ` +
-            `p99 ${fmt.ms(p99)} ms; bad ${run.failed}, timeouts ${run.timeouts}, errors ${run.errors}; statuses ${JSON.stringify(run.statuses)}`,
-        );
-      }
-    }
-    const out = { connections, ours: summarize(runs.ours), bare: summarize(runs.bare), raw: summarize(runs.raw) };
-    results.scenarios[name] = out;
-    sample(`after ${name}`);
-    return out;
-  }
+  const duel = duelRunner({ opt, base, results, sample });
 
   /** Shares `supply` requests between the warm-up (≤ 20 per side) and the SIDES × rounds measured runs. */
   const split = (supply) => {
@@ -435,162 +326,8 @@ try {
     console.log(`  our route answered "applied" to ${answered.applied} of the ${answered.ok} fresh webhooks it took (warm-up included)`);
   }
 
-  /* ------------------------------------------------------------------- 4. a shopper waiting */
-  if (opt.shopper) {
-    console.log("\n# A shopper waiting 60 s on the pay page (polling the status route every 1.5 s) while webhooks work");
-    await sandboxSettings(sbBase, { webhook: { enabled: true } });
-    const { orderId, ref, cookie } = await shop.checkout(await shop.newCart());
-    proxy.reset();
-    const poll = async (until) => {
-      let polls = 0;
-      let status = "";
-      while (Date.now() < until.at && !until.done(status)) {
-        await sleep(1500); // as useOrderStatus: 1.5 s after the previous answer
-        const r = await get(`${base}/api/orders/${orderId}/status`, { headers: { cookie } }).catch(() => null);
-        if (r?.ok) status = (await r.json()).status;
-        polls++;
-      }
-      return { polls, status };
-    };
-    const waiting = await poll({ at: Date.now() + 60_000, done: () => false });
-    const duringWait = proxy.counts();
-    const approvedAt = performance.now();
-    await approveByReference(sbBase, token, ref); // the sandbox sends ORDER_PROCESSED to the store
-    const after = await poll({ at: Date.now() + 30_000, done: (s) => s === "PROCESSED" });
-    const seenMs = performance.now() - approvedAt;
-    const total = proxy.counts();
-    results.upstream.shopper = {
-      polls: waiting.polls,
-      statusWhileWaiting: waiting.status,
-      callsWhileWaiting: duringWait,
-      callsUntilPaid: total,
-      paidSeenAfterMs: Math.round(seenMs),
-      finalStatus: after.status,
-    };
-    console.log(`  ${waiting.polls} polls in 60 s (status ${waiting.status}): ${callsLine(duringWait)}   (goal: getOrder ≤ 2)`);
-    console.log(`  approved at the sandbox: the page saw ${after.status} after ${Math.round(seenMs)} ms; calls in all: ${callsLine(total)}`);
-    await sandboxSettings(sbBase, { webhook: { enabled: false } });
-  }
-
-  /* -------------------------------------------------------------------------------- report */
-  const rows = [];
-  const ormRows = [];
-  const order = ["status", "webhook-dup", "webhook-fresh", "place-order", "start-payment"];
-  for (const name of order) {
-    const s = results.scenarios[name];
-    if (!s) continue;
-    const bad = (x) => `${x.failed}/${x.timeouts + x.errors}`;
-    s.ratio = s.ours.rps / s.bare.rps;
-    s.p99Ratio = s.ours.p99 / s.bare.p99;
-    rows.push([
-      name,
-      s.connections,
-      fmt.rps(s.ours.rps),
-      fmt.ms(s.ours.p50),
-      fmt.ms(s.ours.p99),
-      fmt.rps(s.bare.rps),
-      fmt.ms(s.bare.p50),
-      fmt.ms(s.bare.p99),
-      fmt.ratio(s.ratio),
-      fmt.ratio(s.p99Ratio),
-      bad(s.ours),
-      bad(s.bare),
-    ]);
-    if (s.raw?.rounds) {
-      s.ormRatio = s.bare.rps / s.raw.rps;
-      ormRows.push([
-        name,
-        fmt.rps(s.raw.rps),
-        fmt.ms(s.raw.p50),
-        fmt.ms(s.raw.p99),
-        fmt.rps(s.bare.rps),
-        fmt.ratio(s.ormRatio),
-        fmt.ratio(s.ours.rps / s.raw.rps),
-        bad(s.raw),
-      ]);
-    }
-  }
-  console.log(`\n# Results (${opt.rounds} rounds; req/s = good answers / time; latency over every answer, ms)`);
-  console.log(machineLine({ ...results.machine, loadavg: os.loadavg().map((l) => +l.toFixed(2)) }));
-  if (rows.length) {
-    console.log(
-      table(
-        [
-          "scenario",
-          "conns",
-          "ours req/s",
-          "p50",
-          "p99",
-          "bare req/s",
-          "p50",
-          "p99",
-          "req/s ours/bare",
-          "p99 ours/bare",
-          "ours bad/timeouts+errors",
-          "bare bad/t+e",
-        ],
-        rows,
-      ),
-    );
-    console.log(
-      "  bad = answers that are non-2xx or not what the scenario expects (303 for place-order; ok:true for start-payment; duplicate:true for webhook-dup)",
-    );
-    if (ormRows.length) {
-      console.log("\nWhat the ORM costs: the raw-SQL twin (the same statements through better-sqlite3, no Prisma) beside the Prisma twin");
-      console.log(table(["scenario", "raw req/s", "p50", "p99", "bare (Prisma) req/s", "bare/raw", "ours/raw", "raw bad/t+e"], ormRows));
-    }
-    const g = results.scenarios;
-    const goals = [];
-    for (const n of order) if (g[n]) goals.push([`${n}: req/s ours/bare ≥ 0.8`, fmt.ratio(g[n].ratio), g[n].ratio >= 0.8]);
-    for (const n of ["status", "webhook-dup"]) if (g[n]) goals.push([`${n}: p99 ours/bare ≤ 1.25`, fmt.ratio(g[n].p99Ratio), g[n].p99Ratio <= 1.25]);
-    if (g["webhook-dup"]) goals.push(["webhook-dup: p99 < 1000 ms", fmt.ms(g["webhook-dup"].ours.p99), g["webhook-dup"].ours.p99 < 1000]);
-    if (g["webhook-dup"] && g.status)
-      goals.push([
-        "webhook-dup req/s ≥ status req/s",
-        `${fmt.rps(g["webhook-dup"].ours.rps)} vs ${fmt.rps(g.status.ours.rps)}`,
-        g["webhook-dup"].ours.rps >= g.status.ours.rps,
-      ]);
-    for (const n of order)
-      if (g[n])
-        goals.push([
-          `${n}: no bad answers, timeouts or errors`,
-          `${g[n].ours.failed + g[n].ours.timeouts + g[n].ours.errors}`,
-          g[n].ours.failed + g[n].ours.timeouts + g[n].ours.errors === 0,
-        ]);
-    const u = results.upstream;
-    if (u.warm) goals.push(["calls per checkout, warm token = 2.00", fmt.ratio(u.warm.perCheckout), u.warm.perCheckout === 2]);
-    if (u.coldBurst) {
-      const c = u.coldBurst;
-      goals.push([
-        `cold burst: ${c.checkouts}/${c.checkouts} finish, 1 token, ${c.checkouts} + ${c.checkouts} calls`,
-        `${c.finished} finished; token ${c.calls.token ?? 0}, createOrder ${c.calls.createOrder ?? 0}, createPayment ${c.calls.createPayment ?? 0}`,
-        c.finished === c.checkouts && c.calls.token === 1 && c.calls.createOrder === c.checkouts && c.calls.createPayment === c.checkouts,
-      ]);
-      // "Within a few seconds": 100 checkouts at once take what their CPU takes on this machine (the
-      // same burst on the warm server, in the same run); a restart may add to it, by half at most.
-      const ratio = c.msPerCheckout.max / c.warm.msPerCheckout.max;
-      goals.push([
-        `cold burst: all ${c.checkouts} done within 2.5 s`,
-        `max ${fmt.ms(c.msPerCheckout.max)} ms`,
-        c.finished === c.checkouts && c.msPerCheckout.max <= 2500,
-      ]);
-      goals.push([
-        "cold burst: each within a few seconds (max ≤ 1.5 × the same burst warm)",
-        `max ${fmt.ms(c.msPerCheckout.max)} ms = ${fmt.ratio(ratio)} × ${fmt.ms(c.warm.msPerCheckout.max)} ms`,
-        c.finished === c.checkouts && c.warm.finished === c.checkouts && ratio <= 1.5,
-      ]);
-    }
-    if (u.shopper)
-      goals.push(["shopper waiting 60 s: Get Order ≤ 2", String(u.shopper.callsWhileWaiting.getOrder ?? 0), (u.shopper.callsWhileWaiting.getOrder ?? 0) <= 2]);
-    results.goals = goals.map(([goal, value, met]) => ({ goal, value, met }));
-    console.log("\n# Goals");
-    console.log(
-      table(
-        ["goal", "measured", "met"],
-        goals.map(([a, b, c]) => [a, b, b === "-" ? "n/a" : c ? "yes" : "NO"]),
-      ),
-    );
-  }
+  await shopperWaiting({ opt, base, sbBase, shop, proxy, results, token });
+  printReport(results, opt);
   const first = results.samples.find((x) => x.pid === store.pid); // this process's first sample (after the cold burst's restarts)
   const last = store.handles();
   console.log(`\nserver ${store.pid}, over the scenarios: SQLite handles ${first?.sqlite} → ${last?.sqlite}; RSS ${first?.rssMb} → ${store.rss()} MB`);

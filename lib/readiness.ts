@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { plural } from "@/lib/plural";
+import { plural } from "@/lib/plural-client";
 import { isDraining } from "@/lib/server/shutdown";
 
 /**

@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
 import { refundKeyFrom, refundOrder, refundReference } from "./admin";
-import { settleAutoRefund } from "./apply";
+import { settleAutoRefund } from "./refund-status";
+import { registerAutoRefund } from "./auto-refund-hook";
 import { refundableOf } from "./statuses";
 
 /**
@@ -82,7 +83,7 @@ export async function refundLatePayment(orderId: string, source: "admin" | "stor
 }
 
 /** The automatic refund: requested once; kept owed (autoRefundAt) only while Plural did not answer. */
-export async function autoRefundLatePayment(orderId: string): Promise<void> {
+async function autoRefundLatePayment(orderId: string): Promise<void> {
   const r = await refundLatePayment(orderId, "store");
   if (r.ok || r.code !== "upstream") {
     await settleAutoRefund(orderId);
@@ -91,6 +92,8 @@ export async function autoRefundLatePayment(orderId: string): Promise<void> {
     log.warn("orders.auto_refund_failed", { orderId, error: r.error });
   }
 }
+
+registerAutoRefund(autoRefundLatePayment);
 
 /** How long a sweeper holds an automatic refund it took: another may take it after that, and after a fault upstream the next try waits as long. */
 const AUTO_REFUND_LEASE_MS = 5 * 60_000;

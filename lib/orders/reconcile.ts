@@ -2,7 +2,7 @@ import { db, dbProvider } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { OPEN_STATUSES } from "./statuses";
-import { failOrderUnknownToPlural } from "./apply";
+import { failOrderUnknownToPlural } from "./refund-status";
 import { syncOrder, syncRefund } from "./sync";
 import { autoRefundsDue } from "./late";
 import { randomUUID } from "node:crypto";

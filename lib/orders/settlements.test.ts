@@ -12,7 +12,8 @@ import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { newCheckoutKey, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "./index";
 import { testCart } from "@/lib/testing/cart";
-import { istDay, settlementReport, sweepSettlements } from "./settlements";
+import { istDay, sweepSettlements } from "./settlements";
+import { settlementReport } from "./settlement-report";
 import { settlementCsv } from "./settlements-csv";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
@@ -159,8 +160,8 @@ describe("settlements, swept and reconciled", () => {
     expect(csv.split("\r\n")[1]).toBe(`Missing on our side,unknown,'=HYPERLINK(1),"a ""b"", c",'+tx,,,-2.50,,,,,'@x,`);
   });
 
-  it("issue #18: a search is a year at most (0001-01-01…9999-12-31 was about 60,000 Plural calls), 60 days per call", async () => {
-    const { settlementSpanProblem, sweepSettlements, settlementReport } = await import("./settlements");
+  it("a search is a year at most (0001-01-01…9999-12-31 was about 60,000 Plural calls), 60 days per call", async () => {
+    const { settlementSpanProblem, sweepSettlements } = await import("./settlements");
     const calls = () => server.count("GET", /\/settlements\/v1\/list/);
     const before = calls();
     await expect(sweepSettlements({ from: "0001-01-01", to: "9999-12-31" })).rejects.toThrow(/at most 366 days/);

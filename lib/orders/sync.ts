@@ -1,9 +1,13 @@
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
-import { plural, PluralError } from "@/lib/plural";
+import { PluralError } from "@/lib/plural";
+import { plural } from "@/lib/plural-client";
 import type { PluralOrder } from "@/lib/plural/schemas";
-import { applyRefundStatus, applyStatus, recordEvent, type ApplyResult, type EventSource } from "./apply";
+import { applyRefundStatus } from "./refund-status";
+import { applyStatus } from "./apply";
+import { recordEvent } from "./timeline";
+import type { ApplyResult, EventSource } from "./apply-types";
 import { attemptReference } from "./attempts";
 import { OPEN_STATUSES } from "./statuses";
 import { spendPluralCall } from "./limits";

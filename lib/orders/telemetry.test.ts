@@ -112,7 +112,7 @@ describe("metrics", () => {
     const okBefore = await sum("plural.calls", { op: "createOrder", outcome: "ok" });
     const failedBefore = await sum("plural.calls", { op: "getOrder", outcome: "http_404" });
     await checkout();
-    const { plural } = await import("@/lib/plural");
+    const { plural } = await import("@/lib/plural-client");
     await expect(plural().getOrder("v1-000000000000-aa-nothere")).rejects.toMatchObject({ status: 404 });
     expect(await sum("plural.calls", { op: "createOrder", outcome: "ok" })).toBe(okBefore + 1);
     expect(await sum("plural.calls", { op: "getOrder", outcome: "http_404" })).toBe(failedBefore + 1);

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { PATHS, SETTLEMENT_LIMITS } from "./constants";
 import { PluralError } from "./errors";
-import { DEFAULT_RETRY, send, silentLogger, type HttpRequest, type Logger, type RetryPolicy, type Transport } from "./http";
+import { DEFAULT_RETRY, send, silentLogger, type FetchInit, type HttpRequest, type Logger, type RetryPolicy, type Transport } from "./http";
 import {
   captureRequest,
   createOrderRequest,
@@ -264,12 +264,8 @@ export function createPluralClient(config: PluralClientConfig) {
     async reachable(timeoutMs = 3_000): Promise<{ ok: boolean; status?: number; ms: number; error?: string }> {
       const started = now();
       try {
-        const res = await transport.fetch(transport.baseUrl + PATHS.token, {
-          method: "GET",
-          signal: AbortSignal.timeout(timeoutMs),
-          cache: "no-store",
-          redirect: "manual",
-        });
+        const init: FetchInit = { method: "GET", signal: AbortSignal.timeout(timeoutMs), cache: "no-store", redirect: "manual" };
+        const res = await transport.fetch(transport.baseUrl + PATHS.token, init);
         await res.body?.cancel();
         return { ok: res.status < 500, status: res.status, ms: now() - started };
       } catch (e) {

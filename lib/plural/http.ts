@@ -30,6 +30,12 @@ export type HttpRequest = {
   op: string;
 };
 
+/**
+ * fetch's options, with `cache`: Next.js caches a server-side fetch unless told `no-store` (a call to
+ * Plural never is cached). The DOM's types list `cache`, Node's do not; Node's fetch accepts it.
+ */
+export type FetchInit = RequestInit & { cache?: "no-store" };
+
 export type HttpResponse = { status: number; body: unknown; requestId: string };
 
 export type Transport = {
@@ -61,14 +67,15 @@ async function attemptOnce(t: Transport, req: HttpRequest, requestId: string): P
 
   let res: Response;
   try {
-    res = await t.fetch(t.baseUrl + req.path, {
+    const init: FetchInit = {
       method: req.method,
       headers,
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       signal: AbortSignal.timeout(t.timeoutMs),
       cache: "no-store",
       redirect: "error",
-    });
+    };
+    res = await t.fetch(t.baseUrl + req.path, init);
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
     throw new PluralError({

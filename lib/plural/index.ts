@@ -1,30 +1,34 @@
-import "server-only";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { createPluralClient, type PluralClient } from "./client";
-
-export * from "./client";
-export * from "./constants";
-export * from "./errors";
-export * from "./schemas";
-export * from "./settlement-schemas";
-export * from "./rupees";
-export * from "./signature";
-export * from "./upi";
-
-const globalForPlural = globalThis as unknown as { pluralClient?: PluralClient };
-
-/** The process-wide client, configured from the environment (one token cache per process). */
-export function plural(): PluralClient {
-  if (!globalForPlural.pluralClient) {
-    const e = env();
-    globalForPlural.pluralClient = createPluralClient({
-      baseUrl: e.baseUrl,
-      clientId: e.clientId,
-      clientSecret: e.clientSecret,
-      timeoutMs: e.timeoutMs,
-      logger: log,
-    });
-  }
-  return globalForPlural.pluralClient;
-}
+/**
+ * The Plural client's public API (README.md beside this file). This folder imports nothing of the
+ * app: configuration, logger and clock come in through `createPluralClient(config)`. The app makes
+ * its one client in lib/plural-client.ts.
+ */
+export { createPluralClient, settlementWindows } from "./client";
+export type { PaymentAnswer, PluralClient, PluralClientConfig, SettlementWindow, UpiPaymentInput } from "./client";
+export { ERROR_CODES, LIMITS, ORDER_STATUSES, PATHS, RETRYABLE_STATUSES, SETTLEMENT_LIMITS } from "./constants";
+export { PluralError, redact } from "./errors";
+export type { PluralErrorKind } from "./errors";
+export { DEFAULT_RETRY, silentLogger } from "./http";
+export type { Logger, RetryPolicy } from "./http";
+export { paiseToRupeeString, parseRupees, rupeesToPaise } from "./rupees";
+export type { Paise } from "./rupees";
+export { captureRequest, createOrderRequest, createPaymentRequest, orderResponse, refundRequest, refundResponse, webhookPayload } from "./schemas";
+export type { CaptureRequest, CreateOrderRequest, CreatePaymentRequest, PluralOrder, PluralRefund, RefundRequest } from "./schemas";
+export { settlementDetail, settlementList } from "./settlement-schemas";
+export type { PluralSettlementDetail, PluralSettlementList, PluralSettlementSummary } from "./settlement-schemas";
+export { callbackSigningString, signCallback, signWebhook, verifyCallback, verifyWebhook, webhookHeaders } from "./signature";
+export type { WebhookHeaders, WebhookSecretFormat, WebhookVerification } from "./signature";
+export {
+  appLinks,
+  buildUpiLink,
+  iosAppLink,
+  isValidVpa,
+  openInChromeLink,
+  paiseToUpiAmount,
+  parseUpiLink,
+  UPI_APPS,
+  upiAmountToPaise,
+  upiLinkOf,
+  upiQuery,
+} from "./upi";
+export type { Platform, UpiApp, UpiLink } from "./upi";

@@ -1,249 +1,28 @@
 import { z } from "zod";
-import { LIMITS, SETTLEMENT_LIMITS } from "../plural/constants";
 import { TEST_VPAS } from "./catalog";
 import { hashBody, SandboxError, type Operation, type Sandbox, type SettlementOperation } from "./engine";
 import type { FaultRule } from "./types";
+import { errorResponse, invalid, json, VALID_METHODS, type Ctx, type Json } from "./api-http";
+import {
+  captureBody,
+  check,
+  collectVpa,
+  createOrderBody,
+  createPaymentBody,
+  METHOD_INVALID,
+  paymentMethod,
+  refundBody,
+  said,
+  upiPaymentItem,
+} from "./api-schemas";
+import { getSettlement, listSettlements } from "./api-settlements";
 
 /**
  * The sandbox's Plural API over HTTP: the exact paths, wrappers, validation messages and error
  * codes of reference §2–§9, plus fault injection. Routes in app/sandbox/api only delegate here.
  */
 
-const VALID_METHODS: string[] = ["CARD", "UPI", "POINTS", "NETBANKING", "WALLET", "CREDIT_EMI", "DEBIT_EMI", "BNPL", "CARDLESS_EMI"];
-
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
-
-function json(status: number, body: unknown, requestId?: string | null, extra: Record<string, string> = {}): Response {
-  const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store", ...extra };
-  if (requestId) headers["Request-ID"] = requestId;
-  return new Response(JSON.stringify(body), { status, headers });
-}
-
-const invalid = (reason: string, message = "Invalid Request Parameters") =>
-  Object.assign(new SandboxError(400, "INVALID_REQUEST", message), { details: { source: "body", step: "validation", reason } });
-
-function errorResponse(e: SandboxError & { details?: unknown }, requestId: string | null): Response {
-  const body: Json = { code: e.code, message: e.message };
-  if (e.details) body.additional_error_details = e.details;
-  return json(e.status, body, requestId);
-}
-
-/* ------------------------------------------------------------------------------- validation */
-
-/*
- * Request bodies as zod schemas: they validate every request and they are what the OpenAPI document
- * (lib/sandbox/openapi.ts) is generated from. Each constraint carries the answer Plural gives when it
- * fails: a reason (`additional_error_details.reason`) and a message. The first failing constraint,
- * in the order of the fields below, decides the answer (lib/sandbox/validation.test.ts holds them to
- * the answers of the hand-written checks they replace, byte for byte).
- */
-
-/** A zod error that carries the sandbox's answer: Plural's `reason` and `message`. */
-const said = (reason: string, message = "Invalid Request Parameters") => JSON.stringify([reason, message]);
-
-/** Validates with a zod schema; the first issue becomes the sandbox's 400 (its reason, its message). */
-function check<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const first = r.error.issues[0]!.message;
-  let answer: [string, string] | undefined;
-  try {
-    answer = JSON.parse(first) as [string, string];
-  } catch {
-    answer = undefined;
-  }
-  throw answer ? invalid(answer[0], answer[1]) : invalid(first);
-}
-
-const snake = (label: string) => label.toLowerCase().replaceAll(" ", "_");
-
-/** A merchant reference: 1–50 of A-Z a-z 0-9 _ -; a non-negative integer is taken as its digits (the docs' samples send numbers). */
-const reference = (label: string) => {
-  const required = said(`${snake(label)} is required`, `${label} must not be empty`);
-  return z.preprocess(
-    (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? String(v) : v),
-    z
-      .string({ error: (iss) => (iss.input === undefined || iss.input === null ? required : said(`${label} must be a string`)) })
-      .min(1, required)
-      .max(50, said(`${label} is too long`, `${label} must be less than or equal to 50 characters`))
-      .regex(LIMITS.merchantReference, said(`${label} may contain only A-Z a-z 0-9 _ -`)),
-  );
-};
-
-const AMOUNT_MIN = said(`amount must be an integer of at least ${LIMITS.amountMin} paise`, "Amount must be an Integer value greater than or equal to 1");
-/** `{ value, currency }` in paise; the currency defaults to INR and must be INR. */
-const amountSchema = z.object(
-  {
-    value: z
-      .number({ error: AMOUNT_MIN })
-      .refine(Number.isInteger, AMOUNT_MIN)
-      .min(LIMITS.amountMin, AMOUNT_MIN)
-      .max(LIMITS.amountMax, said("amount too large", "Amount must be an Integer value less than or equal to 100000000"))
-      .meta({ type: "integer", description: "paise" }),
-    currency: z.preprocess((v) => v ?? "INR", z.literal("INR", { error: said("currency must be INR", "Invalid currency") })),
-  },
-  { error: said("amount is required", "Amount must be an Integer value greater than or equal to 1") },
-);
-
-const optionalString = (key: string, max: number, min = 0) => {
-  const e = said(`${key} must be a string of ${min}–${max} characters`);
-  return z.string({ error: e }).min(min, e).max(max, e).nullish();
-};
-
-const optionalUrl = (key: string) => {
-  const e = said(`${key} must be an absolute http(s) URL`);
-  return z
-    .string({ error: e })
-    .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), e)
-    .optional();
-};
-
-const address = (key: string) =>
-  z
-    .object(
-      {
-        address1: optionalString("address1", LIMITS.addressLineMax),
-        address2: optionalString("address2", LIMITS.addressLineMax),
-        address3: optionalString("address3", LIMITS.addressLineMax),
-        pincode: optionalString("pincode", LIMITS.pincodeMax, LIMITS.pincodeMin),
-        city: optionalString("city", LIMITS.cityStateCountryMax),
-        state: optionalString("state", LIMITS.cityStateCountryMax),
-        country: optionalString("country", LIMITS.cityStateCountryMax),
-      },
-      { error: said(`${key} must be an object`) },
-    )
-    .optional();
-
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const customer = z
-  .object(
-    {
-      email_id: z
-        .string({ error: said(`email_id must be a string of 1–${LIMITS.emailMax} characters`) })
-        .min(1, said(`email_id must be a string of 1–${LIMITS.emailMax} characters`))
-        .max(LIMITS.emailMax, said(`email_id must be a string of 1–${LIMITS.emailMax} characters`))
-        .refine((v) => EMAIL.test(v), said("email_id is not an e-mail address"))
-        .nullish(),
-      first_name: optionalString("first_name", LIMITS.nameMax, 1),
-      last_name: optionalString("last_name", LIMITS.nameMax, 1),
-      customer_id: optionalString("customer_id", LIMITS.customerIdMax, 1),
-      mobile_number: optionalString("mobile_number", LIMITS.mobileMax, LIMITS.mobileMin),
-      billing_address: address("billing_address"),
-      shipping_address: address("shipping_address"),
-    },
-    { error: said("purchase_details.customer must be an object") },
-  )
-  .optional();
-
-/** Up to 10 pairs of strings of at most 256 characters. */
-const metadata = z
-  .record(z.string(), z.unknown(), { error: said("merchant_metadata must be an object of strings") })
-  .superRefine((m, ctx) => {
-    const entries = Object.entries(m);
-    if (entries.length > LIMITS.metadataPairsMax)
-      ctx.addIssue({ code: "custom", message: said(`merchant_metadata has more than ${LIMITS.metadataPairsMax} pairs`) });
-    else if (entries.some(([k, v]) => typeof v !== "string" || v.length > LIMITS.metadataValueMax || k.length > LIMITS.metadataValueMax))
-      ctx.addIssue({ code: "custom", message: said("merchant_metadata values must be strings of at most 256 characters") });
-  })
-  .optional();
-
-const BODY = said("body must be a JSON object");
-const METHOD_INVALID = "Payment method is missing/invalid";
-
-/** Create order (reference §3). */
-export const createOrderBody = z.object(
-  {
-    merchant_order_reference: reference("Merchant Order Reference"),
-    order_amount: amountSchema,
-    pre_auth: z.boolean({ error: said("pre_auth must be a boolean") }).optional(),
-    allowed_payment_methods: z
-      .array(z.enum(VALID_METHODS, { error: said("allowed_payment_methods has an unknown method", METHOD_INVALID) }), {
-        error: said("allowed_payment_methods has an unknown method", METHOD_INVALID),
-      })
-      .optional(),
-    notes: optionalString("notes", 256),
-    callback_url: optionalUrl("callback_url"),
-    failure_callback_url: optionalUrl("failure_callback_url"),
-    purchase_details: z.object({ customer, merchant_metadata: metadata }, { error: said("purchase_details must be an object") }).optional(),
-  },
-  { error: BODY },
-);
-
-/** Create payment: the envelope (one payment; a second is a 422, not a validation error). */
-const createPaymentBody = z.object(
-  {
-    payments: z
-      .array(z.unknown(), { error: said("payments must be a non-empty array", METHOD_INVALID) })
-      .min(1, said("payments must be a non-empty array", METHOD_INVALID)),
-  },
-  { error: said("payments must be a non-empty array", METHOD_INVALID) },
-);
-const paymentMethod = z.object(
-  { payment_method: z.string({ error: said("payment_method is required", METHOD_INVALID) }) },
-  { error: said("payment_method is required", METHOD_INVALID) },
-);
-
-/** `upi_details` (the docs) or `upi_data` (the QR sample): whichever is there. */
-const upiDetails = z
-  .object(
-    {
-      txn_mode: z.enum(["INTENT", "COLLECT"], { error: said("upi_details.txn_mode must be INTENT or COLLECT", METHOD_INVALID) }),
-      upi_qr: z.boolean({ error: said("upi_qr must be a boolean") }).optional(),
-      payer: z.unknown().optional().meta({ description: "{ vpa }: the payer's UPI ID, required for COLLECT" }),
-    },
-    { error: said("payment_option.upi_details is required", METHOD_INVALID) },
-  )
-  .superRefine((o, ctx) => {
-    if (o.upi_qr === true && o.txn_mode === "COLLECT") return void ctx.addIssue({ code: "custom", message: said("upi_qr applies to INTENT only") });
-    if (o.txn_mode !== "COLLECT") return;
-    const vpa = collectVpa(o.payer);
-    if (!vpa) ctx.addIssue({ code: "custom", message: said("payer.vpa is required for COLLECT") });
-    else if (vpa.length > 256 || !LIMITS.vpa.test(vpa)) ctx.addIssue({ code: "custom", message: said("payer.vpa is not a valid VPA") });
-  });
-const collectVpa = (payer: unknown) => (isObj(payer) && typeof payer.vpa === "string" ? payer.vpa.trim() || undefined : undefined);
-const paymentOptionDoc = z.object({ upi_details: upiDetails.optional(), upi_data: upiDetails.optional() });
-
-/** One UPI payment (reference §5.3). */
-const upiPaymentItem = z.object({
-  merchant_payment_reference: reference("Merchant Payment Reference").optional(),
-  payment_amount: amountSchema,
-  payment_option: z.preprocess((po) => (isObj(po) ? (po.upi_details ?? po.upi_data) : undefined), upiDetails),
-});
-
-/** For the OpenAPI document: the create-payment body as a whole, from the schemas above. */
-export const createPaymentDoc = z.object({
-  payments: z
-    .array(
-      z.object({
-        merchant_payment_reference: upiPaymentItem.shape.merchant_payment_reference,
-        payment_method: z.literal("UPI"),
-        payment_amount: amountSchema,
-        payment_option: paymentOptionDoc,
-      }),
-    )
-    .min(1)
-    .max(1),
-});
-
-/** Capture (reference §4.5). */
-export const captureBody = z.object(
-  { merchant_capture_reference: reference("Merchant Capture Reference"), capture_amount: amountSchema.optional() },
-  { error: BODY },
-);
-
-/** Refund: `order_amount` (docs, spec) or `refund_amount`, a number or an amount (Pine Labs' WooCommerce plugin, reference §13.7). */
-export const refundBody = z.preprocess(
-  (b) =>
-    isObj(b)
-      ? { ...b, order_amount: b.order_amount ?? (typeof b.refund_amount === "number" ? { value: b.refund_amount, currency: "INR" } : b.refund_amount) }
-      : b,
-  z.object({ merchant_order_reference: reference("Merchant Order Reference"), order_amount: amountSchema, merchant_metadata: metadata }, { error: BODY }),
-);
-
 /* ------------------------------------------------------------------------------- handlers */
-
-type Ctx = { sb: Sandbox; body: unknown; query: URLSearchParams };
 
 function createOrder({ sb, body }: Ctx) {
   const valid = check(createOrderBody, body);
@@ -322,81 +101,6 @@ export const tokenRequest = z.object(
   },
   { error: said("body must be a JSON object") },
 );
-
-/* ---------------------------------------------------------------------------- settlements */
-
-const DAY_MS = 86_400_000;
-const zoneless = z
-  .string({ error: "start_date and end_date are required (YYYY-MM-DDTHH:MM:SS, no time zone)" })
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, "start_date and end_date must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, without a time zone")
-  .refine((v) => !Number.isNaN(Date.parse(`${v.length === 10 ? `${v}T00:00:00` : v}Z`)), "start_date and end_date must be real dates");
-const pageParam = z
-  .string()
-  .regex(/^[1-9]\d{0,5}$/, "page must be a positive integer")
-  .optional()
-  .transform((v) => Number(v ?? 1));
-const perPageParam = z
-  .string()
-  .regex(/^\d{1,3}$/, `per_page must be between 1 and ${SETTLEMENT_LIMITS.perPage}`)
-  .optional()
-  .transform((v) => Number(v ?? SETTLEMENT_LIMITS.perPage))
-  .refine((n) => n >= 1 && n <= SETTLEMENT_LIMITS.perPage, `per_page must be between 1 and ${SETTLEMENT_LIMITS.perPage}`);
-
-/** Get All Settlements' query (plural-settlements §1.2). */
-export const settlementListQuery = z
-  .object({ start_date: zoneless, end_date: zoneless, page: pageParam, per_page: perPageParam })
-  .refine((q) => ist(q.end_date) >= ist(q.start_date), { message: "end_date must not be before start_date" })
-  // 60 days: from 2026-01-01T00:00:00 at most to 2026-03-01T23:59:59 is 61 (a bare end date means the end of its day).
-  .refine((q) => ist(q.end_date, true) - ist(q.start_date) <= SETTLEMENT_LIMITS.maxWindowDays * DAY_MS, {
-    message: `Maximum date range for retrieving settlement data is ${SETTLEMENT_LIMITS.maxWindowDays} days`,
-  });
-/** Get Settlements by UTR's query (§1.4). */
-export const settlementDetailQuery = z.object({ page: pageParam, per_page: perPageParam });
-const utrParam = z.string().regex(SETTLEMENT_LIMITS.utr, "Invalid UTR number");
-
-/** A zone-less date or datetime read as India time; a bare end date means the end of that day. */
-function ist(v: string, end = false): number {
-  const full = v.length === 10 ? `${v}T${end ? "23:59:59" : "00:00:00"}` : v.length === 16 ? `${v}:00` : v;
-  return Date.parse(`${full}Z`) - 330 * 60_000;
-}
-
-function queryOf(query: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of query) if (!(k in out)) out[k] = v;
-  return out;
-}
-
-function settlementsQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.output<T> {
-  const r = schema.safeParse(queryOf(query));
-  if (!r.success)
-    throw Object.assign(new SandboxError(400, "INVALID_REQUEST", r.error.issues[0]!.message), { details: { source: "query", step: "validation" } });
-  return r.data;
-}
-
-function listSettlements({ sb, query }: Ctx) {
-  const q = settlementsQuery(settlementListQuery, query);
-  sb.advance();
-  const all = sb.settlementsBetween(ist(q.start_date), ist(q.end_date, true));
-  const data = all.slice((q.page - 1) * q.per_page, q.page * q.per_page);
-  const paise = (r: number) => Math.round(r * 100);
-  return {
-    status: 200,
-    body: {
-      data,
-      total_settlement_count: all.length,
-      total_transactions_count: all.reduce((n, s) => n + s.total_transactions_count, 0),
-      total_settlement_amount: all.reduce((n, s) => n + paise(s.total_amount), 0) / 100,
-    },
-  };
-}
-
-function getSettlement({ sb, query }: Ctx, utr: string) {
-  const valid = utrParam.safeParse(utr);
-  if (!valid.success) throw new SandboxError(400, "INVALID_REQUEST", "Invalid UTR number");
-  const q = settlementsQuery(settlementDetailQuery, query);
-  sb.advance();
-  return { status: 200, body: sb.settlementDetail(utr, q.page, q.per_page) };
-}
 
 /* ------------------------------------------------------------------------------- routing */
 

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { errorBody, paymentAnswerBody, tokenResponse, wrappedOrder } from "../plural/schemas";
 import { settlementDetail, settlementList } from "../plural/settlement-schemas";
-import { captureBody, createOrderBody, createPaymentDoc, refundBody, settlementDetailQuery, settlementListQuery, tokenRequest } from "./api";
+import { tokenRequest } from "./api";
+import { captureBody, createOrderBody, createPaymentDoc, refundBody } from "./api-schemas";
+import { settlementDetailQuery, settlementListQuery } from "./api-settlements";
 import { answer, faultInput, settingsPatch, settlementRun } from "./control";
 
 /**

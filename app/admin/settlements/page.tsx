@@ -3,7 +3,8 @@ import Link from "next/link";
 import { DataTable } from "@/components/DataTable";
 import { requireAdmin } from "@/lib/admin-auth";
 import { formatPaise } from "@/lib/money";
-import { istDay, LINE_STATUS_LABELS, settlementReport, settlementSpanProblem, type LineStatus } from "@/lib/orders/settlements";
+import { istDay, settlementSpanProblem } from "@/lib/orders/settlements";
+import { LINE_STATUS_LABELS, settlementReport, type LineStatus } from "@/lib/orders/settlement-report";
 import { fetchSettlements } from "./actions";
 
 export const metadata: Metadata = { title: "Settlements · Merchant console" };

@@ -5,6 +5,7 @@ import { Clock } from "./clock";
 import type { Core, SandboxConfig } from "./core";
 import { Faults } from "./faults";
 import { Journal, readStateFile } from "./journal";
+import { restore } from "./restore";
 import { Orders, type CreateOrderInput, type PaymentInput } from "./orders";
 import { Outbox, type WebhookHealth } from "./outbox";
 import { QrImages } from "./qr";
@@ -69,33 +70,7 @@ export class Sandbox {
     this.#faults = new Faults(this.#core);
     this.#stats = new CallStats(now);
     this.#tokens = new Tokens(this.#core);
-    if (loaded) {
-      for (const [t, exp] of Object.entries(loaded.tokens)) this.#records.tokens.set(t, exp);
-      this.#records.faults = loaded.faults;
-      for (const o of loaded.orders) this.#records.addOrder(o);
-      this.#records.loadDeliveries(loaded.deliveries);
-      for (const st of loaded.settlements ?? []) this.#records.settlements.set(st.utr, st);
-    }
-    if (config.stateFile) {
-      const settingsChanged = !!loaded && JSON.stringify(loaded.settings) !== JSON.stringify(this.#records.settings);
-      this.#records.dirty = {
-        reset: false,
-        settings: settingsChanged,
-        tokens: false,
-        faults: false,
-        orders: new Set(),
-        deliveries: new Set(),
-        settlements: new Set(),
-      };
-      this.#journal = new Journal(config.stateFile, this.#records, {
-        rev: loaded?.rev ?? 0,
-        bytes: file?.bytes ?? 0,
-        compact: file?.compact ?? false,
-        convert: file?.convert,
-        exists: !!loaded,
-      });
-      if (settingsChanged) this.#records.touchSettings();
-    }
+    this.#journal = restore(this.#records, config.stateFile, file);
     // Deliveries that were mid-flight when the process stopped go out again.
     if (config.background !== false) {
       this.#loop = setInterval(() => void this.#outbox.tick(), 200);

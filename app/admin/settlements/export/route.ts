@@ -1,5 +1,6 @@
 import { adminPassword, isAdmin } from "@/lib/admin-auth";
-import { istDay, settlementReport, settlementSpanProblem } from "@/lib/orders/settlements";
+import { istDay, settlementSpanProblem } from "@/lib/orders/settlements";
+import { settlementReport } from "@/lib/orders/settlement-report";
 import { settlementCsv } from "@/lib/orders/settlements-csv";
 import { withRequestId } from "@/lib/request-context";
 

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { PluralError } from "@/lib/plural/errors";
+import { PluralError } from "../errors";
 
 /** Awaits a promise that must reject with a PluralError, and returns the error. */
 export async function rejection(p: Promise<unknown>): Promise<PluralError> {

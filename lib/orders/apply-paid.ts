@@ -1,0 +1,87 @@
+/** When applyStatus finds an order paid: was it paid late or twice, and what leaves the cart. */
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { LatePayment } from "./apply-types";
+import { REFUNDABLE_STATUSES } from "./statuses";
+
+/** An order captured after a pre-auth already left the cart when it was AUTHORIZED. */
+export const PAID_BEFORE = new Set(["AUTHORIZED"]);
+
+/** What the shopper was shown as a failure: the order could not be paid, or (payments) this attempt failed. */
+export const TOLD_FAILED: ReadonlySet<string> = new Set(["FAILED", "CANCELLED"]);
+/** Still holding the shopper's money: a twin fully refunded already is no reason to refund this one. */
+const HOLDING = [...REFUNDABLE_STATUSES, "AUTHORIZED"];
+/** How far back a twin is looked for: a shopper starting again does so within minutes, not days. */
+const TWIN_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+type OrderForLate = { id: string; status: string; cartId: string | null; customerEmail: string; amountInPaise: number; createdAt: Date };
+
+/**
+ * Why an order that is now PROCESSED should not simply be kept, if it should not:
+ * - PAID_TWICE: another order of the same shopper (same cart, or same e-mail) for the same items and
+ *   amount holds their money already, and it was still unpaid when this one was placed or it was
+ *   placed while this one was open (the shopper started again because this one seemed to fail).
+ *   An order placed after the other was paid (buying the same thing again, knowingly) is no twin.
+ * - PAID_LATE: the order had failed or been cancelled (the shopper saw "could not be paid"), or the
+ *   payment that succeeded is one we had recorded as failed (the shopper saw "did not go through").
+ */
+export async function latePaymentOf(
+  tx: Prisma.TransactionClient,
+  order: OrderForLate,
+  failedThenPaid: boolean,
+): Promise<{ kind: LatePayment; of?: { id: string; merchantOrderReference: string } } | undefined> {
+  // One statement in the common case (no other order of theirs holds money): the candidates' items
+  // and payment times are read only when there are some (Prisma would otherwise send two more
+  // statements for an empty list).
+  const found = await tx.order.findMany({
+    where: {
+      id: { not: order.id },
+      amountInPaise: order.amountInPaise,
+      status: { in: HOLDING },
+      createdAt: { gte: new Date(order.createdAt.getTime() - TWIN_WINDOW_MS) },
+      OR: [...(order.cartId ? [{ cartId: order.cartId }] : []), { customerEmail: order.customerEmail }],
+    },
+    // The most recent first: a shopper starts again within minutes (and the e-mail's index serves it).
+    orderBy: { createdAt: "desc" },
+    take: 10,
+    select: { id: true },
+  });
+  if (found.length > 0) {
+    const candidates = await tx.order.findMany({
+      where: { id: { in: found.map((c) => c.id) } },
+      orderBy: { createdAt: "desc" },
+      select: {
+        id: true,
+        merchantOrderReference: true,
+        createdAt: true,
+        items: { select: { productId: true, quantity: true } },
+        // When it was paid: its first timeline entry that left it holding money.
+        events: { where: { statusTo: { in: HOLDING } }, orderBy: { createdAt: "asc" }, take: 1, select: { createdAt: true } },
+      },
+    });
+    const key = (items: Array<{ productId: string; quantity: number }>) =>
+      items
+        .map((i) => `${i.productId}×${i.quantity}`)
+        .sort()
+        .join(",");
+    const ours = key(await tx.orderItem.findMany({ where: { orderId: order.id }, select: { productId: true, quantity: true } }));
+    const twin = candidates.find((c) => key(c.items) === ours && (c.events[0]?.createdAt ?? c.createdAt) > order.createdAt);
+    if (twin) return { kind: "PAID_TWICE", of: { id: twin.id, merchantOrderReference: twin.merchantOrderReference } };
+  }
+  if (TOLD_FAILED.has(order.status) || failedThenPaid) return { kind: "PAID_LATE" };
+  return undefined;
+}
+
+/**
+ * What an order bought leaves its cart: two statements, however many items (a statement through
+ * Prisma costs a query compilation, and this runs on every paid webhook). Raw SQL because Prisma's
+ * updateMany cannot take a quantity from another table; the same text runs on SQLite and PostgreSQL.
+ * A line whose quantity reaches 0 goes; one the shopper raised since keeps the difference.
+ */
+export async function takeFromCart(tx: Prisma.TransactionClient, orderId: string, cartId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "CartItem" SET "quantity" = "quantity" - (
+      SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ${orderId} AND oi."productId" = "CartItem"."productId"
+    )
+    WHERE "cartId" = ${cartId} AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ${orderId})`;
+  await tx.$executeRaw`DELETE FROM "CartItem" WHERE "cartId" = ${cartId} AND "quantity" <= 0`;
+}
