@@ -23,7 +23,7 @@ export function findNginx() {
   return r.stdout.trim() || undefined;
 }
 
-async function waitFor(url, ms, isAlive) {
+export async function waitFor(url, ms, isAlive) {
   const end = Date.now() + ms;
   for (;;) {
     try {
@@ -39,7 +39,7 @@ async function waitFor(url, ms, isAlive) {
 }
 
 /** A process in its own group, logging to a file; stop() ends the group. */
-function launch(name, cmd, args, env, dir) {
+export function launch(name, cmd, args, env, dir) {
   const logFile = path.join(dir, `${name}.log`);
   const out = openSync(logFile, "a");
   const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", out, out] });
@@ -70,7 +70,7 @@ function launch(name, cmd, args, env, dir) {
   };
 }
 
-function nginxConf({ dir, port, instances, balance }) {
+export function nginxConf({ dir, port, instances, balance }) {
   const servers = (ports, backupAfterFirst) =>
     ports.map((p, i) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=3s${backupAfterFirst && i > 0 ? " backup" : ""};`).join("\n");
   const shop = instances;
