@@ -111,11 +111,15 @@ export async function runChaos({
     notesOf,
     shownOf,
     ending: () => ending,
+    log,
     count: (k) => counts.set(k, (counts.get(k) ?? 0) + 1),
     answer: (a) => w.answers.push(a),
     note: (orderId, who, what) => (notesOf.get(orderId) ?? notesOf.set(orderId, []).get(orderId)).push({ at: Date.now(), who, what }),
     track: (orderId, info) => w.note(orderId, `shopper-${info.shopper}`, `placed ${info.ref} (${info.product}, ${info.email})`),
-    shown: (orderId, status) => (shownOf.get(orderId) ?? shownOf.set(orderId, []).get(orderId)).push({ at: Date.now(), status }),
+    shown: (orderId, status) => {
+      (shownOf.get(orderId) ?? shownOf.set(orderId, []).get(orderId)).push({ at: Date.now(), status });
+      w.note(orderId, "shopper", `shown ${status}`);
+    },
     sameKey: () => {},
     /** A window in which `what` is down (a store killed or paused, PostgreSQL restarting); the answer ends it. */
     down: (what) => {

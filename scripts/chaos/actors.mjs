@@ -32,7 +32,7 @@ const CUSTOMER = {
 
 export async function shopperLoop(w, i) {
   const rng = new Rng(w.seed, `shopper-${i}`);
-  const self = { lastPaid: null };
+  const self = { lastPaid: null, startedAgain: null };
   await pause(w, rng.between(0, 3000));
   while (!w.ending()) {
     await shopperFlow(w, rng, i, self).catch((e) => w.count(`shopper error: ${String(e?.message ?? e).slice(0, 60)}`));
@@ -42,8 +42,11 @@ export async function shopperLoop(w, i) {
 
 async function shopperFlow(w, rng, i, self) {
   const c = new Client(w.url, { address: address(rng), who: `shopper-${i}`, onAnswer: w.answer });
-  // Pay twice: the same shopper (e-mail) buys the same thing again while the first is paid.
-  const again = self.lastPaid && rng.chance(0.12) ? self.lastPaid : null;
+  // Starting again: the first order seemed stuck, so the shopper places the same one again and pays
+  // it, and then pays the first one too (a twin: PAID_TWICE). Or buys the same thing again after paying.
+  const twin = self.startedAgain;
+  self.startedAgain = null;
+  const again = twin ?? (self.lastPaid && rng.chance(0.12) ? self.lastPaid : null);
   const email = again?.email ?? `s${i}-${rng.word(10).toLowerCase()}@example.com`;
   const home = await c.request("home", "/");
   if (home.status !== 200) return w.count("shopper: home not shown");
@@ -64,7 +67,7 @@ async function shopperFlow(w, rng, i, self) {
   }
   const orderId = /^\/orders\/([^/]+)\/pay$/.exec(placed.headers?.get("location") ?? "")?.[1];
   if (!orderId) return w.count(`shopper: order refused (${placed.status})`);
-  w.count(again ? "shopper: order (same items again)" : "shopper: order");
+  w.count(twin ? "shopper: order (started again, first one unpaid)" : again ? "shopper: order (same items again)" : "shopper: order");
   w.track(orderId, { ref: key, shopper: i, email, product });
   const payPath = `/orders/${orderId}/pay`;
   await c.request("pay page", payPath);
@@ -94,7 +97,7 @@ async function shopperFlow(w, rng, i, self) {
       w.count("shopper: reload");
       await c.request("pay page", payPath);
     }
-    const outcome = rng.weighted({ approve: 44, decline: 14, abandon: 14, switch: 12, late: 7, twice: 9 });
+    const outcome = rng.weighted({ approve: 44, decline: 14, abandon: 12, switch: 12, late: 7, twice: 9, "start again": 5 });
     await pause(w, rng.between(300, 4000));
     const payment = await w.pluralPayment(orderId);
     if (!payment) {
@@ -104,6 +107,7 @@ async function shopperFlow(w, rng, i, self) {
     const answer = async (how, id = payment) => {
       const body = how === "decline" ? { code: rng.pick(["PAYMENT_DECLINED", "INSUFFICIENT_FUNDS"]) } : {};
       const r = await w.control.post(`payments/${encodeURIComponent(id)}/${how}`, body);
+      if (r.status !== 200) w.log(`payer ${how} ${id} (order ${orderId}) → ${r.status} ${JSON.stringify(r.json).slice(0, 160)}`);
       w.count(`payer: ${how}${r.status === 200 ? "" : ` (${r.status} ${r.json?.code ?? ""})`}`);
       w.note(orderId, "payer", `${how} ${id} → ${r.status} ${r.status === 200 ? (r.json?.data?.status ?? "") : (r.json?.code ?? "")}`);
       return r.status === 200;
@@ -119,6 +123,9 @@ async function shopperFlow(w, rng, i, self) {
         await pause(w, rng.between(500, 5000));
         paid = (await answer("approve-late")) || paid;
       }
+    } else if (outcome === "start again") {
+      w.note(orderId, "shopper", "starts again with a new order, this one unpaid");
+      self.startedAgain = { email, product, first: { orderId, payment } };
     } else if (outcome === "twice") {
       paid = (await answer("approve")) || paid;
       if (previous && previous !== payment) await answer("approve", previous); // the QR switched away from, paid too
@@ -127,6 +134,13 @@ async function shopperFlow(w, rng, i, self) {
       break;
     }
     break;
+  }
+
+  if (twin && paid) {
+    // The first order's payment goes through too, after the second was paid.
+    const r = await w.control.post(`payments/${encodeURIComponent(twin.first.payment)}/approve`, {});
+    w.count(`payer: approve the first order too${r.status === 200 ? "" : ` (${r.status} ${r.json?.code ?? ""})`}`);
+    w.note(twin.first.orderId, "payer", `approve ${twin.first.payment} after the second order ${orderId} was paid → ${r.status}`);
   }
 
   // What the shopper is shown: the pay page's live status, polled a few times; sometimes they come back later.

@@ -124,19 +124,28 @@ export function check(w, d) {
     if (n > 1) v.refunds.push({ orderId: owner?.id, what: `refund ${ref} made ${n} times at Plural` });
     if (!storeRefundRefs.has(ref)) v.refunds.push({ orderId: owner?.id, what: `Plural has refund ${ref}, which the store never recorded` });
   }
-  // Paid twice across orders: the same shopper, the same items, both paid and not refunded: one must be flagged.
+  // Paid twice across orders (lib/orders/apply.ts, latePaymentOf): the same shopper, the same items and
+  // amount, both paid and never refunded, and the first placed was still unpaid when the second was
+  // placed (the shopper started again): one of the two must be flagged. Buying again after a payment is no twin.
+  const paidAt = (o) => {
+    const e = (d.eventsOf.get(o.id) ?? []).find((x) => PAID.has(x.statusTo));
+    return e ? new Date(e.createdAt).getTime() : Infinity;
+  };
   const groups = new Map();
   for (const o of d.orders) {
-    if (o.status !== "PROCESSED") continue;
-    const k = `${o.customerEmail}|${d.itemsOf.get(o.id)}`;
+    if (o.status !== "PROCESSED" || o.refundedInPaise !== 0 || (d.refundsOf.get(o.id) ?? []).length) continue;
+    const k = `${o.customerEmail}|${o.amountInPaise}|${d.itemsOf.get(o.id)}`;
     (groups.get(k) ?? groups.set(k, []).get(k)).push(o);
   }
-  for (const g of groups.values())
-    if (g.length > 1 && g.filter((o) => !o.latePayment).length > 1)
-      v.late.push({
-        orderId: g.at(-1).id,
-        what: `${g.length} orders of one shopper for the same items paid, ${g.filter((o) => o.latePayment).length} flagged`,
-      });
+  for (const g of groups.values()) {
+    g.sort((a, b) => new Date(a.createdAt) - new Date(b.createdAt));
+    for (let i = 0; i < g.length; i++)
+      for (let j = i + 1; j < g.length; j++) {
+        const [a, b] = [g[i], g[j]];
+        if (paidAt(a) > new Date(b.createdAt).getTime() && !a.latePayment && !b.latePayment)
+          v.late.push({ orderId: b.id, what: `placed while ${a.id} of the same shopper for the same items was unpaid; both paid, neither flagged PAID_TWICE` });
+      }
+  }
   // Lost: money taken on a Plural order the store does not have.
   for (const c of d.charges) {
     const ref = c.merchant_order_reference.replace(/_\d+$/, "");
