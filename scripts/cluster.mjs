@@ -70,6 +70,14 @@ export function launch(name, cmd, args, env, dir) {
   };
 }
 
+/**
+ * How long nginx keeps an idle connection to a store open: less than the store's own 5 s (Node's
+ * http.Server keepAliveTimeout, which `next start` keeps). With nginx's default (60 s), nginx could
+ * send a request on a connection the store was closing at that instant: the store reset it, and a
+ * POST, which nginx does not retry, answered 502 (found by `npm run chaos -- --seed 8 --minutes 3`).
+ */
+export const UPSTREAM_IDLE_S = 4;
+
 export function nginxConf({ dir, port, instances, balance }) {
   const servers = (ports, backupAfterFirst) =>
     ports.map((p, i) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=3s${backupAfterFirst && i > 0 ? " backup" : ""};`).join("\n");
@@ -95,10 +103,12 @@ http {
   upstream shop {
 ${servers(shop, balance === "failover")}
     keepalive 64;
+    keepalive_timeout ${UPSTREAM_IDLE_S}s;
   }
   upstream hooks {
 ${servers(hooks, balance === "failover")}
     keepalive 16;
+    keepalive_timeout ${UPSTREAM_IDLE_S}s;
   }
   map $http_upgrade $connection_upgrade { default upgrade; "" ""; }
   server {
