@@ -111,6 +111,11 @@ export class Control {
         } catch {
           json = { text };
         }
+        // A sandbox still starting (or stopping) answers its generic 404: asked again, like a refused connection.
+        if (r.status === 404 && json.message === "Not Found" && i < 20) {
+          await new Promise((r) => setTimeout(r, 500));
+          continue;
+        }
         return { status: r.status, json };
       } catch (e) {
         // The sandbox may be restarting (a fault): a few tries, then the caller hears it.

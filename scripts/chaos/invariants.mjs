@@ -157,9 +157,11 @@ export function check(w, d) {
     const o = d.orders.find((x) => x.id === orderId);
     if (!o) continue;
     const attempts = attemptsOf(d, o);
+    // The bank said yes at some point (the acquirer's reference stays when a pre-auth is later released by the merchant).
+    const approved = attempts.some((a) => a.payments.some((x) => x.status === "PROCESSED" || x.status === "AUTHORIZED" || x.acquirer_data?.acquirer_reference));
     const paidAtPlural = attempts.some((a) => PAID.has(a.status) || a.payments.some((x) => x.status === "PROCESSED" || x.status === "AUTHORIZED"));
     for (const s of seen) {
-      if (PAID.has(s.status) && !paidAtPlural) v.shown.push({ orderId, what: `shown ${s.status} at ${iso(s.at)}; Plural has no payment for it` });
+      if (PAID.has(s.status) && !approved) v.shown.push({ orderId, what: `shown ${s.status} at ${iso(s.at)}; Plural never approved a payment for it` });
       if (s.status === "FAILED" && paidAtPlural && !o.latePayment && PAID.has(o.status))
         v.shown.push({ orderId, what: `shown FAILED at ${iso(s.at)}; paid, and not flagged as paid late` });
     }
