@@ -5,7 +5,7 @@
  * so an instance can be killed (-9), paused (SIGSTOP) and woken, PostgreSQL restarted (pg_ctl
  * restart) and the sandbox restarted, while the others run on.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { findNginx, launch, nginxConf, waitFor } from "../cluster.mjs";
@@ -15,10 +15,18 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * pg_ctl, asynchronously (the actors run on while PostgreSQL restarts) and with no pipes: the server
+ * it starts would inherit them and hold them open, so a synchronous spawn would wait for it forever.
+ */
 function pgCtl(args) {
   const bin = path.join(findPgBin(), "pg_ctl");
-  const cmd = isRoot ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
-  return spawnSync(cmd[0], cmd[1], { encoding: "utf8" });
+  const [cmd, argv] = isRoot ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { stdio: "ignore" });
+    child.once("error", () => resolve(1));
+    child.once("exit", (code) => resolve(code ?? 1));
+  });
 }
 
 /**
@@ -166,8 +174,8 @@ export async function startChaosCluster({ dir, portBase, storeEnv: extraStore = 
     },
     /** pg_ctl restart (fast: open connections are cut, as a failover or a crash restart would). */
     async restartPostgres() {
-      const r = pgCtl(["-D", path.join(pg.dir, "data"), "-m", "fast", "-w", "-t", "60", "restart"]);
-      if (r.status !== 0) throw new Error(`pg_ctl restart failed: ${r.stderr || r.stdout}`);
+      const code = await pgCtl(["-D", path.join(pg.dir, "data"), "-l", path.join(pg.dir, "log"), "-m", "fast", "-w", "-t", "60", "restart"]);
+      if (code !== 0) throw new Error(`pg_ctl restart failed (exit ${code}): see ${path.join(pg.dir, "log")}`);
       log("postgres restarted");
     },
     /** Everything up (a store paused or killed by a fault that was cut short: woken, restarted). */
@@ -182,7 +190,7 @@ export async function startChaosCluster({ dir, portBase, storeEnv: extraStore = 
         if (!p.alive()) await up(name);
       }
       if (!procs.get("sandbox").alive()) await up("sandbox");
-      for (let i = 0; i < 60 && pgCtl(["-D", path.join(pg.dir, "data"), "status"]).status !== 0; i++) await sleep(500);
+      for (let i = 0; i < 60 && (await pgCtl(["-D", path.join(pg.dir, "data"), "status"])) !== 0; i++) await sleep(500);
     },
     stop: stopAll,
   });
