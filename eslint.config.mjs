@@ -76,5 +76,14 @@ export default defineConfig([
       ["^react-dom(/|$)", "The domain has no UI (React's request `cache` is all it uses of React)."],
     ],
   ),
-  globalIgnores([".next/**", ".chaos/**", "lib/generated/**", "bench/results/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  globalIgnores([
+    ".next/**",
+    ".chaos/**",
+    "lib/generated/**",
+    "bench/results/**",
+    "node_modules/**",
+    "test-results/**",
+    "playwright-report/**",
+    "next-env.d.ts",
+  ]),
 ]);
