@@ -87,5 +87,14 @@ export default defineConfig([
     ignores: ["lib/generated/**", "lib/sandbox/contract.test.ts", "lib/orders/orders.test.ts", "e2e/security.spec.ts"],
     rules: { "max-lines": ["error", { max: 400, skipBlankLines: false, skipComments: false }] },
   },
-  globalIgnores([".next/**", "lib/generated/**", "bench/results/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  globalIgnores([
+    ".next/**",
+    ".chaos/**",
+    "lib/generated/**",
+    "bench/results/**",
+    "node_modules/**",
+    "test-results/**",
+    "playwright-report/**",
+    "next-env.d.ts",
+  ]),
 ]);

@@ -19,3 +19,5 @@ export function startCluster(options?: {
   log: (name: string) => string;
   stop: () => Promise<void>;
 }>;
+export const UPSTREAM_IDLE_S: number;
+export function nginxConf(options: { dir: string; port: number; instances: number[]; balance: "failover" | "round-robin" }): string;

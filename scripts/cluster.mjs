@@ -23,7 +23,7 @@ export function findNginx() {
   return r.stdout.trim() || undefined;
 }
 
-async function waitFor(url, ms, isAlive) {
+export async function waitFor(url, ms, isAlive) {
   const end = Date.now() + ms;
   for (;;) {
     try {
@@ -39,7 +39,7 @@ async function waitFor(url, ms, isAlive) {
 }
 
 /** A process in its own group, logging to a file; stop() ends the group. */
-function launch(name, cmd, args, env, dir) {
+export function launch(name, cmd, args, env, dir) {
   const logFile = path.join(dir, `${name}.log`);
   const out = openSync(logFile, "a");
   const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", out, out] });
@@ -70,7 +70,15 @@ function launch(name, cmd, args, env, dir) {
   };
 }
 
-function nginxConf({ dir, port, instances, balance }) {
+/**
+ * How long nginx keeps an idle connection to a store open: less than the store's own 5 s (Node's
+ * http.Server keepAliveTimeout, which `next start` keeps). With nginx's default (60 s), nginx could
+ * send a request on a connection the store was closing at that instant: the store reset it, and a
+ * POST, which nginx does not retry, answered 502 (found by `npm run chaos -- --seed 8 --minutes 3`).
+ */
+export const UPSTREAM_IDLE_S = 4;
+
+export function nginxConf({ dir, port, instances, balance }) {
   const servers = (ports, backupAfterFirst) =>
     ports.map((p, i) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=3s${backupAfterFirst && i > 0 ? " backup" : ""};`).join("\n");
   const shop = instances;
@@ -95,10 +103,12 @@ http {
   upstream shop {
 ${servers(shop, balance === "failover")}
     keepalive 64;
+    keepalive_timeout ${UPSTREAM_IDLE_S}s;
   }
   upstream hooks {
 ${servers(hooks, balance === "failover")}
     keepalive 16;
+    keepalive_timeout ${UPSTREAM_IDLE_S}s;
   }
   map $http_upgrade $connection_upgrade { default upgrade; "" ""; }
   server {

@@ -53,8 +53,8 @@ export function unavailableReason() {
   return undefined;
 }
 
-/** Starts a fresh cluster in `dir`; returns its URL (database `store`, user `store`, trust auth on loopback only). */
-export async function startCluster(dir = path.join(tmpdir(), `pg-${process.pid}-${Date.now()}`)) {
+/** Starts a fresh cluster in `dir` (on `port`, or a free one); returns its URL (database `store`, user `store`, trust auth on loopback only). */
+export async function startCluster(dir = path.join(tmpdir(), `pg-${process.pid}-${Date.now()}`), { port: wanted } = {}) {
   const reason = unavailableReason();
   if (reason) throw new Error(reason);
   const bin = findPgBin();
@@ -69,7 +69,7 @@ export async function startCluster(dir = path.join(tmpdir(), `pg-${process.pid}-
   const data = path.join(dir, "data");
   let r = runAs(path.join(bin, "initdb"), ["-D", data, "-U", "store", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
   if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr || r.stdout}`);
-  const port = await freePort();
+  const port = wanted ?? (await freePort());
   // Loopback only; small and fast (this is a test cluster: durability off).
   const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   r = runAs(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "log"), "-o", opts, "-w", "-t", "60", "start"]);
