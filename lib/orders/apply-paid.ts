@@ -1,4 +1,5 @@
 /** When applyStatus finds an order paid: was it paid late or twice, and what leaves the cart. */
+import { dbProvider } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { LatePayment } from "./apply-types";
 import { REFUNDABLE_STATUSES } from "./statuses";
@@ -29,6 +30,7 @@ export async function latePaymentOf(
   order: OrderForLate,
   failedThenPaid: boolean,
 ): Promise<{ kind: LatePayment; of?: { id: string; merchantOrderReference: string } } | undefined> {
+  await oneShopperAtATime(tx, order);
   // One statement in the common case (no other order of theirs holds money): the candidates' items
   // and payment times are read only when there are some (Prisma would otherwise send two more
   // statements for an empty list).
@@ -69,6 +71,22 @@ export async function latePaymentOf(
   }
   if (TOLD_FAILED.has(order.status) || failedThenPaid) return { kind: "PAID_LATE" };
   return undefined;
+}
+
+/**
+ * Two orders of one shopper paid at the same moment (two instances, or two connections of one): each
+ * transaction looks for the other among the orders holding money before the other has committed, so
+ * neither is flagged (a chaos run found it). On PostgreSQL a transaction-scoped advisory lock per
+ * shopper (their e-mail and their cart, the keys twins are matched by, taken in one order so that
+ * two transactions never wait on each other) makes the second wait until the first commits; under
+ * READ COMMITTED its next statement then sees the first paid. SQLite runs one write transaction at a
+ * time already (BEGIN IMMEDIATE, lib/db/sqlite.ts). Only a paid transition takes it: the lock holder
+ * reads other orders and writes only its own, so it never waits on a row the waiter holds.
+ */
+async function oneShopperAtATime(tx: Prisma.TransactionClient, order: OrderForLate): Promise<void> {
+  if (dbProvider() !== "postgresql") return;
+  const keys = [`shopper-email:${order.customerEmail}`, ...(order.cartId ? [`shopper-cart:${order.cartId}`] : [])].sort();
+  for (const key of keys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
 }
 
 /**

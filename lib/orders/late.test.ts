@@ -159,6 +159,22 @@ describe("the same items paid twice", () => {
     expect(await orderOf(first.orderId)).toMatchObject({ status: "PROCESSED", latePayment: "PAID_TWICE", latePaymentOf: second.orderId });
   });
 
+  it("two orders of one shopper paid at the same moment (two instances, one database): one of them is flagged PAID_TWICE", async () => {
+    // Chaos seed 4711 on PostgreSQL: both payments applied at once, each transaction looked for the
+    // other among orders holding money before the other had committed, and neither was flagged.
+    for (let round = 0; round < 5; round++) {
+      const cart = await newCart(2);
+      const email = `same-moment-${round}@example.com`;
+      const first = await orderPaying(cart, email);
+      const second = await orderPaying(cart, email);
+      sb.approve(first.paymentId);
+      sb.approve(second.paymentId);
+      await Promise.all([syncOrder(first.orderId), syncOrder(second.orderId)]);
+      const flagged = [await orderOf(first.orderId), await orderOf(second.orderId)].filter((o) => o.latePayment === "PAID_TWICE");
+      expect(flagged.map((o) => o.status)).toEqual(["PROCESSED"]);
+    }
+  });
+
   it("buying the same thing again after the first order was paid is no twin; nor are other items", async () => {
     const cart = await newCart();
     const a = await orderPaying(cart, "again@example.com");
