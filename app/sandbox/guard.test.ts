@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetEnvCache } from "@/lib/env";
+import { forgetProcessGlobal, peekProcessGlobal } from "@/lib/process-global";
 import { handleSandboxHttp, sandbox } from "@/lib/sandbox";
 import { markFrontDoorActive, PEER_HEADER } from "@/lib/security/client-address";
 import { newRequest, nextSignal } from "@/lib/testing/next-request";
@@ -22,8 +23,7 @@ afterEach(() => {
   process.env = { ...saved };
   resetEnvCache();
   markFrontDoorActive(false);
-  (globalThis as { pluralSandbox?: { close(): void } }).pluralSandbox?.close();
-  delete (globalThis as { pluralSandbox?: unknown }).pluralSandbox;
+  forgetProcessGlobal<{ close(): void }>("pluralSandbox")?.close();
 });
 const use = (vars: Record<string, string | undefined>) => {
   process.env = { ...saved, SANDBOX_STATE_FILE: "none", ...vars };
@@ -47,7 +47,7 @@ describe("every sandbox page and action checks the mode itself", () => {
     expect(await nextSignal(answerPayment(fd))).toBe(NOT_FOUND);
     expect(await nextSignal(resetSandbox())).toBe(NOT_FOUND);
     expect(() => sandbox()).toThrow(/exists only when PLURAL_ENV=sandbox/);
-    expect((globalThis as { pluralSandbox?: unknown }).pluralSandbox).toBeUndefined();
+    expect(peekProcessGlobal("pluralSandbox")).toBeUndefined();
   });
 });
 

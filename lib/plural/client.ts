@@ -141,6 +141,9 @@ export function createPluralClient(config: PluralClientConfig) {
     baseUrl: config.baseUrl.replace(/\/+$/, ""),
     timeoutMs: config.timeoutMs ?? 15_000,
     retry: { ...DEFAULT_RETRY, ...config.retry },
+    // The runtime's own fetch, bound (some runtimes refuse an unbound call). lib/plural is copied
+    // alone into other apps and imports nothing of the store (lib/plural-standalone.test.ts), so it
+    // names globalThis itself rather than through lib/process-global.ts; it keeps no state there.
     fetch: config.fetch ?? globalThis.fetch.bind(globalThis),
     logger: config.logger ?? silentLogger,
     sleep: config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { log } from "@/lib/log";
+import { forgetProcessGlobal, processGlobal } from "@/lib/process-global";
 
 /**
  * Rolling restarts (issue #23). A load balancer or an orchestrator sends SIGTERM, waits (often
@@ -41,10 +42,9 @@ type State = {
   installed: boolean;
 };
 
-// On globalThis: Next bundles each route separately, and each bundle would otherwise get its own state.
-const g = globalThis as unknown as { storeLifecycle?: State };
+// One per process (lib/process-global.ts): each route bundle would otherwise get its own state.
 const state = (): State =>
-  (g.storeLifecycle ??= {
+  processGlobal<State>("storeLifecycle", () => ({
     draining: false,
     startedAt: 0,
     inflight: 0,
@@ -54,7 +54,7 @@ const state = (): State =>
     closers: [],
     settled: new Set(),
     installed: false,
-  });
+  }));
 
 /** Whether this instance is shutting down (readiness answers 503, new requests are refused). */
 export function isDraining(): boolean {
@@ -239,5 +239,5 @@ export function installShutdown(): void {
 
 /** For tests: back to a fresh, non-draining state. */
 export function resetShutdownState(): void {
-  g.storeLifecycle = undefined;
+  forgetProcessGlobal("storeLifecycle");
 }

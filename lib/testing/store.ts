@@ -1,4 +1,5 @@
 import { resetEnvCache } from "@/lib/env";
+import { forgetProcessGlobal } from "@/lib/process-global";
 import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { createTestDatabase } from "./db";
 
@@ -23,11 +24,9 @@ export async function startTestStore(sandbox: Parameters<typeof startSandboxServ
     PLURAL_CALLS_PER_MINUTE: "100000",
   });
   resetEnvCache();
-  const g = globalThis as { prisma?: { $disconnect(): Promise<void> }; pluralClient?: unknown };
-  await g.prisma?.$disconnect();
-  g.prisma = undefined;
-  g.pluralClient = undefined;
-  const { db } = await import("@/lib/db");
+  const { closeDb, db } = await import("@/lib/db");
+  await closeDb();
+  forgetProcessGlobal("pluralClient");
   await db().product.createMany({
     data: [
       { slug: "chai", name: "Masala Chai Tin", description: "tea", priceInPaise: 34900, image: "/products/masala-chai-tin.svg" },

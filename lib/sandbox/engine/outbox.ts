@@ -76,7 +76,7 @@ export class Outbox {
     private readonly serialize: (order: SimOrder) => unknown,
     private readonly advance: () => void,
   ) {
-    this.fetchImpl = core.config.fetch ?? globalThis.fetch.bind(globalThis);
+    this.fetchImpl = core.config.fetch ?? ((input, init) => fetch(input, init));
   }
 
   emit(eventType: string, order: SimOrder): Delivery | undefined {
