@@ -3,6 +3,7 @@ import path from "node:path";
 import pino, { type DestinationStream, type Logger as Pino } from "pino";
 import { redactDeep, redactText } from "./redact";
 import { currentRequestId } from "./request-context";
+import { logSettings } from "./env";
 import { processGlobal } from "./process-global";
 
 /**
@@ -68,17 +69,11 @@ export function createPino(opts: LoggerOptions = {}): Pino {
   );
 }
 
-function defaultFormat(): "json" | "pretty" {
-  const f = process.env.LOG_FORMAT;
-  if (f === "json" || f === "pretty") return f;
-  return process.env.NODE_ENV === "development" ? "pretty" : "json";
-}
-
 /** The process's one pino (every bundle writes through it), remade when LOG_FORMAT changes. */
 const current = () => processGlobal<{ key?: string; pino?: Pino }>("storeLogger", () => ({}));
 
 function instance(): Pino {
-  const format = defaultFormat();
+  const format = logSettings().format;
   const held = current();
   if (held.key === "custom" && held.pino) return held.pino;
   if (held.key !== format || !held.pino) Object.assign(held, { key: format, pino: createPino({ format }) });
@@ -93,7 +88,7 @@ export function setLogDestination(destination: DestinationStream | undefined) {
 /** Our API over a pino logger: `(msg, fields)`, scrubbed, filtered by LOG_LEVEL at each call. */
 export function wrap(getPino: () => Pino) {
   const write = (level: Level, msg: string, fields?: Fields) => {
-    if ((RANK[process.env.LOG_LEVEL ?? "info"] ?? RANK.info!) > RANK[level]!) return;
+    if (RANK[logSettings().level]! > RANK[level]!) return;
     const clean = fields ? (redactDeep(fields) as Fields) : {};
     getPino()[level](clean, redactText(msg));
   };

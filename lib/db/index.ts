@@ -50,11 +50,18 @@ export const rawSqlite: RawSqlite = async (fn) => {
   return adapter.connection()!.exclusive(fn);
 };
 
-/** A new client for a database URL (scripts and tests; the app uses db()). */
-export function createPrismaClient(url: string, sqlite = isPostgresUrl(url) ? undefined : sqliteAdapter(url)): PrismaClient {
+/**
+ * A new client for a database URL (scripts and tests; the app uses db()). A PostgreSQL pool opens at
+ * most `poolSize` connections (DATABASE_POOL_SIZE, read only for PostgreSQL).
+ */
+export function createPrismaClient(
+  url: string,
+  sqlite = isPostgresUrl(url) ? undefined : sqliteAdapter(url),
+  poolSize = () => env().databasePoolSize,
+): PrismaClient {
   return isPostgresUrl(url)
     ? (new PostgresClient({
-        adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+        adapter: new PrismaPg({ connectionString: url, max: poolSize() }),
         transactionOptions: TRANSACTIONS,
       }) as unknown as PrismaClient)
     : new PrismaClient({ adapter: sqlite!, transactionOptions: TRANSACTIONS });

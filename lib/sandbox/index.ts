@@ -51,7 +51,6 @@ export function sandbox(): Sandbox {
   if (!sandboxEnabled()) throw new Error("The Plural sandbox exists only when PLURAL_ENV=sandbox and this store serves it");
   return processGlobal("pluralSandbox", () => {
     const e = env();
-    const file = process.env.SANDBOX_STATE_FILE ?? ".sandbox/state.json";
     const made = new Sandbox({
       merchantId: SANDBOX_DEFAULTS.merchantId,
       clientId: e.clientId,
@@ -63,7 +62,7 @@ export function sandbox(): Sandbox {
       webhookUrl: e.sandboxWebhookUrl,
       publicUrl: `${e.appUrl}/sandbox`,
       profile: e.sandboxProfile,
-      stateFile: file === "none" ? null : file,
+      stateFile: e.sandboxStateFile,
     });
     // A public sandbox's webhooks go home, whatever a state file from an earlier run says.
     if (e.sandboxPublic && new URL(made.settings.webhook.url).origin !== new URL(e.appUrl).origin)

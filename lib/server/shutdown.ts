@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { forgetProcessGlobal, processGlobal } from "@/lib/process-global";
 
@@ -62,10 +63,19 @@ export function isDraining(): boolean {
 }
 
 /** The bound on a shutdown, from SHUTDOWN_TIMEOUT_MS (1 s to 9.5 s; 8 s when unset or unreadable). */
-export function shutdownTimeoutMs(value = process.env.SHUTDOWN_TIMEOUT_MS): number {
+export function shutdownTimeoutMs(value: string | number | undefined = configuredTimeout()): number {
   const n = Number(value);
   if (!value || !Number.isFinite(n)) return SHUTDOWN_DEFAULT_MS;
   return Math.min(9_500, Math.max(1_000, Math.round(n)));
+}
+
+/** SHUTDOWN_TIMEOUT_MS through lib/env.ts; a shutdown stays bounded even when the configuration does not parse. */
+function configuredTimeout(): number | undefined {
+  try {
+    return env().shutdownTimeoutMs;
+  } catch {
+    return undefined;
+  }
 }
 
 const idle = (s: State) => s.inflight === 0 && s.work.size === 0;
