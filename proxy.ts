@@ -95,7 +95,7 @@ export const config = {
         { type: "header", key: "purpose", value: "prefetch" },
       ],
     },
-    // Every /sandbox request, prefetches and the sandbox's API included (issue #18).
+    // Every /sandbox request, prefetches and the sandbox's API included.
     "/sandbox/:path*",
   ],
 };

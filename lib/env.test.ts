@@ -107,7 +107,7 @@ describe("network configuration", () => {
     expect(() => parseEnv({ PLURAL_WEBHOOK_SOURCE_IPS: "pinelabs" })).toThrow(/PLURAL_WEBHOOK_SOURCE_IPS/);
   });
 
-  /** Issue #18: nothing of the sandbox, nor its bench routes, reaches a real store or the public unasked. */
+  /** Nothing of the sandbox, nor its bench routes, reaches a real store or the public unasked. */
   describe("the sandbox and the bench routes", () => {
     const uat = { PLURAL_ENV: "uat", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "00112233445566778899aabbccddeeff" };
     const problems = (vars: Record<string, string>) => {

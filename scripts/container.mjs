@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run container:test`: builds the container image (Dockerfile) with podman and runs the browser
- * checkout against the container on PostgreSQL (issue #23). No image registry is needed: without
+ * checkout against the container on PostgreSQL. No image registry is needed: without
  * CONTAINER_BASE, the base image is made from Debian's packages and Node from the npm registry
  * (scripts/node-base-image.sh). Installs podman, runc and debootstrap from Debian's packages when
  * missing and run as root (as `.ci/run` does for Chromium). Prints the build time and image size,

@@ -1,6 +1,6 @@
 /**
  * `npm run security:fuzz`: the security suite against a production build served by `next start`,
- * over real HTTP, as an attacker would try it (issue #8).
+ * over real HTTP, as an attacker would try it.
  *
  *   npm run security:fuzz                       # 10,000 returns and 10,000 webhooks, then the attacks
  *   npm run security:fuzz -- --cases 2000 --seed 7 --port 3170 --no-build

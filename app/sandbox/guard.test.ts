@@ -13,10 +13,10 @@ vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 /**
- * Issue #18: in a UAT store, the sandbox's pages rendered for a client navigation (the layout, the
- * only one to check the mode, is skipped when the client says it has it), building a sandbox that
- * held the store's real secrets. A production build's sandbox was anyone's, and its control API
- * could point webhooks at any address (SSRF).
+ * What this guards against: in a UAT store, a sandbox page rendered for a client navigation (the
+ * layout, were it the only one to check the mode, is skipped when the client says it has it) would
+ * build a sandbox holding the store's real secrets; a production build's sandbox would be anyone's,
+ * and its control API could point webhooks at any address (SSRF).
  */
 const saved = { ...process.env };
 afterEach(() => {

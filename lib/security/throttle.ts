@@ -76,7 +76,7 @@ export async function sweepExpiredLimits(now = Date.now(), graceMs = 60_000): Pr
 /* ------------------------------------------------------------------------------- sign-in */
 
 /**
- * The merchant console's sign-in (issue #18: a spread of addresses must not lock the merchant out).
+ * The merchant console's sign-in (a spread of addresses must not lock the merchant out).
  *
  * - Every attempt is counted as a failure BEFORE the password is looked at, and only a correct
  *   password takes it back: however many attempts arrive at once, no more than `perAddress` of them

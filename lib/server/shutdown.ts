@@ -4,7 +4,7 @@ import { log } from "@/lib/log";
 import { forgetProcessGlobal, processGlobal } from "@/lib/process-global";
 
 /**
- * Rolling restarts (issue #23). A load balancer or an orchestrator sends SIGTERM, waits (often
+ * Rolling restarts. A load balancer or an orchestrator sends SIGTERM, waits (often
  * 30 s), then SIGKILLs. Within SHUTDOWN_TIMEOUT_MS (8 s by default, never more than 9.5 s) the store:
  *
  * 1. stops taking work: readiness answers 503 at once, and every new request (also on a kept-alive
@@ -22,7 +22,7 @@ import { forgetProcessGlobal, processGlobal } from "@/lib/process-global";
  *
  * Next's own SIGTERM handler (next start and the standalone server.js) closes the server and waits
  * for every connection to end: an open event stream held it for as long as the order stayed open
- * (issue #23 measured > 30 s). It is taken over here and called last, once nothing is left to wait for.
+ * (measured at over 30 s: docs/deploy.md). It is taken over here and called last, once nothing is left to wait for.
  * Where NEXT_MANUAL_SIG_HANDLE is set Next installs none, and this module exits by itself.
  */
 

@@ -22,7 +22,7 @@ export const requestIdSpanProcessor: SpanProcessor = {
 const URL_ATTRIBUTES = ["http.target", "http.url", "url.full", "url.query"] as const;
 
 /**
- * Keeps query strings out of traces (issue #18): Next records each request's URL, query included,
+ * Keeps query strings out of traces: Next records each request's URL, query included,
  * as `http.target`, and a GET return from Plural carries its signed fields there (a signature that
  * opened the order, the payment's status). Every server span keeps the path only; `url.query` goes.
  */

@@ -1,6 +1,6 @@
 /**
  * /api/cron/sweep: what a serverless host's scheduler calls instead of the in-process timers
- * (issue #23). Here no timer runs (no start-up in tests) and the sandbox's webhooks are dropped, so
+ * (docs/deploy.md). Here no timer runs (no start-up in tests) and the sandbox's webhooks are dropped, so
  * only the route can bring the orders to Plural's status. On the PostgreSQL run it is also in
  * serverless mode (SERVERLESS=1) with a pool of one connection (DATABASE_POOL_SIZE=1), as behind a
  * transaction-mode pooler.
