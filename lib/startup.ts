@@ -67,7 +67,7 @@ async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string |
 }
 
 /**
- * PLURAL_PRE_AUTH=true: Plural documents pre-auth for cards and Pay by Points only (reference §4.1),
+ * PLURAL_PRE_AUTH=true: Plural documents pre-auth for cards and Pay by Points only (Pine Labs' "Create Order" page),
  * while this store takes UPI. Said at start-up: a warning, or an error when this process's own sandbox
  * is set to refuse it (`pre_auth_upi: refused`). Either way no order is stuck: where Plural refuses,
  * the order is created without pre_auth (lib/orders/checkout.ts).

@@ -23,7 +23,7 @@ import { freePort, startCluster, unavailableReason } from "./pg.mjs";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const IMAGE = "localhost/plural-upi-storefront:test";
 const NAME = `store-test-${process.pid}`;
-// This family of hosts: crun and podman's default limits fail; runc, cgroupfs and explicit limits work (ENGINEERING §1).
+// This family of hosts: crun and podman's default limits fail; runc, cgroupfs and explicit limits work (found by trying each here).
 const PODMAN = ["--runtime", "runc", "--cgroup-manager=cgroupfs"];
 const LIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1000:1000"];
 const WEBHOOK_SECRET = "container-test-webhook-secret";

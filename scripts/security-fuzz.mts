@@ -186,7 +186,7 @@ try {
   // Let the sandbox's last deliveries land before anything is counted.
   await new Promise((r) => setTimeout(r, 1_000));
 
-  // The genuine messages, as Plural would sign them (the sandbox's own rule: lib/sandbox/engine.ts callbackFor).
+  // The genuine messages, as Plural would sign them (the sandbox's own rule: callbackFor, lib/sandbox/engine/callbacks.ts).
   const token = (
     (await (
       await fetch(`${BASE}/sandbox/api/auth/v1/token`, {

@@ -12,7 +12,7 @@ import { SIGN_IN, type Limit } from "./limits";
  * (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, the same on SQLite and PostgreSQL): atomic on both,
  * however many requests and instances count at once, and one round trip on the paths it guards.
  *
- * Why not rate-limiter-flexible (ENGINEERING.md §5), which uses this very statement in its
+ * Why not rate-limiter-flexible (a maintained library was the first choice), which uses this very statement in its
  * PostgreSQL and SQLite stores: those stores need a driver connection of their own (a second pg
  * pool per instance; a second, synchronous better-sqlite3 connection whose busy-wait blocks the
  * event loop while our Prisma connection holds the write lock), and its one store that goes through
