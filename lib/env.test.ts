@@ -187,7 +187,14 @@ describe("timers, files, logs and telemetry", () => {
       OTEL_METRIC_EXPORT_INTERVAL: "15000",
       OTEL_SERVICE_NAME: "shop-eu",
     });
-    expect(e).toMatchObject({ reconcileIntervalMs: 0, settlementsIntervalMs: 3_600_000, databasePoolSize: 1, sandboxStateFile: null, shutdownTimeoutMs: 5_000, port: 3150 });
+    expect(e).toMatchObject({
+      reconcileIntervalMs: 0,
+      settlementsIntervalMs: 3_600_000,
+      databasePoolSize: 1,
+      sandboxStateFile: null,
+      shutdownTimeoutMs: 5_000,
+      port: 3150,
+    });
     expect(e.otel).toMatchObject({ endpoint: "http://collector:4318", metricExportIntervalMs: 15_000, serviceName: "shop-eu" });
     expect(parseEnv({ SANDBOX_STATE_FILE: "/var/lib/sandbox.json" }).sandboxStateFile).toBe("/var/lib/sandbox.json");
   });
