@@ -77,6 +77,33 @@ export default defineConfig([
       ["^react-dom(/|$)", "The domain has no UI (React's request `cache` is all it uses of React)."],
     ],
   ),
+  // Process-wide state goes through lib/process-global.ts (one documented place, one slot per name):
+  // a bare globalThis hides a singleton from readers and from the tests that reset it. lib/plural
+  // stays standalone (it imports nothing of the store) and keeps no state there. lib/orders joins
+  // this rule once its singletons are converted (its files are being moved into subfolders).
+  {
+    files: ["app/**", "components/**", "lib/**"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx", "lib/process-global.ts", "lib/plural/**", "lib/generated/**", "lib/orders/**"],
+    rules: {
+      "no-restricted-globals": [
+        "error",
+        { name: "globalThis", message: "Keep process-wide state through lib/process-global.ts (processGlobal, peekProcessGlobal, forgetProcessGlobal)." },
+      ],
+    },
+  },
+  // Every environment variable is read and validated in lib/env.ts and listed in docs/configuration.md.
+  // Tests, their helpers (lib/testing), scripts, benchmarks and e2e set and read their own; lib/plural is
+  // configured by its caller; lib/orders joins once its files are converted.
+  {
+    files: ["app/**", "components/**", "lib/**", "proxy.ts", "instrumentation.ts"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx", "lib/env.ts", "lib/plural/**", "lib/testing/**", "lib/generated/**", "lib/orders/**"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through env() (lib/env.ts), validated there and listed in docs/configuration.md." },
+      ],
+    },
+  },
   // No import cycles (dynamic import() included): a module's dependencies are read top down, and a
   // cycle makes load order decide what is undefined. Type-only imports are not followed (erased).
   { files: ["app/**", "components/**", "lib/**"], ignores: ["lib/generated/**"], rules: { "import/no-cycle": ["error", { ignoreExternal: true }] } },

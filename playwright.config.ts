@@ -23,7 +23,7 @@ function server(port: number, env: Record<string, string>) {
  */
 export const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIENT_ID && !!process.env.PLURAL_CLIENT_SECRET;
 /**
- * The store as deployed (issue #23, e2e/deploy): the standalone server on PostgreSQL, started by the spec
+ * The store as deployed (e2e/deploy): the standalone server on PostgreSQL, started by the spec
  * itself; with DEPLOY_URL, only it runs, against a server started elsewhere (scripts/container.mjs).
  */
 const deployProject = { name: "deploy", testDir: "e2e/deploy", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } };
@@ -93,7 +93,7 @@ const config = defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
       ]
     : [
         server(PORT, { DATABASE_URL: "file:./prisma/e2e.db", SANDBOX_STATE_FILE: ".sandbox/e2e-state.json" }),
-        // The pre-auth store also runs behind "a load balancer" on loopback (TRUSTED_PROXIES), as issue #18 was tried.
+        // The pre-auth store also runs behind "a load balancer" on loopback (TRUSTED_PROXIES), as a deployment behind one would.
         server(PORT + 1, {
           DATABASE_URL: "file:./prisma/e2e-preauth.db",
           SANDBOX_STATE_FILE: ".sandbox/e2e-preauth-state.json",

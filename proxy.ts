@@ -41,7 +41,7 @@ export async function proxy(request: NextRequest) {
   const csp = pageContentSecurityPolicy({
     nonce,
     appUrl: e.appUrl,
-    dev: process.env.NODE_ENV === "development",
+    dev: e.nodeEnv === "development",
     // A sandbox serving other instances posts its results to them (where its webhooks go).
     postsTo: e.sandboxServed ? [e.sandboxWebhookUrl] : [],
   });
@@ -95,7 +95,7 @@ export const config = {
         { type: "header", key: "purpose", value: "prefetch" },
       ],
     },
-    // Every /sandbox request, prefetches and the sandbox's API included (issue #18).
+    // Every /sandbox request, prefetches and the sandbox's API included.
     "/sandbox/:path*",
   ],
 };

@@ -12,7 +12,7 @@ vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 /**
- * Finding 4 of issue #8: every server action validates its arguments and answers a clear error,
+ * Every server action validates its arguments and answers a clear error,
  * never a 500 (a throw that is not Next's notFound()/redirect()), and writes nothing. Each action is
  * called as an attacker may call it over HTTP: arguments missing, of the wrong type, oversized, or
  * naming someone else's order.

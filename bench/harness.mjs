@@ -4,7 +4,7 @@
  * sign webhooks, act as a shopper over plain HTTP, drive autocannon, print tables.
  *
  * Everything here talks to the store over HTTP only (and reads /proc), so the benchmarks measure
- * whatever lib/db.ts and lib/orders do today, and keep working when they change.
+ * whatever lib/db and lib/orders do today, and keep working when they change.
  *
  * The parts live in bench/harness/ (one file per section); this file names what they export.
  */

@@ -5,7 +5,7 @@
  * orders as browsers without JavaScript do (the checkout form's server action, a fresh cart and key
  * each) at `--connections 20` for `--seconds 30`, and reads how the CPU split between the
  * instances, PostgreSQL, nginx, the sandbox and this load generator (/proc). Needs a production
- * build, PostgreSQL and nginx; asserts nothing. Goal (issue #12): two/one ≥ 1.3 on 2 cores.
+ * build, PostgreSQL and nginx; asserts nothing. Goal: two/one ≥ 1.3 on 2 cores.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";

@@ -10,7 +10,7 @@
  *
  * After a warm-up (each page fetched once, one Lighthouse run thrown away), prints, per page, the
  * median of `--runs` runs (by performance score): the four category scores
- * and LCP / TBT / CLS; exits 1 when a page is under the goals of issue 11 (performance ≥ 98,
+ * and LCP / TBT / CLS; exits 1 when a page is under the goals (docs/benchmarks.md: performance ≥ 98,
  * accessibility, best practices and SEO 100).
  *
  *   npx next build && npm run bench:lighthouse [-- --runs 5 --port 3370 --pages home,pay]

@@ -8,7 +8,7 @@
  *   --shopper                            also the 60 s shopper (off by default: it takes a minute and a half)
  *   --only status,webhook-dup,place-order,start-payment,webhook-fresh   --port 3300 (and +1 for the proxy)   --keep
  *
- * Issue #13's figures against a production build (run `npx next build` first). Starts its own
+ * The load figures (docs/benchmarks.md) against a production build (run `npx next build` first). Starts its own
  * `next start` on a fresh database (BENCH_ROUTES=1, the sandbox, LOG_LEVEL=warn, the in-server
  * reconciliation sweep off so upstream counts are the requests' own), with PLURAL_BASE_URL pointing
  * at a counting proxy in this process, then:

@@ -6,7 +6,7 @@
  *   - without webhooks (a store Plural cannot reach): the page's stream confirms with Get Order.
  * Then a shopper who waits `--wait 60` s on the pay page while webhooks work: how many Get Order
  * calls that costs (counted at the sandbox). Needs a production build; asserts nothing.
- * Goals (issue #12): p95 ≤ 300 ms with webhooks, ≤ 3 s without; ≤ 2 Get Order calls in 60 s.
+ * Goals: p95 ≤ 300 ms with webhooks, ≤ 3 s without; ≤ 2 Get Order calls in 60 s.
  */
 import os from "node:os";
 import path from "node:path";

@@ -2,7 +2,7 @@
 /**
  * npm run bench:soak [-- --minutes 10 --connections 50 --sample 10 --warmup 60 --ulimit 1024 --paid 30 --port 3350 --keep]
  *
- * Issue #13's soak against a production build (run `npx next build` first): one `next start`
+ * A soak against a production build (run `npx next build` first): one `next start`
  * under `ulimit -n 1024` (the open-file limit most Linux systems ship), on a fresh database, with
  * the in-server reconciliation sweep on as in production. 50 connections send the mix of
  * bench:load's scenarios for N minutes, our routes only:

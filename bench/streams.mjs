@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench:streams [-- --streams 1000 --changes 40 --port 3300]`: what open pay pages cost the
- * server (issue #18). Against a production build (`npx next build` first), on a fresh database:
+ * server. Against a production build (`npx next build` first), on a fresh database:
  *
  *   1. the server at rest, with no stream open: its RSS, and its CPU over `--idle` seconds;
  *   2. `--changes` orders paid one after another (a signed webhook each) with no stream open: the

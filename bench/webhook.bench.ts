@@ -2,7 +2,7 @@
  * Webhook handling time: verify + dedupe + state machine + write, per delivery, against a real
  * SQLite database (the route adds only Next's own overhead). Prints percentiles and the process's
  * CPU per delivery, with the machine and its load average, and saves them to bench/results/;
- * asserts nothing. Goal (issue #19): a first delivery's p50 ≤ 2.5 ms.
+ * asserts nothing. Goal: a first delivery's p50 ≤ 2.5 ms.
  *   npm run bench:webhook
  */
 import { performance } from "node:perf_hooks";

@@ -8,7 +8,7 @@ import { sandboxApi } from "./support/plural";
 import { showResult } from "./support/result";
 
 /**
- * The accessibility gate (issue 11, part 4): every state of every page a shopper, the merchant or a
+ * The accessibility gate: every state of every page a shopper, the merchant or a
  * developer sees, scanned by axe-core, with no serious or critical violation.
  */
 /** Every tab the page offers (whatever the device), so the gate follows the pay page as it changes. */

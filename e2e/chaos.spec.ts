@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 
 /**
- * The chaos run (scripts/chaos.mjs, issue #21), short: one minute of shoppers, a merchant with two
+ * The chaos run (scripts/chaos.mjs), short: one minute of shoppers, a merchant with two
  * consoles, Plural's faults and process faults on two instances behind nginx, then the invariants.
  * Fixed seeds, so a failure here is replayed with `npm run chaos -- --seed <seed> --minutes 1`.
  * The long runs (`--minutes 3` and 10) are run by hand; README, "Chaos".

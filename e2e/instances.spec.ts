@@ -6,7 +6,7 @@ import { expect, test } from "./fixtures";
 import { PayPage, Receipt, Store, UpiApp } from "./pages/shop";
 
 /**
- * Several instances (issue #12): two `next start` on one PostgreSQL, one sandbox service, nginx in
+ * Several instances: two `next start` on one PostgreSQL, one sandbox service, nginx in
  * front (scripts/cluster.mjs). A shopper's pages are served by instance 1 while Plural's webhooks
  * land on instance 2; the receipt still appears by push. Instance 1 is then killed mid-payment and
  * the shopper finishes on instance 2; both sweep without checking an order twice; the console's
@@ -115,7 +115,7 @@ test("both instances sweep, and each open order is checked once", async ({ conte
 });
 
 test.describe(() => {
-  // A locked-out sign-in answers 429 (issue #18), which Chromium logs as a failed resource.
+  // A locked-out sign-in answers 429, which Chromium logs as a failed resource.
   test.use({ allowedConsoleErrors: [/status of 429 \(Too Many Requests\)/] });
 
   test("the console's sign-in lockout counts failures on every instance", async ({ page }) => {

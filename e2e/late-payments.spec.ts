@@ -5,7 +5,7 @@ import { showResult } from "./support/result";
 
 /**
  * A payment that succeeds after the shopper was told it failed, and the same items paid on two
- * orders: the console flags each and the merchant refunds it in one click (issue 11, part 3).
+ * orders: the console flags each and the merchant refunds it in one click.
  */
 test.describe("late payments", () => {
   test("paid after the shopper saw a failure: flagged 'Paid late', refunded in one click", async ({ page, sandbox, store, pay }) => {

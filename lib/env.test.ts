@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv, SANDBOX_DEFAULTS } from "./env";
+import { ConfigError, logSettings, parseEnv, SANDBOX_DEFAULTS } from "./env";
 
 describe("configuration", () => {
   it("needs nothing in sandbox mode", () => {
@@ -107,7 +107,7 @@ describe("network configuration", () => {
     expect(() => parseEnv({ PLURAL_WEBHOOK_SOURCE_IPS: "pinelabs" })).toThrow(/PLURAL_WEBHOOK_SOURCE_IPS/);
   });
 
-  /** Issue #18: nothing of the sandbox, nor its bench routes, reaches a real store or the public unasked. */
+  /** Nothing of the sandbox, nor its bench routes, reaches a real store or the public unasked. */
   describe("the sandbox and the bench routes", () => {
     const uat = { PLURAL_ENV: "uat", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "00112233445566778899aabbccddeeff" };
     const problems = (vars: Record<string, string>) => {
@@ -150,5 +150,70 @@ describe("network configuration", () => {
       expect(problems({ ...pub, SANDBOX_CONTROL_TOKEN: token, BENCH_ROUTES: "1" })).toEqual([expect.stringMatching(/never allowed on a public sandbox/)]);
       expect(parseEnv({ ...uat, SANDBOX_PUBLIC: "true" }).sandboxPublic).toBe(false);
     });
+  });
+});
+
+describe("timers, files, logs and telemetry", () => {
+  const problems = (source: Record<string, string>) => {
+    try {
+      parseEnv(source);
+      return [];
+    } catch (e) {
+      return (e as ConfigError).problems;
+    }
+  };
+
+  it("has the documented defaults", () => {
+    expect(parseEnv({})).toMatchObject({
+      reconcileIntervalMs: 30_000,
+      settlementsIntervalMs: 0,
+      databasePoolSize: 10,
+      sandboxStateFile: ".sandbox/state.json",
+      shutdownTimeoutMs: undefined,
+      port: undefined,
+      otel: { endpoint: undefined, tracesEndpoint: undefined, metricsEndpoint: undefined, pluralEnv: "sandbox" },
+    });
+  });
+
+  it("reads each variable into its setting", () => {
+    const e = parseEnv({
+      RECONCILE_INTERVAL_MS: "0",
+      SETTLEMENTS_INTERVAL_MS: "3600000",
+      DATABASE_POOL_SIZE: "1",
+      SANDBOX_STATE_FILE: "none",
+      SHUTDOWN_TIMEOUT_MS: "5000",
+      PORT: "3150",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
+      OTEL_METRIC_EXPORT_INTERVAL: "15000",
+      OTEL_SERVICE_NAME: "shop-eu",
+    });
+    expect(e).toMatchObject({
+      reconcileIntervalMs: 0,
+      settlementsIntervalMs: 3_600_000,
+      databasePoolSize: 1,
+      sandboxStateFile: null,
+      shutdownTimeoutMs: 5_000,
+      port: 3150,
+    });
+    expect(e.otel).toMatchObject({ endpoint: "http://collector:4318", metricExportIntervalMs: 15_000, serviceName: "shop-eu" });
+    expect(parseEnv({ SANDBOX_STATE_FILE: "/var/lib/sandbox.json" }).sandboxStateFile).toBe("/var/lib/sandbox.json");
+  });
+
+  it("stops start-up on an unreadable value, naming the variable", () => {
+    expect(problems({ RECONCILE_INTERVAL_MS: "every minute" })).toEqual([expect.stringContaining("RECONCILE_INTERVAL_MS")]);
+    expect(problems({ SETTLEMENTS_INTERVAL_MS: "-5" })).toEqual([expect.stringContaining("SETTLEMENTS_INTERVAL_MS")]);
+    expect(problems({ DATABASE_POOL_SIZE: "0" })).toEqual([expect.stringContaining("DATABASE_POOL_SIZE")]);
+    expect(problems({ LOG_LEVEL: "verbose" })).toEqual([expect.stringContaining("LOG_LEVEL")]);
+    expect(problems({ LOG_FORMAT: "xml" })).toEqual([expect.stringContaining("LOG_FORMAT")]);
+    expect(problems({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toEqual([expect.stringContaining("OTEL_EXPORTER_OTLP_ENDPOINT")]);
+    expect(problems({ OTEL_METRIC_EXPORT_INTERVAL: "soon" })).toEqual([expect.stringContaining("OTEL_METRIC_EXPORT_INTERVAL")]);
+    expect(problems({ LOG_LEVEL: "silent", LOG_FORMAT: "json", RECONCILE_INTERVAL_MS: "5000" })).toEqual([]);
+  });
+
+  it("the logger's settings never throw: an unreadable value is the default there (start-up refuses it)", () => {
+    expect(logSettings({})).toEqual({ level: "info", format: "json" });
+    expect(logSettings({ NODE_ENV: "development" })).toEqual({ level: "info", format: "pretty" });
+    expect(logSettings({ LOG_LEVEL: "warn", LOG_FORMAT: "json", NODE_ENV: "development" })).toEqual({ level: "warn", format: "json" });
+    expect(logSettings({ LOG_LEVEL: "verbose", LOG_FORMAT: "xml" })).toEqual({ level: "info", format: "json" });
   });
 });

@@ -21,6 +21,9 @@ const optionalString = z
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional();
+const httpUrl = optionalString.pipe(z.url({ protocol: /^https?$/ }).optional());
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+const LOG_FORMATS = ["json", "pretty"] as const;
 const bool = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
@@ -56,7 +59,7 @@ const rawSchema = z.object({
   BENCH_ROUTES: bool,
   SANDBOX_PUBLIC: bool,
   SANDBOX_CONTROL_TOKEN: optionalString,
-  // Serverless hosts (issue #23; docs/deploy.md): unset, it follows the host (VERCEL, AWS_LAMBDA_FUNCTION_NAME, NETLIFY).
+  // Serverless hosts (docs/deploy.md): unset, it follows the host (VERCEL, AWS_LAMBDA_FUNCTION_NAME, NETLIFY).
   SERVERLESS: z.enum(["true", "false", "1", "0", ""]).optional(),
   VERCEL: optionalString,
   AWS_LAMBDA_FUNCTION_NAME: optionalString,
@@ -64,7 +67,20 @@ const rawSchema = z.object({
   CRON_SECRET: optionalString,
   CRON_BUDGET_MS: z.coerce.number().int().min(1_000).max(900_000).default(45_000),
   LIVE_UPDATES: z.enum(["stream", "poll", ""]).optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  // The in-server sweep of open orders (lib/orders/reconcile.ts); 0 turns it off.
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  // The in-server settlements sweep (lib/orders/settlements.ts); 0 (the default) leaves it to `npm run settlements`.
+  SETTLEMENTS_INTERVAL_MS: z.coerce.number().int().min(0).max(604_800_000).default(0),
+  SANDBOX_STATE_FILE: optionalString,
+  LOG_LEVEL: z.enum([...LOG_LEVELS, ""]).optional(),
+  LOG_FORMAT: z.enum([...LOG_FORMATS, ""]).optional(),
+  // OpenTelemetry's own variables (lib/telemetry/otel.ts); the SDK reads the others (protocol, headers) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl,
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: httpUrl,
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(1_000).max(86_400_000).optional(),
+  OTEL_SERVICE_NAME: optionalString,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(9_500).optional(),
   CLIENT_IP_HEADER: optionalString.pipe(
     z
@@ -80,7 +96,7 @@ export type Env = {
   pluralEnv: "sandbox" | "uat" | "prod";
   clientId: string;
   clientSecret: string;
-  /** Hex string; hex-decoded to the HMAC key for return-URL signatures (reference §7.2). */
+  /** Hex string; hex-decoded to the HMAC key for return-URL signatures (Pine Labs' "Verify Callback Signature" page). */
   secretKey: string;
   webhookSecret: string;
   webhookSecretFormat: "raw" | "base64";
@@ -130,6 +146,30 @@ export type Env = {
   liveUpdates: "stream" | "poll";
   /** A header a serverless host's edge sets to the client's address on every request (x-vercel-forwarded-for); read before the peer. */
   clientIpHeader: string | undefined;
+  /** The port this server listens on, when Next has said (PORT). */
+  port: number | undefined;
+  /** The PostgreSQL pool's connections at most, per instance (@prisma/adapter-pg). */
+  databasePoolSize: number;
+  /** How often the in-server sweep checks open orders against Plural; 0: never (the sweep runs from elsewhere). */
+  reconcileIntervalMs: number;
+  /** How often the in-server settlements sweep runs; 0: never (`npm run settlements` from cron instead). */
+  settlementsIntervalMs: number;
+  /** Where the sandbox this process serves keeps its state; null: memory only (SANDBOX_STATE_FILE=none). */
+  sandboxStateFile: string | null;
+  /** SHUTDOWN_TIMEOUT_MS when set (lib/server/shutdown.ts bounds a shutdown by it). */
+  shutdownTimeoutMs: number | undefined;
+  /** Where OpenTelemetry exports (lib/telemetry/otel.ts); nothing is exported without an endpoint. */
+  otel: OtelSettings;
+};
+
+/** What lib/telemetry/otel.ts needs of the environment; every field optional (an empty object: nothing exported). */
+export type OtelSettings = {
+  endpoint?: string;
+  tracesEndpoint?: string;
+  metricsEndpoint?: string;
+  metricExportIntervalMs?: number;
+  serviceName?: string;
+  pluralEnv?: string;
 };
 
 export const PLURAL_HOSTS = {
@@ -260,7 +300,35 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     cronBudgetMs: r.CRON_BUDGET_MS,
     liveUpdates: r.LIVE_UPDATES || (serverless ? "poll" : "stream"),
     clientIpHeader: r.CLIENT_IP_HEADER,
+    port: r.PORT,
+    databasePoolSize: r.DATABASE_POOL_SIZE,
+    reconcileIntervalMs: r.RECONCILE_INTERVAL_MS,
+    settlementsIntervalMs: r.SETTLEMENTS_INTERVAL_MS,
+    sandboxStateFile: r.SANDBOX_STATE_FILE === "none" ? null : (r.SANDBOX_STATE_FILE ?? ".sandbox/state.json"),
+    shutdownTimeoutMs: r.SHUTDOWN_TIMEOUT_MS,
+    otel: {
+      endpoint: r.OTEL_EXPORTER_OTLP_ENDPOINT,
+      tracesEndpoint: r.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+      metricsEndpoint: r.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+      metricExportIntervalMs: r.OTEL_METRIC_EXPORT_INTERVAL,
+      serviceName: r.OTEL_SERVICE_NAME,
+      pluralEnv: r.PLURAL_ENV,
+    },
   };
+}
+
+/**
+ * The logger's settings, read at every call (a test or a script may change LOG_LEVEL as it runs).
+ * Lenient where parseEnv is strict: the logger must still work while it reports a bad
+ * configuration, so an unreadable value falls back to the default here and stops start-up there.
+ */
+export function logSettings(source: Record<string, string | undefined> = process.env): {
+  level: (typeof LOG_LEVELS)[number];
+  format: (typeof LOG_FORMATS)[number];
+} {
+  const level = LOG_LEVELS.find((l) => l === source.LOG_LEVEL) ?? "info";
+  const format = LOG_FORMATS.find((f) => f === source.LOG_FORMAT) ?? (source.NODE_ENV === "development" ? "pretty" : "json");
+  return { level, format };
 }
 
 /** Whether a URL's host is this machine only (localhost, 127.0.0.0/8, ::1). */

@@ -8,7 +8,7 @@ import { housekeeping } from "./housekeeping";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
-/** Issue #18: throttle rows expire, and carts are cleaned up. */
+/** Throttle rows expire, and carts are cleaned up. */
 let server: Awaited<ReturnType<typeof startTestStore>>;
 beforeAll(async () => {
   server = await startTestStore();

@@ -4,7 +4,7 @@ import { sweepAbandonedCarts } from "@/lib/orders/cart";
 import { sweepExpiredLimits } from "@/lib/security/throttle";
 
 /**
- * What expires is deleted (issue #18): rate-limit counts whose window ended (RateLimit), console
+ * What expires is deleted: rate-limit counts whose window ended (RateLimit), console
  * sessions that expired or belong to an earlier ADMIN_PASSWORD (AdminSession), and carts whose
  * cookie can no longer exist. Every instance may run it; each statement is a plain indexed DELETE.
  */

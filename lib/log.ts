@@ -3,6 +3,8 @@ import path from "node:path";
 import pino, { type DestinationStream, type Logger as Pino } from "pino";
 import { redactDeep, redactText } from "./redact";
 import { currentRequestId } from "./request-context";
+import { logSettings } from "./env";
+import { processGlobal } from "./process-global";
 
 /**
  * Structured logs through pino: one JSON object per line in production, readable lines in
@@ -67,30 +69,26 @@ export function createPino(opts: LoggerOptions = {}): Pino {
   );
 }
 
-function defaultFormat(): "json" | "pretty" {
-  const f = process.env.LOG_FORMAT;
-  if (f === "json" || f === "pretty") return f;
-  return process.env.NODE_ENV === "development" ? "pretty" : "json";
-}
-
-const g = globalThis as unknown as { storeLogger?: { key: string; pino: Pino } };
+/** The process's one pino (every bundle writes through it), remade when LOG_FORMAT changes. */
+const current = () => processGlobal<{ key?: string; pino?: Pino }>("storeLogger", () => ({}));
 
 function instance(): Pino {
-  const format = defaultFormat();
-  if (g.storeLogger?.key === "custom") return g.storeLogger.pino;
-  if (g.storeLogger?.key !== format) g.storeLogger = { key: format, pino: createPino({ format }) };
-  return g.storeLogger.pino;
+  const format = logSettings().format;
+  const held = current();
+  if (held.key === "custom" && held.pino) return held.pino;
+  if (held.key !== format || !held.pino) Object.assign(held, { key: format, pino: createPino({ format }) });
+  return held.pino!;
 }
 
 /** Sends the process's log lines to `destination` (tests read them back); `undefined` restores stdout/stderr. */
 export function setLogDestination(destination: DestinationStream | undefined) {
-  g.storeLogger = destination ? { key: "custom", pino: createPino({ destination }) } : undefined;
+  Object.assign(current(), destination ? { key: "custom", pino: createPino({ destination }) } : { key: undefined, pino: undefined });
 }
 
 /** Our API over a pino logger: `(msg, fields)`, scrubbed, filtered by LOG_LEVEL at each call. */
 export function wrap(getPino: () => Pino) {
   const write = (level: Level, msg: string, fields?: Fields) => {
-    if ((RANK[process.env.LOG_LEVEL ?? "info"] ?? RANK.info!) > RANK[level]!) return;
+    if (RANK[logSettings().level]! > RANK[level]!) return;
     const clean = fields ? (redactDeep(fields) as Fields) : {};
     getPino()[level](clean, redactText(msg));
   };

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { plural } from "@/lib/plural-client";
+import { processGlobal } from "@/lib/process-global";
 import { isDraining } from "@/lib/server/shutdown";
 
 /**
@@ -38,11 +39,12 @@ export async function checkDatabase(timeoutMs = DB_TIMEOUT_MS): Promise<Check> {
   }
 }
 
-const g = globalThis as unknown as { pluralReadiness?: { at: number; check: Check } };
+/** The last answer from Plural, one per process: every bundle's readiness shares it. */
+const lastPlural = () => processGlobal<{ at?: number; check?: Check }>("pluralReadiness", () => ({}));
 
 async function checkPlural(): Promise<Check> {
-  const cached = g.pluralReadiness;
-  if (cached && Date.now() - cached.at < PLURAL_CACHE_MS) return cached.check;
+  const cached = lastPlural();
+  if (cached.check && cached.at !== undefined && Date.now() - cached.at < PLURAL_CACHE_MS) return cached.check;
   const r = await plural().reachable(PLURAL_TIMEOUT_MS);
   const check: Check = {
     ok: r.ok,
@@ -50,7 +52,7 @@ async function checkPlural(): Promise<Check> {
     ...(r.status ? { status: r.status } : {}),
     ...(r.error ? { error: r.error } : r.ok ? {} : { error: `Plural answered ${r.status}` }),
   };
-  g.pluralReadiness = { at: Date.now(), check };
+  Object.assign(cached, { at: Date.now(), check });
   return check;
 }
 

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { context as otelContext, createContextKey, type Context, type TextMapGetter, type TextMapPropagator } from "@opentelemetry/api";
+import { processGlobal } from "@/lib/process-global";
 
 /**
  * One id per incoming request, carried through everything that request does: every log line
@@ -25,10 +26,8 @@ const isValidRequestId = (v: unknown): v is string => typeof v === "string" && V
 const newRequestId = () => randomUUID();
 
 type Store = { requestId: string };
-const g = globalThis as unknown as { [k: symbol]: AsyncLocalStorage<Store> | undefined };
-const KEY = Symbol.for("plural-upi-storefront.request-context");
 /** One storage per process, whichever route bundle loads this module first. */
-const storage: AsyncLocalStorage<Store> = (g[KEY] ??= new AsyncLocalStorage<Store>());
+const storage = processGlobal("storeRequestContext", () => new AsyncLocalStorage<Store>());
 
 /** The OpenTelemetry context key (Symbol.for, so every bundle's copy names the same key). */
 export const OTEL_REQUEST_ID_KEY = createContextKey("plural-upi-storefront.request-id");

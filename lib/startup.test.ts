@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env, parseEnv, resetEnvCache } from "@/lib/env";
+import { forgetProcessGlobal } from "@/lib/process-global";
 import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { checkPreAuth, checkSandbox } from "./startup";
 
@@ -31,11 +32,9 @@ describe("start-up check of the sandbox address (any port, no surprises)", () =>
 });
 
 describe("start-up check of pre-auth (PLURAL_PRE_AUTH=true, where Plural documents it for cards only)", () => {
-  const g = globalThis as { pluralSandbox?: { close(): void } };
   const saved = { ...process.env };
   afterAll(() => {
-    g.pluralSandbox?.close();
-    g.pluralSandbox = undefined;
+    forgetProcessGlobal<{ close(): void }>("pluralSandbox")?.close();
     process.env = saved;
     resetEnvCache();
   });
@@ -45,8 +44,7 @@ describe("start-up check of pre-auth (PLURAL_PRE_AUTH=true, where Plural documen
       ["strict", "refused"],
       ["friendly", "unknown"],
     ] as const) {
-      g.pluralSandbox?.close();
-      g.pluralSandbox = undefined;
+      forgetProcessGlobal<{ close(): void }>("pluralSandbox")?.close();
       Object.assign(process.env, { SANDBOX_PROFILE: profile, SANDBOX_STATE_FILE: "none", PLURAL_PRE_AUTH: "true", LOG_LEVEL: "silent" });
       delete process.env.PLURAL_BASE_URL;
       delete process.env.APP_URL;

@@ -1,26 +1,10 @@
 import { ConfigError, env, type Env } from "@/lib/env";
 import { log } from "@/lib/log";
 
-/** Node-only start-up: stop the server at once on a bad configuration, listing every problem. */
-export function startup(): void {
+/** The configuration (lib/env.ts), or the server stops at once, listing every problem. */
+export function configurationOrExit(): Env {
   try {
-    const e = env();
-    console.log(`Plural environment: ${e.pluralEnv} (${e.baseUrl})`);
-    if (e.serverless) {
-      // Nothing lives between requests here: the scheduler calls /api/cron/sweep and /api/cron/settlements.
-      console.log("Serverless mode: no background timers; the sweep runs from /api/cron/sweep (docs/deploy.md).");
-      return;
-    }
-    // Keep every open order true even when no browser and no webhook comes back.
-    const interval = Number(process.env.RECONCILE_INTERVAL_MS ?? 30_000);
-    void import("@/lib/orders/reconcile").then(({ startReconciler }) => startReconciler(Number.isFinite(interval) ? interval : 30_000));
-    // Settlements: off unless SETTLEMENTS_INTERVAL_MS is set (npm run settlements from cron is the other way).
-    const settleEvery = Number(process.env.SETTLEMENTS_INTERVAL_MS ?? 0);
-    if (settleEvery > 0) void import("@/lib/orders/settlements").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
-    // Expired rate-limit counts, console sessions and abandoned carts are deleted (lib/housekeeping.ts).
-    void import("@/lib/housekeeping").then(({ startHousekeeping }) => startHousekeeping());
-    if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e), 500).unref();
-    if (e.preAuth) void checkPreAuth(e);
+    return env();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -28,6 +12,26 @@ export function startup(): void {
     }
     throw err;
   }
+}
+
+/** Node-only start-up: stop the server at once on a bad configuration, then start the timers. */
+export function startup(): void {
+  const e = configurationOrExit();
+  console.log(`Plural environment: ${e.pluralEnv} (${e.baseUrl})`);
+  if (e.serverless) {
+    // Nothing lives between requests here: the scheduler calls /api/cron/sweep and /api/cron/settlements.
+    console.log("Serverless mode: no background timers; the sweep runs from /api/cron/sweep (docs/deploy.md).");
+    return;
+  }
+  // Keep every open order true even when no browser and no webhook comes back.
+  void import("@/lib/orders/reconcile").then(({ startReconciler }) => startReconciler(e.reconcileIntervalMs));
+  // Settlements: off unless SETTLEMENTS_INTERVAL_MS is set (npm run settlements from cron is the other way).
+  const settleEvery = e.settlementsIntervalMs;
+  if (settleEvery > 0) void import("@/lib/orders/settlements").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
+  // Expired rate-limit counts, console sessions and abandoned carts are deleted (lib/housekeeping.ts).
+  void import("@/lib/housekeeping").then(({ startHousekeeping }) => startHousekeeping());
+  if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e), 500).unref();
+  if (e.preAuth) void checkPreAuth(e);
 }
 
 /**
@@ -43,7 +47,7 @@ export async function checkSandbox(e: Env, fetchImpl: typeof fetch = fetch): Pro
 }
 
 async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string | undefined> {
-  const here = process.env.PORT ? ` (this server listens on port ${process.env.PORT})` : "";
+  const here = e.port ? ` (this server listens on port ${e.port})` : "";
   let answer: { instance?: string };
   try {
     const res = await fetchImpl(`${e.baseUrl}/control/identity`, { signal: AbortSignal.timeout(5_000), cache: "no-store" });
@@ -63,7 +67,7 @@ async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string |
 }
 
 /**
- * PLURAL_PRE_AUTH=true: Plural documents pre-auth for cards and Pay by Points only (reference §4.1),
+ * PLURAL_PRE_AUTH=true: Plural documents pre-auth for cards and Pay by Points only (Pine Labs' "Create Order" page),
  * while this store takes UPI. Said at start-up: a warning, or an error when this process's own sandbox
  * is set to refuse it (`pre_auth_upi: refused`). Either way no order is stuck: where Plural refuses,
  * the order is created without pre_auth (lib/orders/checkout.ts).

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run container:test`: builds the container image (Dockerfile) with podman and runs the browser
- * checkout against the container on PostgreSQL (issue #23). No image registry is needed: without
+ * checkout against the container on PostgreSQL. No image registry is needed: without
  * CONTAINER_BASE, the base image is made from Debian's packages and Node from the npm registry
  * (scripts/node-base-image.sh). Installs podman, runc and debootstrap from Debian's packages when
  * missing and run as root (as `.ci/run` does for Chromium). Prints the build time and image size,
@@ -23,7 +23,7 @@ import { freePort, startCluster, unavailableReason } from "./pg.mjs";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const IMAGE = "localhost/plural-upi-storefront:test";
 const NAME = `store-test-${process.pid}`;
-// This family of hosts: crun and podman's default limits fail; runc, cgroupfs and explicit limits work (ENGINEERING §1).
+// This family of hosts: crun and podman's default limits fail; runc, cgroupfs and explicit limits work (found by trying each here).
 const PODMAN = ["--runtime", "runc", "--cgroup-manager=cgroupfs"];
 const LIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1000:1000"];
 const WEBHOOK_SECRET = "container-test-webhook-secret";

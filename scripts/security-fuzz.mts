@@ -1,6 +1,6 @@
 /**
  * `npm run security:fuzz`: the security suite against a production build served by `next start`,
- * over real HTTP, as an attacker would try it (issue #8).
+ * over real HTTP, as an attacker would try it.
  *
  *   npm run security:fuzz                       # 10,000 returns and 10,000 webhooks, then the attacks
  *   npm run security:fuzz -- --cases 2000 --seed 7 --port 3170 --no-build
@@ -186,7 +186,7 @@ try {
   // Let the sandbox's last deliveries land before anything is counted.
   await new Promise((r) => setTimeout(r, 1_000));
 
-  // The genuine messages, as Plural would sign them (the sandbox's own rule: lib/sandbox/engine.ts callbackFor).
+  // The genuine messages, as Plural would sign them (the sandbox's own rule: callbackFor, lib/sandbox/engine/callbacks.ts).
   const token = (
     (await (
       await fetch(`${BASE}/sandbox/api/auth/v1/token`, {

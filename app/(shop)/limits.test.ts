@@ -15,8 +15,8 @@ vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 /**
- * Issue #18: a stranger could create carts, orders and payments without end, and one order sent
- * collect requests (in the merchant's name) to any number of UPI IDs. Each limit is counted in the
+ * Without limits a stranger could create carts, orders and payments without end, and one order could
+ * send collect requests (in the merchant's name) to any number of UPI IDs. Each limit is counted in the
  * database (every instance counts the same requests) and answered with a 429 and a clear message.
  */
 let server: Awaited<ReturnType<typeof startTestStore>>;

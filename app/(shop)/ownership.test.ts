@@ -17,7 +17,7 @@ vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 /**
- * Finding 1 of issue #8: an order belongs to the shopper who placed it (the cart cookie it was
+ * An order belongs to the shopper who placed it (the cart cookie it was
  * placed with, or the per-order cookie Plural's signed return leaves in the browser). Anyone else
  * gets a 404 and nothing is written.
  */
@@ -171,11 +171,11 @@ describe("an order belongs to the shopper who placed it", () => {
 });
 
 /**
- * Issue #18: the cart cookie was the cart's database id (a cuid, in part a timestamp and a counter),
- * never rotated; a known merchant reference answered (and acted on) another shopper's order; and a
- * signed return URL, replayed from a browser's history or a log, opened the order for 30 days.
+ * What ownership must withstand: a cart cookie that is the cart's database id (a cuid, in part a
+ * timestamp and a counter) and never rotated; a known merchant reference answering (and acting on)
+ * another shopper's order; a signed return URL replayed from a browser's history or a log.
  */
-describe("issue #18: ownership", () => {
+describe("ownership cannot be guessed or replayed", () => {
   const checkoutForm = (key: string) => {
     const f = new FormData();
     for (const [k, v] of Object.entries({

@@ -16,9 +16,9 @@ vi.mock("@/lib/security/throttle", async (importOriginal) => ({
 }));
 
 /**
- * Issue #8: the console's lockout must be keyed by the connection's address (the front door records
+ * The console's lockout must be keyed by the connection's address (the front door records
  * it), believe X-Forwarded-For only from listed proxies, and live in the database so that every
- * instance shares it. Issue #18: failures from a spread of addresses must never lock the merchant
+ * instance shares it. Failures from a spread of addresses must never lock the merchant
  * out (they slow sign-ins down instead), and sessions live on the server, so that signing out or
  * changing the password ends them everywhere.
  */
@@ -128,7 +128,7 @@ describe("console sign-in throttling", () => {
   });
 
   it("60 wrong guesses from 12 addresses, then the right password from a 13th: signed in, after a wait of a few seconds at most", async () => {
-    process.env.TRUSTED_PROXIES = "127.0.0.1/32"; // behind a load balancer, as the issue tried it
+    process.env.TRUSTED_PROXIES = "127.0.0.1/32"; // behind a load balancer, as a real deployment may be
     resetEnvCache();
     const from = (ip: string) => ({ "x-forwarded-for": ip });
     await Promise.all(

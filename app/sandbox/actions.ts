@@ -17,7 +17,7 @@ export async function answerPayment(formData: FormData) {
   await requireSandbox();
   const paymentId = String(formData.get("paymentId") ?? "");
   const decision = String(formData.get("decision") ?? "");
-  const back = safeRedirectPath(formData.get("returnTo"), { fallback: "/sandbox/upi", within: "/sandbox" }); // issue #8: checked after normalisation
+  const back = safeRedirectPath(formData.get("returnTo"), { fallback: "/sandbox/upi", within: "/sandbox" }); // checked after normalisation (lib/security/redirect.ts)
   let result = decision === "approve" ? "approved" : "declined";
   try {
     if (decision === "approve") sandbox().approve(paymentId, String(formData.get("payerVpa") ?? "") || undefined);

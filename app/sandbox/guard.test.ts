@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetEnvCache } from "@/lib/env";
+import { forgetProcessGlobal, peekProcessGlobal } from "@/lib/process-global";
 import { handleSandboxHttp, sandbox } from "@/lib/sandbox";
 import { markFrontDoorActive, PEER_HEADER } from "@/lib/security/client-address";
 import { newRequest, nextSignal } from "@/lib/testing/next-request";
@@ -12,18 +13,17 @@ vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 /**
- * Issue #18: in a UAT store, the sandbox's pages rendered for a client navigation (the layout, the
- * only one to check the mode, is skipped when the client says it has it), building a sandbox that
- * held the store's real secrets. A production build's sandbox was anyone's, and its control API
- * could point webhooks at any address (SSRF).
+ * What this guards against: in a UAT store, a sandbox page rendered for a client navigation (the
+ * layout, were it the only one to check the mode, is skipped when the client says it has it) would
+ * build a sandbox holding the store's real secrets; a production build's sandbox would be anyone's,
+ * and its control API could point webhooks at any address (SSRF).
  */
 const saved = { ...process.env };
 afterEach(() => {
   process.env = { ...saved };
   resetEnvCache();
   markFrontDoorActive(false);
-  (globalThis as { pluralSandbox?: { close(): void } }).pluralSandbox?.close();
-  delete (globalThis as { pluralSandbox?: unknown }).pluralSandbox;
+  forgetProcessGlobal<{ close(): void }>("pluralSandbox")?.close();
 });
 const use = (vars: Record<string, string | undefined>) => {
   process.env = { ...saved, SANDBOX_STATE_FILE: "none", ...vars };
@@ -47,7 +47,7 @@ describe("every sandbox page and action checks the mode itself", () => {
     expect(await nextSignal(answerPayment(fd))).toBe(NOT_FOUND);
     expect(await nextSignal(resetSandbox())).toBe(NOT_FOUND);
     expect(() => sandbox()).toThrow(/exists only when PLURAL_ENV=sandbox/);
-    expect((globalThis as { pluralSandbox?: unknown }).pluralSandbox).toBeUndefined();
+    expect(peekProcessGlobal("pluralSandbox")).toBeUndefined();
   });
 });
 

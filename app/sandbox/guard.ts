@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { sandboxAvailableTo } from "@/lib/sandbox";
 
 /**
- * Every sandbox page and action asks this itself (issue #18): the layout's own check is not enough,
+ * Every sandbox page and action asks this itself: the layout's own check is not enough,
  * since Next does not render a layout again for a client navigation that says it has it (an RSC
  * request whose Next-Router-State-Tree names the sandbox segment), and the page then rendered alone.
  */

@@ -8,7 +8,7 @@ import { expect, test } from "../fixtures";
 import { PayPage, Receipt, Store, UpiApp } from "../pages/shop";
 
 /**
- * The store as it is deployed (issue #23; docs/deploy.md): `node .next/standalone/server.js` on
+ * The store as it is deployed (docs/deploy.md): `node .next/standalone/server.js` on
  * PostgreSQL, started here on its own port; or, with DEPLOY_URL (and DEPLOY_DATABASE_URL), a server
  * started elsewhere: the container image (scripts/container.mjs). A shopper pays; then (own server
  * only) a rolling restart: SIGTERM in the middle of 200 webhooks, with pay pages' streams open.

@@ -2,8 +2,8 @@
  * The shopper's flows against Plural's UAT (PLURAL_ENV=uat, PLURAL_CLIENT_ID, PLURAL_CLIENT_SECRET;
  * see docs/uat.md, "The browser suite against UAT"). Real UAT orders and payments; the store's stored
  * status is checked against UAT's own Get Order. Paying needs either a UPI ID that UAT approves by
- * itself (E2E_UAT_COLLECT_VPA: Pine Labs publishes none, reference plural-settlements §3.1) or a
- * person with a UPI app (E2E_UAT_MANUAL=1, for intent and QR: UAT has no simulator, §3.2).
+ * itself (E2E_UAT_COLLECT_VPA: Pine Labs publishes none) or a
+ * person with a UPI app (E2E_UAT_MANUAL=1, for intent and QR: UAT has no simulator).
  * Without credentials every test here is listed and skipped with the reason.
  */
 import { createPluralClient } from "../../lib/plural/client";
@@ -70,10 +70,7 @@ test.describe("shopper flows against Plural UAT", () => {
   });
 
   test("collect on a UAT test UPI ID: paid, confirmed by Get Order, stored", async ({ page, store, pay, receipt }) => {
-    test.skip(
-      !COLLECT_VPA,
-      "Pine Labs publishes no UAT test UPI ID for collect (reference plural-settlements §3.1): set E2E_UAT_COLLECT_VPA to one from Pine Labs support.",
-    );
+    test.skip(!COLLECT_VPA, "Pine Labs publishes no UAT test UPI ID for collect: set E2E_UAT_COLLECT_VPA to one from Pine Labs support.");
     test.setTimeout(4 * 60_000);
     await store.addToCart("Copper Water Bottle");
     await store.checkout();

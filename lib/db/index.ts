@@ -2,9 +2,13 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/prisma-pg/client";
 import { env } from "@/lib/env";
+import { forgetProcessGlobal, peekProcessGlobal, processGlobal } from "@/lib/process-global";
 import { sqliteAdapter, type RawSqlite } from "./sqlite";
 
-const globalForDb = globalThis as unknown as { prisma?: PrismaClient; sqlite?: ReturnType<typeof sqliteAdapter> };
+type SqliteAdapter = ReturnType<typeof sqliteAdapter>;
+/** The process's client ("prisma") and, on SQLite, its adapter ("prismaSqlite"): lib/process-global.ts. */
+const CLIENT = "prisma";
+const ADAPTER = "prismaSqlite";
 
 const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
@@ -19,19 +23,18 @@ export const dbProvider = (): "postgresql" | "sqlite" => (isPostgresUrl(env().da
  * derived from it by scripts/pg-schema.mjs), so they have the same API and the same types.
  */
 export function db(): PrismaClient {
-  if (!globalForDb.prisma) {
+  return processGlobal(CLIENT, () => {
     const url = env().databaseUrl;
-    globalForDb.sqlite = isPostgresUrl(url) ? undefined : sqliteAdapter(url);
-    globalForDb.prisma = createPrismaClient(url, globalForDb.sqlite);
-  }
-  return globalForDb.prisma;
+    forgetProcessGlobal(ADAPTER);
+    const sqlite = isPostgresUrl(url) ? undefined : processGlobal(ADAPTER, () => sqliteAdapter(url));
+    return createPrismaClient(url, sqlite);
+  });
 }
 
 /** Closes the process's client and its pool (a shutdown: lib/server/shutdown.ts). */
 export async function closeDb(): Promise<void> {
-  const client = globalForDb.prisma;
-  globalForDb.prisma = undefined;
-  globalForDb.sqlite = undefined;
+  const client = forgetProcessGlobal<PrismaClient>(CLIENT);
+  forgetProcessGlobal(ADAPTER);
   await client?.$disconnect();
 }
 
@@ -41,17 +44,24 @@ export async function closeDb(): Promise<void> {
  */
 export const rawSqlite: RawSqlite = async (fn) => {
   const client = db();
-  const adapter = globalForDb.sqlite;
+  const adapter = peekProcessGlobal<SqliteAdapter>(ADAPTER);
   if (!adapter) throw new Error("rawSqlite: the database is not SQLite");
   if (!adapter.connection()) await client.$connect();
   return adapter.connection()!.exclusive(fn);
 };
 
-/** A new client for a database URL (scripts and tests; the app uses db()). */
-export function createPrismaClient(url: string, sqlite = isPostgresUrl(url) ? undefined : sqliteAdapter(url)): PrismaClient {
+/**
+ * A new client for a database URL (scripts and tests; the app uses db()). A PostgreSQL pool opens at
+ * most `poolSize` connections (DATABASE_POOL_SIZE, read only for PostgreSQL).
+ */
+export function createPrismaClient(
+  url: string,
+  sqlite = isPostgresUrl(url) ? undefined : sqliteAdapter(url),
+  poolSize = () => env().databasePoolSize,
+): PrismaClient {
   return isPostgresUrl(url)
     ? (new PostgresClient({
-        adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+        adapter: new PrismaPg({ connectionString: url, max: poolSize() }),
         transactionOptions: TRANSACTIONS,
       }) as unknown as PrismaClient)
     : new PrismaClient({ adapter: sqlite!, transactionOptions: TRANSACTIONS });
@@ -86,7 +96,7 @@ function uniqueFields(e: KnownError): string[] {
 /**
  * A unique-constraint violation (Prisma P2002), optionally on a given field. Checked by shape, not
  * by class: each Next route bundle has its own copy of Prisma's error classes, and the client is
- * shared through globalThis. When the driver does not name the constraint, any P2002 matches.
+ * shared by every bundle (lib/process-global.ts). When the driver does not name the constraint, any P2002 matches.
  */
 export function isUniqueViolation(e: unknown, field?: string): boolean {
   if (typeof e !== "object" || e === null || (e as KnownError).code !== "P2002") return false;

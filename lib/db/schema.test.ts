@@ -11,7 +11,7 @@ import { postgresSchema } from "../../scripts/pg-schema.mjs";
 import { testingOnPostgres } from "@/lib/testing/db";
 
 /**
- * One model, two databases, kept in step (issue #12): PostgreSQL's schema is generated from
+ * One model, two databases, kept in step: PostgreSQL's schema is generated from
  * prisma/schema.prisma, and for each provider the committed migrations must build exactly the
  * database the model describes. A model change without a migration (or a hand-edited migration)
  * fails here, in CI.

@@ -5,7 +5,7 @@ import type { Database, Statement } from "better-sqlite3";
 /**
  * SQLite for Prisma, safe under concurrency, in one process or several.
  *
- * Why this driver path (issue #13): `@prisma/adapter-libsql` with `@libsql/client` 0.8 (the newest it
+ * Why this driver path: `@prisma/adapter-libsql` with `@libsql/client` 0.8 (the newest it
  * accepts) hands a fresh connection to every transaction and never closes it: one leaked file handle,
  * and its page cache, per write. Under load that reached the open-file limit and the store answered
  * 5xx until restarted. better-sqlite3 (12, built from source by node-gyp on Node 20) keeps ONE

@@ -7,7 +7,7 @@ import { DOC_CREATE_ORDER_RESPONSE, DOC_INTENT_RESPONSE, DOC_REFUND_ORDER_RESPON
 
 const fake = scriptedPlural();
 
-describe("DUPLICATE_REQUEST: what was done is read back (reference §9, §13.8)", () => {
+describe("DUPLICATE_REQUEST: what was done is read back (Pine Labs' Error Codes page)", () => {
   const duplicate = (_: unknown, res: import("node:http").ServerResponse) =>
     sendJson(res, 422, { code: "DUPLICATE_REQUEST", message: "The request has already been processed" });
 

@@ -37,7 +37,7 @@ describe("response variants", () => {
     expect(collect.status).toBe("PENDING");
   });
 
-  it("reads the seamless guide's flat QR answer, {payment_id, status, challenge_url, image_url} (reference §13.15)", async () => {
+  it("reads the seamless guide's flat QR answer, {payment_id, status, challenge_url, image_url}", async () => {
     fake.server.on("POST", /\/payments$/, ok(DOC_FLAT_QR_RESPONSE));
     const qr = await fake.client().createUpiPayment("v1-1", { mode: "QR", merchantPaymentReference: "p2", amountInPaise: 100 });
     expect(qr).toEqual({

@@ -26,7 +26,7 @@ export type SettlementWindow = { from: string; to: string };
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dayNumber = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
 
-/** Checks a window against the documented limits; the query Plural expects (zone-less datetimes, §1.2). */
+/** Checks a window against the documented limits; the query Plural expects (zone-less datetimes, Pine Labs' "Get All Settlements" page). */
 function settlementQuery(w: SettlementWindow, page = 1, perPage: number = SETTLEMENT_LIMITS.perPage): string {
   const bad = (message: string) => new PluralError({ kind: "validation", code: "INVALID_REQUEST", message: `listSettlements: ${message}` });
   if (!DAY.test(w.from) || !DAY.test(w.to) || Number.isNaN(dayNumber(w.from)) || Number.isNaN(dayNumber(w.to))) throw bad("dates must be YYYY-MM-DD");
@@ -75,7 +75,7 @@ export type UpiPaymentInput = {
 /**
  * What Create Payment tells about the payment it made. Plural answers with the whole order in
  * `{ data }` (the API pages, Pine Labs' MCP server) or, as the seamless guide's QR sample shows, flat:
- * `{payment_id, status, challenge_url, image_url}` (reference §5.3, §13.15). After a
+ * `{payment_id, status, challenge_url, image_url}` (the seamless UPI guide's QR sample; the API pages wrap it in `data`). After a
  * DUPLICATE_REQUEST the payment is read back with Get Order.
  */
 export type PaymentAnswer = {
@@ -141,6 +141,9 @@ export function createPluralClient(config: PluralClientConfig) {
     baseUrl: config.baseUrl.replace(/\/+$/, ""),
     timeoutMs: config.timeoutMs ?? 15_000,
     retry: { ...DEFAULT_RETRY, ...config.retry },
+    // The runtime's own fetch, bound (some runtimes refuse an unbound call). lib/plural is copied
+    // alone into other apps and imports nothing of the store (lib/plural-standalone.test.ts), so it
+    // names globalThis itself rather than through lib/process-global.ts; it keeps no state there.
     fetch: config.fetch ?? globalThis.fetch.bind(globalThis),
     logger: config.logger ?? silentLogger,
     sleep: config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
@@ -201,7 +204,7 @@ export function createPluralClient(config: PluralClientConfig) {
   const getOrderByReference = (ref: string) => orderCall({ method: "GET", path: PATHS.orderByReference(ref), idempotent: true, op: "getOrderByReference" });
 
   /**
-   * DUPLICATE_REQUEST (reference §9, §13.8; the sandbox's `idempotency: reject`): a request with this
+   * DUPLICATE_REQUEST (Pine Labs' "Error Codes" page; the sandbox's `idempotency: reject`): a request with this
    * merchant reference was already processed, by an earlier try whose answer was lost (a timeout, a
    * 504) or by a process that died before reading it. What it made exists: read it back and carry on.
    * `read` answers it, or undefined when what exists is not what was asked for (then the refusal stands).

@@ -1,4 +1,4 @@
-/** Plural v3: paths, limits, statuses and codes in one place (reference §1–§9). */
+/** Plural v3: paths, limits, statuses and codes in one place (Pine Labs' v3 API reference and developer guides). */
 
 export const PATHS = {
   token: "/api/auth/v1/token",
@@ -13,7 +13,7 @@ export const PATHS = {
   settlementByUtr: (utr: string) => `/api/settlements/v1/detail/${encodeURIComponent(utr)}`,
 } as const;
 
-/** Settlements (reference plural-settlements §1.1): at most 10 records a page, a 60-day window, 6 months of history, up to 3 h late. */
+/** Settlements (Pine Labs' Settlements pages): at most 10 records a page, a 60-day window, 6 months of history, up to 3 h late. */
 export const SETTLEMENT_LIMITS = {
   perPage: 10,
   maxWindowDays: 60,
@@ -27,7 +27,7 @@ export const LIMITS = {
   amountMin: 100,
   amountMax: 100_000_000,
   merchantReference: /^[A-Za-z0-9_-]{1,50}$/,
-  /** NPCI handles are user@psp; the docs' own sample has a dot (reference §11, conflict 11). */
+  /** NPCI handles are user@psp; the docs' own sample has a dot, which their stated charset excludes. */
   vpa: /^[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9.-]{1,63}$/,
   emailMax: 50,
   nameMax: 50,
@@ -55,7 +55,7 @@ export const ORDER_STATUSES = [
   "FULLY_REFUNDED",
 ] as const;
 
-/** Documented error codes (reference §9) and their HTTP status. */
+/** Documented error codes (Pine Labs' "Error Codes" page) and their HTTP status. */
 export const ERROR_CODES = {
   INVALID_REQUEST: 400,
   UNAUTHORIZED: 401,
@@ -87,5 +87,5 @@ export const ERROR_CODES = {
   TIMED_OUT: 504,
 } as const;
 
-/** HTTP statuses worth retrying (reference §9: MCP retries 429, 502, 503 and 504). */
+/** HTTP statuses worth retrying (the "Error Codes" page; Pine Labs' MCP server retries 429, 502, 503 and 504). */
 export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);

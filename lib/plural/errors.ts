@@ -38,14 +38,14 @@ export class PluralError extends Error {
   }
 
   /**
-   * Plural says the order does not exist: its ORDER_NOT_FOUND, which arrives as 404 or 422 (reference
-   * §13.6). A 404 without it (a proxy's HTML page, a gateway's own JSON) is an upstream fault, not this.
+   * Plural says the order does not exist: its ORDER_NOT_FOUND, which arrives as 404 or 422 (Pine Labs'
+   * "Error Codes" page gives both). A 404 without it (a proxy's HTML page, a gateway's own JSON) is an upstream fault, not this.
    */
   get isNotFound(): boolean {
     return this.code === "ORDER_NOT_FOUND";
   }
 
-  /** The same request was already processed (reference §9): what it made exists, and can be read. */
+  /** The same request was already processed (Pine Labs' "Error Codes" page): what it made exists, and can be read. */
   get isDuplicate(): boolean {
     return this.code === "DUPLICATE_REQUEST";
   }

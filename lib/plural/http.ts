@@ -112,7 +112,7 @@ async function attemptOnce(t: Transport, req: HttpRequest, requestId: string): P
   }
   if (!res.ok) {
     const parsed = errorBody.safeParse(body);
-    // Plural's errors are JSON with a code (reference §9). Anything else (a proxy's or gateway's HTML
+    // Plural's errors are JSON with a code (Pine Labs' "Error Codes" page). Anything else (a proxy's or gateway's HTML
     // page, an empty body) is an upstream fault, whatever its status: a 404 without Plural's
     // ORDER_NOT_FOUND does not say the order does not exist, so it is worth asking again later.
     const plurals = parsed.success && !!parsed.data.code;

@@ -103,7 +103,7 @@ export const refundRequest = z.object({
 });
 export type RefundRequest = z.input<typeof refundRequest>;
 
-/* ------------------------------------------------------------------ responses (tolerant: reference §13) */
+/* ------------------------------------------------------------------ responses (tolerant: Pine Labs' pages disagree) */
 
 const money = z.looseObject({ value: z.coerce.number().int(), currency: z.string().default("INR") });
 const status = z.string().transform((s) => s.toUpperCase());
@@ -125,7 +125,7 @@ const paymentResponse = z
     payment_method: z.string().optional(),
     payment_option: z
       .looseObject({
-        // The docs use both names (reference §13.4).
+        // The docs use both names (the UPI request and the QR answer / webhooks).
         upi_details: upiData.optional(),
         upi_data: upiData.optional(),
       })
@@ -184,7 +184,7 @@ export type PluralOrder = z.output<typeof orderResponse>;
 /** Successful order responses are wrapped in `{ data }`; webhooks carry the bare object. */
 export const wrappedOrder = z.looseObject({ data: orderResponse }).transform((w) => w.data);
 
-/** Create Payment's answer as the seamless guide's QR sample shows it: flat, without the order (reference §5.3, §13.15). */
+/** Create Payment's answer as the seamless guide's QR sample shows it: flat, without the order (the API pages wrap it in `data`). */
 const flatPayment = z.looseObject({
   payment_id: z.string().min(1),
   status,
@@ -195,7 +195,7 @@ const flatPayment = z.looseObject({
 /** Create Payment's answer: the order wrapped in `{ data }` (API pages, Pine Labs' MCP server), or flat (the guide). */
 export const paymentAnswerBody = z.union([wrappedOrder, flatPayment]);
 
-/** The two documented refund shapes (reference §13.7): a REFUND order, or an order with `refunds[]`. */
+/** The two documented refund shapes (the spec and webhooks, and the "Create Refund" page): a REFUND order, or an order with `refunds[]`. */
 export const refundResponse = z
   .looseObject({
     data: z.union([
@@ -240,7 +240,7 @@ export const refundResponse = z
   });
 export type PluralRefund = z.output<typeof refundResponse>;
 
-/** Token: `expires_in` (samples) or `expires_at` (tables and spec), reference §2. */
+/** Token: `expires_in` (samples) or `expires_at` (tables and spec), Pine Labs' "Generate Token" page. */
 export const tokenResponse = z.looseObject({
   access_token: z.string().min(1).max(8192),
   expires_in: z.coerce.number().positive().optional(),

@@ -2,10 +2,10 @@ import { z } from "zod";
 import { parseRupees } from "./rupees";
 
 /**
- * Settlements as Plural answers them (reference plural-settlements §1.3, §1.5), parsed leniently:
+ * Settlements as Plural answers them (Pine Labs' "Get All Settlements" and "Get Settlements by UTR" pages), parsed leniently:
  * every field but the ids is optional, unknown fields are kept, numbers may come as strings, and
  * `programs` may be strings or objects. Rupee amounts become integer paise (lib/plural/rupees.ts).
- * Nothing here checks that the totals add up: Plural's own samples do not (§1.6).
+ * Nothing here checks that the totals add up: Plural's own samples do not.
  */
 
 /** Rupees (a number or a decimal string) → integer paise; absent or null → undefined. */
@@ -117,7 +117,7 @@ const settlementTransaction = z
     utr: t.utr_number,
   }));
 
-/** The UTR-level totals (§1.5): MDR, GST and refunds are given only here, never per line. */
+/** The UTR-level totals (Get Settlements by UTR): MDR, GST and refunds are given only here, never per line. */
 const TOTALS = {
   total_transaction_amount: "transactionAmountInPaise",
   actual_transaction_amount: "actualAmountInPaise",

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 
-/* -------------------------------------------------------------- return URL (callback), reference §7.2 */
+/* -------------------------------------------------------------- return URL (callback), "Verify Payment Signature" */
 
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 
@@ -38,7 +38,7 @@ export function verifyCallback(fields: Record<string, string | undefined>, secre
   return expected.length === received.length && timingSafeEqual(expected, received);
 }
 
-/* ---------------------------------------------------------------------- webhooks, reference §8.2 */
+/* -------------------------------------------- webhooks, "Webhook Signature Verification" */
 
 export type WebhookSecretFormat = "raw" | "base64";
 const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -50,7 +50,7 @@ export type WebhookVerification = { ok: true; id: string; timestamp: number } | 
 /**
  * Standard Webhooks (the `standardwebhooks` package): `v1,<base64 HMAC-SHA256>` over
  * `id.timestamp.rawBody`. The key is the secret's raw UTF-8 bytes by default, as Pine Labs' own plugins
- * do; `base64` decodes it first, as the generated docs say (reference §13.3).
+ * do; `base64` decodes it first, as the generated docs say (the page's own example encodes, then decodes).
  */
 function webhookFor(secret: string, format: WebhookSecretFormat): Webhook {
   return format === "raw" ? new Webhook(new Uint8Array(Buffer.from(secret, "utf8")), { format: "raw" }) : new Webhook(secret);

@@ -1,6 +1,6 @@
 import { LIMITS } from "./constants";
 
-/** True for a plausible UPI ID (`user@psp`), reference §11. */
+/** True for a plausible UPI ID (`user@psp`), as NPCI defines it. */
 export function isValidVpa(vpa: string): boolean {
   return LIMITS.vpa.test(vpa.trim());
 }
@@ -36,7 +36,7 @@ export type UpiLink = {
 /** Percent-encodes, but leaves "@" as is: the documented links carry `pa=name@bank` literally. */
 const enc = (s: string) => encodeURIComponent(s).replaceAll("%40", "@");
 
-/** `upi://pay?mode=04&pa=…&pn=…&mc=6012&cu=INR&am=1.00&tr=…&tn=…`, the documented order (reference §11). */
+/** `upi://pay?mode=04&pa=…&pn=…&mc=6012&cu=INR&am=1.00&tr=…&tn=…`, the documented order (NPCI's UPI linking specification). */
 export function buildUpiLink(l: UpiLink): string {
   const parts = [
     `mode=${enc(l.mode ?? "04")}`,
@@ -101,8 +101,8 @@ export type UpiApp = {
  * The common UPI apps and how to open each one directly.
  *
  * iOS has no app chooser: a plain `upi://pay?…` opens whichever UPI app iOS picks, or nothing. So each
- * app is opened by its own scheme, with Plural's `challenge_url` query unchanged. Sources, collected in
- * shared/reference/plural-settlements-webhooks-upi.md §4 (all third-party; Plural documents none):
+ * app is opened by its own scheme, with Plural's `challenge_url` query unchanged. Sources (all
+ * third-party; Plural documents none):
  * - Google Pay `gpay://upi/pay?`: Google's own page (developers.google.com/pay/india/api/ios/in-app-payments,
  *   "add gpay:// at the beginning of the URI"). `tez://upi/pay?` (Cybrilla, Razorpay, flutter_pay_upi) is
  *   the older name and also in use; we follow Google.

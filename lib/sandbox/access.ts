@@ -5,7 +5,7 @@ import { isLoopback } from "@/lib/security/ip";
 type HeaderSource = { get(name: string): string | null };
 
 /**
- * Whether this request may use the sandbox (issue #18). Never outside sandbox mode: the sandbox
+ * Whether this request may use the sandbox. Never outside sandbox mode: the sandbox
  * built in a UAT or production store would hold that store's secrets. In a production build, only
  * clients on this machine (loopback), unless SANDBOX_PUBLIC opts in (a public demo; lib/env.ts then
  * demands a control token and keeps its webhooks on the store's own origin). `next dev` and tests

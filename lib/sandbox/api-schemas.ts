@@ -125,7 +125,7 @@ const metadata = z
 const BODY = said("body must be a JSON object");
 export const METHOD_INVALID = "Payment method is missing/invalid";
 
-/** Create order (reference §3). */
+/** Create order (Pine Labs' "Create Order" page). */
 export const createOrderBody = z.object(
   {
     merchant_order_reference: reference("Merchant Order Reference"),
@@ -178,7 +178,7 @@ const upiDetails = z
 export const collectVpa = (payer: unknown) => (isObj(payer) && typeof payer.vpa === "string" ? payer.vpa.trim() || undefined : undefined);
 const paymentOptionDoc = z.object({ upi_details: upiDetails.optional(), upi_data: upiDetails.optional() });
 
-/** One UPI payment (reference §5.3). */
+/** One UPI payment (Pine Labs' "Seamless UPI integration steps", Create Payment). */
 export const upiPaymentItem = z.object({
   merchant_payment_reference: reference("Merchant Payment Reference").optional(),
   payment_amount: amountSchema,
@@ -200,13 +200,13 @@ export const createPaymentDoc = z.object({
     .max(1),
 });
 
-/** Capture (reference §4.5). */
+/** Capture (Pine Labs' "Capture Order" page). */
 export const captureBody = z.object(
   { merchant_capture_reference: reference("Merchant Capture Reference"), capture_amount: amountSchema.optional() },
   { error: BODY },
 );
 
-/** Refund: `order_amount` (docs, spec) or `refund_amount`, a number or an amount (Pine Labs' WooCommerce plugin, reference §13.7). */
+/** Refund: `order_amount` (docs, spec) or `refund_amount`, a number or an amount (Pine Labs' WooCommerce plugin). */
 export const refundBody = z.preprocess(
   (b) =>
     isObj(b)

@@ -23,7 +23,7 @@ const perPageParam = z
   .transform((v) => Number(v ?? SETTLEMENT_LIMITS.perPage))
   .refine((n) => n >= 1 && n <= SETTLEMENT_LIMITS.perPage, `per_page must be between 1 and ${SETTLEMENT_LIMITS.perPage}`);
 
-/** Get All Settlements' query (plural-settlements §1.2). */
+/** Get All Settlements' query (Pine Labs' "Get All Settlements" page). */
 export const settlementListQuery = z
   .object({ start_date: zoneless, end_date: zoneless, page: pageParam, per_page: perPageParam })
   .refine((q) => ist(q.end_date) >= ist(q.start_date), { message: "end_date must not be before start_date" })
@@ -31,7 +31,7 @@ export const settlementListQuery = z
   .refine((q) => ist(q.end_date, true) - ist(q.start_date) <= SETTLEMENT_LIMITS.maxWindowDays * DAY_MS, {
     message: `Maximum date range for retrieving settlement data is ${SETTLEMENT_LIMITS.maxWindowDays} days`,
   });
-/** Get Settlements by UTR's query (§1.4). */
+/** Get Settlements by UTR's query (Pine Labs' "Get Settlements by UTR" page). */
 export const settlementDetailQuery = z.object({ page: pageParam, per_page: perPageParam });
 const utrParam = z.string().regex(SETTLEMENT_LIMITS.utr, "Invalid UTR number");
 

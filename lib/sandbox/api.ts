@@ -19,7 +19,7 @@ import { getSettlement, listSettlements } from "./api-settlements";
 
 /**
  * The sandbox's Plural API over HTTP: the exact paths, wrappers, validation messages and error
- * codes of reference §2–§9, plus fault injection. Routes in app/sandbox/api only delegate here.
+ * codes of Pine Labs' v3 API pages (Generate Token, Orders, Payments, Refunds, Error Codes), plus fault injection. Routes in app/sandbox/api only delegate here.
  */
 
 /* ------------------------------------------------------------------------------- handlers */
@@ -89,7 +89,7 @@ function refund({ sb, body }: Ctx, orderId: string) {
   return { status: 200, body: { data: sb.orderJson(refund) } };
 }
 
-/** Token request (reference §2): checked in this order, each with its own answer. */
+/** Token request (Pine Labs' "Generate Token" page): checked in this order, each with its own answer. */
 export const tokenRequest = z.object(
   {
     client_id: z.string({ error: said("client_id and client_secret are required") }).min(1, said("client_id and client_secret are required")),

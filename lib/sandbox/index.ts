@@ -1,6 +1,7 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import { env, SANDBOX_DEFAULTS } from "@/lib/env";
+import { processGlobal } from "@/lib/process-global";
 import { sandboxAvailableTo } from "./access";
 import { Sandbox } from "./engine";
 import { routeSandbox } from "./http";
@@ -9,8 +10,6 @@ export { SandboxError } from "./engine";
 export { sandboxAvailableTo } from "./access";
 export { testData, type TestDataView } from "./catalog";
 export type { Sandbox, DashboardView, OrderSummary, PaymentView, WebhookView, WebhookHealth } from "./engine";
-
-const g = globalThis as unknown as { pluralSandbox?: Sandbox };
 
 /** This process serves the sandbox: PLURAL_ENV=sandbox and the store uses its own (not another instance's). */
 function sandboxEnabled(): boolean {
@@ -50,10 +49,9 @@ async function webhookElsewhere(request: Request): Promise<string | undefined> {
 export function sandbox(): Sandbox {
   // Never built outside sandbox mode, whoever asks: it would hold the store's real secrets.
   if (!sandboxEnabled()) throw new Error("The Plural sandbox exists only when PLURAL_ENV=sandbox and this store serves it");
-  if (!g.pluralSandbox) {
+  return processGlobal("pluralSandbox", () => {
     const e = env();
-    const file = process.env.SANDBOX_STATE_FILE ?? ".sandbox/state.json";
-    g.pluralSandbox = new Sandbox({
+    const made = new Sandbox({
       merchantId: SANDBOX_DEFAULTS.merchantId,
       clientId: e.clientId,
       clientSecret: e.clientSecret,
@@ -64,13 +62,13 @@ export function sandbox(): Sandbox {
       webhookUrl: e.sandboxWebhookUrl,
       publicUrl: `${e.appUrl}/sandbox`,
       profile: e.sandboxProfile,
-      stateFile: file === "none" ? null : file,
+      stateFile: e.sandboxStateFile,
     });
     // A public sandbox's webhooks go home, whatever a state file from an earlier run says.
-    if (e.sandboxPublic && new URL(g.pluralSandbox.settings.webhook.url).origin !== new URL(e.appUrl).origin)
-      g.pluralSandbox.updateSettings({ webhook: { url: e.sandboxWebhookUrl } });
-  }
-  return g.pluralSandbox;
+    if (e.sandboxPublic && new URL(made.settings.webhook.url).origin !== new URL(e.appUrl).origin)
+      made.updateSettings({ webhook: { url: e.sandboxWebhookUrl } });
+    return made;
+  });
 }
 
 /** Entry point of every `/sandbox/...` route handler; a 404 unless this request may use the sandbox. */

@@ -156,7 +156,7 @@ describe("settlements", () => {
     expect((await client.listSettlements({ from: "2026-10-01", to: "2026-11-29" })).settlements).toEqual([]);
   });
 
-  it("refunds as lines (friendly), or only in the UTR's total_refund (strict: plural-settlements §1.6)", async () => {
+  it("refunds as lines (friendly), or only in the UTR's total_refund (strict: the Get Settlements by UTR page's totals)", async () => {
     const a = await paid(10000);
     const refund = await client.refund(a.orderId, {
       merchant_order_reference: `r_${randomUUID().slice(0, 8)}`,

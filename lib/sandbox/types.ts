@@ -122,7 +122,7 @@ export type Settings = {
   challenge_mode: "upi" | "landing";
   /** replay: same reference + same body returns the order; reject: any repeat is DUPLICATE_REQUEST. */
   idempotency: "replay" | "reject";
-  /** authorized_only (reference §4.6) or any_open (the UPI page's "at any time"). */
+  /** authorized_only (Pine Labs' "Cancel Order" page) or any_open (the UPI page's "at any time"). */
   cancel_policy: "authorized_only" | "any_open";
   /** A new payment on a PENDING order: replace the pending one, or refuse with PAYMENT_PENDING. */
   pending_payment_policy: "replace" | "reject";
@@ -136,7 +136,7 @@ export type Settings = {
   error_body: "json" | "html";
   /** Retry-After on an injected 429: sent (the sandbox's own choice), or absent (nothing documents it). */
   retry_after: "sent" | "absent";
-  /** A refund of a PARTIALLY_CAPTURED order: allowed (the sandbox's own choice) or refused (refunds only from PROCESSED, reference §6). */
+  /** A refund of a PARTIALLY_CAPTURED order: allowed (the sandbox's own choice) or refused (refunds only from PROCESSED, Pine Labs' "Create Refund" page). */
   partial_capture_refunds: "allowed" | "refused";
   /** Webhooks for refunds: sent (REFUND_PROCESSED / REFUND_FAILED), or none (the refund is learnt only by asking). */
   refund_webhooks: "sent" | "none";
@@ -175,7 +175,7 @@ type SettlementSettings = {
   gst_bps: number;
   /** How long a settlement stays invisible to the API after it is made (Plural: "up to 3 hours"). */
   lag_ms: number;
-  /** Refunds in a settlement: a line each (the sandbox's own choice), or only the UTR-level `total_refund` deduction (plural-settlements §1.6). */
+  /** Refunds in a settlement: a line each (the sandbox's own choice), or only the UTR-level `total_refund` deduction (Pine Labs' "Get Settlements by UTR" samples). */
   refunds: "lines" | "deductions";
 };
 

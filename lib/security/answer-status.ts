@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ServerResponse } from "node:http";
+import { processGlobal } from "@/lib/process-global";
 
 /**
  * Lets a server action answer with an HTTP status of its own (a 429 when a rate limit refuses it).
@@ -12,9 +13,7 @@ import type { ServerResponse } from "node:http";
  * result whatever the status, so the page still shows the message, and a script sees the 429.
  * Outside the front door (a unit test) it does nothing.
  */
-const KEY = Symbol.for("plural-upi-store.front-door.exchange");
-const g = globalThis as unknown as { [KEY]?: AsyncLocalStorage<ServerResponse> };
-export const exchanges: AsyncLocalStorage<ServerResponse> = (g[KEY] ??= new AsyncLocalStorage<ServerResponse>());
+export const exchanges = processGlobal("storeFrontDoorExchanges", () => new AsyncLocalStorage<ServerResponse>());
 
 export function answerStatus(status: number): void {
   const res = exchanges.getStore();

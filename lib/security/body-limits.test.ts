@@ -7,8 +7,7 @@ import { sendOversized } from "@/lib/testing/raw-http";
 import { installFrontDoor } from "./front-door";
 
 /**
- * Finding 5 of issue #8 (its second half): bodies had no size limit; a 50 MB unsigned webhook was
- * read whole before it was refused. Everything that comes in is refused with 413 before it is read
+ * Without a limit a 50 MB unsigned webhook would be read whole before it was refused. Everything that comes in is refused with 413 before it is read
  * in full: by its Content-Length where there is one, and by counting while reading where there is not.
  */
 const MB50 = 50 * 1024 * 1024;

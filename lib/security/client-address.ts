@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { peekProcessGlobal, processGlobal } from "@/lib/process-global";
 import { addressMatcher, normalizeIp } from "./ip";
 
 /**
@@ -23,17 +24,18 @@ import { addressMatcher, normalizeIp } from "./ip";
  * never less.
  */
 export const PEER_HEADER = "x-store-peer-address";
-const MARK = Symbol.for("plural-upi-store.front-door");
+/** Whether the front door runs in this process: one flag per process, set from the instrumentation bundle, read in every route's. */
+const MARK = "storeFrontDoorActive";
 
 type HeaderSource = { get(name: string): string | null };
 
 export function frontDoorActive(): boolean {
-  return (globalThis as Record<symbol, unknown>)[MARK] === true;
+  return peekProcessGlobal<{ active: boolean }>(MARK)?.active === true;
 }
 
 /** Called by the front door once it is installed (and by tests that play its part). */
 export function markFrontDoorActive(active = true): void {
-  (globalThis as Record<symbol, unknown>)[MARK] = active;
+  processGlobal(MARK, () => ({ active })).active = active;
 }
 
 /** The TCP peer, as the front door recorded it; undefined when it is not running. */

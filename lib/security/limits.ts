@@ -1,5 +1,5 @@
 /**
- * Security limits in one place (ENGINEERING.md habit 12).
+ * Security limits in one place, so that each is found, tuned and reviewed once.
  */
 
 /** A rate limit: at most `points` in `windowMs`, counted per subject in the database (lib/security/throttle.ts). */

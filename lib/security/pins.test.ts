@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 /**
- * Issue #18: every dependency is pinned to one exact version, in package.json and in the lock's
+ * Every dependency is pinned to one exact version, in package.json and in the lock's
  * record of it. A range (`^1.0.41`) lets the next `npm install` take whatever a hijacked account
  * publishes next: ua-parser-js itself was hijacked on npm in 2021.
  */

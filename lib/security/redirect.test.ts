@@ -8,8 +8,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
 /**
- * Finding 3 of issue #8: the sandbox payer page's action followed `returnTo=/sandbox/..//evil.example`
- * to `//evil.example`. A redirect target must be checked after normalisation, and only a path on
+ * A `returnTo=/sandbox/..//evil.example` must never lead to `//evil.example`: a redirect target must be checked after normalisation, and only a path on
  * this origin may pass.
  */
 

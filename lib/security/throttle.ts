@@ -12,7 +12,7 @@ import { SIGN_IN, type Limit } from "./limits";
  * (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, the same on SQLite and PostgreSQL): atomic on both,
  * however many requests and instances count at once, and one round trip on the paths it guards.
  *
- * Why not rate-limiter-flexible (ENGINEERING.md §5), which uses this very statement in its
+ * Why not rate-limiter-flexible (a maintained library was the first choice), which uses this very statement in its
  * PostgreSQL and SQLite stores: those stores need a driver connection of their own (a second pg
  * pool per instance; a second, synchronous better-sqlite3 connection whose busy-wait blocks the
  * event loop while our Prisma connection holds the write lock), and its one store that goes through
@@ -76,7 +76,7 @@ export async function sweepExpiredLimits(now = Date.now(), graceMs = 60_000): Pr
 /* ------------------------------------------------------------------------------- sign-in */
 
 /**
- * The merchant console's sign-in (issue #18: a spread of addresses must not lock the merchant out).
+ * The merchant console's sign-in (a spread of addresses must not lock the merchant out).
  *
  * - Every attempt is counted as a failure BEFORE the password is looked at, and only a correct
  *   password takes it back: however many attempts arrive at once, no more than `perAddress` of them

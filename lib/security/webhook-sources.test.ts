@@ -5,7 +5,7 @@ import { startTestStore } from "@/lib/testing/store";
 import { markFrontDoorActive, PEER_HEADER } from "./client-address";
 
 /**
- * Finding 6 of issue #8 (its last part): an optional allow-list of the addresses Plural sends
+ * An optional allow-list of the addresses Plural sends
  * webhooks from, off by default, honouring TRUSTED_PROXIES.
  */
 let server: Awaited<ReturnType<typeof startTestStore>>;

@@ -7,8 +7,7 @@ import { addressMatcher, parseAddressList, type Cidr } from "./ip";
  * An optional allow-list of the addresses webhooks may come from (PLURAL_WEBHOOK_SOURCE_IPS, off by
  * default: the signature is what proves a webhook). "plural" stands for the NAT gateway addresses
  * Pine Labs publishes ("Network Address Translation [NAT] Gateway IPs to Whitelist",
- * https://developer.pinelabsonline.com/docs/developer-tools-webhooks; collected with their sources in
- * shared/reference/plural-settlements-webhooks-upi.md §2.2). Pine Labs gives one list for UAT and
+ * https://developer.pinelabsonline.com/docs/developer-tools-webhooks). Pine Labs gives one list for UAT and
  * its sandbox, one for production. The address checked is the client's as clientAddress() sees it,
  * so behind a load balancer list it in TRUSTED_PROXIES.
  */

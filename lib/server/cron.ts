@@ -6,7 +6,7 @@ import { reconcile, type ReconcileReport } from "@/lib/orders/reconcile";
 import { istDay, sweepSettlements, type SweepReport } from "@/lib/orders/settlements";
 
 /**
- * What a scheduler runs where no timer lives between requests (a serverless host; issue #23):
+ * What a scheduler runs where no timer lives between requests (a serverless host):
  * /api/cron/sweep and /api/cron/settlements. On a long-lived server the same work runs from timers
  * (lib/startup.ts) and these routes are optional.
  */

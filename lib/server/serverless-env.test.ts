@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseEnv } from "@/lib/env";
 
-/** Serverless mode (issue #23; docs/deploy.md): what start-up refuses, and what it turns off. */
+/** Serverless mode (docs/deploy.md): what start-up refuses, and what it turns off. */
 const PG = "postgresql://store@db.example:5432/store";
 const UAT = { PLURAL_ENV: "uat", PLURAL_CLIENT_ID: "id", PLURAL_CLIENT_SECRET: "0123456789abcdef0123456789abcdef" };
 const SECRET = "a-cron-secret-of-some-length";

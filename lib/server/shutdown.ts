@@ -1,8 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { forgetProcessGlobal, processGlobal } from "@/lib/process-global";
 
 /**
- * Rolling restarts (issue #23). A load balancer or an orchestrator sends SIGTERM, waits (often
+ * Rolling restarts. A load balancer or an orchestrator sends SIGTERM, waits (often
  * 30 s), then SIGKILLs. Within SHUTDOWN_TIMEOUT_MS (8 s by default, never more than 9.5 s) the store:
  *
  * 1. stops taking work: readiness answers 503 at once, and every new request (also on a kept-alive
@@ -20,7 +22,7 @@ import { log } from "@/lib/log";
  *
  * Next's own SIGTERM handler (next start and the standalone server.js) closes the server and waits
  * for every connection to end: an open event stream held it for as long as the order stayed open
- * (issue #23 measured > 30 s). It is taken over here and called last, once nothing is left to wait for.
+ * (measured at over 30 s: docs/deploy.md). It is taken over here and called last, once nothing is left to wait for.
  * Where NEXT_MANUAL_SIG_HANDLE is set Next installs none, and this module exits by itself.
  */
 
@@ -41,10 +43,9 @@ type State = {
   installed: boolean;
 };
 
-// On globalThis: Next bundles each route separately, and each bundle would otherwise get its own state.
-const g = globalThis as unknown as { storeLifecycle?: State };
+// One per process (lib/process-global.ts): each route bundle would otherwise get its own state.
 const state = (): State =>
-  (g.storeLifecycle ??= {
+  processGlobal<State>("storeLifecycle", () => ({
     draining: false,
     startedAt: 0,
     inflight: 0,
@@ -54,7 +55,7 @@ const state = (): State =>
     closers: [],
     settled: new Set(),
     installed: false,
-  });
+  }));
 
 /** Whether this instance is shutting down (readiness answers 503, new requests are refused). */
 export function isDraining(): boolean {
@@ -62,10 +63,19 @@ export function isDraining(): boolean {
 }
 
 /** The bound on a shutdown, from SHUTDOWN_TIMEOUT_MS (1 s to 9.5 s; 8 s when unset or unreadable). */
-export function shutdownTimeoutMs(value = process.env.SHUTDOWN_TIMEOUT_MS): number {
+export function shutdownTimeoutMs(value: string | number | undefined = configuredTimeout()): number {
   const n = Number(value);
   if (!value || !Number.isFinite(n)) return SHUTDOWN_DEFAULT_MS;
   return Math.min(9_500, Math.max(1_000, Math.round(n)));
+}
+
+/** SHUTDOWN_TIMEOUT_MS through lib/env.ts; a shutdown stays bounded even when the configuration does not parse. */
+function configuredTimeout(): number | undefined {
+  try {
+    return env().shutdownTimeoutMs;
+  } catch {
+    return undefined;
+  }
 }
 
 const idle = (s: State) => s.inflight === 0 && s.work.size === 0;
@@ -239,5 +249,5 @@ export function installShutdown(): void {
 
 /** For tests: back to a fresh, non-draining state. */
 export function resetShutdownState(): void {
-  g.storeLifecycle = undefined;
+  forgetProcessGlobal("storeLifecycle");
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { context, metrics, propagation, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { registerOTel } from "@vercel/otel";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env";
 import { OTEL_REQUEST_ID_KEY, requestIdPropagator } from "@/lib/request-context";
 import { inSpan } from "./index";
 import { otelConfiguration, otelExports, queryScrubSpanProcessor, requestIdSpanProcessor } from "./otel";
@@ -10,8 +11,8 @@ import { otelConfiguration, otelExports, queryScrubSpanProcessor, requestIdSpanP
 describe("otelConfiguration", () => {
   it("registers nothing unless something exports (instrumentation.ts)", () => {
     expect(otelExports({})).toBe(false);
-    expect(otelExports({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toBe(true);
-    expect(otelExports({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces" })).toBe(true);
+    expect(otelExports(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }).otel)).toBe(true);
+    expect(otelExports(parseEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces" }).otel)).toBe(true);
   });
 
   it("exports nothing without an OTLP endpoint (only the request-id processor, no metric reader)", () => {
@@ -23,7 +24,7 @@ describe("otelConfiguration", () => {
   });
 
   it("exports traces and metrics when OTEL_EXPORTER_OTLP_ENDPOINT is set", () => {
-    const c = otelConfiguration({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" });
+    const c = otelConfiguration(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }).otel);
     expect(c.spanProcessors).toEqual([requestIdSpanProcessor, queryScrubSpanProcessor, "auto"]);
     expect(c.metricReaders).toHaveLength(1);
     expect(c.traceSampler).toBe("auto");
@@ -63,7 +64,7 @@ describe("with an endpoint", () => {
     };
     Object.assign(process.env, env);
     try {
-      registerOTel(otelConfiguration(env));
+      registerOTel(otelConfiguration(parseEnv(env).otel));
     } finally {
       delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
       delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;

@@ -3,6 +3,7 @@ import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { PeriodicExportingMetricReader, type MetricReader } from "@opentelemetry/sdk-metrics";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Context } from "@opentelemetry/api";
+import { env, type OtelSettings } from "@/lib/env";
 import { currentRequestId, OTEL_REQUEST_ID_KEY, requestIdPropagator } from "@/lib/request-context";
 
 /** Puts the request id on every span (`request.id`): from a log line's requestId to its trace. */
@@ -21,7 +22,7 @@ export const requestIdSpanProcessor: SpanProcessor = {
 const URL_ATTRIBUTES = ["http.target", "http.url", "url.full", "url.query"] as const;
 
 /**
- * Keeps query strings out of traces (issue #18): Next records each request's URL, query included,
+ * Keeps query strings out of traces: Next records each request's URL, query included,
  * as `http.target`, and a GET return from Plural carries its signed fields there (a signature that
  * opened the order, the payment's status). Every server span keeps the path only; `url.query` goes.
  */
@@ -41,8 +42,7 @@ export const queryScrubSpanProcessor: SpanProcessor = {
 };
 
 /** Whether anything is exported: only then does instrumentation.ts register the SDK. */
-export const otelExports = (env: Record<string, string | undefined> = process.env): boolean =>
-  !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
+export const otelExports = (o: OtelSettings = env().otel): boolean => !!(o.endpoint || o.tracesEndpoint || o.metricsEndpoint);
 
 /**
  * The OpenTelemetry SDK's configuration for `registerOTel` (@vercel/otel) in instrumentation.ts.
@@ -55,16 +55,16 @@ export const otelExports = (env: Record<string, string | undefined> = process.en
  * to Plural.
  */
 export function otelConfiguration(
-  env: Record<string, string | undefined> = process.env,
+  o: OtelSettings = env().otel,
   overrides: { spanProcessors?: SpanProcessor[]; metricReaders?: MetricReader[] } = {},
 ): Configuration {
-  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  const metricsEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
-  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
+  const endpoint = o.endpoint || o.tracesEndpoint;
+  const metricsEndpoint = o.endpoint || o.metricsEndpoint;
+  const interval = o.metricExportIntervalMs || 60_000;
   const exporting = !!endpoint || !!overrides.spanProcessors;
   return {
-    serviceName: env.OTEL_SERVICE_NAME || "plural-upi-storefront",
-    attributes: { "plural.env": env.PLURAL_ENV || "sandbox" },
+    serviceName: o.serviceName || "plural-upi-storefront",
+    attributes: { "plural.env": o.pluralEnv || "sandbox" },
     propagators: ["tracecontext", requestIdPropagator],
     // Nothing to export to: spans are not recorded at all (context, and the request id, still flow).
     traceSampler: exporting ? "auto" : "always_off",

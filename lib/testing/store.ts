@@ -1,4 +1,5 @@
 import { resetEnvCache } from "@/lib/env";
+import { forgetProcessGlobal } from "@/lib/process-global";
 import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { createTestDatabase } from "./db";
 
@@ -19,15 +20,13 @@ export async function startTestStore(sandbox: Parameters<typeof startSandboxServ
     PLURAL_TIMEOUT_MS: "2000",
     APP_URL: "http://store.test",
     DATABASE_URL: databaseUrl,
-    // Suites make hundreds of checkouts a minute; the budget's own tests set theirs (lib/orders/limits.test.ts).
+    // Suites make hundreds of checkouts a minute; the budget's own tests set theirs (app/(shop)/limits.test.ts).
     PLURAL_CALLS_PER_MINUTE: "100000",
   });
   resetEnvCache();
-  const g = globalThis as { prisma?: { $disconnect(): Promise<void> }; pluralClient?: unknown };
-  await g.prisma?.$disconnect();
-  g.prisma = undefined;
-  g.pluralClient = undefined;
-  const { db } = await import("@/lib/db");
+  const { closeDb, db } = await import("@/lib/db");
+  await closeDb();
+  forgetProcessGlobal("pluralClient");
   await db().product.createMany({
     data: [
       { slug: "chai", name: "Masala Chai Tin", description: "tea", priceInPaise: 34900, image: "/products/masala-chai-tin.svg" },

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { forgetProcessGlobal, processGlobal } from "@/lib/process-global";
 import { startTestStore } from "@/lib/testing/store";
 import { GET } from "./route";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 let closed = false;
-const g = globalThis as unknown as { pluralReadiness?: unknown; prisma?: unknown };
 
 beforeAll(async () => {
   server = await startTestStore();
@@ -13,7 +13,7 @@ afterAll(async () => {
   if (!closed) await server?.close();
 });
 beforeEach(() => {
-  delete g.pluralReadiness;
+  forgetProcessGlobal("pluralReadiness");
 });
 
 const ready = async () => {
@@ -29,15 +29,16 @@ describe("/api/ready", () => {
   });
 
   it("is 503, naming the database, when a query does not answer in time", async () => {
-    const real = g.prisma;
-    g.prisma = { $queryRawUnsafe: () => new Promise(() => undefined) };
+    const real = forgetProcessGlobal("prisma");
+    processGlobal("prisma", () => ({ $queryRawUnsafe: () => new Promise(() => undefined) }));
     try {
       const r = await ready();
       expect(r.status).toBe(503);
       expect(r.body.checks.database).toMatchObject({ ok: false, error: "no answer within 2000 ms" });
       expect(r.body.checks.plural.ok).toBe(true);
     } finally {
-      g.prisma = real;
+      forgetProcessGlobal("prisma");
+      processGlobal("prisma", () => real);
     }
   });
 

@@ -1,6 +1,6 @@
 /**
- * Response samples exactly as Pine Labs documents them (reference §4–§8 and the UPI integration
- * steps). Tests check that our schemas accept them and that the sandbox's answers have their shape.
+ * Response samples exactly as Pine Labs documents them (their Orders, Payments, Refunds and Webhooks
+ * pages, and the Seamless UPI integration steps). Tests check that our schemas accept them and that the sandbox's answers have their shape.
  */
 export const DOC_CREATE_ORDER_RESPONSE = {
   data: {
@@ -79,7 +79,7 @@ export const DOC_COLLECT_RESPONSE = {
   },
 };
 
-/** The QR answer names the UPI block `upi_data` (reference §13.4) and adds `image_url`. */
+/** The QR answer names the UPI block `upi_data` (the request says `upi_details`) and adds `image_url`. */
 export const DOC_QR_RESPONSE = {
   data: {
     order_id: "v1-240828181232-aa-7cGcgo",
@@ -99,7 +99,7 @@ export const DOC_QR_RESPONSE = {
   },
 };
 
-/** seamless-upi-integration-steps.md §3, the QR flow's sample answer: flat, not wrapped in `data` (reference §13.15). */
+/** Pine Labs' "Seamless UPI integration steps", Create Payment, the QR flow's sample answer: flat, not wrapped in `data`. */
 export const DOC_FLAT_QR_RESPONSE = {
   payment_id: "payment-id-1",
   status: "INITIATED",
@@ -170,7 +170,7 @@ export const DOC_REFUND_ORDER_RESPONSE = {
   },
 };
 
-/** The older refund page's shape (reference §13.7). */
+/** The older refund page's shape ("Create Refund"). */
 export const DOC_REFUND_LIST_RESPONSE = {
   data: {
     order_id: "v1-241010055924-aa-AHbN0s",

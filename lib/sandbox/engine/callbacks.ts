@@ -5,7 +5,7 @@ import type { Core } from "./core";
 
 export type Callback = { url: string; fields: Record<string, string> };
 
-/** The signed fields Plural posts to the return URL after a landing page (reference §7.2). */
+/** The signed fields Plural posts to the return URL after a landing page (Pine Labs' "Verify Payment Signature", hosted checkout integration steps). */
 export function callbackFor(core: Core, order: SimOrder): Callback | undefined {
   const success = order.status === "PROCESSED" || order.status === "AUTHORIZED";
   const url = success ? order.callback_url : (order.failure_callback_url ?? order.callback_url);

@@ -17,6 +17,6 @@ export class SandboxError extends Error {
   }
 }
 
-/** ORDER_NOT_FOUND: 404 in the error table, 422 in a sample on the same page (reference §13.6; setting `order_not_found_status`). */
+/** ORDER_NOT_FOUND: 404 in the error table, 422 in a sample on the same page (Pine Labs' "Error Codes" page; setting `order_not_found_status`). */
 export const orderNotFound = (status: 404 | 422 = 404) => new SandboxError(status, "ORDER_NOT_FOUND", "No order with specified order-id exists in the system");
 export const notAllowed = () => new SandboxError(422, "OPERATION_NOT_ALLOWED", "The operation is not allowed as the required precondition has failed");

@@ -7,7 +7,7 @@ import type { Found } from "./records";
 import { ALNUM, digits, hashBody, orderIdAt, rand } from "./util";
 
 const OPEN = new Set(["CREATED", "PENDING", "ATTEMPTED"]);
-/** The methods the order docs say support pre-auth (reference §4.1). */
+/** The methods the order docs say support pre-auth (Pine Labs' "Create Order" page, `pre_auth`). */
 const PRE_AUTH_METHODS = ["CARD", "POINTS"];
 const ALL_METHODS = ["CARD", "UPI", "POINTS", "NETBANKING", "WALLET", "CREDIT_EMI", "DEBIT_EMI"];
 const PENDING_ONLY: ReadonlySet<string> = new Set(["PENDING"]);
@@ -28,7 +28,7 @@ export type CreateOrderInput = {
 export type PaymentInput = { merchant_payment_reference: string; amount: number; txn_mode: "INTENT" | "COLLECT"; upi_qr: boolean; vpa?: string };
 
 /**
- * Charge orders and their UPI payments: the order state machine of reference §4.2 (CREATED →
+ * Charge orders and their UPI payments: the order state machine of Pine Labs' "Order life cycle" page (CREATED →
  * PENDING → PROCESSED / AUTHORIZED / ATTEMPTED / FAILED / CANCELLED), capture and cancel.
  */
 export class Orders {

@@ -8,7 +8,7 @@ const WARN_EVERY_MS = 60_000;
 const OUT_OF_ORDER_HOLD_MS = 1500;
 
 /**
- * Plural's documented retry schedule (plural-settlements §2.3): after a failed delivery, retried
+ * Plural's documented retry schedule (Pine Labs' "Webhooks" developer-tools page): after a failed delivery, retried
  * "immediately, after 5 seconds, 5 minutes, 30 minutes, 2 hours, 5 hours, and two additional
  * retries after 10 hours each": 9 attempts over 27 h 35 min 5 s.
  */
@@ -76,7 +76,7 @@ export class Outbox {
     private readonly serialize: (order: SimOrder) => unknown,
     private readonly advance: () => void,
   ) {
-    this.fetchImpl = core.config.fetch ?? globalThis.fetch.bind(globalThis);
+    this.fetchImpl = core.config.fetch ?? ((input, init) => fetch(input, init));
   }
 
   emit(eventType: string, order: SimOrder): Delivery | undefined {

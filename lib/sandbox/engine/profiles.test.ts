@@ -52,7 +52,7 @@ describe("profiles", () => {
     });
     // Every reading cites where it comes from and says what the store does.
     for (const r of READINGS) {
-      expect(r.source, r.key).toMatch(/§\d/);
+      expect(r.source, r.key).toMatch(/"[A-Z][^"]+"/);
       expect(r.docs.length, r.key).toBeGreaterThan(20);
       expect(r.store.length, r.key).toBeGreaterThan(20);
     }

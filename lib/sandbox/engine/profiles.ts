@@ -2,14 +2,14 @@ import type { Settings } from "../types";
 
 /**
  * Where Pine Labs' documents disagree or say nothing, the sandbox can answer either way: each such
- * place is a setting (a "reading"), cited to the reference section it comes from. Two named profiles
+ * place is a setting (a "reading"), cited to the documents it comes from. Two named profiles
  * set them all at once: `friendly` (the reading a client meets most easily, the sandbox's behaviour
  * before profiles existed) and `strict` (the harshest documented reading of each). The store must
  * work under both; `npm test` runs the contract suite and the browser checkout under both.
  *
  * docs/sandbox.md shows this table (lib/sandbox/engine/profiles.test.ts checks that it
- * names every reading). References: ../shared/reference/plural-api.md ("api") and
- * plural-settlements-webhooks-upi.md ("settlements"), seamless-upi-integration-steps.md ("guide").
+ * names every reading). `source` names Pine Labs' public pages (developer.pinelabsonline.com and
+ * pinelabs.com/docs/online-payments), in quotes, as they title them.
  */
 
 export const PROFILE_NAMES = ["friendly", "strict"] as const;
@@ -22,7 +22,7 @@ export type Reading = {
   key: string;
   friendly: Value;
   strict: Value;
-  /** Where the readings come from. */
+  /** Where the readings come from: Pine Labs' pages by their titles, in double quotes. */
   source: string;
   /** What each document says. */
   docs: string;
@@ -35,7 +35,7 @@ export const READINGS: readonly Reading[] = [
     key: "idempotency",
     friendly: "replay",
     strict: "reject",
-    source: "api §9, §13.8; settlements §5",
+    source: '"Error Codes"; the OpenAPI spec (Pine Labs\' Go SDK)',
     docs: "The OpenAPI spec: a repeated merchant_order_reference / merchant_payment_reference returns what exists. The error-code page: 422 DUPLICATE_REQUEST.",
     store:
       "Create order, create payment and refund are retried after a lost answer; on DUPLICATE_REQUEST lib/plural reads what exists (Get Order by reference; the payment by its merchant_payment_reference) and carries on.",
@@ -44,7 +44,7 @@ export const READINGS: readonly Reading[] = [
     key: "pending_payment_policy",
     friendly: "replace",
     strict: "reject",
-    source: "api §4.2, §5.1, §9",
+    source: '"Order life cycle", "Create Payment", "Error Codes"',
     docs: "A payment is documented on a CREATED or ATTEMPTED order; nothing says what a second one on a PENDING order does. PAYMENT_PENDING is a documented 422.",
     store:
       "Switching QR / app / collect, or a new QR after expiry, where Plural refuses: a new Plural order for the same store order (`<ref>_2`, `_3`…). Webhooks, returns and the sweep find the store order from any of them; a second success is flagged paid twice and refunded.",
@@ -53,7 +53,7 @@ export const READINGS: readonly Reading[] = [
     key: "payment_response",
     friendly: "wrapped",
     strict: "flat",
-    source: "api §5.3, §13.15; guide §3",
+    source: '"Create Payment"; "Seamless UPI integration steps" (the QR sample)',
     docs: "The API pages and Pine Labs' MCP server: the order in `{ data }`. The guide's QR sample: flat `{payment_id, status, challenge_url, image_url}`.",
     store: "lib/plural parses both; after a flat answer the store asks Get Order for the rest.",
   },
@@ -61,7 +61,7 @@ export const READINGS: readonly Reading[] = [
     key: "pre_auth_upi",
     friendly: "honoured",
     strict: "refused",
-    source: "api §4.1, §11; guide §4",
+    source: '"Create Order" (pre_auth); "Seamless UPI integration steps" (Handle Payment)',
     docs: "The order docs: only cards and Pay by Points support pre-auth. The UPI guide: a success is ORDER_AUTHORIZED, then capture or cancel.",
     store:
       "With PLURAL_PRE_AUTH=true it warns at start-up; when Plural refuses, it creates the order again without pre_auth (captured at once), logs an error and notes it on the order's timeline. Never a stuck order.",
@@ -70,7 +70,7 @@ export const READINGS: readonly Reading[] = [
     key: "order_not_found_status",
     friendly: 404,
     strict: 422,
-    source: "api §4.3, §9, §13.6",
+    source: '"Get Order by ID", "Error Codes"',
     docs: "The error table: 404 ORDER_NOT_FOUND. A sample on the same page: 422.",
     store: "Reads the code, ORDER_NOT_FOUND, whatever the status.",
   },
@@ -78,7 +78,7 @@ export const READINGS: readonly Reading[] = [
     key: "error_body",
     friendly: "json",
     strict: "html",
-    source: "api §9",
+    source: '"Error Codes"',
     docs: "Errors are JSON `{code, message}`. Nothing says what a gateway in front of the API answers on an unknown path or an outage.",
     store: "Only Plural's own ORDER_NOT_FOUND means not found. An HTML (or non-Plural) 404 or 5xx is an upstream fault: retried later, never fails an order.",
   },
@@ -86,7 +86,7 @@ export const READINGS: readonly Reading[] = [
     key: "retry_after",
     friendly: "sent",
     strict: "absent",
-    source: "api §9",
+    source: '"Error Codes"',
     docs: "429 API_RATE_LIMIT and PAYMENT_RATE_LIMIT exist; no limits and no Retry-After are documented (the sandbox sending one was its own choice).",
     store: "Backs off with jitter by itself; honours Retry-After when there is one. A rate limit at the pay page says: try again in a minute.",
   },
@@ -94,7 +94,7 @@ export const READINGS: readonly Reading[] = [
     key: "partial_capture_refunds",
     friendly: "allowed",
     strict: "refused",
-    source: "api §4.2, §6, §12",
+    source: '"Order life cycle", "Create Refund"',
     docs: "Refunds are allowed from PROCESSED. PARTIALLY_CAPTURED appears only in a webhook sample (refunding it was the sandbox's own choice).",
     store: "Captures in full only, so never meets a partially captured order.",
   },
@@ -102,7 +102,7 @@ export const READINGS: readonly Reading[] = [
     key: "refund_webhooks",
     friendly: "sent",
     strict: "none",
-    source: "api §6, §8.3; settlements §2.1",
+    source: '"Create Refund", "Webhook Available Events"',
     docs: "REFUND_PROCESSED and REFUND_FAILED exist; a refund is asynchronous (PENDING first). Nothing promises a webhook for each refund, nor when it ends.",
     store: "The sweep asks Plural (Get Order on the refund order) about every refund still pending; the console says when one is pending at Plural.",
   },
@@ -110,7 +110,7 @@ export const READINGS: readonly Reading[] = [
     key: "webhook.schedule",
     friendly: "backoff",
     strict: "documented",
-    source: "settlements §2.3; api §8.1",
+    source: '"Webhooks" (delivery and retries)',
     docs: "The retry page: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. The overview page: up to three times within 5 s.",
     store: "Deduplicates by webhook-id; whatever never arrives, the sweep finds by Get Order.",
   },
@@ -118,7 +118,7 @@ export const READINGS: readonly Reading[] = [
     key: "webhook.timestamp",
     friendly: "fresh",
     strict: "first",
-    source: "api §8.2; settlements §2.3",
+    source: '"Webhook Signature Verification", "Webhooks"',
     docs: "Standard Webhooks signing with a webhook-timestamp; whether a retry is signed again or keeps the first timestamp is not documented.",
     store:
       "Refuses timestamps more than 300 s old (replay protection), so under `first` the retries after 5 minutes are refused; every order still converges through the sweep (see the figure below).",
@@ -127,7 +127,7 @@ export const READINGS: readonly Reading[] = [
     key: "settlement.refunds",
     friendly: "lines",
     strict: "deductions",
-    source: "settlements §1.5, §1.6",
+    source: '"Get Settlements by UTR"',
     docs: "Refunds show up only as the UTR-level `total_refund` deduction; no line carries a refund (a line per refund was the sandbox's own choice).",
     store: "Matches refunds by line where there is one, else by the UTR's `total_refund`: no false 'missing' alarm.",
   },
@@ -135,7 +135,7 @@ export const READINGS: readonly Reading[] = [
     key: "cancel_policy",
     friendly: "authorized_only",
     strict: "authorized_only",
-    source: "api §4.6, §13.9; guide §3",
+    source: '"Cancel Order"; "Seamless UPI integration steps"',
     docs: "The manage-orders page: cancel only an AUTHORIZED order. The UPI guide: cancel the payment against an order at any time (`any_open`).",
     store: "Cancels where Plural allows it; otherwise records that the shopper gave up and lets the request expire.",
   },

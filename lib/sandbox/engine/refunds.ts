@@ -28,7 +28,7 @@ export class Refunds {
       throw new SandboxError(422, "DUPLICATE_REQUEST", "The request has already been processed");
     }
     if (parent.type !== "CHARGE" || !REFUNDABLE.has(parent.status)) throw notAllowed();
-    // Refunding a partial capture is the sandbox's own choice; the docs allow refunds from PROCESSED (reference §6).
+    // Refunding a partial capture is the sandbox's own choice; Pine Labs' "Create Refund" page allows refunds from PROCESSED.
     if (parent.status === "PARTIALLY_CAPTURED" && settings.partial_capture_refunds === "refused") throw notAllowed();
     const captured = parent.payments
       .filter((p) => p.status === "PROCESSED")

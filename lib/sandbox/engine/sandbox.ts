@@ -19,7 +19,7 @@ import { Tokens } from "./tokens";
 import { Views, type DashboardView, type PaymentView } from "./views";
 
 /**
- * The simulated Plural: orders, UPI payments, the order state machine of reference §4.2, refunds,
+ * The simulated Plural: orders, UPI payments, the order state machine of Pine Labs' "Order life cycle" page, refunds,
  * expiry, automatic test outcomes, signed webhooks with retries, and the knobs to break them. It
  * composes the parts in this folder around one set of records, which nothing outside reaches: the
  * API, the control API and the pages use the methods and read models below.

@@ -11,7 +11,7 @@ import { digits } from "./util";
  * (`gst_bps`), rounded half up per line in paise. A batch reaches the API `lag_ms` after it is made.
  *
  * Refunds (setting `settlement.refunds`): with `deductions` they show only in the UTR-level
- * `total_refund` deduction, as plural-settlements §1.6 says; with `lines` (the sandbox's own
+ * `total_refund` deduction, as Pine Labs' Get Settlements by UTR page shows it; with `lines` (the sandbox's own
  * choice) each is also a line of its own (`transaction_id` = the refund's payment id,
  * `settled_amount` negative, no fees). Totals are sums over everything settled, and
  * `total_transaction_amount` is the gross, as in Plural's sample.
@@ -166,7 +166,7 @@ export type RefundLines = "lines" | "deductions";
 /** The lines the API shows: every one, or (refunds as deductions only) the payments. */
 const shownLines = (s: SimSettlement, refunds: RefundLines) => (refunds === "lines" ? s.lines : s.lines.filter((l) => l.kind !== "refund"));
 
-/** A batch as Get All Settlements lists it (§1.3). */
+/** A batch as Get All Settlements lists it (Pine Labs' "Get All Settlements" page). */
 export function settlementSummaryJson(s: SimSettlement, refunds: RefundLines = "lines") {
   const t = totals(s);
   return {
@@ -184,7 +184,7 @@ export function settlementSummaryJson(s: SimSettlement, refunds: RefundLines = "
   };
 }
 
-/** One page of a batch as Get Settlements by UTR answers it (§1.5). */
+/** One page of a batch as Get Settlements by UTR answers it (Pine Labs' "Get Settlements by UTR" page). */
 export function settlementDetailJson(s: SimSettlement, page: number, perPage: number, refunds: RefundLines = "lines") {
   const t = totals(s);
   const lines = shownLines(s, refunds);

@@ -6,14 +6,14 @@ import { rawPlaceOrder, rawStartPayment, rawStatus, rawWebhookDup, rawWebhookFre
 export const dynamic = "force-dynamic";
 
 /**
- * Bare baseline routes for `npm run bench:load` and `npm run bench:soak` (issue #13). Each makes the
+ * Bare baseline routes for `npm run bench:load` and `npm run bench:soak`. Each makes the
  * same database statements (and upstream call) as one of our real paths with nothing else: no
  * signature check, no state machine, no retries, no validation beyond what it needs to run. What Next, Prisma
  * and the database cost on this machine is the floor; the benchmark reports our routes as a ratio
  * to it. They answer 404 unless the server runs with BENCH_ROUTES=1, which lib/env.ts allows only in
  * sandbox mode (a UAT or production store with it does not start), so a real store never has them.
  *
- * Each has a `raw-` twin beside it (issue #19): the same statements in SQL through the same driver
+ * Each has a `raw-` twin beside it: the same statements in SQL through the same driver
  * (better-sqlite3, on the Prisma client's own connection, between its transactions; statements
  * prepared once), with no ORM. The Prisma twin against the raw one is what the ORM costs on each
  * path. SQLite only (what the benchmarks run on): on PostgreSQL they answer 501.

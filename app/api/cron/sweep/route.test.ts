@@ -1,12 +1,12 @@
 /**
  * /api/cron/sweep: what a serverless host's scheduler calls instead of the in-process timers
- * (issue #23). Here no timer runs (no start-up in tests) and the sandbox's webhooks are dropped, so
+ * (docs/deploy.md). Here no timer runs (no start-up in tests) and the sandbox's webhooks are dropped, so
  * only the route can bring the orders to Plural's status. On the PostgreSQL run it is also in
  * serverless mode (SERVERLESS=1) with a pool of one connection (DATABASE_POOL_SIZE=1), as behind a
  * transaction-mode pooler.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { closeDb, db } from "@/lib/db";
 import { env, resetEnvCache } from "@/lib/env";
 import { createCart, newCheckoutKey, placeOrder, setQuantity, startPayment } from "@/lib/orders";
 import { testingOnPostgres } from "@/lib/testing/db";
@@ -22,9 +22,7 @@ beforeAll(async () => {
   process.env.CRON_SECRET = SECRET;
   if (testingOnPostgres()) Object.assign(process.env, { SERVERLESS: "1", DATABASE_POOL_SIZE: "1" });
   resetEnvCache();
-  const g = globalThis as { prisma?: { $disconnect(): Promise<void> } };
-  await g.prisma?.$disconnect();
-  g.prisma = undefined; // the next db() reads DATABASE_POOL_SIZE
+  await closeDb(); // the next db() reads DATABASE_POOL_SIZE
   server.sandbox.updateSettings({ webhook: { drop: 1 } });
 });
 afterAll(async () => {

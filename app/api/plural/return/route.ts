@@ -44,7 +44,7 @@ export const POST = withRequestId(post);
 export const GET = withRequestId(get);
 
 async function post(request: Request) {
-  // issue #8: a ceiling, not request.formData()
+  // A ceiling, not request.formData() (docs/security.md).
   const body = await readBody(request, BODY_LIMITS.return);
   if (!body.ok)
     return page(
@@ -68,7 +68,7 @@ async function get(request: Request) {
   return handle(toFields(params.entries()));
 }
 
-/** issue #8: each field once, as text. Signed fields read twice could be read two ways. */
+/** Each field once, as text. Signed fields read twice could be read two ways. */
 function singleTextFields(entries: Iterable<[string, FormDataEntryValue]>): boolean {
   const seen = new Set<string>();
   for (const [k, v] of entries) {

@@ -12,9 +12,9 @@ export const dynamic = "force-dynamic";
 /** Plural's webhooks. The raw body is read first: the signature is over its exact bytes. */
 export const POST = withRequestId(post);
 async function post(request: Request) {
-  const refused = webhookSourceRefusal(request.headers); // issue #8: PLURAL_WEBHOOK_SOURCE_IPS, off by default
+  const refused = webhookSourceRefusal(request.headers); // PLURAL_WEBHOOK_SOURCE_IPS, off by default (docs/security.md)
   if (refused) return refused;
-  const body = await readBody(request, BODY_LIMITS.webhook); // issue #8: a ceiling, not request.text()
+  const body = await readBody(request, BODY_LIMITS.webhook); // a ceiling, not request.text() (docs/security.md)
   if (!body.ok) return Response.json({ error: body.error }, { status: body.status, headers: { "cache-control": "no-store" } });
   const raw = body.text;
   const answer = await handleWebhook(raw, request.headers);
