@@ -1,5 +1,10 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env";
+import { forgetProcessGlobal } from "@/lib/process-global";
+import { resetShutdownState, shutdown } from "@/lib/server/shutdown";
 import { handleSandboxHttp, sandbox } from "./index";
 import { Sandbox } from "./engine";
 
@@ -96,5 +101,29 @@ describe("QR image URL", () => {
     const b = new Sandbox(cfg);
     expect(b.orderByReference("keep").order_id).toBe(order.order_id);
     b.close();
+  });
+});
+
+describe("stopping", () => {
+  it("on SIGTERM, writes what it answered to its state file before the process exits", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "sandbox-stop-")), "state.json");
+    process.env.PLURAL_ENV = "sandbox";
+    process.env.SANDBOX_STATE_FILE = file;
+    resetEnvCache();
+    resetShutdownState();
+    forgetProcessGlobal("pluralSandbox");
+    try {
+      const res = await handleSandboxHttp(
+        new Request("http://localhost/sandbox/control/settings", { method: "PATCH", body: JSON.stringify({ payment_retries: 2 }) }),
+      );
+      expect(res.status).toBe(200);
+      // What is on disk at the moment the process exits (the journal writes after a short debounce).
+      let atExit: string | undefined;
+      await shutdown("SIGTERM", { timeoutMs: 2_000, exit: () => void (atExit ??= readFileSync(file, "utf8")) });
+      expect(atExit).toMatch(/"payment_retries":2/);
+    } finally {
+      resetShutdownState();
+      forgetProcessGlobal("pluralSandbox");
+    }
   });
 });
