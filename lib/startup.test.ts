@@ -24,6 +24,14 @@ describe("start-up check of the sandbox address (any port, no surprises)", () =>
     expect(problem).toMatch(/Unset APP_URL/);
   });
 
+  it("asks again while nothing answers (next dev compiling the route), and is quiet once the sandbox answers", async () => {
+    let refused = 0;
+    const slowToStart: typeof fetch = (input, init) => (refused++ < 2 ? Promise.reject(new TypeError("fetch failed")) : fetch(input, init));
+    const e = parseEnv({ ...creds, PLURAL_BASE_URL: server.baseUrl });
+    expect(await checkSandbox(e, slowToStart, { patienceMs: 5_000, retryEveryMs: 10 })).toBeUndefined();
+    expect(refused).toBe(3);
+  });
+
   it("says so when APP_URL reaches another server's sandbox instead of this one's", async () => {
     // This process serves a sandbox of its own (sandboxServed), but APP_URL leads to the test server's.
     const e = { ...parseEnv({ ...creds, APP_URL: server.url }), sandboxServed: true, baseUrl: server.baseUrl };

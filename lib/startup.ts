@@ -30,7 +30,9 @@ export function startup(): void {
   if (settleEvery > 0) void import("@/lib/orders/settlements").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
   // Expired rate-limit counts, console sessions and abandoned carts are deleted (lib/housekeeping.ts).
   void import("@/lib/housekeeping").then(({ startHousekeeping }) => startHousekeeping());
-  if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e), 500).unref();
+  // Patient: under `next dev` the first request compiles the sandbox's route, which can take longer
+  // than a request's timeout; the server is not wrong, only not ready.
+  if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e, fetch, { patienceMs: 60_000 }), 500).unref();
   if (e.preAuth) void checkPreAuth(e);
 }
 
@@ -40,11 +42,24 @@ export function startup(): void {
  * store answers there), every payment would fail later with "We could not reach the payment
  * service", or go to someone else's sandbox. Say so now, once, with the fix.
  */
-export async function checkSandbox(e: Env, fetchImpl: typeof fetch = fetch): Promise<string | undefined> {
-  const problem = await sandboxProblem(e, fetchImpl);
+export async function checkSandbox(
+  e: Env,
+  fetchImpl: typeof fetch = fetch,
+  { patienceMs = 0, retryEveryMs = 2_000 }: { patienceMs?: number; retryEveryMs?: number } = {},
+): Promise<string | undefined> {
+  // Nothing answering is asked again until `patienceMs` has passed (a server still starting, or
+  // compiling the route); a wrong answer is a wrong address, said at once.
+  const until = Date.now() + patienceMs;
+  let problem = await sandboxProblem(e, fetchImpl);
+  while (problem?.startsWith(UNREACHABLE) && Date.now() + retryEveryMs <= until) {
+    await new Promise((r) => setTimeout(r, retryEveryMs).unref());
+    problem = await sandboxProblem(e, fetchImpl);
+  }
   if (problem) log.error("startup.sandbox_unreachable", { problem });
   return problem;
 }
+
+const UNREACHABLE = "The store cannot reach its Plural sandbox";
 
 async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string | undefined> {
   const here = e.port ? ` (this server listens on port ${e.port})` : "";
@@ -55,7 +70,7 @@ async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string |
       return `The Plural sandbox at ${e.baseUrl} answered ${res.status}${here}. Unset APP_URL (the store then uses the port it listens on) or point it at this server.`;
     answer = (await res.json()) as { instance?: string };
   } catch {
-    return `The store cannot reach its Plural sandbox at ${e.baseUrl}${here}: checkout will fail. Unset APP_URL (the store then uses the port it listens on), or set APP_URL to this server's address.`;
+    return `${UNREACHABLE} at ${e.baseUrl}${here}: checkout will fail. Unset APP_URL (the store then uses the port it listens on), or set APP_URL to this server's address.`;
   }
   if (e.sandboxServed) {
     const { sandbox } = await import("@/lib/sandbox");
