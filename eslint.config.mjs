@@ -25,7 +25,7 @@ export default defineConfig([
     ["components/**"],
     [
       [from("db"), "Components get their data as props: pages read through lib/orders."],
-      [from("orders(?!/statuses$)"), "Components may use lib/orders/statuses only (client-safe): the rest is server-side."],
+      [from("orders(?!/status/statuses$)"), "Components may use lib/orders/status/statuses only (client-safe): the rest is server-side."],
       [from("plural(?!/upi$)"), "Components may use lib/plural/upi only: only lib/plural talks to Plural."],
       [from("sandbox"), "Components get the sandbox's read models as props (types only)."],
       [from("app/"), "Components do not depend on routes or actions' modules: pass actions as props."],

@@ -13,10 +13,10 @@ export function startup(): void {
     }
     // Keep every open order true even when no browser and no webhook comes back.
     const interval = Number(process.env.RECONCILE_INTERVAL_MS ?? 30_000);
-    void import("@/lib/orders/reconcile").then(({ startReconciler }) => startReconciler(Number.isFinite(interval) ? interval : 30_000));
+    void import("@/lib/orders/sync/reconcile").then(({ startReconciler }) => startReconciler(Number.isFinite(interval) ? interval : 30_000));
     // Settlements: off unless SETTLEMENTS_INTERVAL_MS is set (npm run settlements from cron is the other way).
     const settleEvery = Number(process.env.SETTLEMENTS_INTERVAL_MS ?? 0);
-    if (settleEvery > 0) void import("@/lib/orders/settlements").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
+    if (settleEvery > 0) void import("@/lib/orders/settlements/sweep").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
     // Expired rate-limit counts, console sessions and abandoned carts are deleted (lib/housekeeping.ts).
     void import("@/lib/housekeeping").then(({ startHousekeeping }) => startHousekeeping());
     if (e.pluralEnv === "sandbox") setTimeout(() => void checkSandbox(e), 500).unref();
@@ -66,7 +66,7 @@ async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string |
  * PLURAL_PRE_AUTH=true: Plural documents pre-auth for cards and Pay by Points only (reference §4.1),
  * while this store takes UPI. Said at start-up: a warning, or an error when this process's own sandbox
  * is set to refuse it (`pre_auth_upi: refused`). Either way no order is stuck: where Plural refuses,
- * the order is created without pre_auth (lib/orders/checkout.ts).
+ * the order is created without pre_auth (lib/orders/checkout/place-order.ts).
  */
 export async function checkPreAuth(e: Env): Promise<"refused" | "unknown"> {
   if (e.sandboxServed) {

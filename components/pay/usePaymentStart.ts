@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import type { Result } from "@/lib/result";
-import type { ActivePayment, PaymentMode } from "@/lib/orders/payments";
+import type { ActivePayment, PaymentMode } from "@/lib/orders/payments/start-payment";
 
 export type StartPayment = (orderId: string, mode: PaymentMode, vpa?: string) => Promise<Result<ActivePayment>>;
 
@@ -14,7 +14,7 @@ export type StartPayment = (orderId: string, mode: PaymentMode, vpa?: string) =>
 export function usePaymentStart(orderId: string, start: StartPayment) {
   const router = useRouter();
   const [error, setError] = useState("");
-  // What the page can offer with the error: the QR where collect is not enabled, collect where the QR is not (lib/orders/refusals.ts).
+  // What the page can offer with the error: the QR where collect is not enabled, collect where the QR is not (lib/orders/payments/refusals.ts).
   const [offer, setOffer] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
   const begin = useCallback(

@@ -8,7 +8,7 @@ import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/ro
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
 import { newRequest } from "@/lib/testing/next-request";
 import { testCart } from "@/lib/testing/cart";
-import { applyStatus, CONFIRM_INTERVAL_MS, newCheckoutKey, PAYMENT_WINDOW_MS, payPageView, setQuantity, startPayment, syncOrder } from "./index";
+import { applyStatus, CONFIRM_INTERVAL_MS, newCheckoutKey, PAYMENT_WINDOW_MS, payPageView, setQuantity, startPayment, syncOrder } from ".";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 

@@ -19,7 +19,7 @@ export async function startTestStore(sandbox: Parameters<typeof startSandboxServ
     PLURAL_TIMEOUT_MS: "2000",
     APP_URL: "http://store.test",
     DATABASE_URL: databaseUrl,
-    // Suites make hundreds of checkouts a minute; the budget's own tests set theirs (lib/orders/limits.test.ts).
+    // Suites make hundreds of checkouts a minute; the budget's own tests set theirs (app/(shop)/limits.test.ts).
     PLURAL_CALLS_PER_MINUTE: "100000",
   });
   resetEnvCache();

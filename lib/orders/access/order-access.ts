@@ -1,13 +1,13 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { cartTokenHash, isCartToken } from "./cart";
+import { cartTokenHash, isCartToken } from "../cart/cart";
 
 /**
  * Who may see and act on an order: the shopper who placed it. Two things prove it:
  *
  * - the cart cookie the order was placed with: a random token whose hash the order keeps
- *   (Order.ownerHash; lib/orders/cart.ts), which only that browser holds;
+ *   (Order.ownerHash; lib/orders/cart/cart.ts), which only that browser holds;
  * - a per-order access cookie, which the return route sets after verifying Plural's signature. It
  *   lets a shopper who comes back from Plural in another browser (the UPI app opened a different
  *   one) see the result. Plural's return is a cross-site form POST, which carries none of our
@@ -17,7 +17,7 @@ import { cartTokenHash, isCartToken } from "./cart";
  *
  * The access token is an HMAC of the order id and an expiry, keyed from the client secret (server
  * only, the same on every instance), so it opens exactly one order and cannot be forged or moved.
- * The return route gives it only to a fresh return (lib/orders/callback.ts).
+ * The return route gives it only to a fresh return (lib/orders/payments/shopper-return.ts).
  *
  * On https both cookies carry the `__Host-` prefix: Secure, Path=/, no Domain, so no other host
  * (a sibling subdomain) and no plain-http page can set or shadow them.

@@ -9,13 +9,13 @@ import { LIMITS, PluralError } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
 import { formatPaise } from "@/lib/money";
 import { SHOP_LIMITS } from "@/lib/security/limits";
-import { applyStatus } from "./apply";
-import { recordEvent } from "./timeline";
-import { attemptReference } from "./attempts";
-import { logRefusal, orderRefusal } from "./refusals";
-import { cartTokenHash, getCart, isCartToken, newCartToken } from "./cart";
-import { splitName, type CheckoutForm } from "./customer";
-import { addressKey, pluralBudget, pluralCall, withinLimits } from "./limits";
+import { applyStatus } from "../status/apply";
+import { recordEvent } from "../status/timeline";
+import { attemptReference } from "../payments/attempts";
+import { logRefusal, orderRefusal } from "../payments/refusals";
+import { cartTokenHash, getCart, isCartToken, newCartToken } from "../cart/cart";
+import { splitName, type CheckoutForm } from "./customer-form";
+import { addressKey, pluralBudget, pluralCall, withinLimits } from "../access/rate-limits";
 
 export type { Result } from "@/lib/result";
 

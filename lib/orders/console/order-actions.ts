@@ -5,13 +5,13 @@ import { log } from "@/lib/log";
 import { PluralError } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
 import { formatPaise } from "@/lib/money";
-import { applyRefundStatus } from "./refund-status";
-import { applyStatus } from "./apply";
-import { recordEvent } from "./timeline";
-import type { EventSource } from "./apply-types";
+import { applyRefundStatus } from "../status/refund-status";
+import { applyStatus } from "../status/apply";
+import { recordEvent } from "../status/timeline";
+import type { EventSource } from "../status/apply-types";
 import { err, ok, type Result } from "@/lib/result";
-import { refundableOf } from "./statuses";
-import { syncOrder } from "./sync";
+import { refundableOf } from "../status/statuses";
+import { syncOrder } from "../sync/sync-order";
 
 /** `code`: "upstream" when Plural did not answer (worth another try), "refused" when it said no. */
 function upstream(e: unknown, what: string): { ok: false; error: string; code: "upstream" | "refused" } {

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { ORDER_STATUSES, type OrderStatus } from "./statuses";
+import { ORDER_STATUSES, type OrderStatus } from "../status/statuses";
 import { orderSearch } from "./search";
 
 /** What the merchant console reads: its pages build no queries of their own. */

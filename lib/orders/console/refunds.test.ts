@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { testCart } from "@/lib/testing/cart";
 import { startTestStore } from "@/lib/testing/store";
-import { newCheckoutKey, newRefundKey, refundOrder, setQuantity, startPayment, syncOrder } from "./index";
+import { newCheckoutKey, newRefundKey, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 
 /**
  * Issue #18: refundOrder checked what was left and inserted the refund in two steps, so two console

@@ -9,7 +9,7 @@ import { signCallback } from "@/lib/plural/signature";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { POST as returnPost } from "@/app/api/plural/return/route";
-import { eventsByRequestId, newCheckoutKey, orderSearch, setQuantity, startPayment } from "./index";
+import { eventsByRequestId, newCheckoutKey, orderSearch, setQuantity, startPayment } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
-import { type CookieReader, isOrderId, ownsOrderRow } from "./access";
-import { OPEN_STATUSES } from "./statuses";
-import { syncIfStale } from "./sync";
+import { type CookieReader, isOrderId, ownsOrderRow } from "../access/order-access";
+import { OPEN_STATUSES } from "../status/statuses";
+import { syncIfStale } from "../sync/sync-order";
 
 export type LiveStatus = { status: string; payment: { id: string; status: string; errorCode: string | null } | null };
 
@@ -63,7 +63,7 @@ export async function storedStatus(orderId: string): Promise<LiveStatus | null> 
   return row ? view(row) : null;
 }
 
-/** Its status for its own shopper (the cookies prove it; lib/orders/access.ts); null for anyone else or no such order. */
+/** Its status for its own shopper (the cookies prove it; lib/orders/access/order-access.ts); null for anyone else or no such order. */
 export async function storedStatusFor(orderId: string, cookies: CookieReader): Promise<LiveStatus | null> {
   if (!isOrderId(orderId)) return null;
   const row = await read(orderId);

@@ -5,7 +5,7 @@ import { log } from "@/lib/log";
 
 /**
  * "An order changed": what the pay page and the result page wait for (Server-Sent Events). Every
- * status write publishes it (lib/orders/apply.ts). On SQLite it travels inside this process; on
+ * status write publishes it (lib/orders/status/apply.ts). On SQLite it travels inside this process; on
  * PostgreSQL it is a NOTIFY sent in the writing transaction (so it is delivered only if that commits)
  * and every instance LISTENs, so a webhook applied by one instance reaches a shopper on another.
  */

@@ -2,10 +2,10 @@ import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
 import { STREAMS } from "@/lib/security/limits";
-import { onOrderChange } from "./changes";
-import { addressKey, RATE_LIMITED } from "./limits";
+import { onOrderChange } from "./order-changes";
+import { addressKey, RATE_LIMITED } from "../access/rate-limits";
 import { confirmedStatus, storedStatus, storedStatusFor, type LiveStatus } from "./live-status";
-import { isDecided } from "./statuses";
+import { isDecided } from "../status/statuses";
 import { onShutdown } from "@/lib/server/shutdown";
 
 /** Never re-check sooner than this (an order synced a moment ago), nor later than this. */
@@ -66,7 +66,7 @@ export async function openOrderStream(
     if (orderHeld) bump(counts.byOrder, orderId, -1);
   };
   try {
-    // Only its own shopper may follow it (lib/orders/access.ts); anyone else gets a 404.
+    // Only its own shopper may follow it (lib/orders/access/order-access.ts); anyone else gets a 404.
     const first = await storedStatusFor(orderId, cookies);
     if (!first) {
       release();

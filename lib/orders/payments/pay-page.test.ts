@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lastPaymentExpired, PAYMENT_WINDOW_MS } from "./payments";
+import { lastPaymentExpired, PAYMENT_WINDOW_MS } from "./start-payment";
 
 const at = (ms: number) => new Date(ms);
 const row = (over: Partial<Parameters<typeof lastPaymentExpired>[0][number]>) => ({

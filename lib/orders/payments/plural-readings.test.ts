@@ -13,7 +13,7 @@ import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { POST as returnPost } from "@/app/api/plural/return/route";
-import { createCart, handleWebhook, newCheckoutKey, newRefundKey, placeOrder, reconcile, refundOrder, setQuantity, startPayment, syncOrder } from "./index";
+import { createCart, handleWebhook, newCheckoutKey, newRefundKey, placeOrder, reconcile, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
@@ -149,7 +149,7 @@ describe("partial_capture_refunds: refused", () => {
     sb.approve((await orderRow(orderId)).payments[0]!.pluralPaymentId!);
     await syncOrder(orderId);
     expect((await orderRow(orderId)).status).toBe("AUTHORIZED");
-    const { captureOrder } = await import("./admin");
+    const { captureOrder } = await import("../console/order-actions");
     expect(await captureOrder(orderId)).toMatchObject({ ok: true });
     expect((await orderRow(orderId)).status).toBe("PROCESSED");
     expect(await refundOrder(orderId, 10000, newRefundKey())).toMatchObject({ ok: true });

@@ -1,6 +1,6 @@
 import { log } from "@/lib/log";
 import type { PluralError } from "@/lib/plural";
-import { describeFailure } from "./machine";
+import { describeFailure } from "../status/state-machine";
 
 /**
  * What to tell the shopper, and the log, when Plural refuses or does not answer: one entry per

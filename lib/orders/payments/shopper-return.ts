@@ -4,10 +4,10 @@ import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
 import { PluralError, verifyCallback } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
-import { isRecorded, recordEvent } from "./timeline";
+import { isRecorded, recordEvent } from "../status/timeline";
 import { findOrderForPlural } from "./attempts";
-import { PAYMENT_WINDOW_MS } from "./payments";
-import { syncOrder } from "./sync";
+import { PAYMENT_WINDOW_MS } from "./start-payment";
+import { syncOrder } from "../sync/sync-order";
 
 /** `access`: the return is fresh, so the browser that brought it may be given the order's access cookie. */
 export type ReturnOutcome = Result<{ orderId: string; access: boolean }, "invalid" | "unknown_order">;

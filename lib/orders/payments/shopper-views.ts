@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { lastPaymentExpired, waiting } from "./payments";
+import { lastPaymentExpired, waiting } from "./start-payment";
 
 /**
  * What the shopper's order pages read (app/(shop)/orders/[id]): one query function per page, so

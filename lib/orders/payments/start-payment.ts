@@ -6,15 +6,15 @@ import { isValidVpa, PluralError } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
 import { COLLECT, SHOP_LIMITS } from "@/lib/security/limits";
 import { waitText } from "@/lib/security/throttle";
-import { applyStatus } from "./apply";
-import { recordEvent } from "./timeline";
-import { ensurePluralOrder, notePreAuthRefused } from "./checkout";
+import { applyStatus } from "../status/apply";
+import { recordEvent } from "../status/timeline";
+import { ensurePluralOrder, notePreAuthRefused } from "../checkout/place-order";
 import { logRefusal, paymentRefusal } from "./refusals";
-import { syncOrder } from "./sync";
-import { type CookieReader, ownsOrderRow } from "./access";
-import { OPEN_STATUSES } from "./statuses";
+import { syncOrder } from "../sync/sync-order";
+import { type CookieReader, ownsOrderRow } from "../access/order-access";
+import { OPEN_STATUSES } from "../status/statuses";
 import { err, ok, type Result } from "@/lib/result";
-import { addressKey, pluralBudget, pluralCall, RATE_LIMITED, withinLimits } from "./limits";
+import { addressKey, pluralBudget, pluralCall, RATE_LIMITED, withinLimits } from "../access/rate-limits";
 
 export type PaymentMode = "QR" | "COLLECT";
 
@@ -89,7 +89,7 @@ const loadOrder = (orderId: string) => db().order.findUnique({ where: { id: orde
  * For a shopper's request (`opts.shopper`) starts are limited per cart and per address, and a
  * collect request (a payment request in the merchant's name, pushed to someone's UPI app) is
  * admitted by admitCollect: at most COLLECT.payers UPI IDs per order, a cooldown between requests.
- * Every new payment is a Plural call within the store's budget (lib/orders/limits.ts).
+ * Every new payment is a Plural call within the store's budget (lib/orders/access/rate-limits.ts).
  */
 export async function startPayment(
   orderId: string,

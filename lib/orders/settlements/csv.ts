@@ -1,5 +1,5 @@
 import { paiseToRupeeString } from "@/lib/plural/rupees";
-import { LINE_STATUS_LABELS, type ReportRow } from "./settlement-report";
+import { LINE_STATUS_LABELS, type ReportRow } from "./report";
 
 /**
  * The settlement report as CSV (RFC 4180: comma-separated, CRLF, fields quoted when needed).

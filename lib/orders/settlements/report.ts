@@ -1,7 +1,7 @@
 /** Matching: each settlement line against our payments and refunds, and what is missing on either side. */
 import { db } from "@/lib/db";
 import type { SettlementWindow } from "@/lib/plural";
-import { dayRange, fromPluralDate, settlementSpanProblem } from "./settlements";
+import { dayRange, fromPluralDate, settlementSpanProblem } from "./sweep";
 
 export type LineStatus = "matched" | "matched_total" | "amount_differs" | "missing_ours" | "missing_plural" | "not_due";
 export const LINE_STATUS_LABELS: Record<LineStatus, string> = {

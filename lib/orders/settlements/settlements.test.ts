@@ -10,11 +10,11 @@ import { db } from "@/lib/db";
 import { createPluralClient } from "@/lib/plural/client";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
-import { newCheckoutKey, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "./index";
+import { newCheckoutKey, refundOrder, newRefundKey, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
-import { istDay, sweepSettlements } from "./settlements";
-import { settlementReport } from "./settlement-report";
-import { settlementCsv } from "./settlements-csv";
+import { istDay, sweepSettlements } from "./sweep";
+import { settlementReport } from "./report";
+import { settlementCsv } from "./csv";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 
@@ -161,7 +161,7 @@ describe("settlements, swept and reconciled", () => {
   });
 
   it("a search is a year at most (0001-01-01…9999-12-31 was about 60,000 Plural calls), 60 days per call", async () => {
-    const { settlementSpanProblem, sweepSettlements } = await import("./settlements");
+    const { settlementSpanProblem, sweepSettlements } = await import("./sweep");
     const calls = () => server.count("GET", /\/settlements\/v1\/list/);
     const before = calls();
     await expect(sweepSettlements({ from: "0001-01-01", to: "9999-12-31" })).rejects.toThrow(/at most 366 days/);

@@ -3,13 +3,13 @@ import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { currentRequestId } from "@/lib/request-context";
 import type { ApplyInput, ApplyResult, LatePayment } from "./apply-types";
-import { notifyInTransaction, publishOrderChange } from "./changes";
-import { attemptOf, attemptReference } from "./attempts";
+import { notifyInTransaction, publishOrderChange } from "../live/order-changes";
+import { attemptOf, attemptReference } from "../payments/attempts";
 import { startAutoRefund } from "./auto-refund-hook";
-import { decideOrder, type Decision } from "./machine";
+import { decideOrder, type Decision } from "./state-machine";
 import { isSettledForShopper } from "./statuses";
-import { flagSecondPayment, PAID_AT_PLURAL, syncPayments, syncRefunds } from "./apply-lists";
-import { latePaymentOf, PAID_BEFORE, takeFromCart } from "./apply-paid";
+import { flagSecondPayment, PAID_AT_PLURAL, syncPayments, syncRefunds } from "./payment-rows";
+import { latePaymentOf, PAID_BEFORE, takeFromCart } from "./paid-effects";
 import { rememberRecorded } from "./timeline";
 
 const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new Date(s) : undefined);

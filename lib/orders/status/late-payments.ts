@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { err, ok, type Result } from "@/lib/result";
-import { refundKeyFrom, refundOrder, refundReference } from "./admin";
+import { refundKeyFrom, refundOrder, refundReference } from "../console/order-actions";
 import { settleAutoRefund } from "./refund-status";
 import { registerAutoRefund } from "./auto-refund-hook";
 import { refundableOf } from "./statuses";

@@ -4,9 +4,9 @@ import { log } from "@/lib/log";
 import { currentRequestId } from "@/lib/request-context";
 import type { PluralOrder } from "@/lib/plural/schemas";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { canMovePayment } from "./machine";
+import { canMovePayment } from "./state-machine";
 import type { ApplyInput, LatePayment } from "./apply-types";
-import { TOLD_FAILED } from "./apply-paid";
+import { TOLD_FAILED } from "./paid-effects";
 import { moveRefund } from "./refund-status";
 
 /** Money taken (or blocked) at Plural on this Plural order. */

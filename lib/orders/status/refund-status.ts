@@ -2,8 +2,8 @@
 import { db } from "@/lib/db";
 import { currentRequestId } from "@/lib/request-context";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { notifyInTransaction, publishOrderChange } from "./changes";
-import { canMoveRefund, decideOrder } from "./machine";
+import { notifyInTransaction, publishOrderChange } from "../live/order-changes";
+import { canMoveRefund, decideOrder } from "./state-machine";
 
 /** The automatic refund of a late payment was requested (or is no longer possible): nothing more is owed. */
 export async function settleAutoRefund(orderId: string): Promise<void> {

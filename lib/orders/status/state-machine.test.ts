@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canMovePayment, canMoveRefund, decideOrder } from "./machine";
+import { canMovePayment, canMoveRefund, decideOrder } from "./state-machine";
 
 describe("order state machine", () => {
   it("moves forward along the documented paths", () => {

@@ -18,7 +18,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { startTestStore } from "@/lib/testing/store";
-import { createCart, handleWebhook, newCheckoutKey, placeOrder, reconcile, setQuantity, startPayment } from "./index";
+import { createCart, handleWebhook, newCheckoutKey, placeOrder, reconcile, setQuantity, startPayment } from "@/lib/orders";
 
 const STEP_MS = 30_000; // the sweep's interval (RECONCILE_INTERVAL_MS default)
 const ORDERS = 40;

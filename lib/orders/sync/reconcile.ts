@@ -1,10 +1,10 @@
 import { db, dbProvider } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
-import { OPEN_STATUSES } from "./statuses";
-import { failOrderUnknownToPlural } from "./refund-status";
-import { syncOrder, syncRefund } from "./sync";
-import { autoRefundsDue } from "./late";
+import { OPEN_STATUSES } from "../status/statuses";
+import { failOrderUnknownToPlural } from "../status/refund-status";
+import { syncOrder, syncRefund } from "./sync-order";
+import { autoRefundsDue } from "../status/late-payments";
 import { randomUUID } from "node:crypto";
 import { runWithRequestId } from "@/lib/request-context";
 import { countSweep, inSpan } from "@/lib/telemetry";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
-import { createCart, newCheckoutKey, setQuantity, startPayment } from "./index";
+import { createCart, newCheckoutKey, setQuantity, startPayment } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
 
 /**

@@ -4,13 +4,13 @@ import { err, ok, type Result } from "@/lib/result";
 import { PluralError } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
 import type { PluralOrder } from "@/lib/plural/schemas";
-import { applyRefundStatus } from "./refund-status";
-import { applyStatus } from "./apply";
-import { recordEvent } from "./timeline";
-import type { ApplyResult, EventSource } from "./apply-types";
-import { attemptReference } from "./attempts";
-import { OPEN_STATUSES } from "./statuses";
-import { spendPluralCall } from "./limits";
+import { applyRefundStatus } from "../status/refund-status";
+import { applyStatus } from "../status/apply";
+import { recordEvent } from "../status/timeline";
+import type { ApplyResult, EventSource } from "../status/apply-types";
+import { attemptReference } from "../payments/attempts";
+import { OPEN_STATUSES } from "../status/statuses";
+import { spendPluralCall } from "../access/rate-limits";
 
 // On globalThis: Next bundles each route separately, and each bundle would otherwise get its own map.
 const g = globalThis as unknown as { orderSyncs?: Map<string, Promise<SyncResult>> };

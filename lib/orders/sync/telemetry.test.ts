@@ -12,7 +12,7 @@ import { runWithRequestId } from "@/lib/request-context";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { otelConfiguration } from "@/lib/telemetry/otel";
 import { startTestStore } from "@/lib/testing/store";
-import { handleWebhook, newCheckoutKey, reconcile, setQuantity } from "./index";
+import { handleWebhook, newCheckoutKey, reconcile, setQuantity } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
 
 const spans = new InMemorySpanExporter();

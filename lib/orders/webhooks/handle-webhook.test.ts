@@ -6,7 +6,7 @@ import { webhookHeaders } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
-import { handleWebhook, newCheckoutKey, reconcile, setQuantity, startPayment } from "./index";
+import { handleWebhook, newCheckoutKey, reconcile, setQuantity, startPayment } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
@@ -244,7 +244,7 @@ describe("webhook route", () => {
   });
 
   it("refund events update the refund and the parent's status", async () => {
-    const { refundOrder, newRefundKey } = await import("./admin");
+    const { refundOrder, newRefundKey } = await import("../console/order-actions");
     const o = await pendingOrder();
     sb.approve(o.pluralPaymentId);
     await sb.flush();
@@ -265,7 +265,7 @@ describe("webhook route", () => {
   });
 
   it("a follow-up its process died before running is done by the sweep", async () => {
-    const { refundOrder, newRefundKey } = await import("./admin");
+    const { refundOrder, newRefundKey } = await import("../console/order-actions");
     const o = await pendingOrder();
     sb.updateSettings({ webhook: { enabled: false } });
     sb.approve(o.pluralPaymentId);

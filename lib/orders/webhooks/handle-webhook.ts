@@ -2,12 +2,12 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
-import { applyRefundStatus } from "./refund-status";
-import { applyStatus } from "./apply";
-import { isRecorded, recordEvent } from "./timeline";
-import { findOrderForPlural, findOrderForRefund } from "./attempts";
-import { noteWebhookArrived } from "./live-status";
-import { syncOrder } from "./sync";
+import { applyRefundStatus } from "../status/refund-status";
+import { applyStatus } from "../status/apply";
+import { isRecorded, recordEvent } from "../status/timeline";
+import { findOrderForPlural, findOrderForRefund } from "../payments/attempts";
+import { noteWebhookArrived } from "../live/live-status";
+import { syncOrder } from "../sync/sync-order";
 import { countWebhook, inSpan } from "@/lib/telemetry";
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; followUp?: () => Promise<unknown> };
