@@ -8,7 +8,9 @@ import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/ro
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
 import { newRequest } from "@/lib/testing/next-request";
 import { testCart } from "@/lib/testing/cart";
-import { applyStatus, CONFIRM_INTERVAL_MS, newCheckoutKey, PAYMENT_WINDOW_MS, payPageView, setQuantity, startPayment, syncOrder } from ".";
+import { applyStatus, newCheckoutKey, payPageView, setQuantity, startPayment, syncOrder } from "@/lib/orders";
+import { CONFIRM_INTERVAL_MS } from "./live/live-status";
+import { PAYMENT_WINDOW_MS } from "./payments/start-payment";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
