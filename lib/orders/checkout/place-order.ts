@@ -9,7 +9,7 @@ import { LIMITS, PluralError } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
 import { formatPaise } from "@/lib/money";
 import { SHOP_LIMITS } from "@/lib/security/limits";
-import { applyStatus } from "../status/apply";
+import { applyStatus, pluralReport } from "../status/apply";
 import { recordEvent } from "../status/timeline";
 import { attemptReference } from "../payments/attempts";
 import { logRefusal, orderRefusal } from "../payments/refusals";
@@ -211,13 +211,5 @@ async function createPluralOrder(order: Order, preAuth: boolean) {
       merchant_metadata: { store_order_id: order.id },
     },
   });
-  await applyStatus({
-    orderId: order.id,
-    snapshot: created,
-    source: "sync",
-    type: "ORDER_CREATED",
-    verified: true,
-    payload: { order_id: created.order_id, status: created.status, attempt: order.pluralAttempt },
-    authoritative: true,
-  });
+  await applyStatus(pluralReport(order.id, created, "sync", "ORDER_CREATED", { extra: { attempt: order.pluralAttempt } }));
 }

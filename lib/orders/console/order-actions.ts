@@ -6,7 +6,7 @@ import { PluralError } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
 import { formatPaise } from "@/lib/money";
 import { applyRefundStatus } from "../status/refund-status";
-import { applyStatus } from "../status/apply";
+import { applyStatus, pluralReport } from "../status/apply";
 import { recordEvent } from "../status/timeline";
 import type { EventSource } from "../status/apply-types";
 import { err, ok, type Result } from "@/lib/result";
@@ -38,15 +38,7 @@ export async function captureOrder(orderId: string): Promise<Result<string>> {
       merchant_capture_reference: `${order.merchantOrderReference}_cap`,
       capture_amount: { value: order.amountInPaise, currency: "INR" },
     });
-    await applyStatus({
-      orderId,
-      snapshot: res,
-      source: "admin",
-      type: "CAPTURE",
-      verified: true,
-      payload: { order_id: res.order_id, status: res.status },
-      authoritative: true,
-    });
+    await applyStatus(pluralReport(orderId, res, "admin", "CAPTURE"));
     return { ok: true, value: `Captured ${formatPaise(order.amountInPaise)}.` };
   } catch (e) {
     return upstream(e, "capture");
@@ -57,15 +49,7 @@ export async function cancelOrder(orderId: string): Promise<Result<string>> {
   const order = await loadOrder(orderId);
   try {
     const res = await plural().cancel(order.pluralOrderId);
-    await applyStatus({
-      orderId,
-      snapshot: res,
-      source: "admin",
-      type: "CANCEL",
-      verified: true,
-      payload: { order_id: res.order_id, status: res.status },
-      authoritative: true,
-    });
+    await applyStatus(pluralReport(orderId, res, "admin", "CANCEL"));
     return { ok: true, value: "Order cancelled; the authorised amount is released." };
   } catch (e) {
     return upstream(e, "cancelling");

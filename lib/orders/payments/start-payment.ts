@@ -6,7 +6,7 @@ import { isValidVpa, PluralError } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
 import { COLLECT, SHOP_LIMITS } from "@/lib/security/limits";
 import { waitText } from "@/lib/security/throttle";
-import { applyStatus } from "../status/apply";
+import { applyStatus, pluralReport } from "../status/apply";
 import { recordEvent } from "../status/timeline";
 import { ensurePluralOrder, notePreAuthRefused } from "../checkout/place-order";
 import { logRefusal, paymentRefusal } from "./refusals";
@@ -211,15 +211,7 @@ async function payOn(
       },
     });
     if (res.order) {
-      await applyStatus({
-        orderId,
-        snapshot: res.order,
-        source: "sync",
-        type: "PAYMENT_CREATED",
-        verified: true,
-        payload: { order_id: res.order.order_id, status: res.order.status, payment_id: res.paymentId, mode, answer: res.shape },
-        authoritative: true,
-      });
+      await applyStatus(pluralReport(orderId, res.order, "sync", "PAYMENT_CREATED", { extra: { payment_id: res.paymentId, mode, answer: res.shape } }));
     } else {
       // The guide's flat answer names the payment only: the order's new status comes from Get Order.
       await recordEvent({
@@ -336,15 +328,7 @@ export async function cancelCheckout(orderId: string): Promise<void> {
   if (order.pluralOrderId) {
     try {
       const res = await plural().cancel(order.pluralOrderId);
-      await applyStatus({
-        orderId,
-        snapshot: res,
-        source: "shopper",
-        type: "CANCEL",
-        verified: true,
-        payload: { order_id: res.order_id, status: res.status },
-        authoritative: true,
-      });
+      await applyStatus(pluralReport(orderId, res, "shopper", "CANCEL"));
       return;
     } catch (e) {
       if (!(e instanceof PluralError)) throw e;

@@ -1,15 +1,16 @@
 import { db, isUniqueViolation } from "@/lib/db";
-import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { currentRequestId } from "@/lib/request-context";
-import type { ApplyInput, ApplyResult, LatePayment } from "./apply-types";
+import type { ApplyInput, ApplyResult, EventSource, LatePayment } from "./apply-types";
+import type { PluralOrder } from "@/lib/plural/schemas";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { notifyInTransaction, publishOrderChange } from "../live/order-changes";
 import { attemptOf, attemptReference } from "../payments/attempts";
 import { startAutoRefund } from "./auto-refund-hook";
 import { decideOrder, type Decision } from "./state-machine";
 import { isSettledForShopper } from "./statuses";
-import { flagSecondPayment, PAID_AT_PLURAL, syncPayments, syncRefunds } from "./payment-rows";
-import { latePaymentOf, PAID_BEFORE, takeFromCart } from "./paid-effects";
+import { flagSecondPayment, PAID_AT_PLURAL, syncPayments, syncRefunds, writePaymentsAndRefunds, type ApplyOrder } from "./payment-rows";
+import { flagLatePayment, takeBoughtFromCart } from "./paid-effects";
 import { rememberRecorded } from "./timeline";
 
 const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new Date(s) : undefined);
@@ -108,81 +109,26 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
           return { outcome: "rejected", reason: "amount mismatch" } as const;
         }
 
-        const reportedAt = time(snapshot.updated_at);
-        // Is this report newer than what we applied last? Unknown without Plural's updated_at.
-        const newer = input.authoritative || target !== order || (reportedAt ? !target.pluralUpdatedAt || reportedAt > target.pluralUpdatedAt : undefined);
-        const decision: Decision = decideOrder(order.status, snapshot.status, newer);
-        const to = decision === "apply" ? snapshot.status : order.status;
+        // 1. Decide the status: monotonic (decideOrder), newer reports only where Plural dates them.
+        const { decision, to, reportedAt } = decideStatus(order, target, snapshot, input);
         changed = decision === "apply";
 
         if (decision === "apply" || decision === "same") {
-          const updated = await tx.order.updateMany({
-            where: { id: order.id, status: order.status },
-            data: {
-              status: to,
-              pluralOrderId: target.pluralOrderId ?? snapshot.order_id,
-              retriesRemaining: snapshot.payment_retries_remaining ?? order.retriesRemaining,
-              pluralUpdatedAt: reportedAt && (!target.pluralUpdatedAt || reportedAt > target.pluralUpdatedAt) ? reportedAt : target.pluralUpdatedAt,
-              // Plural's own answer just now: nothing is owed any more.
-              ...(input.authoritative ? { lastSyncedAt: new Date(), followUpAt: null } : {}),
-            },
-          });
-          if (updated.count === 0) throw new ConcurrentUpdate();
-
-          // Payments: match by Plural id, else by our merchant reference; move each only forward.
-          const moved = await syncPayments(tx, order, snapshot);
+          // 2. Write it, guarded: only from the status it was decided on.
+          await writeStatus(tx, order, target, snapshot, to, reportedAt, input);
+          // 3. Payments and refunds (each moved only forward), and the refunded total.
+          const moved = await writePaymentsAndRefunds(tx, order, snapshot, listsRefunds);
           if (moved.changed) changed = true;
-          // A payment we had recorded as failed (expired, declined, replaced) has succeeded after all.
-          const failedThenPaid = moved.failedThenPaid;
-
-          // Refunds listed on the parent (each a REFUND order).
-          if (listsRefunds && (await syncRefunds(tx, order, snapshot))) changed = true;
-          if (listsRefunds && (order.refunds ?? []).length > 0) {
-            // The order's own refunds (not those of a second payment on another of its Plural orders).
-            const refunded = await tx.refund.aggregate({
-              where: { orderId: order.id, status: "PROCESSED", pluralOrderId: null },
-              _sum: { amountInPaise: true },
-            });
-            await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
-          }
-
-          // Paid, from a status that was not: was the shopper told it failed, or have they paid for the same items already?
-          if (decision === "apply" && to === "PROCESSED" && !isSettledForShopper(order.status) && !order.latePayment) {
-            const late = await latePaymentOf(tx, order, failedThenPaid);
-            if (late) {
-              const autoRefund = env().autoRefundLatePayments;
-              flagged = { kind: late.kind, autoRefund };
-              await tx.order.update({
-                where: { id: order.id },
-                data: { latePayment: late.kind, latePaymentOf: late.of?.id ?? null, autoRefundAt: autoRefund ? new Date() : null },
-              });
-              await tx.orderEvent.create({
-                data: {
-                  orderId: order.id,
-                  source: "store",
-                  type: late.kind,
-                  verified: input.verified,
-                  payload: JSON.stringify({
-                    from: order.status,
-                    noticedBy: input.source,
-                    ...(late.of ? { paidFirst: late.of.merchantOrderReference } : {}),
-                    autoRefund,
-                  }),
-                  statusFrom: to,
-                  statusTo: to,
-                  requestId: currentRequestId() ?? null,
-                },
-              });
-              log.warn("orders.late_payment", { orderId: order.id, kind: late.kind, from: order.status, paidFirst: late.of?.id, autoRefund });
+          if (decision === "apply") {
+            // 4. Paid, from a status that was not: was the shopper told it failed, or have they paid for the same items already?
+            if (to === "PROCESSED" && !isSettledForShopper(order.status) && !order.latePayment) {
+              flagged = await flagLatePayment(tx, order, to, moved.failedThenPaid, input);
             }
-          }
-
-          // Paid: what this order bought leaves the cart. Only that: the shopper may have added more
-          // since (a payment can be confirmed minutes later, by a webhook or the sweep).
-          if (decision === "apply" && (to === "PROCESSED" || to === "AUTHORIZED") && order.cartId && !PAID_BEFORE.has(order.status)) {
-            await takeFromCart(tx, order.id, order.cartId);
+            // 5. Paid: what this order bought leaves the cart.
+            await takeBoughtFromCart(tx, order, to);
           }
         }
+        // 6. The timeline entry, and 7. the order's watchers told (after the commit, publishOrderChange below).
         await record(to);
         if (changed) await notifyInTransaction(tx, order.id);
         const outcome = decision === "apply" ? "applied" : decision === "same" ? "unchanged" : decision === "ignore" ? "ignored" : "ambiguous";
@@ -192,7 +138,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
       if (changed) publishOrderChange(input.orderId);
       // After the commit (a refund is a call to Plural, never inside a transaction), and not awaited:
       // the refund's own Get Order may be waiting on the very sync that brought us here. If this
-      // process dies first, autoRefundAt is still set and the sweep does it (late.ts).
+      // process dies first, autoRefundAt is still set and the sweep does it (late-payments.ts).
       if (flagged?.autoRefund) startAutoRefund(input.orderId);
       return result;
     } catch (e) {
@@ -209,3 +155,61 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
 }
 
 class ConcurrentUpdate extends Error {}
+
+/** Whether Plural's report moves the order (decideOrder), to what, and when Plural says it was made. */
+function decideStatus(order: ApplyOrder, target: ApplyOrder, snapshot: PluralOrder, input: ApplyInput) {
+  const reportedAt = time(snapshot.updated_at);
+  // Is this report newer than what we applied last? Unknown without Plural's updated_at.
+  const newer = input.authoritative || target !== order || (reportedAt ? !target.pluralUpdatedAt || reportedAt > target.pluralUpdatedAt : undefined);
+  const decision: Decision = decideOrder(order.status, snapshot.status, newer);
+  return { decision, to: decision === "apply" ? snapshot.status : order.status, reportedAt };
+}
+
+/** The order's status and what Plural said with it; only from the status it was decided on (else ConcurrentUpdate: decide again). */
+async function writeStatus(
+  tx: Prisma.TransactionClient,
+  order: ApplyOrder,
+  target: ApplyOrder,
+  snapshot: PluralOrder,
+  to: string,
+  reportedAt: Date | undefined,
+  input: ApplyInput,
+) {
+  const updated = await tx.order.updateMany({
+    where: { id: order.id, status: order.status },
+    data: {
+      status: to,
+      pluralOrderId: target.pluralOrderId ?? snapshot.order_id,
+      retriesRemaining: snapshot.payment_retries_remaining ?? order.retriesRemaining,
+      pluralUpdatedAt: reportedAt && (!target.pluralUpdatedAt || reportedAt > target.pluralUpdatedAt) ? reportedAt : target.pluralUpdatedAt,
+      // Plural's own answer just now: nothing is owed any more.
+      ...(input.authoritative ? { lastSyncedAt: new Date(), followUpAt: null } : {}),
+    },
+  });
+  if (updated.count === 0) throw new ConcurrentUpdate();
+}
+
+/**
+ * applyStatus's input for an order as Plural reports it: by default an answer Plural gave just now
+ * (Get Order, or what create, capture, cancel or a new payment answered), so verified and
+ * authoritative, with the Plural order's id and status (and `extra`) kept on the timeline. A webhook
+ * passes its message id, its own summary as `payload`, and `authoritative: false`.
+ */
+export function pluralReport(
+  orderId: string,
+  snapshot: PluralOrder,
+  source: EventSource,
+  type: string,
+  more: { extra?: Record<string, unknown>; payload?: unknown; externalId?: string; authoritative?: boolean } = {},
+): ApplyInput {
+  return {
+    orderId,
+    snapshot,
+    source,
+    type,
+    ...(more.externalId ? { externalId: more.externalId } : {}),
+    verified: true,
+    payload: more.payload ?? { order_id: snapshot.order_id, status: snapshot.status, ...more.extra },
+    authoritative: more.authoritative ?? true,
+  };
+}

@@ -1,10 +1,13 @@
 /** When applyStatus finds an order paid: was it paid late or twice, and what leaves the cart. */
+import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { LatePayment } from "./apply-types";
+import { log } from "@/lib/log";
+import { currentRequestId } from "@/lib/request-context";
+import type { ApplyInput, LatePayment } from "./apply-types";
 import { REFUNDABLE_STATUSES } from "./statuses";
 
 /** An order captured after a pre-auth already left the cart when it was AUTHORIZED. */
-export const PAID_BEFORE = new Set(["AUTHORIZED"]);
+const PAID_BEFORE = new Set(["AUTHORIZED"]);
 
 /** What the shopper was shown as a failure: the order could not be paid, or (payments) this attempt failed. */
 export const TOLD_FAILED: ReadonlySet<string> = new Set(["FAILED", "CANCELLED"]);
@@ -24,7 +27,7 @@ type OrderForLate = { id: string; status: string; cartId: string | null; custome
  * - PAID_LATE: the order had failed or been cancelled (the shopper saw "could not be paid"), or the
  *   payment that succeeded is one we had recorded as failed (the shopper saw "did not go through").
  */
-export async function latePaymentOf(
+async function latePaymentOf(
   tx: Prisma.TransactionClient,
   order: OrderForLate,
   failedThenPaid: boolean,
@@ -77,11 +80,59 @@ export async function latePaymentOf(
  * updateMany cannot take a quantity from another table; the same text runs on SQLite and PostgreSQL.
  * A line whose quantity reaches 0 goes; one the shopper raised since keeps the difference.
  */
-export async function takeFromCart(tx: Prisma.TransactionClient, orderId: string, cartId: string): Promise<void> {
+async function takeFromCart(tx: Prisma.TransactionClient, orderId: string, cartId: string): Promise<void> {
   await tx.$executeRaw`
     UPDATE "CartItem" SET "quantity" = "quantity" - (
       SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ${orderId} AND oi."productId" = "CartItem"."productId"
     )
     WHERE "cartId" = ${cartId} AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ${orderId})`;
   await tx.$executeRaw`DELETE FROM "CartItem" WHERE "cartId" = ${cartId} AND "quantity" <= 0`;
+}
+
+/**
+ * An order just found PROCESSED (from `from`): if it was paid late or twice (latePaymentOf), flag it on
+ * the order (with autoRefundAt under AUTO_REFUND_LATE_PAYMENTS), write why on its timeline, and say so.
+ */
+export async function flagLatePayment(
+  tx: Prisma.TransactionClient,
+  order: OrderForLate,
+  to: string,
+  failedThenPaid: boolean,
+  input: Pick<ApplyInput, "source" | "verified">,
+): Promise<{ kind: LatePayment; autoRefund: boolean } | undefined> {
+  const late = await latePaymentOf(tx, order, failedThenPaid);
+  if (!late) return undefined;
+  const autoRefund = env().autoRefundLatePayments;
+  await tx.order.update({
+    where: { id: order.id },
+    data: { latePayment: late.kind, latePaymentOf: late.of?.id ?? null, autoRefundAt: autoRefund ? new Date() : null },
+  });
+  await tx.orderEvent.create({
+    data: {
+      orderId: order.id,
+      source: "store",
+      type: late.kind,
+      verified: input.verified,
+      payload: JSON.stringify({
+        from: order.status,
+        noticedBy: input.source,
+        ...(late.of ? { paidFirst: late.of.merchantOrderReference } : {}),
+        autoRefund,
+      }),
+      statusFrom: to,
+      statusTo: to,
+      requestId: currentRequestId() ?? null,
+    },
+  });
+  log.warn("orders.late_payment", { orderId: order.id, kind: late.kind, from: order.status, paidFirst: late.of?.id, autoRefund });
+  return { kind: late.kind, autoRefund };
+}
+
+/**
+ * Paid (PROCESSED or AUTHORIZED, from a status that was not; a capture after a pre-auth has taken them
+ * already): what this order bought leaves its cart. Only that: the shopper may have added more since
+ * (a payment can be confirmed minutes later, by a webhook or the sweep).
+ */
+export async function takeBoughtFromCart(tx: Prisma.TransactionClient, order: { id: string; status: string; cartId: string | null }, to: string) {
+  if ((to === "PROCESSED" || to === "AUTHORIZED") && order.cartId && !PAID_BEFORE.has(order.status)) await takeFromCart(tx, order.id, order.cartId);
 }

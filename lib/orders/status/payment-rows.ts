@@ -13,7 +13,7 @@ import { moveRefund } from "./refund-status";
 export const PAID_AT_PLURAL: ReadonlySet<string> = new Set(["AUTHORIZED", "PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
 
 type OrderWithLists = Prisma.OrderGetPayload<{ include: { payments: true; refunds: true } }>;
-type ApplyOrder = Omit<OrderWithLists, "payments" | "refunds"> & { payments?: OrderWithLists["payments"]; refunds?: OrderWithLists["refunds"] };
+export type ApplyOrder = Omit<OrderWithLists, "payments" | "refunds"> & { payments?: OrderWithLists["payments"]; refunds?: OrderWithLists["refunds"] };
 
 /**
  * The snapshot's payments onto ours: matched by Plural id, else by our merchant reference, each moved
@@ -127,4 +127,22 @@ export async function flagSecondPayment(
   });
   log.warn("orders.second_payment", { orderId: order.id, pluralOrderId, paidFirst: order.pluralOrderId, autoRefund });
   return { kind: "PAID_TWICE", autoRefund };
+}
+
+/**
+ * The snapshot's payments and refunds onto ours (refunds only when it lists some), and the order's
+ * refunded total from its own PROCESSED refunds (not a second payment's on another Plural order).
+ */
+export async function writePaymentsAndRefunds(tx: Prisma.TransactionClient, order: ApplyOrder, snapshot: PluralOrder, listsRefunds: boolean) {
+  const moved = await syncPayments(tx, order, snapshot);
+  let changed = moved.changed;
+  if (listsRefunds && (await syncRefunds(tx, order, snapshot))) changed = true;
+  if (listsRefunds && (order.refunds ?? []).length > 0) {
+    const refunded = await tx.refund.aggregate({
+      where: { orderId: order.id, status: "PROCESSED", pluralOrderId: null },
+      _sum: { amountInPaise: true },
+    });
+    await tx.order.update({ where: { id: order.id }, data: { refundedInPaise: refunded._sum.amountInPaise ?? 0 } });
+  }
+  return { changed, failedThenPaid: moved.failedThenPaid };
 }

@@ -5,7 +5,7 @@ import { PluralError } from "@/lib/plural";
 import { plural } from "@/lib/plural-client";
 import type { PluralOrder } from "@/lib/plural/schemas";
 import { applyRefundStatus } from "../status/refund-status";
-import { applyStatus } from "../status/apply";
+import { applyStatus, pluralReport } from "../status/apply";
 import { recordEvent } from "../status/timeline";
 import type { ApplyResult, EventSource } from "../status/apply-types";
 import { attemptReference } from "../payments/attempts";
@@ -119,15 +119,7 @@ async function doSync(orderId: string, source: EventSource, type: string): Promi
 }
 
 function apply(orderId: string, snapshot: PluralOrder, source: EventSource, type: string) {
-  return applyStatus({
-    orderId,
-    snapshot,
-    source,
-    type,
-    verified: true,
-    payload: { order_id: snapshot.order_id, status: snapshot.status, updated_at: snapshot.updated_at },
-    authoritative: true,
-  });
+  return applyStatus(pluralReport(orderId, snapshot, source, type, { extra: { updated_at: snapshot.updated_at } }));
 }
 
 /** Back to the Plural order the order had before an attempt that Plural never received (the one its latest payment was made on). */

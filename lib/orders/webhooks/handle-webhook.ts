@@ -3,7 +3,7 @@ import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
 import { applyRefundStatus } from "../status/refund-status";
-import { applyStatus } from "../status/apply";
+import { applyStatus, pluralReport } from "../status/apply";
 import { isRecorded, recordEvent } from "../status/timeline";
 import { findOrderForPlural, findOrderForRefund } from "../payments/attempts";
 import { noteWebhookArrived } from "../live/live-status";
@@ -130,16 +130,7 @@ async function handle(rawBody: string, headers: Headers): Promise<WebhookAnswer>
     const fresh = await record(`${eventType} (unreadable)`);
     return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: fresh ? await owe(order.id, "GET_ORDER_AFTER_WEBHOOK") : undefined };
   }
-  const result = await applyStatus({
-    orderId: order.id,
-    snapshot: snapshot.data,
-    source: "webhook",
-    type: eventType,
-    externalId: v.id,
-    verified: true,
-    payload: summary(data),
-    authoritative: false,
-  });
+  const result = await applyStatus(pluralReport(order.id, snapshot.data, "webhook", eventType, { externalId: v.id, payload: summary(data), authoritative: false }));
   if (result.outcome === "duplicate") return { status: 200, body: { ok: true, duplicate: true } };
   const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? await owe(order.id, "GET_ORDER_AFTER_WEBHOOK") : undefined;
   return { status: 200, body: { ok: true, outcome: result.outcome }, followUp };
