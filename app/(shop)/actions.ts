@@ -19,7 +19,7 @@ import {
   setQuantity,
   startPayment,
   type ActivePayment,
-  type PaymentMode,
+  type StartMode,
 } from "@/lib/orders";
 import { addQuantityArg, field, formArg, orderIdArg, paymentModeArg, productIdArg, quantityArg, vpaArg } from "@/lib/security/args";
 import { cartId, cartToken, ensureCartId, refused, requireOrderOwner, setCartCookie, shopperAddress } from "./session";
@@ -92,7 +92,7 @@ export async function placeOrderAction(_prev: CheckoutResult | null, formData: F
   redirect(`/orders/${result.value.orderId}/pay`);
 }
 
-export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa?: string): Promise<ActionResult<ActivePayment>> {
+export async function startPaymentAction(orderId: string, mode: StartMode, vpa?: string): Promise<ActionResult<ActivePayment>> {
   const id = orderIdArg.safeParse(orderId);
   const how = paymentModeArg.safeParse(mode);
   const payer = vpaArg.safeParse(vpa);

@@ -3,9 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import type { Result } from "@/lib/result";
-import type { ActivePayment, PaymentMode } from "@/lib/orders/payments/start-payment";
+import type { ActivePayment, StartMode } from "@/lib/orders/payments/start-payment";
 
-export type StartPayment = (orderId: string, mode: PaymentMode, vpa?: string) => Promise<Result<ActivePayment>>;
+export type StartPayment = (orderId: string, mode: StartMode, vpa?: string) => Promise<Result<ActivePayment>>;
 
 /**
  * Starting a payment through the server action: its pending state and its error, then a refresh so
@@ -18,7 +18,7 @@ export function usePaymentStart(orderId: string, start: StartPayment) {
   const [offer, setOffer] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
   const begin = useCallback(
-    (mode: PaymentMode, payer?: string, onStarted?: () => void) =>
+    (mode: StartMode, payer?: string, onStarted?: () => void) =>
       startTransition(async () => {
         setError("");
         setOffer(undefined);

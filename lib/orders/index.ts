@@ -8,7 +8,7 @@ export { listProducts, productBySlug } from "./catalog/catalog";
 export { addToCart, CART_COOKIE_DAYS, CartError, cartIdFor, cartTokenHash, createCart, getCart, productAvailable, refillCartFromOrder, setQuantity } from "./cart/cart";
 export { type CheckoutForm, checkoutForm, type CheckoutValues, fieldErrors, formToCheckout } from "./checkout/customer-form";
 export { newCheckoutKey, placeOrder } from "./checkout/place-order";
-export { type ActivePayment, cancelCheckout, type PaymentMode, startPayment } from "./payments/start-payment";
+export { type ActivePayment, cancelCheckout, startPayment, type StartMode } from "./payments/start-payment";
 export { handleReturn, RETURN_ACCESS_WINDOW_MS } from "./payments/shopper-return";
 export { payPageView, resultPageView } from "./payments/shopper-views";
 export { awaitingRefundNews, isSettledForShopper, LATE_PAYMENT_LABELS, OPEN_STATUSES, refundableOf } from "./status/statuses";

@@ -11,6 +11,7 @@ import { recordEvent } from "../status/timeline";
 import type { EventSource } from "../status/apply-types";
 import { err, ok, type Result } from "@/lib/result";
 import { refundableOf } from "../status/statuses";
+import { storedOrder } from "../status/rows";
 import { syncOrder } from "../sync/sync-order";
 
 /** `code`: "upstream" when Plural did not answer (worth another try), "refused" when it said no. */
@@ -129,7 +130,7 @@ export async function refundOrder(
 async function reserveRefund(orderId: string, reference: string, amountInPaise: number, second?: SecondPayment): Promise<Result<Refund>> {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`UPDATE "Order" SET "refundedInPaise" = "refundedInPaise" WHERE "id" = ${orderId}`;
-    const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
+    const order = storedOrder(await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } }));
     const existing = order.refunds.find((r) => r.merchantRefundReference === reference);
     if (existing) return ok(existing);
     // The order as it is now, with every refund committed before ours; a second payment's own refunds

@@ -2,6 +2,7 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ORDER_STATUSES, type OrderStatus } from "../status/statuses";
 import { orderSearch } from "./search";
+import { storedOrder, storedOrNull } from "../status/rows";
 
 /** What the merchant console reads: its pages build no queries of their own. */
 
@@ -46,7 +47,7 @@ export async function consoleOrders(raw: OrderFilter) {
   ]);
   return {
     filter: f,
-    orders,
+    orders: orders.map(storedOrder),
     count: totals._count,
     orderedInPaise: totals._sum.amountInPaise ?? 0,
     refundedInPaise: totals._sum.refundedInPaise ?? 0,
@@ -55,8 +56,8 @@ export async function consoleOrders(raw: OrderFilter) {
 }
 
 /** An order with everything the console's order page shows, or null. */
-export function consoleOrder(id: string) {
-  return db().order.findUnique({
+export async function consoleOrder(id: string) {
+  const order = await db().order.findUnique({
     where: { id },
     include: {
       items: true,
@@ -65,6 +66,7 @@ export function consoleOrder(id: string) {
       events: { orderBy: { createdAt: "asc" } },
     },
   });
+  return storedOrNull(order);
 }
 
 /** An order's reference, for a link to it (the order paid first, beside one paid twice), or null. */

@@ -1,9 +1,10 @@
 import { db } from "@/lib/db";
 import { type CookieReader, isOrderId, ownsOrderRow } from "../access/order-access";
-import { OPEN_STATUSES } from "../status/statuses";
+import { OPEN_STATUSES, type OrderStatus, type PaymentStatus } from "../status/statuses";
+import { storedOrderStatus, storedPayment } from "../status/rows";
 import { syncIfStale } from "../sync/sync-order";
 
-export type LiveStatus = { status: string; payment: { id: string; status: string; errorCode: string | null } | null };
+export type LiveStatus = { status: OrderStatus; payment: { id: string; status: PaymentStatus; errorCode: string | null } | null };
 
 /**
  * How long an open order's status is trusted before the shopper's side asks Plural (Get Order).
@@ -52,22 +53,22 @@ async function read(orderId: string): Promise<Row | undefined> {
   return rows[0];
 }
 
-const view = (r: Row): LiveStatus => ({
-  status: r.status,
-  payment: r.paymentId ? { id: r.paymentId, status: r.paymentStatus!, errorCode: r.errorCode } : null,
+const view = (r: Row, orderId: string): LiveStatus => ({
+  status: storedOrderStatus(r.status, orderId),
+  payment: r.paymentId ? storedPayment({ id: r.paymentId, status: r.paymentStatus!, errorCode: r.errorCode }) : null,
 });
 
 /** The order's status and newest payment as stored (no Get Order): what a change notification shows. */
 export async function storedStatus(orderId: string): Promise<LiveStatus | null> {
   const row = await read(orderId);
-  return row ? view(row) : null;
+  return row ? view(row, orderId) : null;
 }
 
 /** Its status for its own shopper (the cookies prove it; lib/orders/access/order-access.ts); null for anyone else or no such order. */
 export async function storedStatusFor(orderId: string, cookies: CookieReader): Promise<LiveStatus | null> {
   if (!isOrderId(orderId)) return null;
   const row = await read(orderId);
-  return row && ownsOrderRow({ id: orderId, ownerHash: row.ownerHash }, cookies) ? view(row) : null;
+  return row && ownsOrderRow({ id: orderId, ownerHash: row.ownerHash }, cookies) ? view(row, orderId) : null;
 }
 
 /**
@@ -94,15 +95,15 @@ export async function confirmedStatus(
   if (!row) return null;
   // Only its own shopper may see it (the same one read proves it: no second statement).
   if (opts.cookies && !ownsOrderRow({ id: orderId, ownerHash: row.ownerHash }, opts.cookies)) return null;
-  if (!OPEN_STATUSES.has(row.status)) return { status: view(row), staleInMs: null };
+  if (!OPEN_STATUSES.has(storedOrderStatus(row.status, orderId))) return { status: view(row, orderId), staleInMs: null };
   const interval = (await webhooksArriving(now)) ? CONFIRM_INTERVAL_MS.webhooksArriving : CONFIRM_INTERVAL_MS.noWebhooks;
   const syncedAt = () => (row!.lastSyncedAt ? new Date(row!.lastSyncedAt).getTime() : 0);
   if (now - syncedAt() >= interval) {
     const synced = await syncIfStale(orderId, interval);
     if (synced?.ok) row = (await read(orderId)) ?? row;
-    else if (synced === null) return { status: view(row), staleInMs: interval }; // another caller is asking right now
+    else if (synced === null) return { status: view(row, orderId), staleInMs: interval }; // another caller is asking right now
   }
-  const status = view(row);
+  const status = view(row, orderId);
   if (!OPEN_STATUSES.has(status.status)) return { status, staleInMs: null };
   return { status, staleInMs: Math.max(0, syncedAt() + interval - Date.now()) };
 }

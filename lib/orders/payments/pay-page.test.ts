@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { lastPaymentExpired, PAYMENT_WINDOW_MS } from "./start-payment";
 
 const at = (ms: number) => new Date(ms);
-const row = (over: Partial<Parameters<typeof lastPaymentExpired>[0][number]>) => ({
+type Row = Parameters<typeof lastPaymentExpired>[0][number];
+const row = (over: Partial<Row>): Row => ({
   id: "p",
   upiMode: "QR",
   challengeUrl: null,

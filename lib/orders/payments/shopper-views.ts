@@ -1,5 +1,6 @@
 import { db } from "@/lib/db";
 import { lastPaymentExpired, waiting } from "./start-payment";
+import { storedOrNull } from "../status/rows";
 
 /**
  * What the shopper's order pages read (app/(shop)/orders/[id]): one query function per page, so
@@ -10,7 +11,7 @@ import { lastPaymentExpired, waiting } from "./start-payment";
 /** The pay page: the order, its items, the payment still waiting (if any), and the mode of the last one if it expired. */
 export async function payPageView(orderId: string) {
   // An order has a handful of payments: one read gives both the one waiting and the last one's fate.
-  const order = await db().order.findUnique({ where: { id: orderId }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } });
+  const order = storedOrNull(await db().order.findUnique({ where: { id: orderId }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } }));
   if (!order) return null;
   const { payments, ...rest } = order;
   const payment = waiting(payments);
@@ -19,5 +20,5 @@ export async function payPageView(orderId: string) {
 
 /** The result page: the order with its items and every payment, newest first. */
 export async function resultPageView(orderId: string) {
-  return db().order.findUnique({ where: { id: orderId }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } });
+  return storedOrNull(await db().order.findUnique({ where: { id: orderId }, include: { items: true, payments: { orderBy: { createdAt: "desc" } } } }));
 }

@@ -12,23 +12,25 @@ import { ensurePluralOrder, notePreAuthRefused } from "../checkout/place-order";
 import { logRefusal, paymentRefusal } from "./refusals";
 import { syncOrder } from "../sync/sync-order";
 import { type CookieReader, ownsOrderRow } from "../access/order-access";
-import { OPEN_STATUSES } from "../status/statuses";
+import { OPEN_STATUSES, type OrderStatus, type PaymentMode } from "../status/statuses";
+import { storedOrNull, storedPayment } from "../status/rows";
 import { err, ok, type Result } from "@/lib/result";
 import { addressKey, pluralBudget, pluralCall, RATE_LIMITED, withinLimits } from "../access/rate-limits";
 
-export type PaymentMode = "QR" | "COLLECT";
+/** The modes a shopper can start a payment in (a payment made in their app elsewhere is recorded as INTENT). */
+export type StartMode = Exclude<PaymentMode, "INTENT">;
 
 /** How long a UPI request stays payable (Plural does not document it; the sandbox's default). */
 export const PAYMENT_WINDOW_MS = 15 * 60 * 1000;
 
-export type ActivePayment = { id: string; mode: string; challengeUrl: string | null; imageUrl: string | null; payerVpa: string | null; expiresAt: string };
+export type ActivePayment = { id: string; mode: PaymentMode; challengeUrl: string | null; imageUrl: string | null; payerVpa: string | null; expiresAt: string };
 
 /** When a payment stops waiting for the payer (Plural's window from its creation), in ms. */
 const endsAt = (p: { createdAt: Date }) => p.createdAt.getTime() + PAYMENT_WINDOW_MS;
 
 const toActive = (p: {
   id: string;
-  upiMode: string;
+  upiMode: PaymentMode;
   challengeUrl: string | null;
   imageUrl: string | null;
   payerVpa: string | null;
@@ -56,7 +58,7 @@ export function waiting(payments: PaymentRow[], now = Date.now()): ActivePayment
  * page then offers a new QR rather than starting one by itself, so what it says is the same before and
  * after a reload.
  */
-export function lastPaymentExpired(payments: Array<PaymentRow & { errorCode: string | null }>, now = Date.now()): string | null {
+export function lastPaymentExpired(payments: Array<PaymentRow & { errorCode: string | null }>, now = Date.now()): PaymentMode | null {
   const last = [...payments].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   if (!last || !last.pluralPaymentId) return null;
   const expired = last.status === "PENDING" ? endsAt(last) < now : last.errorCode === "PAYMENT_EXPIRED";
@@ -66,14 +68,14 @@ export function lastPaymentExpired(payments: Array<PaymentRow & { errorCode: str
 /** The payment the pay page should show, if one is still waiting. */
 async function activePayment(orderId: string): Promise<ActivePayment | null> {
   const p = await db().payment.findFirst({ where: { orderId, status: "PENDING", pluralPaymentId: { not: null } }, orderBy: { createdAt: "desc" } });
-  return p ? waiting([p]) : null;
+  return p ? waiting([storedPayment(p)]) : null;
 }
 
 /** At most this many Plural orders for one store order (a shopper switching back and forth where Plural refuses a second payment). */
 const MAX_ATTEMPTS = 10;
 
 type OrderWithPayments = NonNullable<Awaited<ReturnType<typeof loadOrder>>>;
-const loadOrder = (orderId: string) => db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } });
+const loadOrder = async (orderId: string) => storedOrNull(await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } }));
 
 /**
  * Starts (or reuses) a UPI payment on the order. QR and intent share one payment (created with
@@ -93,7 +95,7 @@ const loadOrder = (orderId: string) => db().order.findUnique({ where: { id: orde
  */
 export async function startPayment(
   orderId: string,
-  mode: PaymentMode,
+  mode: StartMode,
   vpa?: string,
   opts: { cookies?: CookieReader; shopper?: { address: string | undefined } } = {},
 ): Promise<Result<ActivePayment, string>> {
@@ -143,7 +145,7 @@ export async function startPayment(
   }
 }
 
-const closed = (status: string): Result<ActivePayment, string> => ({
+const closed = (status: OrderStatus): Result<ActivePayment, string> => ({
   ok: false,
   error: status === "PROCESSED" || status === "AUTHORIZED" ? "This order is already paid." : "This order can no longer be paid.",
 });
@@ -151,7 +153,7 @@ const closed = (status: string): Result<ActivePayment, string> => ({
 /** One payment on the order's current Plural order. `rotate`: why a new Plural order would take it (Plural refused this one). */
 async function payOn(
   order: OrderWithPayments,
-  mode: PaymentMode,
+  mode: StartMode,
   payerVpa: string | undefined,
   spend: ReturnType<typeof pluralBudget>,
   admit: boolean,
@@ -180,7 +182,7 @@ async function payOn(
   let row = order.payments.find((p) => p.merchantPaymentReference === ref);
   if (!row) {
     try {
-      row = await db().payment.create({
+      row = storedPayment(await db().payment.create({
         data: {
           orderId,
           merchantPaymentReference: ref,
@@ -190,10 +192,10 @@ async function payOn(
           payerVpa: payerVpa ?? null,
           pluralOrderId,
         },
-      });
+      }));
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
-      row = await db().payment.findUniqueOrThrow({ where: { merchantPaymentReference: ref } }); // a concurrent click won
+      row = storedPayment(await db().payment.findUniqueOrThrow({ where: { merchantPaymentReference: ref } })); // a concurrent click won
     }
   }
   try {
@@ -201,7 +203,7 @@ async function payOn(
       mode === "COLLECT"
         ? await plural().createUpiPayment(pluralOrderId, { mode: "COLLECT", vpa: payerVpa!, merchantPaymentReference: ref, amountInPaise: order.amountInPaise })
         : await plural().createUpiPayment(pluralOrderId, { mode: "QR", merchantPaymentReference: ref, amountInPaise: order.amountInPaise });
-    const updated = await db().payment.update({
+    const updated = storedPayment(await db().payment.update({
       where: { id: row.id },
       data: {
         pluralPaymentId: res.paymentId ?? null,
@@ -209,7 +211,7 @@ async function payOn(
         challengeUrl: res.challengeUrl ?? null,
         imageUrl: mode === "QR" ? (res.imageUrl ?? null) : null,
       },
-    });
+    }));
     if (res.order) {
       await applyStatus(pluralReport(orderId, res.order, "sync", "PAYMENT_CREATED", { extra: { payment_id: res.paymentId, mode, answer: res.shape } }));
     } else {
@@ -323,7 +325,7 @@ async function newAttempt(order: OrderWithPayments, reason: string, spend: Retur
  * which case the request simply expires there), and record the choice.
  */
 export async function cancelCheckout(orderId: string): Promise<void> {
-  const order = await db().order.findUnique({ where: { id: orderId } });
+  const order = storedOrNull(await db().order.findUnique({ where: { id: orderId } }));
   if (!order || !OPEN_STATUSES.has(order.status)) return;
   if (order.pluralOrderId) {
     try {

@@ -1,4 +1,7 @@
 import type { PluralOrder } from "@/lib/plural/schemas";
+import type { LatePayment, OrderStatus } from "./statuses";
+
+export type { LatePayment };
 
 /** What applyStatus takes and answers. */
 
@@ -21,10 +24,8 @@ export type ApplyInput = {
   authoritative: boolean;
 };
 
-/** Paid after the shopper was told the order failed, or while another order of theirs for the same items was paid. */
-export type LatePayment = "PAID_LATE" | "PAID_TWICE";
 
 export type ApplyResult =
   | { outcome: "duplicate" }
   | { outcome: "rejected"; reason: string }
-  | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: string; to: string; latePayment?: LatePayment };
+  | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: OrderStatus; to: OrderStatus; latePayment?: LatePayment };

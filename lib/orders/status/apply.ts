@@ -8,7 +8,8 @@ import { notifyInTransaction, publishOrderChange } from "../live/order-changes";
 import { attemptOf, attemptReference } from "../payments/attempts";
 import { startAutoRefund } from "./auto-refund-hook";
 import { decideOrder, type Decision } from "./state-machine";
-import { isSettledForShopper } from "./statuses";
+import { isSettledForShopper, type OrderStatus } from "./statuses";
+import { knownOrderStatus, storedOrder } from "./rows";
 import { flagSecondPayment, PAID_AT_PLURAL, syncPayments, syncRefunds, writePaymentsAndRefunds, type ApplyOrder } from "./payment-rows";
 import { flagLatePayment, takeBoughtFromCart } from "./paid-effects";
 import { rememberRecorded } from "./timeline";
@@ -31,12 +32,13 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
       // Short: only database statements inside (never a call to Plural), so a writer waits microseconds.
       const result = await db().$transaction(async (tx) => {
         // Payments and refunds are read only when the snapshot has some to match (a statement each).
-        const order = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: listsPayments, refunds: listsRefunds } });
-        if (!order) return { outcome: "rejected", reason: "unknown order" } as const;
+        const found = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: listsPayments, refunds: listsRefunds } });
+        if (!found) return { outcome: "rejected", reason: "unknown order" } as const;
+        const order: ApplyOrder = storedOrder(found);
 
         // The timeline entry, written last with the status it left the order in. Its externalId is
         // unique: a concurrent repeat of the same message fails here and undoes everything it did.
-        const record = (statusTo: string, type = input.type) =>
+        const record = (statusTo: OrderStatus, type = input.type) =>
           tx.orderEvent.create({
             data: {
               orderId: order.id,
@@ -57,7 +59,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         const isTarget = order.pluralOrderId
           ? snapshot.order_id === order.pluralOrderId
           : !snapshot.merchant_order_reference || snapshot.merchant_order_reference === targetReference;
-        let target: typeof order = order;
+        let target: ApplyOrder = order;
         if (isTarget && !order.pluralOrderId) {
           // The Plural order of the order's current attempt, first heard of: it is the order's from now on.
           const adopted = await tx.order.updateMany({
@@ -161,8 +163,9 @@ function decideStatus(order: ApplyOrder, target: ApplyOrder, snapshot: PluralOrd
   const reportedAt = time(snapshot.updated_at);
   // Is this report newer than what we applied last? Unknown without Plural's updated_at.
   const newer = input.authoritative || target !== order || (reportedAt ? !target.pluralUpdatedAt || reportedAt > target.pluralUpdatedAt : undefined);
-  const decision: Decision = decideOrder(order.status, snapshot.status, newer);
-  return { decision, to: decision === "apply" ? snapshot.status : order.status, reportedAt };
+  const reported = knownOrderStatus(snapshot.status);
+  const decision: Decision = decideOrder(order.status, reported, newer);
+  return { decision, to: decision === "apply" && reported ? reported : order.status, reportedAt };
 }
 
 /** The order's status and what Plural said with it; only from the status it was decided on (else ConcurrentUpdate: decide again). */
@@ -171,7 +174,7 @@ async function writeStatus(
   order: ApplyOrder,
   target: ApplyOrder,
   snapshot: PluralOrder,
-  to: string,
+  to: OrderStatus,
   reportedAt: Date | undefined,
   input: ApplyInput,
 ) {

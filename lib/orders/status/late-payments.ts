@@ -6,6 +6,7 @@ import { refundKeyFrom, refundOrder, refundReference } from "../console/order-ac
 import { settleAutoRefund } from "./refund-status";
 import { registerAutoRefund } from "./auto-refund-hook";
 import { refundableOf } from "./statuses";
+import { storedOrNull } from "./rows";
 
 /**
  * Late payments (flagged by applyStatus): an order paid after the shopper was told it failed
@@ -59,7 +60,7 @@ export function secondPayments(order: {
  * the order itself when it was paid late (the shopper was told it failed) or paid twice across orders.
  */
 export async function refundLatePayment(orderId: string, source: "admin" | "store" = "admin"): Promise<Result<string>> {
-  const order = await db().order.findUnique({ where: { id: orderId }, include: { refunds: true, payments: true } });
+  const order = storedOrNull(await db().order.findUnique({ where: { id: orderId }, include: { refunds: true, payments: true } }));
   if (!order?.latePayment) return err("This order was not paid late.", "not_late");
   const done: string[] = [];
   for (const second of secondPayments(order)) {

@@ -8,11 +8,13 @@ import { canMovePayment } from "./state-machine";
 import type { ApplyInput, LatePayment } from "./apply-types";
 import { TOLD_FAILED } from "./paid-effects";
 import { moveRefund } from "./refund-status";
+import { knownPaymentMode, knownPaymentStatus, knownRefundStatus, type StoredOrder } from "./rows";
 
 /** Money taken (or blocked) at Plural on this Plural order. */
 export const PAID_AT_PLURAL: ReadonlySet<string> = new Set(["AUTHORIZED", "PROCESSED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
 
-type OrderWithLists = Prisma.OrderGetPayload<{ include: { payments: true; refunds: true } }>;
+type OrderWithLists = StoredOrder<Prisma.OrderGetPayload<{ include: { payments: true; refunds: true } }>>;
+/** The order as applyStatus read it (statuses checked), with its payments and refunds when the snapshot lists some. */
 export type ApplyOrder = Omit<OrderWithLists, "payments" | "refunds"> & { payments?: OrderWithLists["payments"]; refunds?: OrderWithLists["refunds"] };
 
 /**
@@ -42,7 +44,8 @@ export async function syncPayments(tx: Prisma.TransactionClient, order: ApplyOrd
         ? { challengeUrl: snapshot.challenge_url ?? null, imageUrl: ours.upiMode === "QR" ? (snapshot.image_url ?? null) : null }
         : undefined;
     if (ours) {
-      const move = canMovePayment(ours.status, p.status);
+      const reported = knownPaymentStatus(p.status);
+      const move = !!reported && canMovePayment(ours.status, reported);
       const differs =
         move ||
         !!links ||
@@ -74,8 +77,9 @@ export async function syncPayments(tx: Prisma.TransactionClient, order: ApplyOrd
         data: {
           orderId: order.id,
           merchantPaymentReference: p.merchant_payment_reference || `plural_${p.id}`,
-          upiMode: p.upi?.upi_qr ? "QR" : (p.upi?.txn_mode ?? "INTENT"),
-          status: p.status,
+          upiMode: p.upi?.upi_qr ? "QR" : knownPaymentMode(p.upi?.txn_mode),
+          // A status the store does not know is no outcome: waiting, until Plural says more.
+          status: knownPaymentStatus(p.status) ?? "PENDING",
           amountInPaise: p.payment_amount?.value ?? order.amountInPaise,
           ...details,
         },
@@ -91,7 +95,7 @@ export async function syncRefunds(tx: Prisma.TransactionClient, order: ApplyOrde
   const refunds = order.refunds ?? [];
   for (const r of (snapshot.refunds ?? []) as Array<{ order_id?: string; merchant_order_reference?: string; status?: string }>) {
     const ours = refunds.find((x) => x.pluralRefundId === r.order_id || x.merchantRefundReference === r.merchant_order_reference);
-    if (ours && r.status && (await moveRefund(tx, ours, r.status, r.order_id))) changed = true;
+    if (ours && r.status && (await moveRefund(tx, ours, knownRefundStatus(r.status), r.order_id))) changed = true;
   }
   return changed;
 }

@@ -4,18 +4,21 @@ import { currentRequestId } from "@/lib/request-context";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { notifyInTransaction, publishOrderChange } from "../live/order-changes";
 import { canMoveRefund, decideOrder } from "./state-machine";
+import { knownRefundStatus, storedRefund } from "./rows";
+import type { RefundStatus } from "./statuses";
 
 /** The automatic refund of a late payment was requested (or is no longer possible): nothing more is owed. */
 export async function settleAutoRefund(orderId: string): Promise<void> {
   await db().order.updateMany({ where: { id: orderId, autoRefundAt: { not: null } }, data: { autoRefundAt: null } });
 }
 
-type RefundRow = { id: string; status: string; pluralRefundId: string | null };
+type RefundRow = { id: string; status: RefundStatus; pluralRefundId: string | null };
 
-/** The one writer of a refund's status: forward only (machine.ts), guarded against a concurrent writer. */
-export async function moveRefund(client: Pick<Prisma.TransactionClient, "refund">, refund: RefundRow, to: string, pluralRefundId?: string): Promise<boolean> {
+/** The one writer of a refund's status: forward only (state-machine.ts), guarded against a concurrent writer. */
+export async function moveRefund(client: Pick<Prisma.TransactionClient, "refund">, refund: RefundRow, to: RefundStatus | undefined, pluralRefundId?: string): Promise<boolean> {
   const id = refund.pluralRefundId ?? pluralRefundId ?? null;
-  if (!canMoveRefund(refund.status, to)) {
+  // `to` undefined: a status the store does not know, so no move (as a repeat or a stale report).
+  if (!to || !canMoveRefund(refund.status, to)) {
     // A repeat or a stale report changes nothing, except that it may tell us Plural's id for the refund.
     if (id && !refund.pluralRefundId) await client.refund.updateMany({ where: { id: refund.id, pluralRefundId: null }, data: { pluralRefundId: id } });
     return false;
@@ -41,7 +44,7 @@ export async function applyRefundStatus(input: {
   ];
   if (or.length === 0) return false;
   const refund = await db().refund.findFirst({ where: { orderId: input.orderId, OR: or }, select: { id: true, status: true, pluralRefundId: true } });
-  return refund ? moveRefund(db(), refund, input.status.toUpperCase(), input.pluralRefundId) : false;
+  return refund ? moveRefund(db(), storedRefund(refund), knownRefundStatus(input.status.toUpperCase()), input.pluralRefundId) : false;
 }
 
 /**

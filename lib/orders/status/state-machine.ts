@@ -4,7 +4,9 @@
  * The one ambiguity, PENDING ⇄ ATTEMPTED (a retry makes an ATTEMPTED order PENDING again), and
  * FAILED ⇄ CANCELLED, is settled by Plural's updated_at, or, failing that, by asking Plural.
  */
-const RANK: Record<string, number> = {
+import type { OrderStatus, PaymentStatus, RefundStatus } from "./statuses";
+
+const RANK: Record<OrderStatus, number> = {
   CREATED: 0,
   PENDING: 1,
   ATTEMPTED: 1,
@@ -23,11 +25,11 @@ export type Decision = "apply" | "same" | "ignore" | "ambiguous";
  * What to do with a status reported for an order now in `from`.
  * `newer`: whether the report is newer than what we applied last (Plural's updated_at), if known.
  */
-export function decideOrder(from: string, to: string, newer?: boolean): Decision {
+export function decideOrder(from: OrderStatus, to: OrderStatus | undefined, newer?: boolean): Decision {
+  if (to === undefined) return "ambiguous"; // a status Plural has not documented: ask again
   if (from === to) return "same";
   const a = RANK[from];
   const b = RANK[to];
-  if (a === undefined || b === undefined) return "ambiguous";
   if (from === "AUTHORIZED" && to === "CANCELLED") return "apply"; // a pre-auth released
   if (b > a) return "apply";
   if (b < a) return "ignore";
@@ -35,7 +37,7 @@ export function decideOrder(from: string, to: string, newer?: boolean): Decision
   return newer ? "apply" : "ignore";
 }
 
-const PAYMENT_NEXT: Record<string, string[]> = {
+const PAYMENT_NEXT: Record<PaymentStatus, PaymentStatus[]> = {
   INITIATED: ["PENDING", "AUTHORIZED", "PROCESSED", "FAILED", "CANCELLED"],
   PENDING: ["AUTHORIZED", "PROCESSED", "FAILED", "CANCELLED"],
   AUTHORIZED: ["PROCESSED", "CANCELLED"],
@@ -44,14 +46,15 @@ const PAYMENT_NEXT: Record<string, string[]> = {
   // the order is flagged PAID_LATE (apply.ts) so the merchant can refund it.
   FAILED: ["PROCESSED"],
   CANCELLED: ["PROCESSED"],
+  PROCESSED: [],
 };
 
-export function canMovePayment(from: string, to: string): boolean {
-  return from !== to && (PAYMENT_NEXT[from]?.includes(to) ?? false);
+export function canMovePayment(from: PaymentStatus, to: PaymentStatus): boolean {
+  return from !== to && PAYMENT_NEXT[from].includes(to);
 }
 
 /** A refund moves once: from waiting (CREATED, PENDING) to its outcome. Anything else is a repeat or stale. */
-export function canMoveRefund(from: string, to: string): boolean {
+export function canMoveRefund(from: RefundStatus, to: RefundStatus): boolean {
   if (from === to) return false;
   if (from === "CREATED") return to === "PENDING" || to === "PROCESSED" || to === "FAILED";
   if (from === "PENDING") return to === "PROCESSED" || to === "FAILED";

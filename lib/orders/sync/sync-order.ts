@@ -9,7 +9,8 @@ import { applyStatus, pluralReport } from "../status/apply";
 import { recordEvent } from "../status/timeline";
 import type { ApplyResult, EventSource } from "../status/apply-types";
 import { attemptReference } from "../payments/attempts";
-import { OPEN_STATUSES } from "../status/statuses";
+import { OPEN_STATUSES, type OrderStatus } from "../status/statuses";
+import { storedOrNull } from "../status/rows";
 import { spendPluralCall } from "../access/rate-limits";
 
 // On globalThis: Next bundles each route separately, and each bundle would otherwise get its own map.
@@ -18,7 +19,7 @@ const inflight = (g.orderSyncs ??= new Map());
 
 /** Why Get Order gave nothing to apply: our order is unknown, Plural never got it, or Plural did not answer. */
 type SyncFailure = "no_plural_order" | "not_found" | "upstream";
-export type SyncResult = Result<{ result: ApplyResult; status: string }, SyncFailure>;
+export type SyncResult = Result<{ result: ApplyResult; status: OrderStatus }, SyncFailure>;
 
 /**
  * Asks Plural for the truth (Get Order) and applies it. When the order never got its Plural id
@@ -57,16 +58,17 @@ export async function syncIfStale(orderId: string, intervalMs: number, source: E
 const WAITING = ["PENDING", "AUTHORIZED"];
 
 async function doSync(orderId: string, source: EventSource, type: string): Promise<SyncResult> {
-  const order = await db().order.findUnique({
+  const order = storedOrNull(await db().order.findUnique({
     where: { id: orderId },
     select: {
+      id: true,
       status: true,
       pluralOrderId: true,
       merchantOrderReference: true,
       pluralAttempt: true,
       payments: { where: { status: { in: WAITING }, pluralPaymentId: { not: null } }, select: { pluralOrderId: true, createdAt: true } },
     },
-  });
+  }));
   if (!order) return err("Order not found.", "not_found");
   let main: SyncResult;
   let mainId = order.pluralOrderId;
@@ -103,14 +105,15 @@ async function doSync(orderId: string, source: EventSource, type: string): Promi
     }
   }
   // Still waiting somewhere on a decided order: the sweep asks again (Order.followUpAt) until it is not.
-  const after = await db().order.findUnique({
+  const after = storedOrNull(await db().order.findUnique({
     where: { id: orderId },
     select: {
+      id: true,
       status: true,
       pluralOrderId: true,
       payments: { where: { status: { in: WAITING }, pluralPaymentId: { not: null } }, select: { pluralOrderId: true } },
     },
-  });
+  }));
   if (after && !OPEN_STATUSES.has(after.status) && after.payments.some((p) => p.pluralOrderId !== after.pluralOrderId)) {
     await db().order.update({ where: { id: orderId }, data: { followUpAt: new Date() } });
   }
