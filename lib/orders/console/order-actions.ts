@@ -12,6 +12,7 @@ import type { EventSource } from "../status/apply-types";
 import { err, ok, type Result } from "@/lib/result";
 import { refundableOf } from "../status/statuses";
 import { storedOrder } from "../status/rows";
+import { lockOrderRow } from "../sql";
 import { syncOrder } from "../sync/sync-order";
 
 /** `code`: "upstream" when Plural did not answer (worth another try), "refused" when it said no. */
@@ -129,7 +130,7 @@ export async function refundOrder(
  */
 async function reserveRefund(orderId: string, reference: string, amountInPaise: number, second?: SecondPayment): Promise<Result<Refund>> {
   return db().$transaction(async (tx) => {
-    await tx.$executeRaw`UPDATE "Order" SET "refundedInPaise" = "refundedInPaise" WHERE "id" = ${orderId}`;
+    await lockOrderRow(tx, orderId);
     const order = storedOrder(await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } }));
     const existing = order.refunds.find((r) => r.merchantRefundReference === reference);
     if (existing) return ok(existing);

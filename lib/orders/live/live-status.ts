@@ -2,6 +2,7 @@ import { db } from "@/lib/db";
 import { type CookieReader, isOrderId, ownsOrderRow } from "../access/order-access";
 import { OPEN_STATUSES, type OrderStatus, type PaymentStatus } from "../status/statuses";
 import { storedOrderStatus, storedPayment } from "../status/rows";
+import { orderAndLastPayment, type OrderAndLastPayment } from "../sql";
 import { syncIfStale } from "../sync/sync-order";
 
 export type LiveStatus = { status: OrderStatus; payment: { id: string; status: PaymentStatus; errorCode: string | null } | null };
@@ -32,26 +33,9 @@ async function webhooksArriving(now = Date.now()): Promise<boolean> {
   return now - seen.lastAt < ARRIVING_WITHIN_MS;
 }
 
-type Row = {
-  ownerHash: string | null;
-  status: string;
-  lastSyncedAt: Date | string | null;
-  paymentId: string | null;
-  paymentStatus: string | null;
-  errorCode: string | null;
-};
-
-/** The order's status and its newest payment: one statement on two primary-key / indexed lookups. */
-async function read(orderId: string): Promise<Row | undefined> {
-  // Raw SQL on purpose: this runs for every poll of every open pay page, and one statement costs
-  // less than Prisma's two (it does not join relations on SQLite). Portable to PostgreSQL as written.
-  const rows = await db().$queryRaw<Row[]>`
-    SELECT o."ownerHash", o."status", o."lastSyncedAt", p."id" AS "paymentId", p."status" AS "paymentStatus", p."errorCode"
-    FROM "Order" o
-    LEFT JOIN "Payment" p ON p."id" = (SELECT "id" FROM "Payment" WHERE "orderId" = o."id" ORDER BY "createdAt" DESC LIMIT 1)
-    WHERE o."id" = ${orderId}`;
-  return rows[0];
-}
+type Row = OrderAndLastPayment;
+/** The order's status and its newest payment: one raw statement (sql.ts), as this runs for every poll. */
+const read = orderAndLastPayment;
 
 const view = (r: Row, orderId: string): LiveStatus => ({
   status: storedOrderStatus(r.status, orderId),

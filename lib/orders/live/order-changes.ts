@@ -2,6 +2,7 @@ import pg from "pg";
 import { dbProvider } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { notifyOrderChanged } from "../sql";
 
 /**
  * "An order changed": what the pay page and the result page wait for (Server-Sent Events). Every
@@ -34,8 +35,8 @@ export function wake(orderId: string) {
 }
 
 /** Inside the writing transaction: on PostgreSQL, a NOTIFY that every instance receives if it commits. */
-export async function notifyInTransaction(tx: { $executeRaw: (q: TemplateStringsArray, ...v: unknown[]) => Promise<number> }, orderId: string) {
-  if (dbProvider() === "postgresql") await tx.$executeRaw`SELECT pg_notify(${CHANNEL}, ${orderId})`;
+export async function notifyInTransaction(tx: Parameters<typeof notifyOrderChanged>[0], orderId: string) {
+  if (dbProvider() === "postgresql") await notifyOrderChanged(tx, CHANNEL, orderId);
 }
 
 /** After the write committed: on SQLite, tell this process's watchers of the order (on PostgreSQL, the NOTIFY does). */

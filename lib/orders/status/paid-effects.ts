@@ -4,6 +4,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { currentRequestId } from "@/lib/request-context";
 import type { ApplyInput, LatePayment } from "./apply-types";
+import { takeOrderItemsFromCart } from "../sql";
 import { REFUNDABLE_STATUSES } from "./statuses";
 
 /** An order captured after a pre-auth already left the cart when it was AUTHORIZED. */
@@ -74,20 +75,6 @@ async function latePaymentOf(
   return undefined;
 }
 
-/**
- * What an order bought leaves its cart: two statements, however many items (a statement through
- * Prisma costs a query compilation, and this runs on every paid webhook). Raw SQL because Prisma's
- * updateMany cannot take a quantity from another table; the same text runs on SQLite and PostgreSQL.
- * A line whose quantity reaches 0 goes; one the shopper raised since keeps the difference.
- */
-async function takeFromCart(tx: Prisma.TransactionClient, orderId: string, cartId: string): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE "CartItem" SET "quantity" = "quantity" - (
-      SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ${orderId} AND oi."productId" = "CartItem"."productId"
-    )
-    WHERE "cartId" = ${cartId} AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ${orderId})`;
-  await tx.$executeRaw`DELETE FROM "CartItem" WHERE "cartId" = ${cartId} AND "quantity" <= 0`;
-}
 
 /**
  * An order just found PROCESSED (from `from`): if it was paid late or twice (latePaymentOf), flag it on
@@ -134,5 +121,5 @@ export async function flagLatePayment(
  * (a payment can be confirmed minutes later, by a webhook or the sweep).
  */
 export async function takeBoughtFromCart(tx: Prisma.TransactionClient, order: { id: string; status: string; cartId: string | null }, to: string) {
-  if ((to === "PROCESSED" || to === "AUTHORIZED") && order.cartId && !PAID_BEFORE.has(order.status)) await takeFromCart(tx, order.id, order.cartId);
+  if ((to === "PROCESSED" || to === "AUTHORIZED") && order.cartId && !PAID_BEFORE.has(order.status)) await takeOrderItemsFromCart(tx, order.id, order.cartId);
 }

@@ -2,6 +2,7 @@
 import { db, isUniqueViolation } from "@/lib/db";
 import { currentRequestId } from "@/lib/request-context";
 import type { EventSource } from "./apply-types";
+import { timelineHasExternalId } from "../sql";
 
 /**
  * Message ids this process has seen on a timeline lately (its own writes, and what it read): a
@@ -27,9 +28,9 @@ export function rememberRecorded(externalId: string) {
  */
 export async function isRecorded(externalId: string): Promise<boolean> {
   if (recent.has(externalId)) return true;
-  const rows = await db().$queryRaw<unknown[]>`SELECT 1 FROM "OrderEvent" WHERE "externalId" = ${externalId} LIMIT 1`;
-  if (rows.length > 0) rememberRecorded(externalId);
-  return rows.length > 0;
+  const found = await timelineHasExternalId(externalId);
+  if (found) rememberRecorded(externalId);
+  return found;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { db, dbProvider } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { OPEN_STATUSES } from "../status/statuses";
 import { failOrderUnknownToPlural } from "../status/refund-status";
@@ -8,6 +7,7 @@ import { autoRefundsDue } from "../status/late-payments";
 import { randomUUID } from "node:crypto";
 import { runWithRequestId } from "@/lib/request-context";
 import { countSweep, inSpan } from "@/lib/telemetry";
+import { claimDueOrdersSkipLocked } from "../sql";
 
 export type ReconcileOptions = {
   /** Only orders untouched for this long are swept (default 60 s: give webhooks a chance first). */
@@ -181,31 +181,17 @@ async function claimGuarded(now: Date, opts: ReconcileOptions, report: Reconcile
  * run at once, each taking rows the others are not taking, without waiting on each other.
  */
 async function claimSkipLocked(now: Date, opts: ReconcileOptions): Promise<Claimed[]> {
-  const base = opts.baseBackoffMs ?? 30_000;
-  // Prisma keeps DateTime as UTC in `timestamp(3)` columns: compare in UTC.
-  const at = (d: Date) => Prisma.sql`(${d.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-  const rows = await db().$queryRaw<Array<{ id: string; createdAt: Date }>>`
-    WITH due AS (
-      SELECT "id" FROM "Order"
-      WHERE (
-          ("status" IN (${Prisma.join(OPEN)})
-            AND "updatedAt" < ${at(new Date(now.getTime() - (opts.olderThanMs ?? 60_000)))}
-            AND "createdAt" > ${at(new Date(now.getTime() - MAX_AGE_MS))})
-          OR "followUpAt" <= ${at(new Date(now.getTime() - FOLLOW_UP_GRACE_MS))}
-        )
-        AND ("nextSyncAt" IS NULL OR "nextSyncAt" <= ${at(now)})
-      ORDER BY "updatedAt"
-      LIMIT ${opts.limit ?? 50}
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE "Order" o
-    SET "syncAttempts" = o."syncAttempts" + 1,
-        "nextSyncAt" = ${at(now)} + (CASE
-          WHEN o."status" = 'PENDING' AND o."pluralUpdatedAt" > ${at(new Date(now.getTime() - LIVE_MS))} THEN ${base}::float8
-          ELSE LEAST(${base}::float8 * power(2, o."syncAttempts"), ${MAX_BACKOFF_MS}) END) * interval '1 millisecond'
-    FROM due WHERE o."id" = due."id"
-    RETURNING o."id", o."createdAt"`;
-  return rows;
+  return claimDueOrdersSkipLocked({
+    open: OPEN,
+    untouchedBefore: new Date(now.getTime() - (opts.olderThanMs ?? 60_000)),
+    createdAfter: new Date(now.getTime() - MAX_AGE_MS),
+    followUpBefore: new Date(now.getTime() - FOLLOW_UP_GRACE_MS),
+    now,
+    limit: opts.limit ?? 50,
+    liveSince: new Date(now.getTime() - LIVE_MS),
+    baseBackoffMs: opts.baseBackoffMs ?? 30_000,
+    maxBackoffMs: MAX_BACKOFF_MS,
+  });
 }
 
 const g = globalThis as unknown as { reconcileTimer?: NodeJS.Timeout };
