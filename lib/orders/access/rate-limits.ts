@@ -5,8 +5,8 @@ import { PLURAL_BUDGET, SHOP_LIMITS, type Limit } from "@/lib/security/limits";
 import { firstOver, hit, waitText } from "@/lib/security/throttle";
 
 /**
- * What one shopper, and all of them together, may start (issue #18: a script could create carts,
- * orders, Plural orders and collect requests without end). Counted in the database, so the limits
+ * What one shopper, and all of them together, may start (so that a script cannot create carts,
+ * orders, Plural orders and collect requests without end; docs/security.md). Counted in the database, so the limits
  * hold across instances (lib/security/throttle.ts: one statement per check). A refusal is an error
  * with the code "rate_limited" and a message that says how long to wait; the actions answer it
  * with a 429 (lib/security/answer-status.ts).

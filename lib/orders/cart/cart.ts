@@ -14,8 +14,8 @@ export type CartView = {
 const EMPTY: CartView = { id: null, lines: [], count: 0, totalInPaise: 0 };
 
 /**
- * A shopper's cart is theirs by a random 256-bit token in an httpOnly cookie (issue #18: it was the
- * cart's database id, a cuid, in part a timestamp and a counter). The database keeps the token's
+ * A shopper's cart is theirs by a random 256-bit token in an httpOnly cookie (never the
+ * cart's database id: a cuid is in part a timestamp and a counter, so it can be guessed). The database keeps the token's
  * SHA-256 only (Cart.tokenHash, and Order.ownerHash for the cart's orders), so neither a copy of the
  * database nor anything else but the cookie opens a cart or its orders. The token is replaced at
  * every checkout (placeOrder): whoever knew it before the order was placed cannot follow the order.
@@ -60,7 +60,7 @@ export async function createCart(): Promise<{ id: string; token: string }> {
 export const CART_COOKIE_DAYS = 30;
 
 /**
- * Deletes the carts no cookie can open any more (issue #18: carts were never cleaned up): untouched
+ * Deletes the carts no cookie can open any more (otherwise they pile up): untouched
  * for longer than the cookie lives, a day's grace included. Their items go with them; orders keep
  * their own copy of what was bought. Answers how many.
  */
@@ -96,7 +96,7 @@ export async function setQuantity(cartId: string, productId: string, quantity: n
     await db().cartItem.deleteMany({ where: { cartId, productId } });
     return;
   }
-  // Like addToCart: an unknown or withdrawn product is the shopper's error, not a failed write (issue #8).
+  // Like addToCart: an unknown or withdrawn product is the shopper's error, not a failed write.
   if (!(await productAvailable(productId))) throw new CartError("That product is no longer available.");
   await db().cartItem.upsert({ where: { cartId_productId: { cartId, productId } }, create: { cartId, productId, quantity: q }, update: { quantity: q } });
 }

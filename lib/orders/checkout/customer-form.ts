@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The checkout form, validated on the server. Limits are Plural's (reference §4.1) or tighter. */
+/** The checkout form, validated on the server. Limits are Plural's (its Create Order field limits, LIMITS in lib/plural) or tighter. */
 const text = (label: string, max: number) =>
   z
     .string()

@@ -16,6 +16,7 @@ import { logRefusal, orderRefusal } from "../payments/refusals";
 import { cartTokenHash, getCart, isCartToken, newCartToken } from "../cart/cart";
 import { splitName, type CheckoutForm } from "./customer-form";
 import { addressKey, pluralBudget, pluralCall, withinLimits } from "../access/rate-limits";
+import { processGlobal } from "@/lib/process-global";
 
 export type { Result } from "@/lib/result";
 
@@ -33,7 +34,7 @@ const isCheckoutKey = (k: string) => /^ord_[A-Za-z0-9]{16}$/.test(k);
  * an upstream failure, finds the same order and never creates a second one at Plural. The checkout
  * key's uniqueness decides which submit created it, so the usual path is one read and one insert.
  *
- * `cartToken` is the shopper's cart cookie. A new order rotates it (issue #18): the cart, its new
+ * `cartToken` is the shopper's cart cookie. A new order rotates it: the cart, its new
  * order and its earlier ones move to a fresh token, handed to `opts.rotated` for the caller to set
  * (whether or not Plural then answers), so whoever knew the old one (a shared computer, a planted cookie) cannot follow the order. A
  * merchant reference names an order only for the shopper whose cart placed it: anyone else's
@@ -117,13 +118,13 @@ async function rotateCartToken(cartId: string, token: string): Promise<void> {
   ]);
 }
 
-// On globalThis: one process-wide memory, whatever Next bundle asks.
-const preAuthState = globalThis as { pluralRefusedPreAuthAt?: number };
+// One process-wide memory, whatever Next bundle asks.
+const preAuthState = processGlobal("preAuthRefusals", () => ({}) as { pluralRefusedPreAuthAt?: number });
 const PRE_AUTH_WARN_EVERY_MS = 10 * 60_000;
 
 /**
- * Plural refused pre-auth for UPI (the order docs: only cards and Pay by Points support it, reference
- * §4.1; the sandbox's `pre_auth_upi: refused`): the order is made without it (the payment is captured
+ * Plural refused pre-auth for UPI (Plural's Create Order documentation: only cards and Pay by Points
+ * support it; the sandbox's `pre_auth_upi: refused`): the order is made without it (the payment is captured
  * at once), and the merchant is told at error level, at most every 10 minutes. Every order asks
  * again, so an account where Plural enables it gets pre-auth back without a restart.
  */
@@ -152,7 +153,7 @@ export async function ensurePluralOrder(
   opts: { withoutPreAuth?: boolean; spend?: ReturnType<typeof pluralBudget> } = {},
 ): Promise<Result<{ orderId: string }>> {
   if (order.pluralOrderId) return { ok: true, value: { orderId: order.id } };
-  // A Plural call a shopper causes: within the store's budget per minute (limits.ts).
+  // A Plural call a shopper causes: within the store's budget per minute (access/rate-limits.ts).
   const budget = await (opts.spend ?? pluralBudget(0))();
   if (!budget.ok) return budget;
   const preAuth = env().preAuth && !opts.withoutPreAuth;

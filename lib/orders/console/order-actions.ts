@@ -71,7 +71,7 @@ export const newRefundKey = () => refundKeyFrom(randomBytes(9));
 /** A refund's merchant reference at Plural (and our unique key for it): the order's reference and the refund's key. */
 export const refundReference = (merchantOrderReference: string, key: string) => `${merchantOrderReference}_${key}`;
 
-/** A second payment, on another of the order's Plural orders, to refund in full instead of the order (late.ts). */
+/** A second payment, on another of the order's Plural orders, to refund in full instead of the order (status/late-payments.ts). */
 export type SecondPayment = { pluralOrderId: string; amountInPaise: number };
 
 /**
@@ -122,7 +122,7 @@ export async function refundOrder(
 
 /**
  * What is left to refund is checked and the refund recorded in one transaction holding the order's
- * lock (issue #18: two tabs refunding in full at once both passed a check made before the insert).
+ * lock (two tabs refunding in full at once would both pass a check made before the insert).
  * The lock is the order row's: a guarded UPDATE that changes nothing takes it on PostgreSQL (the
  * other transaction waits at that statement until this one commits, then reads what it wrote), and
  * SQLite runs one write transaction at a time (BEGIN IMMEDIATE; lib/db/sqlite.ts). The same key

@@ -8,7 +8,7 @@ import { storedOrder, storedOrNull } from "../status/rows";
 
 const CONSOLE_PAGE_SIZE = 20;
 
-/** `late=1`: only orders paid late or paid twice (late.ts). */
+/** `late=1`: only orders paid late or paid twice (status/late-payments.ts). */
 export type OrderFilter = { status?: string; from?: string; to?: string; q?: string; page?: string; late?: string };
 
 /** A day in India (the console's dates are IST), start or end; anything but YYYY-MM-DD is no bound. */

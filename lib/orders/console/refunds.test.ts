@@ -6,8 +6,8 @@ import { startTestStore } from "@/lib/testing/store";
 import { newCheckoutKey, newRefundKey, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 
 /**
- * Issue #18: refundOrder checked what was left and inserted the refund in two steps, so two console
- * tabs refunding in full at once both passed the check. The check and the insert now hold one lock
+ * Were refundOrder to check what is left and insert the refund in two steps, two console tabs
+ * refunding in full at once would both pass the check. The check and the insert now hold one lock
  * per order (the order row's, taken by a guarded UPDATE in the transaction): on SQLite and, in
  * `npm test`, again on PostgreSQL.
  */

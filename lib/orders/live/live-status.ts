@@ -4,6 +4,7 @@ import { OPEN_STATUSES, type OrderStatus, type PaymentStatus } from "../status/s
 import { storedOrderStatus, storedPayment } from "../status/rows";
 import { orderAndLastPayment, type OrderAndLastPayment } from "../sql";
 import { syncIfStale } from "../sync/sync-order";
+import { processGlobal } from "@/lib/process-global";
 
 export type LiveStatus = { status: OrderStatus; payment: { id: string; status: PaymentStatus; errorCode: string | null } | null };
 
@@ -16,19 +17,20 @@ export const CONFIRM_INTERVAL_MS = { webhooksArriving: 30_000, noWebhooks: 2_000
 /** Webhooks count as arriving when a verified one was recorded within this window. */
 const ARRIVING_WITHIN_MS = 10 * 60_000;
 
-const g = globalThis as unknown as { webhooksSeen?: { checkedAt: number; lastAt: number } };
+/** When this process last looked, and the newest verified webhook it knows of (one per process). */
+const webhooksSeen = () => processGlobal("webhooksSeen", () => ({ checkedAt: 0, lastAt: 0 }));
 
 /** Remembers that a verified webhook just arrived (saves the status route a read). */
 export function noteWebhookArrived(now = Date.now()) {
-  g.webhooksSeen = { checkedAt: now, lastAt: now };
+  Object.assign(webhooksSeen(), { checkedAt: now, lastAt: now });
 }
 
 /** Are Plural's webhooks reaching this store? The newest one on any timeline says (read at most every 5 s). */
 async function webhooksArriving(now = Date.now()): Promise<boolean> {
-  let seen = g.webhooksSeen;
-  if (!seen || now - seen.checkedAt > 5_000) {
+  const seen = webhooksSeen();
+  if (now - seen.checkedAt > 5_000) {
     const last = await db().orderEvent.findFirst({ where: { source: "webhook" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
-    seen = g.webhooksSeen = { checkedAt: now, lastAt: Math.max(last?.createdAt.getTime() ?? 0, seen?.lastAt ?? 0) };
+    Object.assign(seen, { checkedAt: now, lastAt: Math.max(last?.createdAt.getTime() ?? 0, seen.lastAt) });
   }
   return now - seen.lastAt < ARRIVING_WITHIN_MS;
 }

@@ -3,6 +3,7 @@ import { dbProvider } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { notifyOrderChanged } from "../sql";
+import { processGlobal } from "@/lib/process-global";
 
 /**
  * "An order changed": what the pay page and the result page wait for (Server-Sent Events). Every
@@ -13,18 +14,22 @@ import { notifyOrderChanged } from "../sql";
 const CHANNEL = "order_changes";
 
 /**
- * The listeners, kept per order (issue #18: one shared "change" event woke every listener of every
- * order, so one change cost as much as the number of open pay pages). A change now wakes only the
- * watchers of its own order: one map lookup, whatever else is open. On globalThis: one registry and
- * one listening connection per process, whatever Next bundle asks.
+ * The listeners, kept per order (one shared "change" event would wake every listener of every
+ * order, so one change would cost as much as the number of open pay pages). A change now wakes only the
+ * watchers of its own order: one map lookup, whatever else is open. One registry and one listening
+ * connection per process, whatever Next bundle asks (processGlobal).
  */
 type Watchers = Map<string, Set<() => void>>;
-const g = globalThis as unknown as {
-  orderWatchers?: Watchers;
-  orderChangesListening?: Promise<void>;
-  orderChangesClient?: pg.Client;
-  orderChangesStopped?: boolean;
-};
+const g = processGlobal(
+  "orderChanges",
+  () =>
+    ({}) as {
+      orderWatchers?: Watchers;
+      orderChangesListening?: Promise<void>;
+      orderChangesClient?: pg.Client;
+      orderChangesStopped?: boolean;
+    },
+);
 const watchers = (): Watchers => (g.orderWatchers ??= new Map());
 
 /** Calls the watchers of this order, and no one else (a committed change on SQLite, a NOTIFY on PostgreSQL). */

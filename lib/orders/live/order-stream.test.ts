@@ -141,9 +141,9 @@ describe("live status by push (Server-Sent Events)", () => {
 });
 
 /**
- * Issue #18: 40 streams from one shopper on one order all opened, each holding a socket, a timer and
- * a listener; every change woke every listener of every order; a stream lived until its order was
- * decided.
+ * Without limits, 40 streams from one shopper on one order would all open, each holding a socket, a
+ * timer and a listener; one change would wake every listener of every order; a stream would live until
+ * its order was decided.
  */
 describe("event streams are bounded", () => {
   const route = (id: string, signal: AbortSignal, peer = "203.0.113.50") => {

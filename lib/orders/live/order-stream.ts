@@ -7,6 +7,7 @@ import { addressKey, RATE_LIMITED } from "../access/rate-limits";
 import { confirmedStatus, storedStatus, storedStatusFor, type LiveStatus } from "./live-status";
 import { isDecided } from "../status/statuses";
 import { onShutdown } from "@/lib/server/shutdown";
+import { processGlobal } from "@/lib/process-global";
 
 /** Never re-check sooner than this (an order synced a moment ago), nor later than this. */
 const CHECK_MIN_MS = 250;
@@ -16,12 +17,11 @@ const HEARTBEAT_MS = 15_000;
 const SHUTDOWN_RETRY_MS = 500;
 
 /**
- * Streams open in this process: in all, per client address and per order (issue #18: 40 streams
- * from one shopper on one order all opened, each holding a socket, a timer and a listener). They
+ * Streams open in this process: in all, per client address and per order (each holds a socket, a
+ * timer and a listener, so one shopper may not open dozens; docs/security.md). They
  * are per instance, as the sockets they hold are.
  */
-const g = globalThis as unknown as { openStreams?: { total: number; byAddress: Map<string, number>; byOrder: Map<string, number> } };
-const open = () => (g.openStreams ??= { total: 0, byAddress: new Map(), byOrder: new Map() });
+const open = () => processGlobal("openStreams", () => ({ total: 0, byAddress: new Map<string, number>(), byOrder: new Map<string, number>() }));
 const bump = (m: Map<string, number>, k: string, d: number) => {
   const n = (m.get(k) ?? 0) + d;
   if (n > 0) m.set(k, n);

@@ -2,13 +2,13 @@ import { db } from "@/lib/db";
 
 /**
  * A store order and its Plural orders. Usually one: created at checkout with the order's own
- * merchant reference. Where Plural refuses a second payment on a PENDING order (reference §4.2,
- * §9 PAYMENT_PENDING; the sandbox's `pending_payment_policy: reject`), a shopper who switches from
+ * merchant reference. Where Plural refuses a second payment on a PENDING order (error
+ * PAYMENT_PENDING; the sandbox's `pending_payment_policy: reject`), a shopper who switches from
  * the QR to a collect request, or wants a new QR, gets a new Plural order for the same store order:
  * attempt 2 with reference `<ref>_2`, then `<ref>_3`… (Order.pluralAttempt). Each payment records the
  * Plural order it was made on (Payment.pluralOrderId), so a webhook, a return or the sweep for any of
  * them finds the store order, and applyStatus decides what it means for the store order: paid at most
- * once, by whichever Plural order was paid first; a second success is flagged and refunded (late.ts).
+ * once, by whichever Plural order was paid first; a second success is flagged and refunded (status/late-payments.ts).
  */
 
 /** The merchant reference of attempt `n` of an order: its own reference first, then `<ref>_2`, `<ref>_3`… */

@@ -4,7 +4,7 @@ import { describeFailure } from "../status/state-machine";
 
 /**
  * What to tell the shopper, and the log, when Plural refuses or does not answer: one entry per
- * documented error code (reference §9), so a refusal never reads as another (a 400 on a QR is not
+ * documented error code (ERROR_CODES in lib/plural), so a refusal never reads as another (a 400 on a QR is not
  * "enter a valid UPI ID"; a 401 at checkout is not "could not reach"). Each has its own log line
  * (`<where>.<what>`), at error level when the merchant must act (credentials, configuration).
  */

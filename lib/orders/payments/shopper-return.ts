@@ -14,8 +14,8 @@ export type ReturnOutcome = Result<{ orderId: string; access: boolean }, "invali
 
 /**
  * How long after its latest payment started an order's signed return still opens the order in the
- * browser that brings it (issue #18: every replay of a GET return, from a browser's history or a
- * log, issued a fresh 30-day cookie). Past it, a return is still recorded and confirmed; it only
+ * browser that brings it (so that a replay of a GET return, from a browser's history or a log,
+ * does not issue a fresh 30-day cookie). Past it, a return is still recorded and confirmed; it only
  * opens nothing: the shopper's own browser has its cart cookie.
  */
 export const RETURN_ACCESS_WINDOW_MS = PAYMENT_WINDOW_MS + 15 * 60_000;
@@ -37,7 +37,7 @@ async function byPluralReference(pluralOrderId: string | undefined) {
 }
 
 /**
- * Plural's return URL (reference §7): the signature must cover exactly the fields that arrived.
+ * Plural's return URL (docs/integrate.md, "The return URL"): the signature must cover exactly the fields that arrived.
  * A valid return is recorded once and confirmed with Get Order: the return alone is never proof of
  * payment. The same return again (a reload, a replay) writes nothing and asks Plural nothing: the
  * result page's status poll keeps confirming, at most once per interval per order.

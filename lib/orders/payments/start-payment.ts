@@ -100,7 +100,7 @@ export async function startPayment(
   opts: { cookies?: CookieReader; shopper?: { address: string | undefined } } = {},
 ): Promise<Result<ActivePayment, string>> {
   let order = await loadOrder(orderId);
-  // With the caller's cookies: only for the shopper who placed it, proved on the row just read (access.ts).
+  // With the caller's cookies: only for the shopper who placed it, proved on the row just read (access/order-access.ts).
   if (!order || (opts.cookies && !ownsOrderRow(order, opts.cookies))) return err("Order not found.", "not_found");
   // A shopper's start causes a Plural call (a Get Order, or the new payment): counted with its limits, in one statement.
   const spend = pluralBudget(opts.shopper ? 1 : 0);
@@ -248,8 +248,8 @@ async function payOn(
 const payerKey = (vpa: string) => createHash("sha256").update(`payer:${vpa}`).digest("hex").slice(0, 16);
 
 /**
- * Issue #18: one order sent collect requests to any number of UPI IDs, each in the merchant's name
- * (a victim who approves one pays for the attacker's order). A new collect request is admitted only
+ * Unbounded, one order could send collect requests to any number of UPI IDs, each in the merchant's
+ * name (a victim who approves one pays for the attacker's order). So a new collect request is admitted only
  * to at most COLLECT.payers different UPI IDs per order, COLLECT.requests in all, COLLECT.cooldownMs
  * apart, decided on the order row just read and committed by one compare-and-set on
  * collectRequests: of requests racing on one order, one wins and the others are told to wait.

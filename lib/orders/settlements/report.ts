@@ -80,7 +80,7 @@ function refundRow(status: LineStatus, r: RefundWithOrder, st: { utr: string; se
   };
 }
 
-/** Plural's order id inside a payment id: v1-…-aa-XXXXXX-up-k → v1-…-aa-XXXXXX (reference §1.6). */
+/** Plural's order id inside a payment id: v1-…-aa-XXXXXX-up-k → v1-…-aa-XXXXXX (the shape of Plural's settlement lines). */
 const orderIdOfTransaction = (transactionId: string) => transactionId.replace(/-up-[^-]+$/, "");
 
 const PAID = new Set(["PROCESSED"]);
@@ -151,7 +151,7 @@ export async function settlementReport(window: SettlementWindow, opts: { graceHo
   }
 
   // Refunds that no line carries are in some settlement's `total_refund` (Plural reports them only
-  // there, plural-settlements §1.6): each settlement's refund total not explained by refund lines is
+  // there, in the settlement's deductions): each settlement's refund total not explained by refund lines is
   // matched with our refunds processed before it, oldest first, that make up exactly that sum.
   const [ourPayments, allRefunds] = await Promise.all([
     db().payment.findMany({

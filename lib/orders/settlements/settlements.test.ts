@@ -178,7 +178,7 @@ describe("settlements, swept and reconciled", () => {
   });
 });
 
-describe("refunds only as the UTR's total_refund deduction (settlement.refunds: deductions, plural-settlements §1.6)", () => {
+describe("refunds only as the UTR's total_refund deduction (Plural reports refunds among a settlement's deductions)", () => {
   beforeAll(async () => {
     server = await startTestStore();
     server.sandbox.updateSettings({

@@ -5,6 +5,7 @@ import { PluralError, settlementWindows, type PluralSettlementDetail, type Plura
 import { plural } from "@/lib/plural-client";
 import { runWithRequestId } from "@/lib/request-context";
 import { countSweep, inSpan } from "@/lib/telemetry";
+import { processGlobal } from "@/lib/process-global";
 
 /**
  * Closing the books against what Plural paid out.
@@ -17,7 +18,7 @@ import { countSweep, inSpan } from "@/lib/telemetry";
  * only key Plural gives: matched, amount differs, missing on our side, and, the other way round,
  * our processed payments and refunds that no settlement carries (missing on Plural's side, or not
  * due yet). It compares line amounts only; it never asserts that a batch's totals add up, since
- * Plural's own samples do not (reference plural-settlements §1.6).
+ * Plural's own settlement samples do not.
  */
 
 export type SweepReport = { windows: number; settlements: number; lines: number; failed: Array<{ utr?: string; window?: SettlementWindow; code: string }> };
@@ -38,8 +39,8 @@ export const dayRange = (w: SettlementWindow) => ({
 export const istDay = (days = 0, now = Date.now()) => new Date(now + IST_MS + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * The longest span a settlement search may cover: a year (issue #18: 0001-01-01 to 9999-12-31 meant
- * about 60,000 Plural calls). Plural is asked for at most 60 days per call (lib/plural), so a sweep
+ * The longest span a settlement search may cover: a year (0001-01-01 to 9999-12-31 would mean about
+ * 60,000 Plural calls). Plural is asked for at most 60 days per call (lib/plural), so a sweep
  * of a year is 6 windows (and their pages); the console's report and CSV read a year at most too.
  */
 const SETTLEMENT_SPAN_DAYS = 366;
@@ -143,7 +144,8 @@ async function store(summary: PluralSettlementSummary, detail: PluralSettlementD
 
 /* ------------------------------------------------------------------------------- schedule */
 
-const g = globalThis as unknown as { settlementTimer?: NodeJS.Timeout };
+/** One sweeper per process, whatever Next bundle starts it. */
+const g = processGlobal("settlementSweeper", () => ({}) as { settlementTimer?: NodeJS.Timeout });
 
 /** Sweeps the last `days` days every `intervalMs` inside the server (SETTLEMENTS_INTERVAL_MS; 0 or unset: off). */
 export function startSettlementSweeper(intervalMs: number, days = 3) {

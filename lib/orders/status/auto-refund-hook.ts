@@ -2,10 +2,10 @@ import { log } from "@/lib/log";
 import { processGlobal } from "@/lib/process-global";
 
 /**
- * How applyStatus starts the automatic refund of a late payment without importing late.ts.
+ * How applyStatus starts the automatic refund of a late payment without importing late-payments.ts.
  *
- * The refund goes late.ts → admin.ts (refundOrder) → sync.ts → applyStatus: a module graph where
- * apply.ts imported late.ts would be a cycle. So late.ts registers its handler here when it loads
+ * The refund goes late-payments.ts → console/order-actions.ts (refundOrder) → sync/sync-order.ts →
+ * applyStatus: a module graph where apply.ts imported late-payments.ts would be a cycle. So late-payments.ts registers its handler here when it loads
  * (lib/orders/index.ts and reconcile.ts load it), and applyStatus calls whatever is registered,
  * after its commit and without waiting. Nothing is lost if no handler is registered yet or this
  * process dies first: the order keeps its autoRefundAt and the sweep refunds it (reconcile.ts).

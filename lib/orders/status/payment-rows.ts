@@ -103,7 +103,7 @@ export async function syncRefunds(tx: Prisma.TransactionClient, order: ApplyOrde
 /**
  * The shopper paid on two of the order's Plural orders (the QR they had switched away from, and the
  * collect request): the order keeps the first payment; the second is flagged (Order.latePayment
- * PAID_TWICE, and a timeline entry naming that Plural order) so that late.ts refunds it, by itself
+ * PAID_TWICE, and a timeline entry naming that Plural order) so that late-payments.ts refunds it, by itself
  * with AUTO_REFUND_LATE_PAYMENTS. Never silently kept.
  */
 export async function flagSecondPayment(

@@ -3,17 +3,18 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { currentRequestId } from "@/lib/request-context";
 import type { EventSource } from "./apply-types";
 import { timelineHasExternalId } from "../sql";
+import { processGlobal } from "@/lib/process-global";
 
 /**
  * Message ids this process has seen on a timeline lately (its own writes, and what it read): a
  * redelivery is recognised without a read. Plural retries a webhook until it sees a 2xx, so the
  * same id often comes back within seconds. Only ids already committed go in (a timeline entry is
  * never deleted), so a hit is always right; a miss (another instance wrote it, or it was forgotten)
- * costs the one indexed read. The oldest are forgotten past RECENT_IDS. On globalThis: one set per
- * process, whatever Next bundle asks.
+ * costs the one indexed read. The oldest are forgotten past RECENT_IDS. One set per process,
+ * whatever Next bundle asks (processGlobal).
  */
 const RECENT_IDS = 10_000;
-const recent = ((globalThis as { recordedExternalIds?: Set<string> }).recordedExternalIds ??= new Set<string>());
+const recent = processGlobal("recordedExternalIds", () => new Set<string>());
 
 export function rememberRecorded(externalId: string) {
   if (recent.has(externalId)) return;

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { runWithRequestId } from "@/lib/request-context";
 import { countSweep, inSpan } from "@/lib/telemetry";
 import { claimDueOrdersSkipLocked } from "../sql";
+import { processGlobal } from "@/lib/process-global";
 
 export type ReconcileOptions = {
   /** Only orders untouched for this long are swept (default 60 s: give webhooks a chance first). */
@@ -100,7 +101,7 @@ async function sweep(opts: ReconcileOptions): Promise<ReconcileReport> {
 /**
  * Refunds waiting for their outcome (requested, or PENDING at Plural) past the threshold: each is
  * claimed with a guarded update that moves its next check ahead (backing off like orders), then
- * asked about with Get Order on its REFUND order (sync.ts). Answers how many were asked about.
+ * asked about with Get Order on its REFUND order (sync-order.ts). Answers how many were asked about.
  */
 async function refundsDue(now: Date, opts: ReconcileOptions): Promise<number> {
   const base = opts.baseBackoffMs ?? 30_000;
@@ -194,7 +195,8 @@ async function claimSkipLocked(now: Date, opts: ReconcileOptions): Promise<Claim
   });
 }
 
-const g = globalThis as unknown as { reconcileTimer?: NodeJS.Timeout };
+/** One sweeper per process, whatever Next bundle starts it. */
+const g = processGlobal("reconciler", () => ({}) as { reconcileTimer?: NodeJS.Timeout });
 
 /** Runs the sweep inside the server every `intervalMs` (0 disables it). */
 export function startReconciler(intervalMs: number) {

@@ -7,7 +7,7 @@ import { createCart, newCheckoutKey, setQuantity, startPayment } from "@/lib/ord
 import { testCart } from "@/lib/testing/cart";
 
 /**
- * `npm run reconcile` from cron beside a busy store (issue #13): two OS processes write the same
+ * `npm run reconcile` from cron beside a busy store: two OS processes write the same
  * SQLite file while Plural fails 30 % of calls. Nothing may lock up, nothing may throw (a route would
  * answer 5xx), and every order must end in Plural's status. The full-size run (100 checkouts against
  * `next start`) is `npm run bench:second-process`.

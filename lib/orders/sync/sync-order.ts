@@ -12,10 +12,10 @@ import { attemptReference } from "../payments/attempts";
 import { OPEN_STATUSES, type OrderStatus } from "../status/statuses";
 import { storedOrNull } from "../status/rows";
 import { spendPluralCall } from "../access/rate-limits";
+import { processGlobal } from "@/lib/process-global";
 
-// On globalThis: Next bundles each route separately, and each bundle would otherwise get its own map.
-const g = globalThis as unknown as { orderSyncs?: Map<string, Promise<SyncResult>> };
-const inflight = (g.orderSyncs ??= new Map());
+// One per process: Next bundles each route separately, and each bundle would otherwise get its own map.
+const inflight = processGlobal("orderSyncs", () => new Map<string, Promise<SyncResult>>());
 
 /** Why Get Order gave nothing to apply: our order is unknown, Plural never got it, or Plural did not answer. */
 type SyncFailure = "no_plural_order" | "not_found" | "upstream";
