@@ -11,6 +11,7 @@ import { startTestStore } from "@/lib/testing/store";
 import { POST as returnPost } from "@/app/api/plural/return/route";
 import { eventsByRequestId, newCheckoutKey, orderSearch, setQuantity, startPayment } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
+import { TEST_FORM } from "@/lib/testing/checkout";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 const lines: Array<Record<string, unknown>> = [];
@@ -29,13 +30,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const form = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
+const form = TEST_FORM;
 
 describe("request ids", () => {
   it("lead from a log line to the timeline entry, and from the timeline back to the log lines", async () => {

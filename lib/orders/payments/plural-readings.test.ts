@@ -14,6 +14,7 @@ import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { POST as returnPost } from "@/app/api/plural/return/route";
 import { createCart, handleWebhook, newCheckoutKey, newRefundKey, placeOrder, reconcile, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
+import { TEST_FORM } from "@/lib/testing/checkout";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
@@ -60,13 +61,7 @@ afterEach(() => {
   resetEnvCache();
 });
 
-const form = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
+const form = TEST_FORM;
 
 async function placed() {
   const { id: cartId, token: cartToken } = await createCart();

@@ -15,16 +15,11 @@ import { testCart } from "@/lib/testing/cart";
 import { istDay, sweepSettlements } from "./sweep";
 import { settlementReport } from "./report";
 import { settlementCsv } from "./csv";
+import { TEST_FORM } from "@/lib/testing/checkout";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 
-const form = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
+const form = TEST_FORM;
 
 async function paidOrder(quantity = 1) {
   const cart = await testCart();

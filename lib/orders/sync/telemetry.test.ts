@@ -14,6 +14,7 @@ import { otelConfiguration } from "@/lib/telemetry/otel";
 import { startTestStore } from "@/lib/testing/store";
 import { handleWebhook, newCheckoutKey, reconcile, setQuantity } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
+import { TEST_FORM } from "@/lib/testing/checkout";
 
 const spans = new InMemorySpanExporter();
 const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -43,13 +44,7 @@ async function metricPoints(name: string) {
 const sum = async (name: string, attrs: Record<string, string>) =>
   (await metricPoints(name)).filter((p) => Object.entries(attrs).every(([k, v]) => p.attributes[k] === v)).reduce((s, p) => s + (p.value as number), 0);
 
-const form = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
+const form = TEST_FORM;
 
 async function checkout() {
   const cart = await testCart();

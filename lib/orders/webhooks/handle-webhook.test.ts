@@ -8,6 +8,7 @@ import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { handleWebhook, newCheckoutKey, reconcile, setQuantity, startPayment } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
+import { TEST_FORM } from "@/lib/testing/checkout";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 let sb: Sandbox;
@@ -42,13 +43,7 @@ beforeEach(() => {
   answers.length = 0;
 });
 
-const form = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
+const form = TEST_FORM;
 
 async function pendingOrder() {
   const cart = await testCart();
