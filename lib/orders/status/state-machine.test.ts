@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { canMovePayment, canMoveRefund, decideOrder } from "./state-machine";
 import { knownOrderStatus } from "./rows";
-import type { OrderStatus, RefundStatus } from "./statuses";
+import { ORDER_STATUSES, PAYMENT_STATUSES, REFUND_STATUSES, type OrderStatus, type PaymentStatus, type RefundStatus } from "./statuses";
 
 describe("order state machine", () => {
   it("moves forward along the documented paths", () => {
@@ -77,5 +77,14 @@ describe("refund state machine", () => {
       ["PROCESSED", "PROCESSED"],
     ])
       expect(canMoveRefund(a, b), `${a}→${b}`).toBe(false);
+  });
+});
+
+describe("the status types", () => {
+  it("are the lists rows are checked against (state-machine.ts spells them out to stay import-free)", () => {
+    expectTypeOf<OrderStatus>().toEqualTypeOf<(typeof ORDER_STATUSES)[number]>();
+    expectTypeOf<PaymentStatus>().toEqualTypeOf<(typeof PAYMENT_STATUSES)[number]>();
+    expectTypeOf<RefundStatus>().toEqualTypeOf<(typeof REFUND_STATUSES)[number]>();
+    expect(new Set(ORDER_STATUSES).size).toBe(ORDER_STATUSES.length);
   });
 });

@@ -4,7 +4,22 @@
  * The one ambiguity, PENDING ⇄ ATTEMPTED (a retry makes an ATTEMPTED order PENDING again), and
  * FAILED ⇄ CANCELLED, is settled by Plural's updated_at, or, failing that, by asking Plural.
  */
-import type { OrderStatus, PaymentStatus, RefundStatus } from "./statuses";
+/** Plural's order statuses. */
+export type OrderStatus =
+  | "CREATED"
+  | "PENDING"
+  | "ATTEMPTED"
+  | "AUTHORIZED"
+  | "PROCESSED"
+  | "PARTIALLY_CAPTURED"
+  | "CANCELLED"
+  | "FAILED"
+  | "PARTIALLY_REFUNDED"
+  | "FULLY_REFUNDED";
+/** A payment's: INITIATED or PENDING while the shopper pays, then its outcome (a late success may follow a failure). */
+export type PaymentStatus = "INITIATED" | "PENDING" | "AUTHORIZED" | "PROCESSED" | "FAILED" | "CANCELLED";
+/** A refund's: waiting (CREATED, PENDING), then its outcome. */
+export type RefundStatus = "CREATED" | "PENDING" | "PROCESSED" | "FAILED";
 
 const RANK: Record<OrderStatus, number> = {
   CREATED: 0,

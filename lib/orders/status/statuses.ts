@@ -1,4 +1,5 @@
 import { ORDER_STATUSES } from "@/lib/plural/constants";
+import type { OrderStatus, PaymentStatus, RefundStatus } from "./state-machine";
 
 /**
  * The store's status vocabulary, in one client-safe module (no server imports): pages, client
@@ -8,13 +9,10 @@ import { ORDER_STATUSES } from "@/lib/plural/constants";
  * (docs/integrate.md, "Orders, and the status rules").
  */
 export { ORDER_STATUSES };
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-/** A payment's: INITIATED or PENDING while the shopper pays, then its outcome (a late success may follow a failure). */
-export const PAYMENT_STATUSES = ["INITIATED", "PENDING", "AUTHORIZED", "PROCESSED", "FAILED", "CANCELLED"] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-/** A refund's: waiting (CREATED, PENDING), then its outcome. */
-export const REFUND_STATUSES = ["CREATED", "PENDING", "PROCESSED", "FAILED"] as const;
-export type RefundStatus = (typeof REFUND_STATUSES)[number];
+// The types are state-machine.ts's (it imports nothing, so it can be copied alone; docs/integrate.md).
+export type { OrderStatus, PaymentStatus, RefundStatus };
+export const PAYMENT_STATUSES = ["INITIATED", "PENDING", "AUTHORIZED", "PROCESSED", "FAILED", "CANCELLED"] as const satisfies readonly PaymentStatus[];
+export const REFUND_STATUSES = ["CREATED", "PENDING", "PROCESSED", "FAILED"] as const satisfies readonly RefundStatus[];
 /** How a UPI payment is made: the shopper's app opened by a link (INTENT, as Plural records a payment made elsewhere), a QR, or a collect request. */
 export const PAYMENT_MODES = ["INTENT", "QR", "COLLECT"] as const;
 export type PaymentMode = (typeof PAYMENT_MODES)[number];
