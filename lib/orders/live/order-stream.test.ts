@@ -5,6 +5,7 @@ import { startTestStore } from "@/lib/testing/store";
 import { GET as eventsGet } from "@/app/api/orders/[id]/events/route";
 import { applyStatus, newCheckoutKey, noteWebhookArrived, openOrderStream, openStreamCount, setQuantity, startPayment } from "@/lib/orders";
 import { onOrderChange, wake, watcherCount } from "./order-changes";
+import { pluralReport } from "../status/apply";
 import { resetEnvCache } from "@/lib/env";
 import { markFrontDoorActive, PEER_HEADER } from "@/lib/security/client-address";
 import { STREAMS } from "@/lib/security/limits";
@@ -97,16 +98,7 @@ describe("live status by push (Server-Sent Events)", () => {
     sb.advance();
     const snapshot = orderResponse.parse(sb.orderViewByReference(o.merchantRef));
     const applied = Date.now();
-    await applyStatus({
-      orderId: o.orderId,
-      snapshot,
-      source: "webhook",
-      type: "ORDER_PROCESSED",
-      externalId: `msg_${applied}`,
-      verified: true,
-      payload: {},
-      authoritative: false,
-    });
+    await applyStatus(pluralReport(o.orderId, snapshot, "webhook", "ORDER_PROCESSED", { externalId: `msg_${applied}`, payload: {}, authoritative: false }));
     expect(await stream.next()).toMatchObject({ status: "PROCESSED", payment: { status: "PROCESSED" } });
     expect(Date.now() - applied).toBeLessThan(10_000); // pushed: the safety net would have taken 30 s
     expect(await stream.next()).toBe("end");

@@ -4,6 +4,7 @@ import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
 import { cartWith, orderWithQr } from "@/lib/testing/checkout";
 import { applyStatus, setQuantity, syncOrder } from "@/lib/orders";
+import { pluralReport } from "./apply";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 let sb: Sandbox;
@@ -51,29 +52,11 @@ describe("applyStatus", () => {
     const { orderResponse } = await import("@/lib/plural/schemas");
     const snapshot = orderResponse.parse(paid);
     expect(
-      await applyStatus({
-        orderId: order.id,
-        snapshot,
-        source: "webhook",
-        type: "ORDER_PROCESSED",
-        externalId: `msg_${order.id}_1`,
-        verified: true,
-        payload: {},
-        authoritative: false,
-      }),
+      await applyStatus(pluralReport(order.id, snapshot, "webhook", "ORDER_PROCESSED", { externalId: `msg_${order.id}_1`, payload: {}, authoritative: false })),
     ).toMatchObject({ outcome: "applied", to: "PROCESSED" });
     const stale = { ...snapshot, status: "ATTEMPTED", updated_at: "2020-01-01T00:00:00.000Z" };
     expect(
-      await applyStatus({
-        orderId: order.id,
-        snapshot: stale,
-        source: "webhook",
-        type: "PAYMENT_FAILED",
-        externalId: `msg_${order.id}_2`,
-        verified: true,
-        payload: {},
-        authoritative: false,
-      }),
+      await applyStatus(pluralReport(order.id, stale, "webhook", "PAYMENT_FAILED", { externalId: `msg_${order.id}_2`, payload: {}, authoritative: false })),
     ).toMatchObject({ outcome: "ignored", to: "PROCESSED" });
     expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PROCESSED");
   });
@@ -82,16 +65,7 @@ describe("applyStatus", () => {
     const { order } = await paidOrder();
     const { orderResponse } = await import("@/lib/plural/schemas");
     const snapshot = orderResponse.parse((sb.advance(), sb.orderJson(order.pluralOrderId!)));
-    const input = {
-      orderId: order.id,
-      snapshot,
-      source: "webhook" as const,
-      type: "X",
-      externalId: `msg_dup_${order.id}`,
-      verified: true,
-      payload: {},
-      authoritative: false,
-    };
+    const input = pluralReport(order.id, snapshot, "webhook", "X", { externalId: `msg_dup_${order.id}`, payload: {}, authoritative: false });
     const results = await Promise.all([applyStatus(input), applyStatus(input), applyStatus(input)]);
     expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(2);
     expect(await db().orderEvent.count({ where: { externalId: input.externalId } })).toBe(1);
@@ -106,7 +80,7 @@ describe("applyStatus", () => {
       order_amount: { value: 100, currency: "INR" },
     });
     expect(
-      await applyStatus({ orderId: order.id, snapshot, source: "webhook", type: "ORDER_PROCESSED", verified: true, payload: {}, authoritative: false }),
+      await applyStatus(pluralReport(order.id, snapshot, "webhook", "ORDER_PROCESSED", { payload: {}, authoritative: false })),
     ).toEqual({ outcome: "rejected", reason: "amount mismatch" });
     expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PENDING");
   });
