@@ -10,7 +10,7 @@ export async function register() {
     // Rolling restarts: SIGTERM drains, ends streams, closes the pool and exits within a bound (lib/server/shutdown.ts).
     const { installShutdown, closeOnShutdown } = await import("./lib/server/shutdown");
     installShutdown();
-    closeOnShutdown(async () => (await import("./lib/orders/changes")).stopListening());
+    closeOnShutdown(async () => (await import("./lib/orders/live/order-changes")).stopListening());
     closeOnShutdown(async () => (await import("./lib/db")).closeDb());
     // OpenTelemetry only when something exports (OTEL_EXPORTER_OTLP_*): registered, the SDK makes Next
     // open a context for each of the dozens of spans it starts per request, recorded or not. The

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
-import { ownsOrder } from "@/lib/orders/access";
+import { ownsOrder } from "@/lib/orders/access/order-access";
 import { sandboxAvailableTo } from "@/lib/sandbox/access";
 import { HSTS, newNonce, pageContentSecurityPolicy } from "@/lib/security/headers";
 
@@ -11,7 +11,7 @@ import { HSTS, newNonce, pageContentSecurityPolicy } from "@/lib/security/header
  * - A Content-Security-Policy with a fresh nonce per request (lib/security/headers.ts). Next reads
  *   the nonce from the request's CSP header and puts it on every script it renders.
  * - HSTS when APP_URL is https (the front door adds it to everything else).
- * - An order's pages are the shopper's only (lib/orders/access.ts). The pages check that themselves,
+ * - An order's pages are the shopper's only (lib/orders/access/order-access.ts). The pages check that themselves,
  *   but the shop's loading.tsx starts streaming with a 200 before a page can call notFound(), so the
  *   check is repeated here, before the response starts, to answer a real 404 (as Next's docs advise).
  *   A server action streams nothing before it runs, and each shopper action checks the caller owns

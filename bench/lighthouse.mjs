@@ -6,7 +6,7 @@
  *
  * A real order is made first, in Chromium, as a shopper does (add to cart, the checkout form), and
  * a second one is paid at the sandbox, so the pay and result pages are real; the browser's cookies
- * (the cart and the orders' access cookies, lib/orders/access.ts) go with every Lighthouse request.
+ * (the cart and the orders' access cookies, lib/orders/access/order-access.ts) go with every Lighthouse request.
  *
  * After a warm-up (each page fetched once, one Lighthouse run thrown away), prints, per page, the
  * median of `--runs` runs (by performance score): the four category scores

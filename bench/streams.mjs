@@ -98,7 +98,7 @@ try {
       for (let i = 0; i < waiting; i++) {
         const cart = randomBytes(32).toString("base64url");
         const id = `bench${randomBytes(10).toString("hex")}`;
-        // As lib/orders/cart.ts hashes a cart token; confirmed an hour ahead, so the stream never asks Plural.
+        // As lib/orders/cart/cart.ts hashes a cart token; confirmed an hour ahead, so the stream never asks Plural.
         insert.run(
           id,
           `ord_${randomBytes(8).toString("hex")}`,

@@ -103,7 +103,7 @@ export type Env = {
   baseUrl: string;
   timeoutMs: number;
   preAuth: boolean;
-  /** Refund by itself every order paid late or paid twice (lib/orders/late.ts); off: the console offers it. */
+  /** Refund by itself every order paid late or paid twice (lib/orders/status/late-payments.ts); off: the console offers it. */
   autoRefundLatePayments: boolean;
   appUrl: string;
   /** Sandbox mode, and this process serves the sandbox (/sandbox/...). False when PLURAL_BASE_URL points at another one. */
@@ -120,9 +120,9 @@ export type Env = {
   trustedProxies: Cidr[];
   /** Where webhooks may come from (lib/security/webhook-sources.ts); undefined: anywhere (the default). */
   webhookSources: { plural: boolean; cidrs: Cidr[] } | undefined;
-  /** Plural calls shoppers may cause per minute, store-wide (lib/orders/limits.ts). */
+  /** Plural calls shoppers may cause per minute, store-wide (lib/orders/access/rate-limits.ts). */
   pluralCallsPerMinute: number;
-  /** Server-Sent Events streams this instance keeps open at most (lib/orders/stream.ts). */
+  /** Server-Sent Events streams this instance keeps open at most (lib/orders/live/order-stream.ts). */
   eventStreamsMax: number;
   /** The bare baseline routes /api/bench/* (sandbox mode only, never public). */
   benchRoutes: boolean;

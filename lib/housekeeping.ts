@@ -1,6 +1,6 @@
 import { sweepAdminSessions } from "@/lib/admin-auth";
 import { log } from "@/lib/log";
-import { sweepAbandonedCarts } from "@/lib/orders/cart";
+import { sweepAbandonedCarts } from "@/lib/orders/cart/cart";
 import { sweepExpiredLimits } from "@/lib/security/throttle";
 
 /**

@@ -24,10 +24,10 @@ export function startup(): void {
     return;
   }
   // Keep every open order true even when no browser and no webhook comes back.
-  void import("@/lib/orders/reconcile").then(({ startReconciler }) => startReconciler(e.reconcileIntervalMs));
+  void import("@/lib/orders/sync/reconcile").then(({ startReconciler }) => startReconciler(e.reconcileIntervalMs));
   // Settlements: off unless SETTLEMENTS_INTERVAL_MS is set (npm run settlements from cron is the other way).
   const settleEvery = e.settlementsIntervalMs;
-  if (settleEvery > 0) void import("@/lib/orders/settlements").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
+  if (settleEvery > 0) void import("@/lib/orders/settlements/sweep").then(({ startSettlementSweeper }) => startSettlementSweeper(settleEvery));
   // Expired rate-limit counts, console sessions and abandoned carts are deleted (lib/housekeeping.ts).
   void import("@/lib/housekeeping").then(({ startHousekeeping }) => startHousekeeping());
   // Patient: under `next dev` the first request compiles the sandbox's route, which can take longer
@@ -85,7 +85,7 @@ async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string |
  * PLURAL_PRE_AUTH=true: Plural documents pre-auth for cards and Pay by Points only (Pine Labs' "Create Order" page),
  * while this store takes UPI. Said at start-up: a warning, or an error when this process's own sandbox
  * is set to refuse it (`pre_auth_upi: refused`). Either way no order is stuck: where Plural refuses,
- * the order is created without pre_auth (lib/orders/checkout.ts).
+ * the order is created without pre_auth (lib/orders/checkout/place-order.ts).
  */
 export async function checkPreAuth(e: Env): Promise<"refused" | "unknown"> {
   if (e.sandboxServed) {

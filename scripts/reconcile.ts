@@ -12,7 +12,7 @@ const { values } = parseArgs({
 });
 
 async function main() {
-  const { reconcile } = await import("../lib/orders/reconcile");
+  const { reconcile } = await import("../lib/orders/sync/reconcile");
   const report = await reconcile({
     olderThanMs: Number(values["older-than"]) * 1000,
     limit: Number(values.limit),

@@ -10,8 +10,8 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 const { values } = parseArgs({ options: { from: { type: "string" }, to: { type: "string" }, grace: { type: "string", default: "48" } } });
 
 async function main() {
-  const { istDay, settlementSpanProblem, sweepSettlements } = await import("../lib/orders/settlements");
-  const { settlementReport } = await import("../lib/orders/settlement-report");
+  const { istDay, settlementSpanProblem, sweepSettlements } = await import("../lib/orders/settlements/sweep");
+  const { settlementReport } = await import("../lib/orders/settlements/report");
   const to = values.to ?? istDay();
   const from = values.from ?? istDay(-3);
   const problem = settlementSpanProblem({ from, to });

@@ -19,7 +19,7 @@ import {
   setQuantity,
   startPayment,
   type ActivePayment,
-  type PaymentMode,
+  type StartMode,
 } from "@/lib/orders";
 import { addQuantityArg, field, formArg, orderIdArg, paymentModeArg, productIdArg, quantityArg, vpaArg } from "@/lib/security/args";
 import { cartId, cartToken, ensureCartId, refused, requireOrderOwner, setCartCookie, shopperAddress } from "./session";
@@ -28,7 +28,7 @@ import { cartId, cartToken, ensureCartId, refused, requireOrderOwner, setCartCoo
  * The shopper's server actions. Each is a public HTTP endpoint that takes whatever arguments a
  * caller encodes, so each checks them first (lib/security/args.ts) and answers a clear error; an
  * action on an order also checks that the caller placed it (a 404 otherwise). What starts something
- * (a cart, an order, a payment) is rate-limited per cart and per address (lib/orders/limits.ts):
+ * (a cart, an order, a payment) is rate-limited per cart and per address (lib/orders/access/rate-limits.ts):
  * a refusal answers 429, with the message the page shows.
  */
 /** Every action answers lib/result.ts's Result (the components import that type, not this module). */
@@ -92,7 +92,7 @@ export async function placeOrderAction(_prev: CheckoutResult | null, formData: F
   redirect(`/orders/${result.value.orderId}/pay`);
 }
 
-export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa?: string): Promise<ActionResult<ActivePayment>> {
+export async function startPaymentAction(orderId: string, mode: StartMode, vpa?: string): Promise<ActionResult<ActivePayment>> {
   const id = orderIdArg.safeParse(orderId);
   const how = paymentModeArg.safeParse(mode);
   const payer = vpaArg.safeParse(vpa);
@@ -103,7 +103,7 @@ export async function startPaymentAction(orderId: string, mode: PaymentMode, vpa
   // The usual path: ownership is proved on the order startPayment reads anyway (one read, not two).
   const r = await startPayment(id.data, how.data, payer.data, { cookies: await cookies(), shopper: { address: await shopperAddress() } });
   if (!r.ok && r.code === "not_found") notFound();
-  // The code goes to the browser only as what the pay page can offer instead (lib/orders/refusals.ts);
+  // The code goes to the browser only as what the pay page can offer instead (lib/orders/payments/refusals.ts);
   // a rate limit's code only sets the 429 (session.ts).
   if (r.ok) return ok(r.value);
   const answer = refused(err(r.error, r.code));

@@ -9,7 +9,7 @@ import { answerStatus } from "@/lib/security/answer-status";
 import { clientAddress } from "@/lib/security/client-address";
 import { SHOP_LIMITS } from "@/lib/security/limits";
 
-/** The shopper's cart token from its cookie (httpOnly; lib/orders/cart.ts). Only its hash is in the database. */
+/** The shopper's cart token from its cookie (httpOnly; lib/orders/cart/cart.ts). Only its hash is in the database. */
 export async function cartToken(): Promise<string | undefined> {
   return (await cookies()).get(cartCookieName())?.value;
 }
@@ -31,7 +31,7 @@ export async function shopperAddress(): Promise<string | undefined> {
  */
 export const shopperCart = cache(async () => getCart(await cartToken()));
 
-/** For every shopper page, action and route that names an order: a 404 unless the caller placed it (lib/orders/access.ts). */
+/** For every shopper page, action and route that names an order: a 404 unless the caller placed it (lib/orders/access/order-access.ts). */
 export async function requireOrderOwner(orderId: unknown): Promise<string> {
   if (!(await ownsOrder(orderId, await cookies()))) notFound();
   return orderId as string;

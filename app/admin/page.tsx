@@ -6,7 +6,7 @@ import { LatePaymentBadge } from "@/components/admin/LatePaymentBadge";
 import { requireAdmin } from "@/lib/admin-auth";
 import { formatPaise } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { ORDER_STATUSES, refundableOf } from "@/lib/orders/statuses";
+import { ORDER_STATUSES, refundableOf } from "@/lib/orders/status/statuses";
 import { consoleOrders, type OrderFilter } from "@/lib/orders";
 import { adminAction, signOut, signOutEverywhere } from "./actions";
 

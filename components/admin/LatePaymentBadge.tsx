@@ -1,4 +1,4 @@
-import { LATE_PAYMENT_LABELS } from "@/lib/orders/statuses";
+import { LATE_PAYMENT_LABELS } from "@/lib/orders/status/statuses";
 
 /** "Paid late" / "Paid twice" beside an order's status: the merchant should refund it (or ship it knowingly). */
 export function LatePaymentBadge({ kind }: { kind: string | null }) {

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ActivePayment } from "@/lib/orders/payments";
+import type { ActivePayment } from "@/lib/orders/payments/start-payment";
 import { appLinks, type Platform, upiLinkOf } from "@/lib/plural/upi";
 import { ExpiredNotice } from "./ExpiredNotice";
 import { VpaFallback } from "./QrPanel";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { ActivePayment } from "@/lib/orders/payments";
+import type { ActivePayment } from "@/lib/orders/payments/start-payment";
 import { isValidVpa } from "@/lib/plural/upi";
 import { SandboxHint } from "./SandboxHint";
 

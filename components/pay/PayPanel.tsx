@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import type { ActivePayment } from "@/lib/orders/payments";
+import type { ActivePayment } from "@/lib/orders/payments/start-payment";
 import type { Platform } from "@/lib/plural/upi";
 import { AppPanel } from "./AppPanel";
 import { CollectPanel } from "./CollectPanel";

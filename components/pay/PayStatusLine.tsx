@@ -1,6 +1,6 @@
 "use client";
 
-import type { ActivePayment } from "@/lib/orders/payments";
+import type { ActivePayment } from "@/lib/orders/payments/start-payment";
 import { formatLeft } from "./useCountdown";
 
 /** The errors, the live status with the countdown, and in sandbox mode a link to the sandbox UPI app. */

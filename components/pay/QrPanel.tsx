@@ -1,6 +1,6 @@
 "use client";
 
-import type { ActivePayment } from "@/lib/orders/payments";
+import type { ActivePayment } from "@/lib/orders/payments/start-payment";
 import { ExpiredNotice } from "./ExpiredNotice";
 
 export function QrPanel(props: {

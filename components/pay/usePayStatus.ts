@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import type { ActivePayment } from "@/lib/orders/payments";
-import { isDecided } from "@/lib/orders/statuses";
+import type { ActivePayment } from "@/lib/orders/payments/start-payment";
+import { isDecided } from "@/lib/orders/status/statuses";
 import { useOrderStatus } from "@/components/shop/useOrderStatus";
 
 const WAITING = "Waiting for your payment…";

@@ -3,9 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import type { Result } from "@/lib/result";
-import type { ActivePayment, PaymentMode } from "@/lib/orders/payments";
+import type { ActivePayment, StartMode } from "@/lib/orders/payments/start-payment";
 
-export type StartPayment = (orderId: string, mode: PaymentMode, vpa?: string) => Promise<Result<ActivePayment>>;
+export type StartPayment = (orderId: string, mode: StartMode, vpa?: string) => Promise<Result<ActivePayment>>;
 
 /**
  * Starting a payment through the server action: its pending state and its error, then a refresh so
@@ -14,11 +14,11 @@ export type StartPayment = (orderId: string, mode: PaymentMode, vpa?: string) =>
 export function usePaymentStart(orderId: string, start: StartPayment) {
   const router = useRouter();
   const [error, setError] = useState("");
-  // What the page can offer with the error: the QR where collect is not enabled, collect where the QR is not (lib/orders/refusals.ts).
+  // What the page can offer with the error: the QR where collect is not enabled, collect where the QR is not (lib/orders/payments/refusals.ts).
   const [offer, setOffer] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
   const begin = useCallback(
-    (mode: PaymentMode, payer?: string, onStarted?: () => void) =>
+    (mode: StartMode, payer?: string, onStarted?: () => void) =>
       startTransition(async () => {
         setError("");
         setOffer(undefined);

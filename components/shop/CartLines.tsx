@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useOptimistic, useState, useTransition } from "react";
 import type { Result as ActionResult } from "@/lib/result";
 import { formatPaise } from "@/lib/money";
-import type { CartView } from "@/lib/orders/cart";
+import type { CartView } from "@/lib/orders/cart/cart";
 
 type Line = CartView["lines"][number];
 

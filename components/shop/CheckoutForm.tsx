@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import type { CheckoutValues } from "@/lib/orders/customer";
+import type { CheckoutValues } from "@/lib/orders/checkout/customer-form";
 import type { Result as ActionResult } from "@/lib/result";
 
 type Values = CheckoutValues;

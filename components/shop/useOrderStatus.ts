@@ -1,8 +1,9 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import type { OrderStatus, PaymentStatus } from "@/lib/orders/status/statuses";
 
-export type StatusAnswer = { status: string; payment: { id: string; status: string; errorCode: string | null } | null };
+export type StatusAnswer = { status: OrderStatus; payment: { id: string; status: PaymentStatus; errorCode: string | null } | null };
 
 /** Without a message (or a ping, every 15 s) for this long, the stream is taken for dead. */
 const STREAM_SILENCE_MS = 35_000;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_QUANTITY } from "@/lib/orders/cart";
-import { ORDER_ID } from "@/lib/orders/access";
+import { MAX_QUANTITY } from "@/lib/orders/cart/cart";
+import { ORDER_ID } from "@/lib/orders/access/order-access";
 
 /**
  * The shapes of server action arguments. A server action is a public HTTP endpoint: anything React

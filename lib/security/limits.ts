@@ -26,7 +26,7 @@ export const SIGN_IN = {
 /**
  * What one shopper (a cart, an address: IPv4, or an IPv6 /64) may start in a window. A person
  * shopping never comes near them; a script creating carts, orders and Plural calls in a loop does.
- * Each is answered with a 429 and a message that says how long to wait (lib/orders/limits.ts).
+ * Each is answered with a 429 and a message that says how long to wait (lib/orders/access/rate-limits.ts).
  */
 export const SHOP_LIMITS = {
   cartsPerAddress: { name: "cart:addr", points: 30, windowMs: 10 * MINUTE },

@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { env } from "@/lib/env";
 import { housekeeping } from "@/lib/housekeeping";
 import { log } from "@/lib/log";
-import { reconcile, type ReconcileReport } from "@/lib/orders/reconcile";
-import { istDay, sweepSettlements, type SweepReport } from "@/lib/orders/settlements";
+import { reconcile, type ReconcileReport } from "@/lib/orders/sync/reconcile";
+import { istDay, sweepSettlements, type SweepReport } from "@/lib/orders/settlements/sweep";
 
 /**
  * What a scheduler runs where no timer lives between requests (a serverless host):
@@ -38,7 +38,7 @@ export type CronSweepReport = ReconcileReport & {
 
 /**
  * Sweeps in rounds until nothing is due or the budget (CRON_BUDGET_MS, below the host's function
- * limit) is spent. Every order is claimed before it is asked about (lib/orders/reconcile.ts), so two
+ * limit) is spent. Every order is claimed before it is asked about (lib/orders/sync/reconcile.ts), so two
  * calls at once (two instances, a retried cron) never ask about the same order twice; each order
  * keeps its own backoff, so calling often costs nothing for orders checked a moment ago. Open orders
  * of any age are asked about: on a host without timers this is the only sweep there is.

@@ -2,7 +2,7 @@ import { createCart, placeOrder, type CheckoutForm, type CookieReader } from "@/
 
 /**
  * A shopper's cart as their browser holds it, for domain and route tests: its id (what the test
- * reads in the database) and the cookie's token, which placing an order rotates (lib/orders/cart.ts).
+ * reads in the database) and the cookie's token, which placing an order rotates (lib/orders/cart/cart.ts).
  * `place()` places an order as the checkout action does, keeping the new token as the browser keeps
  * the new cookie; `cookies` is what that browser sends.
  */

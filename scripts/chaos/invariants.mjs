@@ -56,7 +56,7 @@ export async function gather(w) {
 
 const processedRefunds = (o) => (o?.refunds ?? []).filter((r) => r.status === "PROCESSED").reduce((n, r) => n + r.order_amount.value, 0);
 
-/** The store's order's Plural orders: its own reference, and "<ref>_2"… for later attempts (lib/orders/attempts.ts). */
+/** The store's order's Plural orders: its own reference, and "<ref>_2"… for later attempts (lib/orders/payments/attempts.ts). */
 function attemptsOf(d, order) {
   return d.charges.filter((p) => p.merchant_order_reference === order.ref || p.merchant_order_reference.startsWith(`${order.ref}_`));
 }
@@ -124,7 +124,7 @@ export function check(w, d) {
     if (n > 1) v.refunds.push({ orderId: owner?.id, what: `refund ${ref} made ${n} times at Plural` });
     if (!storeRefundRefs.has(ref)) v.refunds.push({ orderId: owner?.id, what: `Plural has refund ${ref}, which the store never recorded` });
   }
-  // Paid twice across orders (lib/orders/apply.ts, latePaymentOf): the same shopper, the same items and
+  // Paid twice across orders (lib/orders/status/apply.ts, latePaymentOf): the same shopper, the same items and
   // amount, both paid and never refunded, and the first placed was still unpaid when the second was
   // placed (the shopper started again): one of the two must be flagged. Buying again after a payment is no twin.
   const paidAt = (o) => {

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { requireAdmin } from "@/lib/admin-auth";
-import { settlementSpanProblem, sweepSettlements } from "@/lib/orders/settlements";
+import { settlementSpanProblem, sweepSettlements } from "@/lib/orders/settlements/sweep";
 
 /** "Fetch from Plural": sweeps the window shown, then shows it again with what came. */
 export async function fetchSettlements(formData: FormData) {

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { DataTable } from "@/components/DataTable";
 import { requireAdmin } from "@/lib/admin-auth";
 import { formatPaise } from "@/lib/money";
-import { istDay, settlementSpanProblem } from "@/lib/orders/settlements";
-import { LINE_STATUS_LABELS, settlementReport, type LineStatus } from "@/lib/orders/settlement-report";
+import { istDay, settlementSpanProblem } from "@/lib/orders/settlements/sweep";
+import { LINE_STATUS_LABELS, settlementReport, type LineStatus } from "@/lib/orders/settlements/report";
 import { fetchSettlements } from "./actions";
 
 export const metadata: Metadata = { title: "Settlements · Merchant console" };
@@ -25,7 +25,7 @@ export default async function Settlements({ searchParams }: { searchParams: Sear
   await requireAdmin();
   const sp = await searchParams;
   const asked = { from: sp.from && DAY.test(sp.from) ? sp.from : istDay(-7), to: sp.to && DAY.test(sp.to) ? sp.to : istDay() };
-  // A year at most (lib/orders/settlements.ts); past it, the last week, and why.
+  // A year at most (lib/orders/settlements/sweep.ts); past it, the last week, and why.
   const spanProblem = settlementSpanProblem(asked);
   const { from, to } = spanProblem ? { from: istDay(-7), to: istDay() } : asked;
   const graceNumber = Number(sp.grace ?? 48);

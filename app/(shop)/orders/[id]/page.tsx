@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Your order" };
 export default async function OrderResultPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const order = await resultPageView(id);
-  // The shopper's only (lib/orders/access.ts), checked on the row just read.
+  // The shopper's only (lib/orders/access/order-access.ts), checked on the row just read.
   if (!order || !ownsOrderRow(order, await cookies())) notFound();
   const paid = isSettledForShopper(order.status);
   const payment = paid ? order.payments.find((p) => p.status === "PROCESSED" || p.status === "AUTHORIZED") : order.payments[0];

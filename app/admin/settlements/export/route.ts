@@ -1,7 +1,7 @@
 import { adminPassword, isAdmin } from "@/lib/admin-auth";
-import { istDay, settlementSpanProblem } from "@/lib/orders/settlements";
-import { settlementReport } from "@/lib/orders/settlement-report";
-import { settlementCsv } from "@/lib/orders/settlements-csv";
+import { istDay, settlementSpanProblem } from "@/lib/orders/settlements/sweep";
+import { settlementReport } from "@/lib/orders/settlements/report";
+import { settlementCsv } from "@/lib/orders/settlements/csv";
 import { withRequestId } from "@/lib/request-context";
 
 export const dynamic = "force-dynamic";

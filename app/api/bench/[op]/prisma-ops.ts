@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { cartTokenHash, newCartToken } from "@/lib/orders/cart";
-import { REFUNDABLE_STATUSES } from "@/lib/orders/statuses";
+import { cartTokenHash, newCartToken } from "@/lib/orders/cart/cart";
+import { REFUNDABLE_STATUSES } from "@/lib/orders/status/statuses";
 import { plural } from "@/lib/plural-client";
 import { json } from "./json";
 
@@ -18,7 +18,7 @@ export async function status(req: Request) {
   return json({ status: order.status, payment: order.payments[0] ?? null });
 }
 
-/** The read ours makes to recognise a message seen before (isRecorded, lib/orders/apply.ts), without its memory of recent ids. */
+/** The read ours makes to recognise a message seen before (isRecorded, lib/orders/status/apply.ts), without its memory of recent ids. */
 async function recorded(externalId: string) {
   return (await db().$queryRaw<unknown[]>`SELECT 1 FROM "OrderEvent" WHERE "externalId" = ${externalId} LIMIT 1`).length > 0;
 }

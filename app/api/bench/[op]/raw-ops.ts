@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { dbProvider, rawSqlite } from "@/lib/db";
 import { env } from "@/lib/env";
-import { cartTokenHash, newCartToken } from "@/lib/orders/cart";
-import { REFUNDABLE_STATUSES } from "@/lib/orders/statuses";
+import { cartTokenHash, newCartToken } from "@/lib/orders/cart/cart";
+import { REFUNDABLE_STATUSES } from "@/lib/orders/status/statuses";
 import { plural } from "@/lib/plural-client";
 import { json } from "./json";
 

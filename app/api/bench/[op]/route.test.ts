@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { createCart, setQuantity } from "@/lib/orders";
-import { cartTokenHash } from "@/lib/orders/cart";
+import { cartTokenHash } from "@/lib/orders/cart/cart";
 import { testingOnPostgres } from "@/lib/testing/db";
 import { startTestStore } from "@/lib/testing/store";
 import { GET, POST } from "./route";

@@ -13,7 +13,7 @@ function page(status: number, title: string, body: string) {
 
 /**
  * Plural's return URL. The browser arrives cross-site with a form POST (or a GET with the same
- * fields), so no session cookie identifies the order: `order_id` does (lib/orders/callback.ts).
+ * fields), so no session cookie identifies the order: `order_id` does (lib/orders/payments/shopper-return.ts).
  */
 async function handle(fields: Record<string, string>) {
   if (!returnFieldsArg.safeParse(fields).success)
@@ -28,7 +28,7 @@ async function handle(fields: Record<string, string>) {
   }
   if (!outcome.ok) return page(404, "Order not found", "This payment response refers to an order this store does not know.");
   // Signed by Plural, and fresh: the browser that brought it may see this order, even if it is not the one
-  // that placed it (lib/orders/access.ts). A stale one (a replay from history or a log) opens nothing.
+  // that placed it (lib/orders/access/order-access.ts). A stale one (a replay from history or a log) opens nothing.
   const headers = new Headers({ location: `/orders/${outcome.value.orderId}`, "cache-control": "no-store", "referrer-policy": "no-referrer" });
   if (outcome.value.access) headers.set("set-cookie", orderAccessSetCookie(outcome.value.orderId));
   return new Response(null, { status: 303, headers });

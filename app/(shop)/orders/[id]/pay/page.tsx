@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: "Pay with UPI" };
 export default async function PayPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const view = await payPageView(id);
-  // The shopper's only (lib/orders/access.ts), checked on the row just read.
+  // The shopper's only (lib/orders/access/order-access.ts), checked on the row just read.
   if (!view || !ownsOrderRow(view.order, await cookies())) notFound();
   const { order, payment, lastExpired } = view;
   if (!OPEN_STATUSES.has(order.status)) redirect(`/orders/${id}`);

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * The order's status, pushed as Server-Sent Events the moment any instance applies a change
- * (lib/orders/stream.ts). Past the caps on open streams (per order, per address, in all) a 429: the
+ * (lib/orders/live/order-stream.ts). Past the caps on open streams (per order, per address, in all) a 429: the
  * page's EventSource then fails and it polls the status route instead.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {

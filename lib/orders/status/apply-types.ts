@@ -1,0 +1,31 @@
+import type { PluralOrder } from "@/lib/plural/schemas";
+import type { LatePayment, OrderStatus } from "./statuses";
+
+export type { LatePayment };
+
+/** What applyStatus takes and answers. */
+
+/** Who wrote a timeline entry; "store": the store's own conclusion (a late payment, its automatic refund), no message received. */
+export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper" | "store";
+
+export type ApplyInput = {
+  orderId: string;
+  /** The order as Plural reports it (Get Order, a create/capture/cancel answer, or a webhook's data). */
+  snapshot: PluralOrder;
+  source: EventSource;
+  /** Event type for the timeline, e.g. ORDER_PROCESSED, RETURN, GET_ORDER. */
+  type: string;
+  /** Unique id of the message where one exists (the webhook-id); a repeat is recognised and changes nothing. */
+  externalId?: string;
+  verified: boolean;
+  /** The fields received, for the timeline (never secrets). */
+  payload: unknown;
+  /** True when the snapshot was fetched from Plural just now (Get Order), so it is the truth. */
+  authoritative: boolean;
+};
+
+
+export type ApplyResult =
+  | { outcome: "duplicate" }
+  | { outcome: "rejected"; reason: string }
+  | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: OrderStatus; to: OrderStatus; latePayment?: LatePayment };
