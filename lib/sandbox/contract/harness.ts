@@ -16,7 +16,7 @@ import { startSandboxServer, TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 export const UAT = process.env.PLURAL_ENV === "uat" && !!process.env.PLURAL_CLIENT_ID && !!process.env.PLURAL_CLIENT_SECRET;
 export const sandboxOnly = it.skipIf(UAT);
 /** The whole suite runs under each profile of the sandbox (docs/sandbox.md, "Profiles"); against UAT, once, against what UAT does. */
-export const PROFILES: ReadonlyArray<ProfileName | "uat"> = UAT ? ["uat"] : PROFILE_NAMES;
+const PROFILES: ReadonlyArray<ProfileName | "uat"> = UAT ? ["uat"] : PROFILE_NAMES;
 
 export let server: Awaited<ReturnType<typeof startSandboxServer>> | undefined;
 export let sb: Sandbox;
@@ -38,11 +38,11 @@ const receiver = createServer(async (req, res) => {
 });
 
 /** The profile the tests now run under (underEachProfile, below). */
-export let profile: ProfileName | "uat" = PROFILES[0]!;
+let profile: ProfileName | "uat" = PROFILES[0]!;
 /** The sandbox's reading of `key` now (docs/sandbox.md, "Profiles"); undefined against UAT. */
 export const reading = (key: string): unknown => (UAT ? undefined : READINGS.find((r) => r.key === key)![profile as ProfileName]);
 
-export async function freshSandbox() {
+async function freshSandbox() {
   if (UAT) return;
   // A webhook the last test caused may still be on its way: let it land before the slate is wiped.
   await sb.flush(2000);
