@@ -22,7 +22,7 @@ vi.mock("next/server", async (original) => ({
 /**
  * The return-URL and webhook fuzzers, in process against the route handlers, a real sandbox and a
  * fresh database: a few thousand cases in every `npm test`. `npm run security:fuzz` sends 10,000 of
- * each over HTTP to `next start` (scripts/security-fuzz.ts).
+ * each over HTTP to `next start` (e2e/fuzz/security-fuzz.mts).
  */
 const CASES = Number(process.env.FUZZ_CASES ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);

@@ -41,15 +41,15 @@ Object.assign(process.env, { PLURAL_ENV: "sandbox", APP_URL: BASE, DATABASE_URL:
 const { db } = await import("@/lib/db");
 const { SANDBOX_DEFAULTS } = await import("@/lib/env");
 const { signCallback } = await import("@/lib/plural/signature");
-const { callbackCases } = await import("@/lib/security/fuzz/callbacks");
-const { Browser, actionIds } = await import("@/lib/security/fuzz/http");
-const { Random } = await import("@/lib/security/fuzz/random");
-const { formatReports, rowsChanged, runFuzz } = await import("@/lib/security/fuzz/run");
-const { TRICKY_TARGETS } = await import("@/lib/security/fuzz/targets");
-const { signedDelivery, webhookCases } = await import("@/lib/security/fuzz/webhooks");
+const { callbackCases } = await import("@/e2e/fuzz/callbacks");
+const { Browser, actionIds } = await import("@/e2e/fuzz/http");
+const { Random } = await import("@/e2e/fuzz/random");
+const { formatReports, rowsChanged, runFuzz } = await import("@/e2e/fuzz/run");
+const { TRICKY_TARGETS } = await import("@/e2e/fuzz/targets");
+const { signedDelivery, webhookCases } = await import("@/e2e/fuzz/webhooks");
 const { sendOversized } = await import("@/lib/testing/raw-http");
-type Report = import("@/lib/security/fuzz/run").Report;
-type Attempt = import("@/lib/security/fuzz/run").Attempt;
+type Report = import("@/e2e/fuzz/run").Report;
+type Attempt = import("@/e2e/fuzz/run").Attempt;
 type Row = { name: string; tried: number; accepted: number; written: number; fiveXX: number; ms?: number };
 
 const SECRET = SANDBOX_DEFAULTS.clientSecret; // the sandbox signs returns and webhooks with it (lib/env.ts)
