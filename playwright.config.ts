@@ -32,6 +32,8 @@ const uatProject = { name: "uat", testDir: "e2e/uat", use: { ...devices["Desktop
 /** Browser tests run against a production build on its own port and its own, freshly reset database. */
 const config = defineConfig<{ sandboxProfile: "friendly" | "strict" }>({
   testDir: "e2e",
+  // Browser tests are *.spec.ts; the *.test.ts under e2e/ (the fuzzers' own, e2e/fuzz) are Vitest's.
+  testMatch: "**/*.spec.ts",
   outputDir: "test-results",
   fullyParallel: false,
   workers: 1,

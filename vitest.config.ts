@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "docs/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "docs/**/*.test.ts", "e2e/fuzz/**/*.test.ts"],
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -1,12 +1,17 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
-import { createCart, newCheckoutKey, setQuantity } from "@/lib/orders";
+import { createCart, setQuantity } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
 import { startTestStore } from "@/lib/testing/store";
 import { newRequest, request } from "@/lib/testing/next-request";
 import * as shop from "./(shop)/actions";
 import * as admin from "./admin/actions";
+import { fetchSettlements } from "./admin/settlements/actions";
+import { answerPayment, redeliverWebhook, saveSettings } from "./sandbox/actions";
+import { sandbox } from "@/lib/sandbox";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
@@ -23,14 +28,6 @@ let foreignOrderId: string;
 let adminCookie: Record<string, string>;
 let shopperCart: string;
 
-const form = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
-
 beforeAll(async () => {
   server = await startTestStore();
   server.sandbox.updateSettings({ webhook: { enabled: false } });
@@ -39,7 +36,7 @@ beforeAll(async () => {
   chaiId = (await db().product.findUniqueOrThrow({ where: { slug: "chai" } })).id;
   const cart = await testCart();
   await setQuantity(cart.id, chaiId, 1);
-  const placed = await cart.place(form, newCheckoutKey());
+  const placed = await cart.place();
   if (!placed.ok) throw new Error(placed.error);
   foreignOrderId = placed.value.orderId;
   const mine = await createCart();
@@ -169,12 +166,175 @@ const cases: Case[] = [
   ],
 ];
 
-describe("every server action answers bad arguments with a clear error and writes nothing", () => {
+describe("the hand-picked cases: each action's own bad arguments", () => {
   it.each(cases)("%s", async (_label, call, cookies = stranger) => {
     newRequest(cookies(), { "x-store-peer-address": "203.0.113.99" });
     const before = await rows();
     const got = await outcome(call);
     expect(got).toMatch(/^(clear error|404|redirect)$/);
     expect(await rows()).toEqual(before);
+  });
+});
+
+/**
+ * Every server action, found by itself: each exported function of each `"use server"` module under app/ (a
+ * new action is checked the day it is written), called with the arguments an attacker can send over HTTP
+ * (React encodes strings, numbers, null, objects, arrays and FormData), by a stranger and by a signed-in
+ * merchant. None may crash (a 500) or write to the store.
+ */
+const APP = path.resolve(__dirname);
+const serverModules = readdirSync(APP, { recursive: true, encoding: "utf8" })
+  .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+  .filter((f) => /^(\s*(\/\/[^\n]*\n|\/\*[\s\S]*?\*\/))*\s*["']use server["']/.test(readFileSync(path.join(APP, f), "utf8")))
+  .sort();
+const discovered: Array<{ file: string; name: string; action: (...args: unknown[]) => Promise<unknown> }> = [];
+for (const file of serverModules) {
+  const mod = (await import(path.join(APP, file))) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(mod))
+    if (typeof value === "function") discovered.push({ file, name, action: value as (...args: unknown[]) => Promise<unknown> });
+}
+
+/** Junk under every field name an action reads, and each too long. */
+const FIELDS = [
+  "orderId",
+  "productId",
+  "quantity",
+  "action",
+  "amount",
+  "refundKey",
+  "password",
+  "checkoutKey",
+  "paymentId",
+  "decision",
+  "returnTo",
+  "id",
+  "from",
+  "to",
+  "grace",
+  "profile",
+];
+const junkForm = () => fd(Object.fromEntries(FIELDS.map((k) => [k, "junk"])));
+const hugeForm = () => fd(Object.fromEntries(FIELDS.map((k) => [k, huge])));
+const HOSTILE: Array<[string, () => unknown[]]> = [
+  ["no arguments", () => []],
+  ["a string", () => ["x"]],
+  ["a number", () => [42]],
+  ["null", () => [null]],
+  ["an object", () => [{ orderId: "x", get: "x" }]],
+  ["an array", () => [["x"]]],
+  ["an oversized string", () => [huge]],
+  ["an empty form", () => [fd({})]],
+  ["a form of junk", () => [junkForm()]],
+  ["a form of oversized fields", () => [hugeForm()]],
+  ["state, then a string", () => [null, "x"]],
+  ["state, then a form of junk", () => [null, junkForm()]],
+  ["state, then a form of oversized fields", () => [null, hugeForm()]],
+  ["too many arguments", () => ["x", 1, {}, [], null]],
+];
+
+/** A fresh console session for each call (an action like signOut ends the one it is given). */
+async function merchant(): Promise<Record<string, string>> {
+  newRequest();
+  const { startSession } = await import("@/lib/admin-auth");
+  await startSession();
+  return { ...Object.fromEntries(request.setCookies.map((c) => [c.name, c.value])), cart: shopperCart };
+}
+
+describe("every server action, found by itself, answers hostile arguments without a crash and writes nothing", () => {
+  it('finds the server actions of every "use server" module under app/', () => {
+    expect(serverModules).toEqual(
+      expect.arrayContaining([path.join("(shop)", "actions.ts"), path.join("admin", "actions.ts"), path.join("sandbox", "actions.ts")]),
+    );
+    const names = discovered.map((d) => d.name);
+    // The hand-picked cases above cover some; the sweep below covers each of these and any new one.
+    for (const name of [
+      "addToCartAction",
+      "placeOrderAction",
+      "startPaymentAction",
+      "signIn",
+      "adminAction",
+      "fetchSettlements",
+      "answerPayment",
+      "saveSettings",
+      "redeliverWebhook",
+    ])
+      expect(names).toContain(name);
+  });
+
+  const sweep = discovered.flatMap(({ file, name, action }) =>
+    HOSTILE.flatMap(([label, args]) =>
+      (["a stranger", "the merchant"] as const).map((who) => [`${file} ${name}: ${label}, from ${who}`, action, args, who] as const),
+    ),
+  );
+  /** The sandbox's own pages answer only where the store serves its sandbox itself (PLURAL_BASE_URL = APP_URL/sandbox). */
+  function serveOwnSandbox(on: boolean) {
+    process.env.PLURAL_BASE_URL = on ? `${process.env.APP_URL}/sandbox` : server.baseUrl;
+    resetEnvCache();
+  }
+  it.each(sweep)("%s", async (label, action, args, who) => {
+    const cookies = who === "the merchant" ? await merchant() : {};
+    const ownSandbox = label.startsWith(`sandbox${path.sep}`);
+    if (ownSandbox) serveOwnSandbox(true);
+    try {
+      newRequest(cookies, { "x-store-peer-address": "127.0.0.1" });
+      const before = await rows();
+      const got = await outcome(() => action(...args()));
+      expect(got).not.toMatch(/^crash/);
+      expect(await rows()).toEqual(before);
+    } finally {
+      if (ownSandbox) serveOwnSandbox(false);
+    }
+  });
+});
+
+describe("the actions the hand-picked list missed refuse what is not a form (each crashed with a TypeError, a 500)", () => {
+  const redirectOf = async (call: () => Promise<unknown>) => {
+    try {
+      await call();
+      return undefined;
+    } catch (e) {
+      return String((e as { digest?: unknown }).digest ?? e);
+    }
+  };
+  const asForm = (v: unknown) => v as FormData;
+
+  it("fetchSettlements: the settlements page again with an error, nothing fetched", async () => {
+    newRequest(await merchant());
+    const before = await db().settlement.count();
+    expect(await redirectOf(() => fetchSettlements(asForm("from=2026-01-01")))).toMatch(/^NEXT_REDIRECT;replace;\/admin\/settlements\?error=Not\+a\+form/);
+    expect(await redirectOf(() => fetchSettlements(asForm(null)))).toMatch(/error=Not\+a\+form/);
+    expect(await db().settlement.count()).toBe(before);
+  });
+
+  describe("the sandbox's pages", () => {
+    beforeAll(() => {
+      process.env.PLURAL_BASE_URL = `${process.env.APP_URL}/sandbox`;
+      resetEnvCache();
+    });
+    afterAll(() => {
+      process.env.PLURAL_BASE_URL = server.baseUrl;
+      resetEnvCache();
+    });
+
+    it("answerPayment: back to the UPI app with an error, no payment answered", async () => {
+      newRequest({}, { "x-store-peer-address": "127.0.0.1" });
+      const payments = JSON.stringify(sandbox().snapshot().payments);
+      expect(await redirectOf(() => answerPayment(asForm("paymentId=x&decision=approve")))).toMatch(
+        /^NEXT_REDIRECT;replace;\/sandbox\/upi\?error=Not\+a\+form/,
+      );
+      expect(await redirectOf(() => answerPayment(asForm(undefined)))).toMatch(/error=Not\+a\+form/);
+      expect(JSON.stringify(sandbox().snapshot().payments)).toBe(payments);
+    });
+
+    it("saveSettings and redeliverWebhook: nothing changed, nothing sent", async () => {
+      newRequest({}, { "x-store-peer-address": "127.0.0.1" });
+      const settings = JSON.stringify(sandbox().settings);
+      const webhooks = JSON.stringify(sandbox().snapshot().webhooks);
+      await expect(saveSettings(asForm({ profile: "strict" }))).resolves.toBeUndefined();
+      await expect(saveSettings(asForm("webhook_enabled=on"))).resolves.toBeUndefined();
+      await expect(redeliverWebhook(asForm(42))).resolves.toBeUndefined();
+      expect(JSON.stringify(sandbox().settings)).toBe(settings);
+      expect(JSON.stringify(sandbox().snapshot().webhooks)).toBe(webhooks);
+    });
   });
 });

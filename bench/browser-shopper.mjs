@@ -4,6 +4,7 @@
  * the pages change underneath (only the catalog, the checkout labels and the receipt heading matter).
  */
 import { approveByReference, CHROMIUM_PATH, launchChromium, pendingPayment, sandboxToken, sleep } from "./harness.mjs";
+import { checkoutLabels } from "../lib/testing/shopper.mjs";
 
 /**
  * In Chromium, as a shopper: one order left waiting on its pay page, one paid (its result page),
@@ -53,15 +54,6 @@ export async function shopperPages(base, executablePath = CHROMIUM_PATH) {
 
 /** Fills the checkout form as a shopper types it, and sends it (the page goes on to the pay page). */
 export async function submitCheckout(page) {
-  for (const [label, value] of [
-    ["Full name", "Asha Verma"],
-    ["E-mail", "asha@example.com"],
-    ["Mobile number", "9876543210"],
-    ["Address", "12 MG Road"],
-    ["City", "Bengaluru"],
-    ["State", "Karnataka"],
-    ["PIN code", "560001"],
-  ])
-    await page.getByLabel(label, { exact: true }).fill(value);
+  for (const [label, value] of checkoutLabels()) await page.getByLabel(label, { exact: true }).fill(value);
   await page.getByRole("button", { name: "Continue to UPI payment" }).click();
 }

@@ -24,5 +24,7 @@ export {
   webhookHeaders,
   webhookId,
 } from "./harness/sandbox.mjs";
-export { actionForm, cartCookie, customerFields, header, multipart, Shopper, startPaymentOk } from "./harness/shopper.mjs";
+export { cartCookie, customerFields, header, Shopper, startPaymentOk } from "./harness/shopper.mjs";
+// The test shopper's reading of a server-action form (lib/testing/shopper.mjs), shared with the tests and the fuzzers.
+export { actionForm, multipart } from "../lib/testing/shopper.mjs";
 export { cannon, summarize } from "./harness/cannon.mjs";

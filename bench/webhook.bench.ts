@@ -21,13 +21,7 @@ async function main() {
   const { webhookHeaders } = await import("../lib/plural/signature");
   const { TEST_CREDENTIALS } = await import("../lib/testing/sandbox");
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
-  const form = {
-    name: "Bench Mark",
-    email: "b@example.com",
-    mobile: "9876543210",
-    billing: { address1: "1 Road", city: "Pune", state: "MH", pincode: "411001" },
-    sameAsBilling: true,
-  };
+  const { checkoutForm } = await import("../lib/testing/shopper.mjs");
 
   // Orders paid at the gateway, whose ORDER_PROCESSED webhook has not been applied yet: a shopper
   // each (one shopper's orders for the same items would each be flagged as paid twice).
@@ -35,7 +29,7 @@ async function main() {
   for (let i = 0; i < N; i++) {
     const cart = await createCart();
     await setQuantity(cart.id, chai.id, 1);
-    const placed = await placeOrder(cart.token, { ...form, email: `bench-${i}@example.com` }, newCheckoutKey());
+    const placed = await placeOrder(cart.token, checkoutForm({ email: `bench-${i}@example.com` }), newCheckoutKey());
     if (!placed.ok) throw new Error(placed.error);
     const p = await startPayment(placed.value.orderId, "QR");
     if (!p.ok) throw new Error(p.error);

@@ -10,6 +10,7 @@ import { startTestStore } from "@/lib/testing/store";
 import { newRequest, request } from "@/lib/testing/next-request";
 import { liveStatus, newCheckoutKey } from "@/lib/orders";
 import * as actions from "./actions";
+import { checkoutFormData } from "@/lib/testing/shopper.mjs";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
@@ -68,20 +69,7 @@ const addChai = async (b: Browser) => {
   return b.send(() => actions.addToCartAction(null, f));
 };
 const checkout = (b: Browser, key = newCheckoutKey()) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries({
-    name: "Asha Verma",
-    email: "asha@example.com",
-    mobile: "9876543210",
-    "billing.address1": "12 MG Road",
-    "billing.city": "Bengaluru",
-    "billing.state": "Karnataka",
-    "billing.pincode": "560001",
-    sameAsBilling: "on",
-    checkoutKey: key,
-  }))
-    f.set(k, v);
-  return b.send(() => actions.placeOrderAction(null, f));
+  return b.send(() => actions.placeOrderAction(null, checkoutFormData(key)));
 };
 const orderOf = (v: unknown) => /\/orders\/([^/;]+)\/pay/.exec(String(v))?.[1];
 async function placed(b: Browser): Promise<string> {

@@ -12,6 +12,7 @@ import OrderResultPage from "./orders/[id]/page";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 import { resetEnvCache } from "@/lib/env";
+import { checkoutFormData } from "@/lib/testing/shopper.mjs";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
@@ -33,20 +34,12 @@ afterAll(async () => {
 });
 beforeEach(() => newRequest());
 
-const form = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
-
 /** Shopper A's order, waiting for a QR payment. */
 async function shoppersOrder() {
   const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
   await setQuantity(cart.id, chai.id, 2);
-  const placed = await cart.place(form, newCheckoutKey());
+  const placed = await cart.place();
   if (!placed.ok) throw new Error(placed.error);
   const started = await startPayment(placed.value.orderId, "QR");
   if (!started.ok) throw new Error(started.error);
@@ -176,22 +169,6 @@ describe("an order belongs to the shopper who placed it", () => {
  * another shopper's order; a signed return URL replayed from a browser's history or a log.
  */
 describe("ownership cannot be guessed or replayed", () => {
-  const checkoutForm = (key: string) => {
-    const f = new FormData();
-    for (const [k, v] of Object.entries({
-      name: "Asha Verma",
-      email: "asha@example.com",
-      mobile: "9876543210",
-      "billing.address1": "12 MG Road",
-      "billing.city": "Bengaluru",
-      "billing.state": "Karnataka",
-      "billing.pincode": "560001",
-      sameAsBilling: "on",
-      checkoutKey: key,
-    }))
-      f.set(k, v);
-    return f;
-  };
   const { addToCartAction, placeOrderAction } = actions;
   /** A browser: its cookies, kept across requests as a browser keeps them. */
   const browser = () => {
@@ -252,11 +229,11 @@ describe("ownership cannot be guessed or replayed", () => {
   it("checkout rotates the token: the old one opens neither the cart nor any order, the new one opens them all", async () => {
     const b = browser();
     await addChai(b);
-    const first = orderOf(await b.send(() => placeOrderAction(null, checkoutForm(newCheckoutKey()))))!;
+    const first = orderOf(await b.send(() => placeOrderAction(null, checkoutFormData(newCheckoutKey()))))!;
     expect(first).toBeTruthy();
     const before = b.jar.cart!;
     await addChai(b);
-    const second = orderOf(await b.send(() => placeOrderAction(null, checkoutForm(newCheckoutKey()))))!;
+    const second = orderOf(await b.send(() => placeOrderAction(null, checkoutFormData(newCheckoutKey()))))!;
     const after = b.jar.cart!;
     expect(after).not.toBe(before);
     for (const id of [first, second]) {
@@ -273,17 +250,17 @@ describe("ownership cannot be guessed or replayed", () => {
     const key = newCheckoutKey();
     const victim = browser();
     await addChai(victim);
-    const victimOrder = orderOf(await victim.send(() => placeOrderAction(null, checkoutForm(key))))!;
+    const victimOrder = orderOf(await victim.send(() => placeOrderAction(null, checkoutFormData(key))))!;
     const before = await footprint(victimOrder);
     const calls = server.count("POST", /\/orders$/);
 
     const attacker = browser();
     // With an empty cart: "the same checkout sent again" must not hand over the victim's order.
-    const empty = await attacker.send(() => placeOrderAction(null, checkoutForm(key)));
+    const empty = await attacker.send(() => placeOrderAction(null, checkoutFormData(key)));
     expect(empty).toMatchObject({ ok: false, error: "Your cart is empty." });
     // With a cart of their own: the reference is refused, not resolved to the victim's order.
     await addChai(attacker);
-    const full = await attacker.send(() => placeOrderAction(null, checkoutForm(key)));
+    const full = await attacker.send(() => placeOrderAction(null, checkoutFormData(key)));
     expect(full).toMatchObject({ ok: false, error: "This checkout form has expired. Reload the page and try again." });
     expect(await footprint(victimOrder)).toEqual({ ...before, cartItems: before.cartItems + 1, carts: before.carts + 1 });
     expect(await db().order.count({ where: { merchantOrderReference: key } })).toBe(1);

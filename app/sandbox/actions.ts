@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { sandbox, SandboxError } from "@/lib/sandbox";
+import { formArg } from "@/lib/security/args";
 import { safeRedirectPath } from "@/lib/security/redirect";
 import { requireSandbox, requireSandboxControls } from "./guard";
 
@@ -15,6 +16,8 @@ function withParam(path: string, key: string, value: string) {
 /** The sandbox UPI app's Approve / Decline buttons, and the landing page's. */
 export async function answerPayment(formData: FormData) {
   await requireSandbox();
+  // Called over HTTP with anything but a form: refused, as an unknown decision is, and nothing answered.
+  if (!formArg.safeParse(formData).success) redirect(withParam("/sandbox/upi", "error", "Not a form"));
   const paymentId = String(formData.get("paymentId") ?? "");
   const decision = String(formData.get("decision") ?? "");
   const back = safeRedirectPath(formData.get("returnTo"), { fallback: "/sandbox/upi", within: "/sandbox" }); // checked after normalisation (lib/security/redirect.ts)
@@ -53,6 +56,7 @@ export async function clearFaults() {
 
 export async function redeliverWebhook(formData: FormData) {
   await requireSandboxControls();
+  if (!formArg.safeParse(formData).success) return; // not a form (a hand-made request): nothing redelivered
   await sandbox().redeliver(String(formData.get("id") ?? ""));
   revalidatePath("/sandbox");
 }
@@ -64,6 +68,7 @@ const int = (v: FormDataEntryValue | null, min: number, max: number, fallback: n
 
 export async function saveSettings(formData: FormData) {
   await requireSandboxControls();
+  if (!formArg.safeParse(formData).success) return; // not a form (a hand-made request): the settings stay as they are
   const s = sandbox().settings;
   const profile = formData.get("profile");
   const cancelPolicy = formData.get("cancel_policy") === "any_open" ? "any_open" : "authorized_only";

@@ -2,6 +2,7 @@
 import { createHmac } from "node:crypto";
 import { rand } from "./util.mjs";
 import { get } from "./server.mjs";
+import { payerAnswers } from "../../lib/testing/shopper.mjs";
 
 /**
  * The sandbox's default webhook secret: the built-in client secret (lib/env.ts SANDBOX_DEFAULTS),
@@ -55,11 +56,7 @@ export async function pendingPayment(base, token, merchantOrderReference) {
 export async function approveByReference(base, token, merchantOrderReference) {
   const pending = await pendingPayment(base, token, merchantOrderReference);
   if (!pending) return null;
-  const a = await get(`${base}/sandbox/control/payments/${pending.id}/approve`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
-  });
-  if (!a.ok) return null;
-  return JSON.stringify({ event_type: "ORDER_PROCESSED", data: (await a.json()).data });
+  const approved = await payerAnswers(base, pending.id, "approve").catch(() => null);
+  if (!approved) return null;
+  return JSON.stringify({ event_type: "ORDER_PROCESSED", data: approved.data });
 }

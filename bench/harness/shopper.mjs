@@ -2,53 +2,13 @@
 import { pool, rand } from "./util.mjs";
 import { get } from "./server.mjs";
 import { approveByReference, webhookHeaders, webhookId } from "./sandbox.mjs";
-
-const unescapeHtml = (s) =>
-  s
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+import { actionForm, checkoutFields, multipart } from "../../lib/testing/shopper.mjs";
 
 /**
- * The hidden fields of the page's first server-action form, as a browser without JavaScript posts
- * them. Next 16 (React 19) renders a form whose action is a server action as
- * `$ACTION_REF_1`, `$ACTION_1:0` = {"id": <action id>, "bound": "$@1"}, `$ACTION_1:1` (the bound
- * previous state of useActionState), `$ACTION_KEY`, plus the form's own hidden inputs.
+ * The checkout form's customer fields (the test shopper, lib/testing/shopper.mjs), a different shopper each time
+ * (their own e-mail): one shopper placing the same cart hundreds of times is what the store flags as paid twice, not load.
  */
-export function actionForm(html) {
-  const form = /<form[^>]*method="POST"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  if (!form) throw new Error("no server-action form on the page");
-  const fields = [];
-  for (const m of form[1].matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g))
-    fields.push([unescapeHtml(m[1]), unescapeHtml(m[2] ?? "")]);
-  if (!fields.some(([k]) => k.startsWith("$ACTION"))) throw new Error("the form has no server action fields");
-  return fields;
-}
-
-/** A multipart/form-data body (what a browser posts for a server-action form). */
-export function multipart(fields) {
-  const boundary = `----benchBoundary${rand(16)}`;
-  const body = fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${boundary}--\r\n`;
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-/**
- * The checkout form's customer fields, a different shopper each time (their own e-mail): one
- * shopper placing the same cart hundreds of times is what the store flags as paid twice, not load.
- */
-export const customerFields = () => Object.entries({ ...CUSTOMER, email: `shopper-${rand(12)}@example.com` });
-
-const CUSTOMER = {
-  name: "Bench Mark",
-  mobile: "9876543210",
-  "billing.address1": "1 Bench Road",
-  "billing.city": "Pune",
-  "billing.state": "Maharashtra",
-  "billing.pincode": "411001",
-  sameAsBilling: "on",
-};
+export const customerFields = () => checkoutFields({ email: `shopper-${rand(12)}@example.com` });
 
 /**
  * What a shopper does over HTTP, with no JavaScript (forms) or as the pay page's script does

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { shotPath } from "../support/plural";
+import { checkoutLabels } from "../../lib/testing/shopper.mjs";
 
 /** The shopper's path through the store, as page objects. */
 export class Store {
@@ -23,23 +24,9 @@ export class Store {
   async checkout(details: Partial<Record<"name" | "email" | "mobile" | "address" | "city" | "state" | "pincode", string>> = {}) {
     await test.step("fill in the checkout form and continue", async () => {
       await this.page.goto(`${this.base}/checkout`);
-      const d = {
-        name: "Asha Verma",
-        email: "asha@example.com",
-        mobile: "9876543210",
-        address: "12 MG Road",
-        city: "Bengaluru",
-        state: "Karnataka",
-        pincode: "560001",
-        ...details,
-      };
-      await this.page.getByLabel("Full name", { exact: true }).fill(d.name);
-      await this.page.getByLabel("E-mail", { exact: true }).fill(d.email);
-      await this.page.getByLabel("Mobile number", { exact: true }).fill(d.mobile);
-      await this.page.getByLabel("Address", { exact: true }).fill(d.address);
-      await this.page.getByLabel("City", { exact: true }).fill(d.city);
-      await this.page.getByLabel("State", { exact: true }).fill(d.state);
-      await this.page.getByLabel("PIN code", { exact: true }).fill(d.pincode);
+      const { address, ...rest } = details;
+      for (const [label, value] of checkoutLabels({ ...rest, ...(address === undefined ? {} : { address1: address }) }))
+        await this.page.getByLabel(label, { exact: true }).fill(value);
       await this.page.getByRole("button", { name: "Continue to UPI payment" }).click();
     });
   }

@@ -1,29 +1,20 @@
-import { readFileSync } from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
 // React's own encoder for server action arguments: the very bytes a browser sends.
 import { encodeReply } from "next/dist/compiled/react-server-dom-turbopack/client.edge";
+import { actionIds, actionValue } from "../../lib/testing/shopper.mjs";
+
+const actionId = actionIds();
+
+// The modules' names as the build's manifest has them: the test shopper's (lib/testing/shopper.mjs).
+export { ADMIN_ACTIONS, SANDBOX_ACTIONS, SHOP_ACTIONS } from "../../lib/testing/shopper.mjs";
+
+export type ActionAnswer = { status: number; text: string; value: unknown; redirect: string | undefined };
 
 /**
  * Calls a server action over HTTP as the browser does: a POST to a page that uses the action, with
  * the `Next-Action` header carrying the action's id (from the build's server reference manifest) and
  * the arguments encoded by React. Nothing of the page is needed, which is what an attacker does too.
  */
-type Manifest = { node: Record<string, { filename: string; exportedName: string }> };
-
-let manifest: Manifest | undefined;
-export function actionId(filename: string, exportedName: string): string {
-  manifest ??= JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as Manifest;
-  const found = Object.entries(manifest.node).find(([, a]) => a.filename === filename && a.exportedName === exportedName);
-  if (!found) throw new Error(`no server action ${exportedName} in ${filename} (is the build current?)`);
-  return found[0];
-}
-
-export const SHOP_ACTIONS = "app/(shop)/actions.ts";
-export const ADMIN_ACTIONS = "app/admin/actions.ts";
-export const SANDBOX_ACTIONS = "app/sandbox/actions.ts";
-
-export type ActionAnswer = { status: number; text: string; value: unknown; redirect: string | undefined };
-
 export async function callAction(
   request: APIRequestContext,
   opts: { path: string; file: string; name: string; args: unknown[]; headers?: Record<string, string>; baseURL?: string },
@@ -37,15 +28,4 @@ export async function callAction(
       : await request.post(opts.path, { headers, multipart: body, maxRedirects: 0 });
   const text = await res.text();
   return { status: res.status(), text, value: actionValue(text), redirect: res.headers()["x-action-redirect"] };
-}
-
-/** The action's return value from the RSC answer (row 1), when it is plain JSON. */
-function actionValue(text: string): unknown {
-  const row = text.split("\n").find((l) => l.startsWith("1:"));
-  if (!row) return undefined;
-  try {
-    return JSON.parse(row.slice(2));
-  } catch {
-    return row.slice(2);
-  }
 }

@@ -5,7 +5,18 @@ import "server-only";
 export { cartCookieName, type CookieReader, orderAccessSetCookie, ownsOrder, ownsOrderRow } from "./access/order-access";
 export { addressKey, withinLimits } from "./access/rate-limits";
 export { listProducts, productBySlug } from "./catalog/catalog";
-export { addToCart, CART_COOKIE_DAYS, CartError, cartIdFor, cartTokenHash, createCart, getCart, productAvailable, refillCartFromOrder, setQuantity } from "./cart/cart";
+export {
+  addToCart,
+  CART_COOKIE_DAYS,
+  CartError,
+  cartIdFor,
+  cartTokenHash,
+  createCart,
+  getCart,
+  productAvailable,
+  refillCartFromOrder,
+  setQuantity,
+} from "./cart/cart";
 export { type CheckoutForm, checkoutForm, type CheckoutValues, fieldErrors, formToCheckout } from "./checkout/customer-form";
 export { newCheckoutKey, placeOrder } from "./checkout/place-order";
 export { type ActivePayment, cancelCheckout, startPayment, type StartMode } from "./payments/start-payment";

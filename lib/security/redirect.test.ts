@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 import { nextSignal } from "@/lib/testing/next-request";
-import { TRICKY_TARGETS } from "./fuzz/targets";
+import { TRICKY_TARGETS } from "@/e2e/fuzz/targets";
 import { safeRedirectPath } from "./redirect";
 
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));

@@ -1,19 +1,14 @@
 import { db } from "@/lib/db";
 import { newCheckoutKey, setQuantity, startPayment, type CheckoutForm } from "@/lib/orders";
 import { testCart, type TestCart } from "./cart";
+import { checkoutForm } from "./shopper.mjs";
 
 /**
- * The checkout most domain tests start from, in one place: the form a shopper fills in, a cart
- * holding some chai (₹349 each, from the seed), and an order placed from it with its QR payment
- * started (Plural's sandbox answers; nothing is paid yet).
+ * The checkout most domain tests start from, in one place: the form a shopper fills in (the shared
+ * test shopper, lib/testing/shopper.mjs), a cart holding some chai (₹349 each, from the seed), and
+ * an order placed from it with its QR payment started (Plural's sandbox answers; nothing is paid yet).
  */
-export const TEST_FORM: CheckoutForm = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
+export const TEST_FORM: CheckoutForm = checkoutForm();
 
 /** A fresh shopper's cart with `quantity` chai in it. */
 export async function cartWith(quantity = 2): Promise<TestCart> {

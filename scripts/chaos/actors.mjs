@@ -7,6 +7,7 @@
  */
 import { ADMIN_ACTIONS, Client, SHOP_ACTIONS } from "./http.mjs";
 import { Rng } from "./prng.mjs";
+import { checkoutFields } from "../../lib/testing/shopper.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PAID = new Set(["PROCESSED", "PARTIALLY_REFUNDED", "FULLY_REFUNDED", "AUTHORIZED", "PARTIALLY_CAPTURED"]);
@@ -17,16 +18,6 @@ async function pause(w, ms) {
   const end = Date.now() + ms;
   while (Date.now() < end && !w.ending()) await sleep(Math.min(250, end - Date.now()));
 }
-
-const CUSTOMER = {
-  name: "Chaos Shopper",
-  mobile: "9876543210",
-  "billing.address1": "1 Chaos Road",
-  "billing.city": "Pune",
-  "billing.state": "Maharashtra",
-  "billing.pincode": "411001",
-  sameAsBilling: "on",
-};
 
 /* ------------------------------------------------------------------------------------ shoppers */
 
@@ -59,7 +50,7 @@ async function shopperFlow(w, rng, i, self) {
   const co = await c.request("checkout page", "/checkout");
   if (co.status !== 200) return w.count("shopper: checkout not shown");
   const key = /name="checkoutKey" value="([^"]+)"/.exec(co.text)?.[1];
-  const fields = Object.entries({ ...CUSTOMER, email });
+  const fields = checkoutFields({ name: "Chaos Shopper", email });
   let placed = await c.postForm("place order", "/checkout", co.text, fields);
   if (placed.status !== 303 && rng.chance(0.5)) {
     w.count("shopper: place order again (same key)");

@@ -1,28 +1,20 @@
 /**
  * How the chaos run talks to the store: over HTTP only, through nginx, as browsers do. Pages and
- * plain form posts for the shopper (bench/harness.mjs's forms), server actions by their ids in the
+ * plain form posts for the shopper (the test shopper's forms, lib/testing/shopper.mjs), server actions by their ids in the
  * build's manifest with React's own argument encoder (as e2e/support/actions.ts calls them), and the
  * sandbox's control API for Plural's side. Every answer's status and time is recorded (`onAnswer`),
  * so the report can count 5xx answers and say when they happened.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { encodeReply } from "next/dist/compiled/react-server-dom-turbopack/client.edge.js";
-import { actionForm, multipart } from "../../bench/harness.mjs";
+import { actionForm, actionIds, actionValue, multipart } from "../../lib/testing/shopper.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
-let manifest;
 /** A server action's id in the current build (.next/server/server-reference-manifest.json). */
-function actionId(file, name) {
-  manifest ??= JSON.parse(readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"));
-  const found = Object.entries(manifest.node).find(([, a]) => a.filename === file && a.exportedName === name);
-  if (!found) throw new Error(`no server action ${name} in ${file} (is the build current?)`);
-  return found[0];
-}
+const actionId = actionIds(path.join(ROOT, ".next"));
 
-export const SHOP_ACTIONS = "app/(shop)/actions.ts";
-export const ADMIN_ACTIONS = "app/admin/actions.ts";
+export { ADMIN_ACTIONS, SHOP_ACTIONS } from "../../lib/testing/shopper.mjs";
 
 /** An HTTP client for one actor: its own address (X-Forwarded-For) and cookies; every answer reported. */
 export class Client {
@@ -73,14 +65,7 @@ export class Client {
         ? { method: "POST", headers: { ...headers, "content-type": "text/plain;charset=UTF-8" }, body }
         : { method: "POST", headers, body };
     const r = await this.request(what, p, init);
-    const row = r.text.split("\n").find((l) => l.startsWith("1:"));
-    let value;
-    try {
-      value = row ? JSON.parse(row.slice(2)) : undefined;
-    } catch {
-      value = row?.slice(2);
-    }
-    return { ...r, value, redirect: r.headers?.get("x-action-redirect") ?? undefined };
+    return { ...r, value: actionValue(r.text), redirect: r.headers?.get("x-action-redirect") ?? undefined };
   }
 
   /** A page's first server-action form posted without JavaScript (with `extra` fields). */

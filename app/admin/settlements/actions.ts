@@ -2,11 +2,14 @@
 
 import { redirect } from "next/navigation";
 import { requireAdmin } from "@/lib/admin-auth";
+import { formArg } from "@/lib/security/args";
 import { settlementSpanProblem, sweepSettlements } from "@/lib/orders/settlements/sweep";
 
 /** "Fetch from Plural": sweeps the window shown, then shows it again with what came. */
 export async function fetchSettlements(formData: FormData) {
   await requireAdmin();
+  // Called over HTTP with anything but a form: the page again, saying so, and nothing fetched.
+  if (!formArg.safeParse(formData).success) redirect(`/admin/settlements?${new URLSearchParams({ error: "Not a form: choose the dates and try again." })}`);
   const from = String(formData.get("from") ?? "");
   const to = String(formData.get("to") ?? "");
   const grace = String(formData.get("grace") ?? "48");

@@ -4,6 +4,7 @@ import type { Sandbox } from "@/lib/sandbox/engine";
 import { testCart } from "@/lib/testing/cart";
 import { startTestStore } from "@/lib/testing/store";
 import { newCheckoutKey, newRefundKey, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
+import { checkoutForm } from "@/lib/testing/shopper.mjs";
 
 /**
  * Were refundOrder to check what is left and insert the refund in two steps, two console tabs
@@ -26,16 +27,7 @@ async function paidOrder(quantity = 1) {
   const cart = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
   await setQuantity(cart.id, chai.id, quantity);
-  const placed = await cart.place(
-    {
-      name: "Asha Verma",
-      email: "asha@example.com",
-      mobile: "9876543210",
-      billing: { address1: "12 MG Road", city: "Pune", state: "MH", pincode: "411001" },
-      sameAsBilling: true,
-    },
-    newCheckoutKey(),
-  );
+  const placed = await cart.place(checkoutForm(), newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);

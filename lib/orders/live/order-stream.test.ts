@@ -12,6 +12,7 @@ import { STREAMS } from "@/lib/security/limits";
 import { testCart } from "@/lib/testing/cart";
 import { orderResponse } from "@/lib/plural/schemas";
 import { newRequest } from "@/lib/testing/next-request";
+import { checkoutForm } from "@/lib/testing/shopper.mjs";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
@@ -30,16 +31,7 @@ async function pendingOrder() {
   const shopper = await testCart();
   const chai = await db().product.findUniqueOrThrow({ where: { slug: "chai" } });
   await setQuantity(shopper.id, chai.id, 1);
-  const placed = await shopper.place(
-    {
-      name: "Asha Verma",
-      email: "asha@example.com",
-      mobile: "9876543210",
-      billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-      sameAsBilling: true,
-    },
-    newCheckoutKey(),
-  );
+  const placed = await shopper.place(checkoutForm(), newCheckoutKey());
   if (!placed.ok) throw new Error(placed.error);
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);

@@ -13,7 +13,18 @@ import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
 import { POST as returnPost } from "@/app/api/plural/return/route";
-import { createCart, handleWebhook, newCheckoutKey, newRefundKey, placeOrder, reconcile, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
+import {
+  createCart,
+  handleWebhook,
+  newCheckoutKey,
+  newRefundKey,
+  placeOrder,
+  reconcile,
+  refundOrder,
+  setQuantity,
+  startPayment,
+  syncOrder,
+} from "@/lib/orders";
 import { TEST_FORM } from "@/lib/testing/checkout";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));

@@ -75,7 +75,8 @@ async function activePayment(orderId: string): Promise<ActivePayment | null> {
 const MAX_ATTEMPTS = 10;
 
 type OrderWithPayments = NonNullable<Awaited<ReturnType<typeof loadOrder>>>;
-const loadOrder = async (orderId: string) => storedOrNull(await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } }));
+const loadOrder = async (orderId: string) =>
+  storedOrNull(await db().order.findUnique({ where: { id: orderId }, include: { payments: { orderBy: { createdAt: "asc" } } } }));
 
 /**
  * Starts (or reuses) a UPI payment on the order. QR and intent share one payment (created with
@@ -182,17 +183,19 @@ async function payOn(
   let row = order.payments.find((p) => p.merchantPaymentReference === ref);
   if (!row) {
     try {
-      row = storedPayment(await db().payment.create({
-        data: {
-          orderId,
-          merchantPaymentReference: ref,
-          upiMode: mode,
-          status: "PENDING",
-          amountInPaise: order.amountInPaise,
-          payerVpa: payerVpa ?? null,
-          pluralOrderId,
-        },
-      }));
+      row = storedPayment(
+        await db().payment.create({
+          data: {
+            orderId,
+            merchantPaymentReference: ref,
+            upiMode: mode,
+            status: "PENDING",
+            amountInPaise: order.amountInPaise,
+            payerVpa: payerVpa ?? null,
+            pluralOrderId,
+          },
+        }),
+      );
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       row = storedPayment(await db().payment.findUniqueOrThrow({ where: { merchantPaymentReference: ref } })); // a concurrent click won
@@ -203,15 +206,17 @@ async function payOn(
       mode === "COLLECT"
         ? await plural().createUpiPayment(pluralOrderId, { mode: "COLLECT", vpa: payerVpa!, merchantPaymentReference: ref, amountInPaise: order.amountInPaise })
         : await plural().createUpiPayment(pluralOrderId, { mode: "QR", merchantPaymentReference: ref, amountInPaise: order.amountInPaise });
-    const updated = storedPayment(await db().payment.update({
-      where: { id: row.id },
-      data: {
-        pluralPaymentId: res.paymentId ?? null,
-        pluralOrderId,
-        challengeUrl: res.challengeUrl ?? null,
-        imageUrl: mode === "QR" ? (res.imageUrl ?? null) : null,
-      },
-    }));
+    const updated = storedPayment(
+      await db().payment.update({
+        where: { id: row.id },
+        data: {
+          pluralPaymentId: res.paymentId ?? null,
+          pluralOrderId,
+          challengeUrl: res.challengeUrl ?? null,
+          imageUrl: mode === "QR" ? (res.imageUrl ?? null) : null,
+        },
+      }),
+    );
     if (res.order) {
       await applyStatus(pluralReport(orderId, res.order, "sync", "PAYMENT_CREATED", { extra: { payment_id: res.paymentId, mode, answer: res.shape } }));
     } else {

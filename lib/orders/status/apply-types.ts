@@ -24,7 +24,6 @@ export type ApplyInput = {
   authoritative: boolean;
 };
 
-
 export type ApplyResult =
   | { outcome: "duplicate" }
   | { outcome: "rejected"; reason: string }

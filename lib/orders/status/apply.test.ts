@@ -79,9 +79,10 @@ describe("applyStatus", () => {
       status: "PROCESSED",
       order_amount: { value: 100, currency: "INR" },
     });
-    expect(
-      await applyStatus(pluralReport(order.id, snapshot, "webhook", "ORDER_PROCESSED", { payload: {}, authoritative: false })),
-    ).toEqual({ outcome: "rejected", reason: "amount mismatch" });
+    expect(await applyStatus(pluralReport(order.id, snapshot, "webhook", "ORDER_PROCESSED", { payload: {}, authoritative: false }))).toEqual({
+      outcome: "rejected",
+      reason: "amount mismatch",
+    });
     expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PENDING");
   });
 });

@@ -5,6 +5,7 @@ import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
 import { testCart, type TestCart } from "@/lib/testing/cart";
 import { autoRefundsDue, lateRefundReference, newCheckoutKey, refundLatePayment, setQuantity, startPayment, syncOrder } from "@/lib/orders";
+import { checkoutForm } from "@/lib/testing/shopper.mjs";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
@@ -27,13 +28,7 @@ afterEach(() => {
   sb.updateSettings({ payment_retries: 3 });
 });
 
-const form = (email = "asha@example.com") => ({
-  name: "Asha Verma",
-  email,
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-});
+const form = (email?: string) => checkoutForm(email ? { email } : {});
 
 async function newCart(quantity = 1) {
   const cart = await testCart();

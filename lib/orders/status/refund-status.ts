@@ -15,7 +15,12 @@ export async function settleAutoRefund(orderId: string): Promise<void> {
 type RefundRow = { id: string; status: RefundStatus; pluralRefundId: string | null };
 
 /** The one writer of a refund's status: forward only (state-machine.ts), guarded against a concurrent writer. */
-export async function moveRefund(client: Pick<Prisma.TransactionClient, "refund">, refund: RefundRow, to: RefundStatus | undefined, pluralRefundId?: string): Promise<boolean> {
+export async function moveRefund(
+  client: Pick<Prisma.TransactionClient, "refund">,
+  refund: RefundRow,
+  to: RefundStatus | undefined,
+  pluralRefundId?: string,
+): Promise<boolean> {
   const id = refund.pluralRefundId ?? pluralRefundId ?? null;
   // `to` undefined: a status the store does not know, so no move (as a repeat or a stale report).
   if (!to || !canMoveRefund(refund.status, to)) {

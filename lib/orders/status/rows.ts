@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { ORDER_STATUSES, PAYMENT_MODES, PAYMENT_STATUSES, REFUND_STATUSES, type OrderStatus, type PaymentMode, type PaymentStatus, type RefundStatus } from "./statuses";
+import {
+  ORDER_STATUSES,
+  PAYMENT_MODES,
+  PAYMENT_STATUSES,
+  REFUND_STATUSES,
+  type OrderStatus,
+  type PaymentMode,
+  type PaymentStatus,
+  type RefundStatus,
+} from "./statuses";
 
 /**
  * Statuses as they come from the database (a string column each) or from Plural, checked against the
@@ -20,9 +29,13 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 type Row = { id?: string; status: string };
 /** A payment or refund as read with its order: a `select` may leave its status or mode out. */
 type ListRow = { id?: string; status?: string; upiMode?: string; [field: string]: unknown };
-type StoredPayment<P> = Omit<P, "status" | "upiMode"> & (P extends { status: string } ? { status: PaymentStatus } : unknown) & (P extends { upiMode: string } ? { upiMode: PaymentMode } : unknown);
+type StoredPayment<P> = Omit<P, "status" | "upiMode"> &
+  (P extends { status: string } ? { status: PaymentStatus } : unknown) &
+  (P extends { upiMode: string } ? { upiMode: PaymentMode } : unknown);
 type StoredRefund<R> = Omit<R, "status"> & (R extends { status: string } ? { status: RefundStatus } : unknown);
-export type StoredOrder<T> = Omit<T, "status" | "payments" | "refunds"> & { status: OrderStatus } & (T extends { payments: Array<infer P> } ? { payments: StoredPayment<P>[] } : unknown) &
+export type StoredOrder<T> = Omit<T, "status" | "payments" | "refunds"> & { status: OrderStatus } & (T extends { payments: Array<infer P> }
+    ? { payments: StoredPayment<P>[] }
+    : unknown) &
   (T extends { refunds: Array<infer R> } ? { refunds: StoredRefund<R>[] } : unknown);
 
 /** A payment row with its status (and mode, when read) checked. */

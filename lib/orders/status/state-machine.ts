@@ -6,16 +6,7 @@
  */
 /** Plural's order statuses. */
 export type OrderStatus =
-  | "CREATED"
-  | "PENDING"
-  | "ATTEMPTED"
-  | "AUTHORIZED"
-  | "PROCESSED"
-  | "PARTIALLY_CAPTURED"
-  | "CANCELLED"
-  | "FAILED"
-  | "PARTIALLY_REFUNDED"
-  | "FULLY_REFUNDED";
+  "CREATED" | "PENDING" | "ATTEMPTED" | "AUTHORIZED" | "PROCESSED" | "PARTIALLY_CAPTURED" | "CANCELLED" | "FAILED" | "PARTIALLY_REFUNDED" | "FULLY_REFUNDED";
 /** A payment's: INITIATED or PENDING while the shopper pays, then its outcome (a late success may follow a failure). */
 export type PaymentStatus = "INITIATED" | "PENDING" | "AUTHORIZED" | "PROCESSED" | "FAILED" | "CANCELLED";
 /** A refund's: waiting (CREATED, PENDING), then its outcome. */

@@ -5,6 +5,7 @@ import type { Sandbox } from "@/lib/sandbox/engine";
 import { startTestStore } from "@/lib/testing/store";
 import { createCart, newCheckoutKey, setQuantity, startPayment } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
+import { checkoutForm } from "@/lib/testing/shopper.mjs";
 
 /**
  * `npm run reconcile` from cron beside a busy store: two OS processes write the same
@@ -121,10 +122,4 @@ describe("a second process (npm run reconcile) beside a burst of checkouts", () 
   }, 180_000);
 });
 
-const FORM = {
-  name: "Asha Verma",
-  email: "asha@example.com",
-  mobile: "9876543210",
-  billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-  sameAsBilling: true,
-};
+const FORM = checkoutForm();

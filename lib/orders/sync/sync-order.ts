@@ -58,17 +58,19 @@ export async function syncIfStale(orderId: string, intervalMs: number, source: E
 const WAITING = ["PENDING", "AUTHORIZED"];
 
 async function doSync(orderId: string, source: EventSource, type: string): Promise<SyncResult> {
-  const order = storedOrNull(await db().order.findUnique({
-    where: { id: orderId },
-    select: {
-      id: true,
-      status: true,
-      pluralOrderId: true,
-      merchantOrderReference: true,
-      pluralAttempt: true,
-      payments: { where: { status: { in: WAITING }, pluralPaymentId: { not: null } }, select: { pluralOrderId: true, createdAt: true } },
-    },
-  }));
+  const order = storedOrNull(
+    await db().order.findUnique({
+      where: { id: orderId },
+      select: {
+        id: true,
+        status: true,
+        pluralOrderId: true,
+        merchantOrderReference: true,
+        pluralAttempt: true,
+        payments: { where: { status: { in: WAITING }, pluralPaymentId: { not: null } }, select: { pluralOrderId: true, createdAt: true } },
+      },
+    }),
+  );
   if (!order) return err("Order not found.", "not_found");
   let main: SyncResult;
   let mainId = order.pluralOrderId;
@@ -105,15 +107,17 @@ async function doSync(orderId: string, source: EventSource, type: string): Promi
     }
   }
   // Still waiting somewhere on a decided order: the sweep asks again (Order.followUpAt) until it is not.
-  const after = storedOrNull(await db().order.findUnique({
-    where: { id: orderId },
-    select: {
-      id: true,
-      status: true,
-      pluralOrderId: true,
-      payments: { where: { status: { in: WAITING }, pluralPaymentId: { not: null } }, select: { pluralOrderId: true } },
-    },
-  }));
+  const after = storedOrNull(
+    await db().order.findUnique({
+      where: { id: orderId },
+      select: {
+        id: true,
+        status: true,
+        pluralOrderId: true,
+        payments: { where: { status: { in: WAITING }, pluralPaymentId: { not: null } }, select: { pluralOrderId: true } },
+      },
+    }),
+  );
   if (after && !OPEN_STATUSES.has(after.status) && after.payments.some((p) => p.pluralOrderId !== after.pluralOrderId)) {
     await db().order.update({ where: { id: orderId }, data: { followUpAt: new Date() } });
   }

@@ -130,7 +130,9 @@ async function handle(rawBody: string, headers: Headers): Promise<WebhookAnswer>
     const fresh = await record(`${eventType} (unreadable)`);
     return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: fresh ? await owe(order.id, "GET_ORDER_AFTER_WEBHOOK") : undefined };
   }
-  const result = await applyStatus(pluralReport(order.id, snapshot.data, "webhook", eventType, { externalId: v.id, payload: summary(data), authoritative: false }));
+  const result = await applyStatus(
+    pluralReport(order.id, snapshot.data, "webhook", eventType, { externalId: v.id, payload: summary(data), authoritative: false }),
+  );
   if (result.outcome === "duplicate") return { status: 200, body: { ok: true, duplicate: true } };
   const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? await owe(order.id, "GET_ORDER_AFTER_WEBHOOK") : undefined;
   return { status: 200, body: { ok: true, outcome: result.outcome }, followUp };

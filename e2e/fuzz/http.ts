@@ -1,22 +1,11 @@
-import { readFileSync } from "node:fs";
 // React's own encoder for server action arguments: the very bytes a browser sends.
 import { encodeReply } from "next/dist/compiled/react-server-dom-turbopack/client.edge";
+import { actionValue } from "@/lib/testing/shopper.mjs";
 
 /**
  * A shopper's (or an attacker's) browser, reduced to fetch and a cookie jar: calls server actions
  * over HTTP as the browser does (POST to a page, `Next-Action` header, React-encoded arguments).
  */
-type Manifest = { node: Record<string, { filename: string; exportedName: string }> };
-
-export function actionIds(buildDir = ".next"): (file: string, name: string) => string {
-  const m = JSON.parse(readFileSync(`${buildDir}/server/server-reference-manifest.json`, "utf8")) as Manifest;
-  return (file, name) => {
-    const found = Object.entries(m.node).find(([, a]) => a.filename === file && a.exportedName === name);
-    if (!found) throw new Error(`no server action ${name} in ${file} (is the build current?)`);
-    return found[0];
-  };
-}
-
 export class Browser {
   readonly cookies = new Map<string, string>();
   constructor(
@@ -59,14 +48,6 @@ export class Browser {
       redirect: "manual",
     });
     this.keep(res);
-    const text = await res.text();
-    const row = text.split("\n").find((l) => l.startsWith("1:"));
-    let value: unknown;
-    try {
-      value = row ? JSON.parse(row.slice(2)) : undefined;
-    } catch {
-      value = row?.slice(2);
-    }
-    return { status: res.status, value, redirect: res.headers.get("x-action-redirect") ?? undefined };
+    return { status: res.status, value: actionValue(await res.text()), redirect: res.headers.get("x-action-redirect") ?? undefined };
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 import { POST as webhookPost } from "@/app/api/plural/webhook/route";
 import { db } from "@/lib/db";
-import { newCheckoutKey, setQuantity, startPayment } from "@/lib/orders";
+import { setQuantity, startPayment } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
@@ -22,7 +22,7 @@ vi.mock("next/server", async (original) => ({
 /**
  * The return-URL and webhook fuzzers, in process against the route handlers, a real sandbox and a
  * fresh database: a few thousand cases in every `npm test`. `npm run security:fuzz` sends 10,000 of
- * each over HTTP to `next start` (scripts/security-fuzz.ts).
+ * each over HTTP to `next start` (e2e/fuzz/security-fuzz.mts).
  */
 const CASES = Number(process.env.FUZZ_CASES ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
@@ -68,16 +68,7 @@ beforeAll(async () => {
   for (const outcome of ["paid", "declined", "paid"] as const) {
     const cart = await testCart();
     await setQuantity(cart.id, chai.id, outcome === "declined" ? 2 : 1);
-    const placed = await cart.place(
-      {
-        name: "Asha Verma",
-        email: "asha@example.com",
-        mobile: "9876543210",
-        billing: { address1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
-        sameAsBilling: true,
-      },
-      newCheckoutKey(),
-    );
+    const placed = await cart.place();
     if (!placed.ok) throw new Error(placed.error);
     const p = await startPayment(placed.value.orderId, "QR");
     if (!p.ok) throw new Error(p.error);

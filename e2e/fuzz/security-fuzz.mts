@@ -41,15 +41,16 @@ Object.assign(process.env, { PLURAL_ENV: "sandbox", APP_URL: BASE, DATABASE_URL:
 const { db } = await import("@/lib/db");
 const { SANDBOX_DEFAULTS } = await import("@/lib/env");
 const { signCallback } = await import("@/lib/plural/signature");
-const { callbackCases } = await import("@/lib/security/fuzz/callbacks");
-const { Browser, actionIds } = await import("@/lib/security/fuzz/http");
-const { Random } = await import("@/lib/security/fuzz/random");
-const { formatReports, rowsChanged, runFuzz } = await import("@/lib/security/fuzz/run");
-const { TRICKY_TARGETS } = await import("@/lib/security/fuzz/targets");
-const { signedDelivery, webhookCases } = await import("@/lib/security/fuzz/webhooks");
+const { callbackCases } = await import("@/e2e/fuzz/callbacks");
+const { Browser } = await import("@/e2e/fuzz/http");
+const { Random } = await import("@/e2e/fuzz/random");
+const { formatReports, rowsChanged, runFuzz } = await import("@/e2e/fuzz/run");
+const { TRICKY_TARGETS } = await import("@/e2e/fuzz/targets");
+const { signedDelivery, webhookCases } = await import("@/e2e/fuzz/webhooks");
 const { sendOversized } = await import("@/lib/testing/raw-http");
-type Report = import("@/lib/security/fuzz/run").Report;
-type Attempt = import("@/lib/security/fuzz/run").Attempt;
+const { actionIds, checkoutFormData, payerAnswers, SHOP_ACTIONS: SHOP } = await import("@/lib/testing/shopper.mjs");
+type Report = import("@/e2e/fuzz/run").Report;
+type Attempt = import("@/e2e/fuzz/run").Attempt;
 type Row = { name: string; tried: number; accepted: number; written: number; fiveXX: number; ms?: number };
 
 const SECRET = SANDBOX_DEFAULTS.clientSecret; // the sandbox signs returns and webhooks with it (lib/env.ts)
@@ -135,7 +136,6 @@ const reports: Report[] = [];
 try {
   await until("the server", async () => ((await fetch(`${BASE}/api/health`)).ok ? true : undefined), 120_000);
   const id = actionIds();
-  const SHOP = "app/(shop)/actions.ts";
 
   // Real orders, bought over HTTP like a shopper: two paid, one declined.
   console.log(`Seed ${SEED}. Shopping for three orders…`);
@@ -146,31 +146,14 @@ try {
     const add = new FormData();
     add.set("productId", products[orders.length]!.id);
     await shopper.action("/", id(SHOP, "addToCartAction"), [null, add]);
-    const form = new FormData();
-    for (const [k, v] of Object.entries({
-      name: "Asha Verma",
-      email: "asha@example.com",
-      mobile: "9876543210",
-      "billing.address1": "12 MG Road",
-      "billing.city": "Bengaluru",
-      "billing.state": "Karnataka",
-      "billing.pincode": "560001",
-      sameAsBilling: "on",
-      checkoutKey: `ord_${randomBytes(12).toString("hex").slice(0, 16)}`,
-    }))
-      form.set(k, v);
+    const form = checkoutFormData(`ord_${randomBytes(12).toString("hex").slice(0, 16)}`);
     const placed = await shopper.action("/checkout", id(SHOP, "placeOrderAction"), [null, form]);
     const orderId = /\/orders\/([^/]+)\/pay/.exec(placed.redirect ?? "")?.[1];
     if (!orderId) throw new Error(`checkout failed: ${JSON.stringify(placed)}`);
     const started = await shopper.action(`/orders/${orderId}/pay`, id(SHOP, "startPaymentAction"), [orderId, "QR"]);
     if ((started.value as { ok?: boolean })?.ok !== true) throw new Error(`payment failed: ${JSON.stringify(started)}`);
     const payment = await db().payment.findFirstOrThrow({ where: { orderId }, orderBy: { createdAt: "desc" } });
-    const res = await fetch(`${BASE}/sandbox/control/payments/${payment.pluralPaymentId}/${outcome === "paid" ? "approve" : "decline"}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: "{}",
-    });
-    if (!res.ok) throw new Error(`sandbox ${outcome}: ${res.status}`);
+    await payerAnswers(BASE, payment.pluralPaymentId!, outcome === "paid" ? "approve" : "decline");
     await until("the order's webhook", async () => {
       const o = await db().order.findUniqueOrThrow({ where: { id: orderId } });
       return o.status === (outcome === "paid" ? "PROCESSED" : "ATTEMPTED") ? o : undefined;
