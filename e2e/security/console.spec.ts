@@ -5,7 +5,7 @@ import { clearRateLimits } from "../support/db";
 import { PREAUTH_URL, STORE_URL } from "../support/plural";
 
 /**
- * Issue #8, tried as an attacker would, over HTTP against the production build: the same requests a
+ * Tried as an attacker would, over HTTP against the production build: the same requests a
  * browser sends, without the shopper's cookies. This part: the console's sign-in and sessions.
  */
 test.describe("console sign-in", () => {
@@ -41,7 +41,7 @@ test.describe("console sign-in", () => {
     expect(await signIn("e2e-admin", "198.51.100.7")).toMatch(/^Too many attempts/);
   });
 
-  test("issue #18: 60 wrong guesses from 12 addresses behind the load balancer, then the merchant's password from a 13th: signed in", async () => {
+  test("60 wrong guesses from 12 addresses behind the load balancer, then the merchant's password from a 13th: signed in", async () => {
     test.setTimeout(120_000);
     const signIn = signInAt(PREAUTH_URL); // TRUSTED_PROXIES=127.0.0.1/32: each X-Forwarded-For is a client
     const guesses = await Promise.all(
@@ -58,7 +58,7 @@ test.describe("console sign-in", () => {
     expect(Date.now() - t0).toBeLessThan(10_000); // slowed down by a few seconds at most, never refused
   });
 
-  test("issue #18: signing out ends the session on the server, for every copy of its cookie", async ({ browser, page }) => {
+  test("signing out ends the session on the server, for every copy of its cookie", async ({ browser, page }) => {
     await page.goto("/admin/login");
     await page.getByLabel("Password").fill("e2e-admin");
     await page.getByRole("button", { name: "Sign in" }).click();

@@ -4,7 +4,7 @@ import { expect, test } from "../fixtures";
 import { STORE_URL } from "../support/plural";
 
 /**
- * Issue #8, tried as an attacker would, over HTTP against the production build: the same requests a
+ * Tried as an attacker would, over HTTP against the production build: the same requests a
  * browser sends, without the shopper's cookies. This part: the content security policy and transport security.
  */
 test.describe("content security policy and transport security", () => {

@@ -3,10 +3,10 @@ import { expect, test } from "../fixtures";
 import { STORE_URL } from "../support/plural";
 
 /**
- * Issue #8, tried as an attacker would, over HTTP against the production build: the same requests a
+ * Tried as an attacker would, over HTTP against the production build: the same requests a
  * browser sends, without the shopper's cookies. This part: a UAT store has no sandbox and no bench routes.
  */
-test.describe("issue #18: a UAT store has no sandbox and no bench routes", () => {
+test.describe("a UAT store has no sandbox and no bench routes", () => {
   const port = Number(new URL(STORE_URL).port) + 2;
   const uatEnv = {
     ...process.env,

@@ -5,7 +5,7 @@ import { cartItemCount, orderFootprint } from "../support/db";
 import { STORE_URL } from "../support/plural";
 
 /**
- * Issue #8, tried as an attacker would, over HTTP against the production build: the same requests a
+ * Tried as an attacker would, over HTTP against the production build: the same requests a
  * browser sends, without the shopper's cookies. This part: a shopper's order, its ownership and its abuse.
  */
 test.describe("an order belongs to the shopper who placed it", () => {
@@ -76,7 +76,7 @@ test.describe("an order belongs to the shopper who placed it", () => {
   });
 });
 
-test.describe("issue #18: abuse of a shopper's order", () => {
+test.describe("abuse of a shopper's order", () => {
   test.afterEach(async ({ sandbox }) => {
     await sandbox.reset();
   });

@@ -4,7 +4,7 @@ import { STORE_URL } from "../support/plural";
 import { sendOversized } from "../../lib/testing/raw-http";
 
 /**
- * Issue #8, tried as an attacker would, over HTTP against the production build: the same requests a
+ * Tried as an attacker would, over HTTP against the production build: the same requests a
  * browser sends, without the shopper's cookies. This part: bad server-action arguments and oversized bodies.
  */
 test.describe("bad arguments", () => {

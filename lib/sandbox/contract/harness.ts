@@ -58,7 +58,7 @@ async function freshSandbox() {
   hooks.failNext = 0;
 }
 
-/** ORDER_NOT_FOUND's HTTP status under this profile (reference §13.6): 404, or 422. */
+/** ORDER_NOT_FOUND's HTTP status under this profile (Pine Labs' Error Codes page says 404; a sample on the Get Order page answers 422). */
 export const notFoundStatus = () => (reading("order_not_found_status") as number | undefined) ?? 404;
 
 /** A UPI payment, then the order as Plural has it: from the answer when it carries the order, else (the guide's flat answer) from Get Order. */
