@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/engine";
-import { startTestStore } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store";
 import { testCart } from "@/lib/testing/cart";
 import { cartWith, TEST_FORM } from "@/lib/testing/checkout";
 import { newCheckoutKey } from "@/lib/orders";
 
-let server: Awaited<ReturnType<typeof startTestStore>>;
-let sb: Sandbox;
-beforeAll(async () => {
-  server = await startTestStore();
-  sb = server.sandbox;
-  sb.updateSettings({ webhook: { enabled: false } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const store = testStoreForFile({ webhooks: false });
 
 const form = TEST_FORM;
 
@@ -30,19 +20,19 @@ describe("placing an order", () => {
     const order = await db().order.findUniqueOrThrow({ where: { id: a.value.orderId }, include: { items: true } });
     expect(order.amountInPaise).toBe(3 * 34900);
     expect(order.status).toBe("CREATED");
-    expect(sb.orderList().filter((o) => o.merchant_order_reference === key)).toHaveLength(1);
-    expect(sb.orderByReference(key).callback_url).toBe("http://store.test/api/plural/return");
+    expect(store.sandbox.orderList().filter((o) => o.merchant_order_reference === key)).toHaveLength(1);
+    expect(store.sandbox.orderByReference(key).callback_url).toBe("http://store.test/api/plural/return");
   });
 
   it("keeps the order when Plural is down, and a retry with the same key finishes it", async () => {
     const cart = await cartWith();
     const key = newCheckoutKey();
-    sb.addFault({ endpoint: "createOrder", kind: "status", status: 500 });
+    store.sandbox.addFault({ endpoint: "createOrder", kind: "status", status: 500 });
     const failed = await cart.place(form, key);
     expect(failed).toMatchObject({ ok: false, error: expect.stringContaining("Your order is saved") });
     const saved = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
     expect(saved.pluralOrderId).toBeNull();
-    sb.clearFaults();
+    store.sandbox.clearFaults();
     const retried = await cart.place(form, key);
     expect(retried.ok && retried.value.orderId).toBe(saved.id);
     expect((await db().order.findUniqueOrThrow({ where: { id: saved.id } })).pluralOrderId).toMatch(/^v1-/);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/engine";
 import { testCart } from "@/lib/testing/cart";
-import { startTestStore } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store";
 import { newCheckoutKey, newRefundKey, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 import { checkoutForm } from "@/lib/testing/shopper.mjs";
 
@@ -12,16 +11,7 @@ import { checkoutForm } from "@/lib/testing/shopper.mjs";
  * per order (the order row's, taken by a guarded UPDATE in the transaction): on SQLite and, in
  * `npm test`, again on PostgreSQL.
  */
-let server: Awaited<ReturnType<typeof startTestStore>>;
-let sb: Sandbox;
-beforeAll(async () => {
-  server = await startTestStore();
-  sb = server.sandbox;
-  sb.updateSettings({ webhook: { enabled: false } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const store = testStoreForFile({ webhooks: false });
 
 async function paidOrder(quantity = 1) {
   const cart = await testCart();
@@ -31,12 +21,12 @@ async function paidOrder(quantity = 1) {
   if (!placed.ok) throw new Error(placed.error);
   const p = await startPayment(placed.value.orderId, "QR");
   if (!p.ok) throw new Error(p.error);
-  sb.approve((await db().payment.findUniqueOrThrow({ where: { id: p.value.id } })).pluralPaymentId!);
+  store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: p.value.id } })).pluralPaymentId!);
   await syncOrder(placed.value.orderId);
   return db().order.findUniqueOrThrow({ where: { id: placed.value.orderId } });
 }
 
-const refundCalls = () => server.count("POST", /\/refunds?(\/|$)/);
+const refundCalls = () => store.server.count("POST", /\/refunds?(\/|$)/);
 
 describe("refunds", () => {
   it("two full refunds at once (two console tabs): exactly one is made", async () => {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/engine";
-import { startTestStore } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store";
 import { newRequest } from "@/lib/testing/next-request";
 import { cartWith, orderWithQr, TEST_FORM } from "@/lib/testing/checkout";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";
@@ -13,16 +12,7 @@ vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m
 /** Drops the process's memory of recent webhooks, so the next status poll reads it from the database. */
 const forgetWebhooks = () => delete (globalThis as { webhooksSeen?: unknown }).webhooksSeen;
 
-let server: Awaited<ReturnType<typeof startTestStore>>;
-let sb: Sandbox;
-beforeAll(async () => {
-  server = await startTestStore();
-  sb = server.sandbox;
-  sb.updateSettings({ webhook: { enabled: false } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const store = testStoreForFile({ webhooks: false });
 
 const form = TEST_FORM;
 /** The cart cookie of the browser that placed each order (by order id). */
@@ -37,7 +27,7 @@ async function paidOrder() {
 describe("status route", () => {
   it("reconciles a stale open order with Get Order", async () => {
     const { order, payment } = await paidOrder();
-    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     await db().order.update({ where: { id: order.id }, data: { lastSyncedAt: new Date(Date.now() - 60_000) } });
     newRequest({ cart: cartTokens.get(order.id) }); // the shopper's browser
     const res = await statusGet(new Request("http://store.test"), { params: Promise.resolve({ id: order.id }) });
@@ -50,7 +40,7 @@ describe("status route", () => {
     newRequest({ cart: cartTokens.get(id) }); // the shopper's browser
     return statusGet(new Request("http://store.test"), { params: Promise.resolve({ id }) });
   };
-  const getOrders = (pluralOrderId: string) => server.count("GET", new RegExp(`/orders/${pluralOrderId}$`));
+  const getOrders = (pluralOrderId: string) => store.server.count("GET", new RegExp(`/orders/${pluralOrderId}$`));
   const synced = (id: string, msAgo: number) => db().order.update({ where: { id }, data: { lastSyncedAt: new Date(Date.now() - msAgo) } });
 
   it("50 pollers of one stale order cause one Get Order; the rest answer from the database", async () => {
@@ -90,7 +80,7 @@ describe("status route", () => {
 
   it("answers a paid order from the database without asking Plural", async () => {
     const { order, payment } = await paidOrder();
-    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     await syncOrder(order.id);
     const calls = getOrders(order.pluralOrderId!);
     await synced(order.id, 3_600_000);
@@ -101,14 +91,14 @@ describe("status route", () => {
   it("sync finds an order whose create-order answer was lost, by merchant reference", async () => {
     const cart = await cartWith();
     const key = newCheckoutKey();
-    sb.addFault({ endpoint: "createOrder", kind: "status", status: 504, phase: "after" });
+    store.sandbox.addFault({ endpoint: "createOrder", kind: "status", status: 504, phase: "after" });
     const r = await cart.place(form, key);
-    sb.clearFaults();
+    store.sandbox.clearFaults();
     expect(r.ok).toBe(false);
     const order = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
     expect(order.pluralOrderId).toBeNull();
     const synced = await syncOrder(order.id);
     expect(synced.ok).toBe(true);
-    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).pluralOrderId).toBe(sb.orderByReference(key).order_id);
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).pluralOrderId).toBe(store.sandbox.orderByReference(key).order_id);
   });
 });

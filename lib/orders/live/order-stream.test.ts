@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/engine";
-import { startTestStore } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store";
 import { GET as eventsGet } from "@/app/api/orders/[id]/events/route";
 import { applyStatus, newCheckoutKey, noteWebhookArrived, openOrderStream, openStreamCount, setQuantity, startPayment } from "@/lib/orders";
 import { onOrderChange, wake, watcherCount } from "./order-changes";
@@ -16,16 +15,7 @@ import { checkoutForm } from "@/lib/testing/shopper.mjs";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
-let server: Awaited<ReturnType<typeof startTestStore>>;
-let sb: Sandbox;
-beforeAll(async () => {
-  server = await startTestStore();
-  sb = server.sandbox;
-  sb.updateSettings({ webhook: { enabled: false } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const store = testStoreForFile({ webhooks: false });
 
 async function pendingOrder() {
   const shopper = await testCart();
@@ -86,9 +76,9 @@ describe("live status by push (Server-Sent Events)", () => {
     expect(await stream.next()).toMatchObject({ status: "PENDING", payment: { status: "PENDING" } });
 
     // A webhook (or any writer) applies PROCESSED: the stream hears of it without waiting for its safety net.
-    sb.approve(o.pluralPaymentId);
-    sb.advance();
-    const snapshot = orderResponse.parse(sb.orderViewByReference(o.merchantRef));
+    store.sandbox.approve(o.pluralPaymentId);
+    store.sandbox.advance();
+    const snapshot = orderResponse.parse(store.sandbox.orderViewByReference(o.merchantRef));
     const applied = Date.now();
     await applyStatus(pluralReport(o.orderId, snapshot, "webhook", "ORDER_PROCESSED", { externalId: `msg_${applied}`, payload: {}, authoritative: false }));
     expect(await stream.next()).toMatchObject({ status: "PROCESSED", payment: { status: "PROCESSED" } });

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { signCallback } from "@/lib/plural/signature";
-import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
-import { startTestStore } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store";
 import { orderWithQr } from "@/lib/testing/checkout";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
-let server: Awaited<ReturnType<typeof startTestStore>>;
-let sb: Sandbox;
-beforeAll(async () => {
-  server = await startTestStore();
-  sb = server.sandbox;
-  sb.updateSettings({ webhook: { enabled: false } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const store = testStoreForFile({ webhooks: false });
 const paidOrder = orderWithQr;
 
 describe("return route", () => {
@@ -27,7 +17,7 @@ describe("return route", () => {
 
   it("verifies, records, confirms with Get Order and redirects to the result page", async () => {
     const { order, payment } = await paidOrder();
-    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     const fields = { order_id: order.pluralOrderId!, status: "PROCESSED" };
     const res = await post({ ...fields, signature: signCallback(fields, TEST_CREDENTIALS.clientSecret) });
     expect(res.status).toBe(303);
@@ -43,16 +33,16 @@ describe("return route", () => {
 
   it("a replayed return writes nothing and asks Plural nothing", async () => {
     const { order, payment } = await paidOrder();
-    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     const fields = { order_id: order.pluralOrderId!, status: "PROCESSED" };
     const signed = { ...fields, signature: signCallback(fields, TEST_CREDENTIALS.clientSecret) };
-    const calls = server.count("GET", new RegExp(`/orders/${order.pluralOrderId}$`));
+    const calls = store.server.count("GET", new RegExp(`/orders/${order.pluralOrderId}$`));
     expect((await post(signed)).status).toBe(303);
     const events = await db().orderEvent.count({ where: { orderId: order.id } });
     const results = await Promise.all(Array.from({ length: 100 }, () => post(signed)));
     expect(results.every((r) => r.status === 303 && r.headers.get("location") === `/orders/${order.id}`)).toBe(true);
     expect(await db().orderEvent.count({ where: { orderId: order.id } })).toBe(events);
-    expect(server.count("GET", new RegExp(`/orders/${order.pluralOrderId}$`)) - calls).toBe(1);
+    expect(store.server.count("GET", new RegExp(`/orders/${order.pluralOrderId}$`)) - calls).toBe(1);
   });
 
   it("never trusts the status in the callback: Get Order decides", async () => {

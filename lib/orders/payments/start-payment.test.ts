@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/engine";
-import { startTestStore } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store";
 import { cartWith, TEST_FORM } from "@/lib/testing/checkout";
 import { newCheckoutKey, payPageView, startPayment, syncOrder } from "@/lib/orders";
 import { PAYMENT_WINDOW_MS } from "./start-payment";
 
-let server: Awaited<ReturnType<typeof startTestStore>>;
-let sb: Sandbox;
-beforeAll(async () => {
-  server = await startTestStore();
-  sb = server.sandbox;
-  sb.updateSettings({ webhook: { enabled: false } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const store = testStoreForFile({ webhooks: false });
 
 const form = TEST_FORM;
 
@@ -29,14 +19,14 @@ describe("starting a payment", () => {
     const again = await startPayment(id, "QR");
     expect(again.ok && again.value.id).toBe(a.ok && a.value.id);
     const ref = (await db().order.findUniqueOrThrow({ where: { id } })).merchantOrderReference;
-    sb.advance();
-    const plural = sb.orderByReference(ref);
+    store.sandbox.advance();
+    const plural = store.sandbox.orderByReference(ref);
     expect(plural.payments).toHaveLength(1);
     expect(await startPayment(id, "COLLECT", "not a vpa")).toMatchObject({ ok: false });
     const collect = await startPayment(id, "COLLECT", "Asha@OKAXIS");
     expect(collect.ok && collect.value.payerVpa).toBe("asha@okaxis");
-    sb.advance();
-    expect(sb.orderByReference(ref).payments.map((p) => p.status)).toEqual(["CANCELLED", "PENDING"]);
+    store.sandbox.advance();
+    expect(store.sandbox.orderByReference(ref).payments.map((p) => p.status)).toEqual(["CANCELLED", "PENDING"]);
     const rows = await db().payment.findMany({ where: { orderId: id }, orderBy: { createdAt: "asc" } });
     expect(rows.map((r) => [r.upiMode, r.status])).toEqual([
       ["QR", "CANCELLED"],
@@ -46,9 +36,9 @@ describe("starting a payment", () => {
 
   it("creates the Plural order that checkout could not, when the shopper starts paying (not when the page loads)", async () => {
     const key = newCheckoutKey();
-    sb.addFault({ endpoint: "createOrder", kind: "status", status: 500 });
+    store.sandbox.addFault({ endpoint: "createOrder", kind: "status", status: 500 });
     const failed = await (await cartWith()).place(form, key);
-    sb.clearFaults();
+    store.sandbox.clearFaults();
     expect(failed.ok).toBe(false);
     const saved = await db().order.findUniqueOrThrow({ where: { merchantOrderReference: key } });
     // Reading the pay page's view writes nothing.
@@ -58,7 +48,7 @@ describe("starting a payment", () => {
     const started = await startPayment(saved.id, "QR");
     expect(started.ok && started.value.mode).toBe("QR");
     expect((await db().order.findUniqueOrThrow({ where: { id: saved.id } })).pluralOrderId).toMatch(/^v1-/);
-    expect(sb.orderList().filter((o) => o.merchant_order_reference === key)).toHaveLength(1);
+    expect(store.sandbox.orderList().filter((o) => o.merchant_order_reference === key)).toHaveLength(1);
   });
 
   it("the pay page says the last QR expired (before and after Plural says so), and a new one is a new payment", async () => {
@@ -73,7 +63,7 @@ describe("starting a payment", () => {
     await db().payment.update({ where: { id: row.id }, data: { createdAt: new Date(row.createdAt.getTime() - PAYMENT_WINDOW_MS - 1000) } });
     expect(await payPageView(id)).toMatchObject({ payment: null, lastExpired: "QR" });
     // Plural says PAYMENT_EXPIRED.
-    sb.expire(row.pluralPaymentId!);
+    store.sandbox.expire(row.pluralPaymentId!);
     await syncOrder(id, "sync", "GET_ORDER");
     const after = await db().payment.findUniqueOrThrow({ where: { id: row.id } });
     expect(after).toMatchObject({ status: "FAILED", errorCode: "PAYMENT_EXPIRED" });

@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/engine";
-import { startTestStore } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store";
 import { cartWith, orderWithQr } from "@/lib/testing/checkout";
 import { applyStatus, setQuantity, syncOrder } from "@/lib/orders";
 import { pluralReport } from "./apply";
 
-let server: Awaited<ReturnType<typeof startTestStore>>;
-let sb: Sandbox;
-beforeAll(async () => {
-  server = await startTestStore();
-  sb = server.sandbox;
-  sb.updateSettings({ webhook: { enabled: false } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const store = testStoreForFile({ webhooks: false });
 const paidOrder = orderWithQr;
 
 describe("applyStatus", () => {
@@ -24,7 +14,7 @@ describe("applyStatus", () => {
     const [chai, diya] = await Promise.all(["chai", "diya"].map((slug) => db().product.findUniqueOrThrow({ where: { slug } })));
     await setQuantity(order.cartId!, chai!.id, 3); // the shopper kept shopping before the payment was confirmed
     await setQuantity(order.cartId!, diya!.id, 1);
-    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     await syncOrder(order.id);
     const left = await db().cartItem.findMany({ where: { cartId: order.cartId! }, select: { productId: true, quantity: true } });
     expect(left.sort((a, b) => a.productId.localeCompare(b.productId))).toEqual(
@@ -38,7 +28,7 @@ describe("applyStatus", () => {
   it("a confirmed payment empties a cart that holds just what the order bought, and leaves other shoppers' carts alone", async () => {
     const { order, payment } = await paidOrder(); // 2 × chai
     const other = await cartWith(2); // another shopper's cart with the same product
-    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
     await syncOrder(order.id);
     expect(await db().cartItem.count({ where: { cartId: order.cartId! } })).toBe(0);
     expect(await db().cartItem.findMany({ where: { cartId: other.id }, select: { quantity: true } })).toEqual([{ quantity: 2 }]);
@@ -47,8 +37,8 @@ describe("applyStatus", () => {
   it("is monotonic: a stale failure never downgrades a paid order", async () => {
     const { order, payment } = await paidOrder();
     const pluralPaymentId = (await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!;
-    sb.approve(pluralPaymentId);
-    const paid = (sb.advance(), sb.orderJson(order.pluralOrderId!)) as never;
+    store.sandbox.approve(pluralPaymentId);
+    const paid = (store.sandbox.advance(), store.sandbox.orderJson(order.pluralOrderId!)) as never;
     const { orderResponse } = await import("@/lib/plural/schemas");
     const snapshot = orderResponse.parse(paid);
     expect(
@@ -64,7 +54,7 @@ describe("applyStatus", () => {
   it("records a repeated message once, even when both arrive at the same time", async () => {
     const { order } = await paidOrder();
     const { orderResponse } = await import("@/lib/plural/schemas");
-    const snapshot = orderResponse.parse((sb.advance(), sb.orderJson(order.pluralOrderId!)));
+    const snapshot = orderResponse.parse((store.sandbox.advance(), store.sandbox.orderJson(order.pluralOrderId!)));
     const input = pluralReport(order.id, snapshot, "webhook", "X", { externalId: `msg_dup_${order.id}`, payload: {}, authoritative: false });
     const results = await Promise.all([applyStatus(input), applyStatus(input), applyStatus(input)]);
     expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(2);
@@ -75,7 +65,7 @@ describe("applyStatus", () => {
     const { order } = await paidOrder();
     const { orderResponse } = await import("@/lib/plural/schemas");
     const snapshot = orderResponse.parse({
-      ...(sb.advance(), sb.orderJson(order.pluralOrderId!)),
+      ...(store.sandbox.advance(), store.sandbox.orderJson(order.pluralOrderId!)),
       status: "PROCESSED",
       order_amount: { value: 100, currency: "INR" },
     });

@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
-import type { Sandbox } from "@/lib/sandbox/engine";
-import { startTestStore } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store";
 import { testCart, type TestCart } from "@/lib/testing/cart";
 import { autoRefundsDue, lateRefundReference, newCheckoutKey, refundLatePayment, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 import { checkoutForm } from "@/lib/testing/shopper.mjs";
@@ -12,20 +11,11 @@ vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m
 /** The sweep's grace before it does what the flagging process should have done (reconcile.ts). */
 const GRACE = 30_000;
 
-let server: Awaited<ReturnType<typeof startTestStore>>;
-let sb: Sandbox;
-beforeAll(async () => {
-  server = await startTestStore();
-  sb = server.sandbox;
-  sb.updateSettings({ webhook: { enabled: false } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const store = testStoreForFile({ webhooks: false });
 afterEach(() => {
   delete process.env.AUTO_REFUND_LATE_PAYMENTS;
   resetEnvCache();
-  sb.updateSettings({ payment_retries: 3 });
+  store.sandbox.updateSettings({ payment_retries: 3 });
 });
 
 const form = (email?: string) => checkoutForm(email ? { email } : {});
@@ -49,11 +39,11 @@ async function orderPaying(cart: TestCart, email?: string) {
 
 /** An order whose payment was declined (the shopper saw "could not be paid") and then succeeded: flagged PAID_LATE. */
 async function paidLate(quantity = 1) {
-  sb.updateSettings({ payment_retries: 1 });
+  store.sandbox.updateSettings({ payment_retries: 1 });
   const { orderId, paymentId } = await orderPaying(await newCart(quantity));
-  sb.decline(paymentId);
+  store.sandbox.decline(paymentId);
   await syncOrder(orderId);
-  sb.approveLate(paymentId);
+  store.sandbox.approveLate(paymentId);
   await syncOrder(orderId);
   return orderId;
 }
@@ -62,13 +52,13 @@ const orderOf = (id: string) => db().order.findUniqueOrThrow({ where: { id }, in
 
 describe("a payment that succeeds after the shopper was told it failed", () => {
   it("FAILED, then PROCESSED: applied (money taken outranks a failure), flagged PAID_LATE, nothing refunded by default", async () => {
-    sb.updateSettings({ payment_retries: 1 });
+    store.sandbox.updateSettings({ payment_retries: 1 });
     const { orderId, paymentId } = await orderPaying(await newCart());
-    sb.decline(paymentId);
+    store.sandbox.decline(paymentId);
     await syncOrder(orderId);
     expect((await orderOf(orderId)).status).toBe("FAILED");
 
-    sb.approveLate(paymentId);
+    store.sandbox.approveLate(paymentId);
     const r = await syncOrder(orderId);
     expect(r.ok && r.value.result).toMatchObject({ outcome: "applied", from: "FAILED", to: "PROCESSED", latePayment: "PAID_LATE" });
     const order = await orderOf(orderId);
@@ -85,26 +75,26 @@ describe("a payment that succeeds after the shopper was told it failed", () => {
 
   it("an expired payment (the order still open for a retry) that succeeds late is PAID_LATE too", async () => {
     const { orderId, paymentId } = await orderPaying(await newCart());
-    sb.expire(paymentId);
+    store.sandbox.expire(paymentId);
     await syncOrder(orderId);
     expect((await orderOf(orderId)).status).toBe("ATTEMPTED");
-    sb.approveLate(paymentId);
+    store.sandbox.approveLate(paymentId);
     await syncOrder(orderId);
     expect(await orderOf(orderId)).toMatchObject({ status: "PROCESSED", latePayment: "PAID_LATE" });
   });
 
   it("an ordinary payment, and a retry that pays after a failed attempt, are not flagged", async () => {
     const { orderId, paymentId } = await orderPaying(await newCart());
-    sb.approve(paymentId);
+    store.sandbox.approve(paymentId);
     await syncOrder(orderId);
     expect(await orderOf(orderId)).toMatchObject({ status: "PROCESSED", latePayment: null });
 
     const second = await orderPaying(await newCart(), "retry@example.com");
-    sb.decline(second.paymentId);
+    store.sandbox.decline(second.paymentId);
     await syncOrder(second.orderId);
     const retry = await startPayment(second.orderId, "QR");
     if (!retry.ok) throw new Error(retry.error);
-    sb.approve((await db().payment.findUniqueOrThrow({ where: { id: retry.value.id } })).pluralPaymentId!);
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: retry.value.id } })).pluralPaymentId!);
     await syncOrder(second.orderId);
     expect(await orderOf(second.orderId)).toMatchObject({ status: "PROCESSED", latePayment: null });
   });
@@ -113,15 +103,15 @@ describe("a payment that succeeds after the shopper was told it failed", () => {
 describe("the sandbox's late approval", () => {
   it("only a failed or replaced payment of an unpaid order can succeed late", async () => {
     const { orderId, paymentId } = await orderPaying(await newCart());
-    expect(() => sb.approveLate(paymentId)).toThrow(/only a failed or cancelled payment/);
-    sb.approve(paymentId);
+    expect(() => store.sandbox.approveLate(paymentId)).toThrow(/only a failed or cancelled payment/);
+    store.sandbox.approve(paymentId);
     await syncOrder(orderId);
-    expect(() => sb.approveLate(paymentId)).toThrow(/only a failed or cancelled payment/);
+    expect(() => store.sandbox.approveLate(paymentId)).toThrow(/only a failed or cancelled payment/);
     const replaced = await orderPaying(await newCart(), "replaced@example.com");
     const collect = await startPayment(replaced.orderId, "COLLECT", "asha@okaxis");
     expect(collect.ok).toBe(true);
     // The QR was replaced by the collect request (CANCELLED); it is paid after all, and the collect request can no longer be.
-    const order = sb.approveLate(replaced.paymentId).order;
+    const order = store.sandbox.approveLate(replaced.paymentId).order;
     expect(order.status).toBe("PROCESSED");
     expect(order.payments.map((p) => p.status)).toEqual(["PROCESSED", "CANCELLED"]);
   });
@@ -132,9 +122,9 @@ describe("the same items paid twice", () => {
     const cart = await newCart(2);
     const first = await orderPaying(cart, "twice@example.com");
     const second = await orderPaying(cart, "twice@example.com");
-    sb.approve(second.paymentId);
+    store.sandbox.approve(second.paymentId);
     await syncOrder(second.orderId);
-    sb.approve(first.paymentId);
+    store.sandbox.approve(first.paymentId);
     const r = await syncOrder(first.orderId);
     expect(r.ok && r.value.result).toMatchObject({ outcome: "applied", latePayment: "PAID_TWICE" });
     expect(await orderOf(first.orderId)).toMatchObject({ status: "PROCESSED", latePayment: "PAID_TWICE", latePaymentOf: second.orderId });
@@ -142,14 +132,14 @@ describe("the same items paid twice", () => {
   });
 
   it("found by e-mail across devices (another cart), and preferred to PAID_LATE when the first had failed", async () => {
-    sb.updateSettings({ payment_retries: 1 });
+    store.sandbox.updateSettings({ payment_retries: 1 });
     const first = await orderPaying(await newCart(), "phone-and-laptop@example.com");
-    sb.decline(first.paymentId);
+    store.sandbox.decline(first.paymentId);
     await syncOrder(first.orderId);
     const second = await orderPaying(await newCart(), "phone-and-laptop@example.com");
-    sb.approve(second.paymentId);
+    store.sandbox.approve(second.paymentId);
     await syncOrder(second.orderId);
-    sb.approveLate(first.paymentId);
+    store.sandbox.approveLate(first.paymentId);
     await syncOrder(first.orderId);
     expect(await orderOf(first.orderId)).toMatchObject({ status: "PROCESSED", latePayment: "PAID_TWICE", latePaymentOf: second.orderId });
   });
@@ -162,8 +152,8 @@ describe("the same items paid twice", () => {
       const email = `same-moment-${round}@example.com`;
       const first = await orderPaying(cart, email);
       const second = await orderPaying(cart, email);
-      sb.approve(first.paymentId);
-      sb.approve(second.paymentId);
+      store.sandbox.approve(first.paymentId);
+      store.sandbox.approve(second.paymentId);
       await Promise.all([syncOrder(first.orderId), syncOrder(second.orderId)]);
       const flagged = [await orderOf(first.orderId), await orderOf(second.orderId)].filter((o) => o.latePayment === "PAID_TWICE");
       expect(flagged.map((o) => o.status)).toEqual(["PROCESSED"]);
@@ -173,18 +163,18 @@ describe("the same items paid twice", () => {
   it("buying the same thing again after the first order was paid is no twin; nor are other items", async () => {
     const cart = await newCart();
     const a = await orderPaying(cart, "again@example.com");
-    sb.approve(a.paymentId);
+    store.sandbox.approve(a.paymentId);
     await syncOrder(a.orderId);
     const b = await orderPaying(await newCart(), "again@example.com");
-    sb.approve(b.paymentId);
+    store.sandbox.approve(b.paymentId);
     await syncOrder(b.orderId);
     expect(await orderOf(b.orderId)).toMatchObject({ status: "PROCESSED", latePayment: null });
 
     const c = await orderPaying(await newCart(1), "other-items@example.com");
     const d = await orderPaying(await newCart(3), "other-items@example.com");
-    sb.approve(d.paymentId);
+    store.sandbox.approve(d.paymentId);
     await syncOrder(d.orderId);
-    sb.approve(c.paymentId);
+    store.sandbox.approve(c.paymentId);
     await syncOrder(c.orderId);
     expect(await orderOf(c.orderId)).toMatchObject({ status: "PROCESSED", latePayment: null });
   });
@@ -203,12 +193,12 @@ describe("refunding a late payment", () => {
     expect(order.refunds).toHaveLength(1);
     expect(order.refunds[0]).toMatchObject({ amountInPaise: 69800, merchantRefundReference: lateRefundReference(order) });
     expect(lateRefundReference(order)).toMatch(new RegExp(`^${order.merchantOrderReference}_rf[A-Za-z0-9]{12}$`));
-    expect(sb.orderList().filter((o) => String(o.merchant_order_reference ?? "").startsWith(`${order.merchantOrderReference}_rf`))).toHaveLength(1);
+    expect(store.sandbox.orderList().filter((o) => String(o.merchant_order_reference ?? "").startsWith(`${order.merchantOrderReference}_rf`))).toHaveLength(1);
   });
 
   it("an order that was not paid late is refused", async () => {
     const { orderId, paymentId } = await orderPaying(await newCart());
-    sb.approve(paymentId);
+    store.sandbox.approve(paymentId);
     await syncOrder(orderId);
     expect(await refundLatePayment(orderId)).toMatchObject({ ok: false, code: "not_late" });
   });
@@ -240,14 +230,14 @@ describe("refunding a late payment", () => {
   it("sweepers take an owed refund once; one Plural did not answer is tried again a lease later, not on every sweep", async () => {
     const orderId = await paidLate();
     await db().order.update({ where: { id: orderId }, data: { autoRefundAt: new Date(Date.now() - 120_000) } });
-    sb.addFault({ endpoint: "refund", kind: "status", status: 503 });
+    store.sandbox.addFault({ endpoint: "refund", kind: "status", status: 503 });
     try {
       // Two sweepers at once (two instances, or the server and cron): one takes it.
       expect((await Promise.all([autoRefundsDue(GRACE), autoRefundsDue(GRACE)])).sort()).toEqual([0, 1]);
       expect((await orderOf(orderId)).autoRefundAt!.getTime()).toBeGreaterThan(Date.now()); // still owed, a lease ahead
       expect(await autoRefundsDue(GRACE)).toBe(0); // the next sweep leaves it alone
     } finally {
-      sb.clearFaults();
+      store.sandbox.clearFaults();
     }
     expect(await autoRefundsDue(GRACE, new Date(Date.now() + 10 * 60_000))).toBe(1); // after the lease
     expect(await orderOf(orderId)).toMatchObject({
