@@ -3,8 +3,6 @@
  * setting, the store meets the harsher reading and the shopper or merchant still gets the right
  * outcome. The whole strict profile runs here too, and in the browser (e2e, the `strict` project).
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
@@ -12,45 +10,26 @@ import { signCallback } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
+import { startWebhookReceiver } from "@/lib/testing/webhook-receiver";
 import { POST as returnPost } from "@/app/api/plural/return/route";
-import {
-  createCart,
-  handleWebhook,
-  newCheckoutKey,
-  newRefundKey,
-  placeOrder,
-  reconcile,
-  refundOrder,
-  setQuantity,
-  startPayment,
-  syncOrder,
-} from "@/lib/orders";
+import { createCart, newCheckoutKey, newRefundKey, placeOrder, reconcile, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 import { TEST_FORM } from "@/lib/testing/checkout";
 
 vi.mock("next/headers", () => import("@/lib/testing/next-request").then((m) => m.nextHeadersModule));
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 let sb: Sandbox;
-let receiver: Server;
-const answers: number[] = [];
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
   server = await startTestStore();
   sb = server.sandbox;
   // Our webhook route over HTTP: the sandbox delivers to it as Plural would.
-  receiver = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const answer = await handleWebhook(Buffer.concat(chunks).toString("utf8"), new Headers(req.headers as Record<string, string>));
-    answers.push(answer.status);
-    res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
-    await answer.followUp?.();
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
   await server.close();
-  await new Promise<void>((r) => receiver.close(() => r()));
+  await receiver.close();
 });
 beforeEach(async () => {
   await sb.flush(2000);
@@ -59,9 +38,9 @@ beforeEach(async () => {
     profile: "strict",
     auto_answer_ms: 20,
     refund_delay_ms: 20,
-    webhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/plural/webhook`, timeout_ms: 2000 },
+    webhook: { url: receiver.url, timeout_ms: 2000 },
   });
-  answers.length = 0;
+  receiver.answers.length = 0;
 });
 const env = { ...process.env };
 afterEach(() => {

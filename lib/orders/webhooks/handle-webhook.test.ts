@@ -1,46 +1,36 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { webhookHeaders } from "@/lib/plural/signature";
 import type { Sandbox } from "@/lib/sandbox/engine";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
 import { startTestStore } from "@/lib/testing/store";
+import { startWebhookReceiver } from "@/lib/testing/webhook-receiver";
 import { handleWebhook, newCheckoutKey, reconcile, setQuantity, startPayment } from "@/lib/orders";
 import { testCart } from "@/lib/testing/cart";
 import { TEST_FORM } from "@/lib/testing/checkout";
 
 let server: Awaited<ReturnType<typeof startTestStore>>;
 let sb: Sandbox;
-let receiver: Server;
-const answers: number[] = [];
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
   server = await startTestStore();
   sb = server.sandbox;
-  // Our webhook route, served over HTTP: the sandbox delivers to it as Plural would.
-  receiver = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const answer = await handleWebhook(Buffer.concat(chunks).toString("utf8"), new Headers(req.headers as Record<string, string>));
-    answers.push(answer.status);
-    res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
-    await answer.followUp?.();
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  // Our webhook route over HTTP: the sandbox delivers to it as Plural would.
+  receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
   await server.close();
-  await new Promise<void>((r) => receiver.close(() => r()));
+  await receiver.close();
 });
 beforeEach(() => {
   sb.reset();
   sb.updateSettings({
     auto_answer_ms: 20,
     refund_delay_ms: 20,
-    webhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/plural/webhook`, retry_base_ms: 20, timeout_ms: 2000 },
+    webhook: { url: receiver.url, retry_base_ms: 20, timeout_ms: 2000 },
   });
-  answers.length = 0;
+  receiver.answers.length = 0;
 });
 
 const form = TEST_FORM;
@@ -77,7 +67,7 @@ describe("webhook route", () => {
     const o = await pendingOrder();
     sb.approve(o.pluralPaymentId);
     await sb.flush();
-    expect(answers).toEqual([200]);
+    expect(receiver.answers).toEqual([200]);
     expect((await db().order.findUniqueOrThrow({ where: { id: o.orderId } })).status).toBe("PROCESSED");
     const events = await webhookEvents(o.orderId);
     expect(events).toHaveLength(1);
@@ -124,7 +114,7 @@ describe("webhook route", () => {
     const replay = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id });
     const answer = await handleWebhook(replay.raw, replay.headers);
     expect(answer).toMatchObject({ status: 200, body: { duplicate: true } });
-    expect(answers).toEqual([200, 200]);
+    expect(receiver.answers).toEqual([200, 200]);
     expect(await webhookEvents(o.orderId)).toHaveLength(1);
   });
 
