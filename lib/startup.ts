@@ -50,32 +50,38 @@ export async function checkSandbox(
   // Nothing answering is asked again until `patienceMs` has passed (a server still starting, or
   // compiling the route); a wrong answer is a wrong address, said at once.
   const until = Date.now() + patienceMs;
-  let problem = await sandboxProblem(e, fetchImpl);
-  while (problem?.startsWith(UNREACHABLE) && Date.now() + retryEveryMs <= until) {
+  let found = await sandboxProblem(e, fetchImpl);
+  while (found?.unreachable && Date.now() + retryEveryMs <= until) {
     await new Promise((r) => setTimeout(r, retryEveryMs).unref());
-    problem = await sandboxProblem(e, fetchImpl);
+    found = await sandboxProblem(e, fetchImpl);
   }
-  if (problem) log.error("startup.sandbox_unreachable", { problem });
-  return problem;
+  if (found) log.error("startup.sandbox_unreachable", { problem: found.problem });
+  return found?.problem;
 }
 
-const UNREACHABLE = "The store cannot reach its Plural sandbox";
-
-async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<string | undefined> {
+/** What is wrong with the sandbox's address, if anything; `unreachable`: nothing answered (yet). */
+async function sandboxProblem(e: Env, fetchImpl: typeof fetch): Promise<{ problem: string; unreachable?: true } | undefined> {
   const here = e.port ? ` (this server listens on port ${e.port})` : "";
   let answer: { instance?: string };
   try {
     const res = await fetchImpl(`${e.baseUrl}/control/identity`, { signal: AbortSignal.timeout(5_000), cache: "no-store" });
     if (!res.ok)
-      return `The Plural sandbox at ${e.baseUrl} answered ${res.status}${here}. Unset APP_URL (the store then uses the port it listens on) or point it at this server.`;
+      return {
+        problem: `The Plural sandbox at ${e.baseUrl} answered ${res.status}${here}. Unset APP_URL (the store then uses the port it listens on) or point it at this server.`,
+      };
     answer = (await res.json()) as { instance?: string };
   } catch {
-    return `${UNREACHABLE} at ${e.baseUrl}${here}: checkout will fail. Unset APP_URL (the store then uses the port it listens on), or set APP_URL to this server's address.`;
+    return {
+      problem: `The store cannot reach its Plural sandbox at ${e.baseUrl}${here}: checkout will fail. Unset APP_URL (the store then uses the port it listens on), or set APP_URL to this server's address.`,
+      unreachable: true,
+    };
   }
   if (e.sandboxServed) {
     const { sandbox } = await import("@/lib/sandbox");
     if (answer.instance !== sandbox().instanceId) {
-      return `${e.baseUrl} is another server's Plural sandbox, not this one's${here}: payments would go to the wrong sandbox. Unset APP_URL, or set it to this server's address.`;
+      return {
+        problem: `${e.baseUrl} is another server's Plural sandbox, not this one's${here}: payments would go to the wrong sandbox. Unset APP_URL, or set it to this server's address.`,
+      };
     }
   }
   return undefined;
