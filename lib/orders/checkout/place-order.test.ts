@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { testStoreForFile } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store-for-file";
 import { testCart } from "@/lib/testing/cart";
 import { cartWith, TEST_FORM } from "@/lib/testing/checkout";
 import { newCheckoutKey } from "@/lib/orders";

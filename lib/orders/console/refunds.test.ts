@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { testCart } from "@/lib/testing/cart";
-import { testStoreForFile } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store-for-file";
 import { newCheckoutKey, newRefundKey, refundOrder, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 import { checkoutForm } from "@/lib/testing/shopper.mjs";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import { testStoreForFile } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store-for-file";
 import { newRequest } from "@/lib/testing/next-request";
 import { cartWith, orderWithQr, TEST_FORM } from "@/lib/testing/checkout";
 import { GET as statusGet } from "@/app/api/orders/[id]/status/route";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import { testStoreForFile } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store-for-file";
 import { GET as eventsGet } from "@/app/api/orders/[id]/events/route";
 import { applyStatus, newCheckoutKey, noteWebhookArrived, openOrderStream, openStreamCount, setQuantity, startPayment } from "@/lib/orders";
 import { onOrderChange, wake, watcherCount } from "./order-changes";

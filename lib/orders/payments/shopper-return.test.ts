@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { signCallback } from "@/lib/plural/signature";
 import { TEST_CREDENTIALS } from "@/lib/testing/sandbox";
-import { testStoreForFile } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store-for-file";
 import { orderWithQr } from "@/lib/testing/checkout";
 import { GET as returnGet, POST as returnPost } from "@/app/api/plural/return/route";
 

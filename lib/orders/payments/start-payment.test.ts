@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { testStoreForFile } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store-for-file";
 import { cartWith, TEST_FORM } from "@/lib/testing/checkout";
 import { newCheckoutKey, payPageView, startPayment, syncOrder } from "@/lib/orders";
 import { PAYMENT_WINDOW_MS } from "./start-payment";

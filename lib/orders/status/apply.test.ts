@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { testStoreForFile } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store-for-file";
 import { cartWith, orderWithQr } from "@/lib/testing/checkout";
 import { applyStatus, setQuantity, syncOrder } from "@/lib/orders";
 import { pluralReport } from "./apply";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
-import { testStoreForFile } from "@/lib/testing/store";
+import { testStoreForFile } from "@/lib/testing/store-for-file";
 import { testCart, type TestCart } from "@/lib/testing/cart";
 import { autoRefundsDue, lateRefundReference, newCheckoutKey, refundLatePayment, setQuantity, startPayment, syncOrder } from "@/lib/orders";
 import { checkoutForm } from "@/lib/testing/shopper.mjs";
