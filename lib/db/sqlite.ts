@@ -195,10 +195,18 @@ function cacheStatements(client: Database): (sql: string) => Statement {
     cache.set(sql, stmt);
     return stmt;
   };
+  // A prepared statement's columns never change, and better-sqlite3 builds them afresh (an object
+  // per column, through the C++ boundary) on every columns() call, which Prisma makes for every read.
+  const columnsOf = new WeakMap<Statement, ReturnType<Statement["columns"]>>();
+  const columns = (stmt: Statement) => {
+    let c = columnsOf.get(stmt);
+    if (!c) columnsOf.set(stmt, (c = stmt.columns()));
+    return c;
+  };
   const bound = (stmt: Statement, args: unknown[]) => ({
     reader: stmt.reader,
     run: () => stmt.run(args),
-    columns: () => stmt.columns(),
+    columns: () => columns(stmt),
     raw: () => ({ all: () => stmt.raw(true).all(args) }),
   });
   client.prepare = ((sql: string) => {
