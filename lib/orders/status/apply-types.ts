@@ -9,7 +9,11 @@ export type { LatePayment };
 export type EventSource = "return" | "webhook" | "sync" | "admin" | "shopper" | "store";
 
 export type ApplyInput = {
-  orderId: string;
+  /**
+   * The store order, by its id; or, where that is not known yet (a webhook), by the Plural order it
+   * is tied to (Order.pluralOrderId), read inside the transaction: one statement fewer than finding it first.
+   */
+  orderId: string | { pluralOrderId: string };
   /** The order as Plural reports it (Get Order, a create/capture/cancel answer, or a webhook's data). */
   snapshot: PluralOrder;
   source: EventSource;
@@ -26,5 +30,6 @@ export type ApplyInput = {
 
 export type ApplyResult =
   | { outcome: "duplicate" }
-  | { outcome: "rejected"; reason: string }
-  | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; from: OrderStatus; to: OrderStatus; latePayment?: LatePayment };
+  /** `orderId` when the order was found (an amount or Plural order that is not its own); none for an unknown order. */
+  | { outcome: "rejected"; reason: string; orderId?: string }
+  | { outcome: "applied" | "unchanged" | "ignored" | "ambiguous"; orderId: string; from: OrderStatus; to: OrderStatus; latePayment?: LatePayment };

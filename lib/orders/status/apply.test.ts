@@ -52,9 +52,10 @@ describe("applyStatus", () => {
   });
 
   it("records a repeated message once, even when both arrive at the same time", async () => {
-    const { order } = await paidOrder();
+    const { order, payment } = await paidOrder();
     const { orderResponse } = await import("@/lib/plural/schemas");
-    const snapshot = orderResponse.parse((store.sandbox.advance(), store.sandbox.orderJson(order.pluralOrderId!)));
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    const snapshot = orderResponse.parse(store.sandbox.orderJson(order.pluralOrderId!));
     const input = pluralReport(order.id, snapshot, "webhook", "X", { externalId: `msg_dup_${order.id}`, payload: {}, authoritative: false });
     const results = await Promise.all([applyStatus(input), applyStatus(input), applyStatus(input)]);
     expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(2);
@@ -72,7 +73,25 @@ describe("applyStatus", () => {
     expect(await applyStatus(pluralReport(order.id, snapshot, "webhook", "ORDER_PROCESSED", { payload: {}, authoritative: false }))).toEqual({
       outcome: "rejected",
       reason: "amount mismatch",
+      orderId: order.id,
     });
     expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PENDING");
+  });
+
+  it("finds the order by its Plural order inside the transaction, and says when there is none", async () => {
+    const { order, payment } = await paidOrder();
+    const { orderResponse } = await import("@/lib/plural/schemas");
+    store.sandbox.approve((await db().payment.findUniqueOrThrow({ where: { id: payment.id } })).pluralPaymentId!);
+    const snapshot = orderResponse.parse(store.sandbox.orderJson(order.pluralOrderId!));
+    const byPlural = await applyStatus(
+      pluralReport({ pluralOrderId: order.pluralOrderId! }, snapshot, "webhook", "ORDER_PROCESSED", { payload: {}, authoritative: false }),
+    );
+    expect(byPlural).toMatchObject({ outcome: "applied", orderId: order.id, to: "PROCESSED" });
+    expect((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PROCESSED");
+    const unknown = await applyStatus(
+      pluralReport({ pluralOrderId: "v1-no-such-order" }, { ...snapshot, order_id: "v1-no-such-order" }, "webhook", "ORDER_PROCESSED", { payload: {} }),
+    );
+    expect(unknown).toEqual({ outcome: "rejected", reason: "unknown order" });
+    expect(await db().orderEvent.count({ where: { type: "ORDER_PROCESSED", order: { pluralOrderId: "v1-no-such-order" } } })).toBe(0);
   });
 });

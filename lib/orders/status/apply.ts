@@ -25,16 +25,19 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
   const { snapshot } = input;
   const listsRefunds = (snapshot.refunds?.length ?? 0) > 0;
   const listsPayments = snapshot.payments.length > 0;
+  const where = typeof input.orderId === "string" ? { id: input.orderId } : { pluralOrderId: input.orderId.pluralOrderId };
   for (let attempt = 0; attempt < 5; attempt++) {
     let changed = false;
     let flagged: { kind: LatePayment; autoRefund: boolean } | undefined;
+    let orderId = typeof input.orderId === "string" ? input.orderId : undefined;
     try {
       // Short: only database statements inside (never a call to Plural), so a writer waits microseconds.
       const result = await db().$transaction(async (tx) => {
         // Payments and refunds are read only when the snapshot has some to match (a statement each).
-        const found = await tx.order.findUnique({ where: { id: input.orderId }, include: { payments: listsPayments, refunds: listsRefunds } });
+        const found = await tx.order.findUnique({ where, include: { payments: listsPayments, refunds: listsRefunds } });
         if (!found) return { outcome: "rejected", reason: "unknown order" } as const;
         const order: ApplyOrder = storedOrder(found);
+        orderId = order.id;
 
         // The timeline entry, written last with the status it left the order in. Its externalId is
         // unique: a concurrent repeat of the same message fails here and undoes everything it did.
@@ -75,14 +78,14 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             attemptNo !== undefined || !!(await tx.payment.findFirst({ where: { orderId: order.id, pluralOrderId: snapshot.order_id }, select: { id: true } }));
           if (!known) {
             await record(order.status, `${input.type} (order id mismatch)`);
-            return { outcome: "rejected", reason: "order id mismatch" } as const;
+            return { outcome: "rejected", reason: "order id mismatch", orderId: order.id } as const;
           }
           if (!(PAID_AT_PLURAL.has(snapshot.status) && !isSettledForShopper(order.status))) {
             // Another of its Plural orders, and nothing that moves the store order: its payments and refunds are kept up to date;
             // a success there while the order is paid already is a second payment, flagged to be refunded.
             if (snapshot.order_amount.value !== order.amountInPaise) {
               await record(order.status, `${input.type} (amount mismatch)`);
-              return { outcome: "rejected", reason: "amount mismatch" } as const;
+              return { outcome: "rejected", reason: "amount mismatch", orderId: order.id } as const;
             }
             const moved = await syncPayments(tx, order, snapshot);
             if (await syncRefunds(tx, order, snapshot)) moved.changed = true;
@@ -93,7 +96,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
             }
             await record(order.status, `${input.type} (other Plural order)`);
             if (changed) await notifyInTransaction(tx, order.id);
-            return { outcome: "ignored", from: order.status, to: order.status, ...(flagged ? { latePayment: flagged.kind } : {}) } as const;
+            return { outcome: "ignored", orderId: order.id, from: order.status, to: order.status, ...(flagged ? { latePayment: flagged.kind } : {}) } as const;
           }
           // Paid on another of its Plural orders while the order was not paid: that one holds the money
           // now (an earlier QR the shopper had switched away from, say). The order follows it from here.
@@ -108,7 +111,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         if (snapshot.order_amount.value !== order.amountInPaise) {
           log.error("orders.amount_mismatch", { orderId: order.id, ours: order.amountInPaise, plural: snapshot.order_amount.value, source: input.source });
           await record(order.status, `${input.type} (amount mismatch)`);
-          return { outcome: "rejected", reason: "amount mismatch" } as const;
+          return { outcome: "rejected", reason: "amount mismatch", orderId: order.id } as const;
         }
 
         // 1. Decide the status: monotonic (decideOrder), newer reports only where Plural dates them.
@@ -134,14 +137,14 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
         await record(to);
         if (changed) await notifyInTransaction(tx, order.id);
         const outcome = decision === "apply" ? "applied" : decision === "same" ? "unchanged" : decision === "ignore" ? "ignored" : "ambiguous";
-        return { outcome, from: order.status, to, ...(flagged ? { latePayment: flagged.kind } : {}) } as const;
+        return { outcome, orderId: order.id, from: order.status, to, ...(flagged ? { latePayment: flagged.kind } : {}) } as const;
       });
       if (input.externalId && result.outcome !== "rejected") rememberRecorded(input.externalId);
-      if (changed) publishOrderChange(input.orderId);
+      if (changed && orderId) publishOrderChange(orderId);
       // After the commit (a refund is a call to Plural, never inside a transaction), and not awaited:
       // the refund's own Get Order may be waiting on the very sync that brought us here. If this
       // process dies first, autoRefundAt is still set and the sweep does it (late-payments.ts).
-      if (flagged?.autoRefund) startAutoRefund(input.orderId);
+      if (flagged?.autoRefund && orderId) startAutoRefund(orderId);
       return result;
     } catch (e) {
       if (input.externalId && isUniqueViolation(e, "externalId")) {
@@ -153,7 +156,7 @@ export async function applyStatus(input: ApplyInput): Promise<ApplyResult> {
       throw e;
     }
   }
-  throw new Error(`applyStatus: order ${input.orderId} kept changing under us`);
+  throw new Error(`applyStatus: order ${JSON.stringify(input.orderId)} kept changing under us`);
 }
 
 class ConcurrentUpdate extends Error {}
@@ -199,7 +202,7 @@ async function writeStatus(
  * passes its message id, its own summary as `payload`, and `authoritative: false`.
  */
 export function pluralReport(
-  orderId: string,
+  orderId: ApplyInput["orderId"],
   snapshot: PluralOrder,
   source: EventSource,
   type: string,

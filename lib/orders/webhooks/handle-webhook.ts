@@ -4,6 +4,8 @@ import { log } from "@/lib/log";
 import { orderResponse, verifyWebhook, webhookPayload } from "@/lib/plural";
 import { applyRefundStatus } from "../status/refund-status";
 import { applyStatus, pluralReport } from "../status/apply";
+import type { ApplyInput } from "../status/apply-types";
+import type { PluralOrder } from "@/lib/plural/schemas";
 import { isRecorded, recordEvent } from "../status/timeline";
 import { findOrderForPlural, findOrderForRefund } from "../payments/attempts";
 import { noteWebhookArrived } from "../live/live-status";
@@ -89,6 +91,15 @@ async function handle(rawBody: string, headers: Headers): Promise<WebhookAnswer>
   const pluralOrderId = String(
     (REFUND_EVENTS.has(eventType) ? (data.parent_order_id ?? data.order_id) : data.order_id) ?? (data as { orderId?: string }).orderId ?? "",
   );
+  // The common case, an order event about the Plural order an order is tied to: applied at once,
+  // the order found inside the transaction by that id. Anything else is looked for as below.
+  if (ORDER_EVENTS.has(eventType) && pluralOrderId) {
+    const snapshot = orderResponse.safeParse(data);
+    if (snapshot.success && snapshot.data.order_id === pluralOrderId) {
+      const result = await applyOrderEvent({ pluralOrderId }, snapshot.data, eventType, v.id, data);
+      if (result) return result;
+    }
+  }
   const reference = data.merchant_order_reference ?? (data as { merchantOrderReference?: unknown }).merchantOrderReference;
   const ref = typeof reference === "string" || typeof reference === "number" ? String(reference) : undefined;
   // Any of the order's Plural orders, by id, or by reference (attempts.ts): an order whose create-order
@@ -130,10 +141,24 @@ async function handle(rawBody: string, headers: Headers): Promise<WebhookAnswer>
     const fresh = await record(`${eventType} (unreadable)`);
     return { status: 200, body: { ok: true, duplicate: !fresh }, followUp: fresh ? await owe(order.id, "GET_ORDER_AFTER_WEBHOOK") : undefined };
   }
-  const result = await applyStatus(
-    pluralReport(order.id, snapshot.data, "webhook", eventType, { externalId: v.id, payload: summary(data), authoritative: false }),
-  );
+  return (await applyOrderEvent(order.id, snapshot.data, eventType, v.id, data)) ?? { status: 200, body: { ok: true, outcome: "rejected" } };
+}
+
+/**
+ * An order event through the state machine; undefined when the order is not found (looked up by its
+ * Plural order: the caller then looks for it the other ways). Plural is asked after the answer when
+ * the machine could not order the report, or it did not fit the order.
+ */
+async function applyOrderEvent(
+  order: ApplyInput["orderId"],
+  snapshot: PluralOrder,
+  eventType: string,
+  webhookId: string,
+  data: Record<string, unknown>,
+): Promise<WebhookAnswer | undefined> {
+  const result = await applyStatus(pluralReport(order, snapshot, "webhook", eventType, { externalId: webhookId, payload: summary(data), authoritative: false }));
   if (result.outcome === "duplicate") return { status: 200, body: { ok: true, duplicate: true } };
-  const followUp = result.outcome === "ambiguous" || result.outcome === "rejected" ? await owe(order.id, "GET_ORDER_AFTER_WEBHOOK") : undefined;
-  return { status: 200, body: { ok: true, outcome: result.outcome }, followUp };
+  if (result.outcome === "rejected" && !result.orderId) return undefined;
+  const owed = result.outcome === "ambiguous" || result.outcome === "rejected" ? result.orderId : undefined;
+  return { status: 200, body: { ok: true, outcome: result.outcome }, followUp: owed ? await owe(owed, "GET_ORDER_AFTER_WEBHOOK") : undefined };
 }
