@@ -1,5 +1,6 @@
 /** 1. A cold burst: N checkouts at once right after a restart, then again on the warm server. */
-import { fmt, percentile, pool } from "../harness.mjs";
+import { startBareNext } from "../bare-next.mjs";
+import { fmt, get, percentile, pool } from "../harness.mjs";
 import { callsLine, range } from "./calls.mjs";
 
 export async function coldBurst({ opt, shop, proxy, results, restart, sample, warmOrder }) {
@@ -59,6 +60,30 @@ export async function coldBurst({ opt, shop, proxy, results, restart, sample, wa
     console.log(
       `  the same burst again, the server now warm: ${line(warmBurst)}; cold/warm max ${fmt.ratio(cold.msPerCheckout.max / warmBurst.msPerCheckout.max)}`,
     );
+    // Next's own floor: a bare Next app (bench/bare-next.mjs), started fresh, given the same number
+    // of requests the same way (each shopper four in a row, all shoppers at once), each its dynamic
+    // page. Whatever it takes is what four requests per checkout cost on this machine before any
+    // work of ours; the burst goal is judged beside it.
+    const bare = await startBareNext({ port: opt.port + 3, log: () => {} });
+    try {
+      const bareBurst = async () => {
+        const t0 = performance.now();
+        await Promise.all(
+          range(opt.cold).map(async () => {
+            for (let i = 0; i < 4; i++) await (await get(`${bare.base}/`, {}, opt.coldTimeout * 1000)).arrayBuffer();
+          }),
+        );
+        return +((performance.now() - t0) / 1000).toFixed(2);
+      };
+      const floor = { cold: await bareBurst(), warm: await bareBurst() };
+      results.upstream.coldBurst.bareNext = floor;
+      const oursMax = cold.msPerCheckout.max / 1000;
+      console.log(
+        `  bare Next, ${opt.cold} × 4 page requests at once (its floor): fresh ${floor.cold.toFixed(1)} s, warm ${floor.warm.toFixed(1)} s; ours/bare: fresh ${fmt.ratio(oursMax / floor.cold)}, warm ${fmt.ratio(warmBurst.msPerCheckout.max / 1000 / floor.warm)}`,
+      );
+    } finally {
+      await bare.stop();
+    }
     sample("after the cold burst");
     // A clean process for what follows (the burst may have left a connection or a lock behind).
     await restart("restarted again");

@@ -156,7 +156,9 @@ async function applyOrderEvent(
   webhookId: string,
   data: Record<string, unknown>,
 ): Promise<WebhookAnswer | undefined> {
-  const result = await applyStatus(pluralReport(order, snapshot, "webhook", eventType, { externalId: webhookId, payload: summary(data), authoritative: false }));
+  const result = await applyStatus(
+    pluralReport(order, snapshot, "webhook", eventType, { externalId: webhookId, payload: summary(data), authoritative: false }),
+  );
   if (result.outcome === "duplicate") return { status: 200, body: { ok: true, duplicate: true } };
   if (result.outcome === "rejected" && !result.orderId) return undefined;
   const owed = result.outcome === "ambiguous" || result.outcome === "rejected" ? result.orderId : undefined;
