@@ -22,6 +22,11 @@ export function rememberRecorded(externalId: string) {
   recent.add(externalId);
 }
 
+/** True when this process has recorded (or read) a message with this id lately: no read at all. */
+export function seenRecently(externalId: string): boolean {
+  return recent.has(externalId);
+}
+
 /**
  * True when a message with this id (a webhook-id, a return's signature) is already on a timeline:
  * remembered, or one read of the unique index. Raw SQL on purpose, as the status route's read

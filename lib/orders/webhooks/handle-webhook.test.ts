@@ -138,7 +138,7 @@ describe("webhook route", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("a redelivery this process has seen costs no read; one recorded by another process costs one", async () => {
+  it("a redelivery this process has seen costs no statement; one recorded by another process is undone at its write", async () => {
     const o = await pendingOrder();
     sb.updateSettings({ webhook: { enabled: false } });
     sb.approve(o.pluralPaymentId);
@@ -146,21 +146,27 @@ describe("webhook route", () => {
     await db().orderEvent.create({
       data: { orderId: o.orderId, source: "webhook", type: "ORDER_PROCESSED", externalId: "msg_other_instance", verified: true, payload: "{}" },
     });
-    const reads = vi.spyOn(db(), "$queryRaw");
+    const before = await db().order.findUniqueOrThrow({ where: { id: o.orderId }, include: { payments: true } });
+    const transactions = vi.spyOn(db(), "$transaction");
     try {
       for (let i = 0; i < 3; i++) {
         const d = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_other_instance" });
         expect((await handleWebhook(d.raw, d.headers)).body).toMatchObject({ duplicate: true });
       }
-      expect(reads).toHaveBeenCalledTimes(1); // the first; then remembered
+      // The first ran its transaction and met the unique webhook-id: rolled back, the id remembered.
+      expect(transactions).toHaveBeenCalledTimes(1);
+      expect(await db().order.findUniqueOrThrow({ where: { id: o.orderId }, include: { payments: true } })).toEqual(before);
       const fresh = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_seen_here" });
       expect((await handleWebhook(fresh.raw, fresh.headers)).body).toMatchObject({ outcome: "applied" });
-      reads.mockClear();
+      transactions.mockClear();
+      const reads = vi.spyOn(db(), "$queryRaw");
       const again = delivery(event("ORDER_PROCESSED", o.pluralOrderId), { id: "msg_seen_here" });
       expect((await handleWebhook(again.raw, again.headers)).body).toMatchObject({ duplicate: true });
+      expect(transactions).not.toHaveBeenCalled();
       expect(reads).not.toHaveBeenCalled();
-    } finally {
       reads.mockRestore();
+    } finally {
+      transactions.mockRestore();
     }
     expect(await webhookEvents(o.orderId)).toHaveLength(2);
   });

@@ -6,7 +6,7 @@ import { applyRefundStatus } from "../status/refund-status";
 import { applyStatus, pluralReport } from "../status/apply";
 import type { ApplyInput } from "../status/apply-types";
 import type { PluralOrder } from "@/lib/plural/schemas";
-import { isRecorded, recordEvent } from "../status/timeline";
+import { recordEvent, seenRecently } from "../status/timeline";
 import { findOrderForPlural, findOrderForRefund } from "../payments/attempts";
 import { noteWebhookArrived } from "../live/live-status";
 import { syncOrder } from "../sync/sync-order";
@@ -75,8 +75,11 @@ async function handle(rawBody: string, headers: Headers): Promise<WebhookAnswer>
     return { status: v.reason === "malformed" ? 400 : 401, body: { error: v.message } };
   }
   noteWebhookArrived();
-  // A redelivery (Plural retries until it sees a 2xx) is recognised with one indexed read, before any write.
-  if (await isRecorded(v.id)) return { status: 200, body: { ok: true, duplicate: true } };
+  // A redelivery (Plural retries until it sees a 2xx) this process has seen is answered from memory.
+  // Any other is caught where it is written: every path below writes its timeline entry under the
+  // unique webhook-id, and a repeat rolls back to "duplicate" with nothing changed. No read first,
+  // since nearly every delivery is new.
+  if (seenRecently(v.id)) return { status: 200, body: { ok: true, duplicate: true } };
   let parsedJson: unknown;
   try {
     parsedJson = JSON.parse(rawBody);

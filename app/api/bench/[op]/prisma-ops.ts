@@ -1,6 +1,6 @@
 /** The bare baselines through Prisma: the statements (and upstream call) of one of our real paths, nothing else. */
 import { randomBytes } from "node:crypto";
-import { db } from "@/lib/db";
+import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import { cartTokenHash, newCartToken } from "@/lib/orders/cart/cart";
 import { REFUNDABLE_STATUSES } from "@/lib/orders/status/statuses";
@@ -18,7 +18,7 @@ export async function status(req: Request) {
   return json({ status: order.status, payment: order.payments[0] ?? null });
 }
 
-/** The read ours makes to recognise a message seen before (isRecorded, lib/orders/status/apply.ts), without its memory of recent ids. */
+/** The read that recognises a message seen before, for a process that has no memory of recent ids (ours: seenRecently, lib/orders/status/timeline.ts). */
 async function recorded(externalId: string) {
   return (await db().$queryRaw<unknown[]>`SELECT 1 FROM "OrderEvent" WHERE "externalId" = ${externalId} LIMIT 1`).length > 0;
 }
@@ -31,8 +31,8 @@ export async function webhookDup(req: Request) {
 
 /**
  * POST, a webhook delivery for an open order: the same statements ours makes, with nothing around
- * them: the read that would recognise a duplicate, the order by its Plural id, then one transaction
- * that reads the order with its payments, moves its status (guarded by the status it was read in)
+ * them: one transaction that reads the order by its Plural id with its payments (ours makes no read
+ * before it: a repeated webhook-id fails the timeline's unique index), moves its status (guarded by the status it was read in)
  * and its payment's, looks for another order of the shopper's holding money for the same amount
  * (ours: the paid-twice check), takes what was bought out of the cart, and writes the timeline entry.
  */
@@ -40,43 +40,49 @@ export async function webhookFresh(req: Request) {
   const raw = await req.text();
   const { data } = JSON.parse(raw) as { data: { order_id: string; status: string; payments: Array<{ id: string; status: string }> } };
   const webhookId = req.headers.get("webhook-id") ?? "";
-  if (await recorded(webhookId)) return json({ ok: true, duplicate: true });
-  const found = await db().order.findUnique({ where: { pluralOrderId: data.order_id }, select: { id: true } });
-  if (!found) return json({ error: "order not found" }, 404);
   const reported = data.payments[data.payments.length - 1];
-  await db().$transaction(async (tx) => {
-    const order = await tx.order.findUniqueOrThrow({ where: { id: found.id }, include: { payments: true } });
-    await tx.order.updateMany({ where: { id: order.id, status: order.status }, data: { status: data.status } });
-    const payment = order.payments.find((p) => p.pluralPaymentId === reported?.id);
-    if (payment && reported) await tx.payment.update({ where: { id: payment.id }, data: { status: reported.status } });
-    await tx.order.findMany({
-      where: {
-        id: { not: order.id },
-        amountInPaise: order.amountInPaise,
-        status: { in: [...REFUNDABLE_STATUSES, "AUTHORIZED"] },
-        createdAt: { gte: new Date(order.createdAt.getTime() - 24 * 60 * 60 * 1000) },
-        OR: [{ cartId: order.cartId }, { customerEmail: order.customerEmail }],
-      },
-      orderBy: { createdAt: "desc" },
-      take: 10,
-      select: { id: true },
+  const found = await db()
+    .$transaction(async (tx) => {
+      const order = await tx.order.findUnique({ where: { pluralOrderId: data.order_id }, include: { payments: true } });
+      if (!order) return false;
+      await tx.order.updateMany({ where: { id: order.id, status: order.status }, data: { status: data.status } });
+      const payment = order.payments.find((p) => p.pluralPaymentId === reported?.id);
+      if (payment && reported) await tx.payment.update({ where: { id: payment.id }, data: { status: reported.status } });
+      await tx.order.findMany({
+        where: {
+          id: { not: order.id },
+          amountInPaise: order.amountInPaise,
+          status: { in: [...REFUNDABLE_STATUSES, "AUTHORIZED"] },
+          createdAt: { gte: new Date(order.createdAt.getTime() - 24 * 60 * 60 * 1000) },
+          OR: [{ cartId: order.cartId }, { customerEmail: order.customerEmail }],
+        },
+        orderBy: { createdAt: "desc" },
+        take: 10,
+        select: { id: true },
+      });
+      await tx.$executeRaw`UPDATE "CartItem" SET "quantity" = "quantity" - (SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ${order.id} AND oi."productId" = "CartItem"."productId") WHERE "cartId" = ${order.cartId} AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ${order.id})`;
+      await tx.$executeRaw`DELETE FROM "CartItem" WHERE "cartId" = ${order.cartId} AND "quantity" <= 0`;
+      await tx.orderEvent.create({
+        data: {
+          orderId: order.id,
+          source: "webhook",
+          type: "BENCH",
+          externalId: webhookId,
+          verified: true,
+          payload: raw.slice(0, 200),
+          statusFrom: order.status,
+          statusTo: data.status,
+        },
+      });
+      return true;
+    })
+    // A repeated webhook-id fails the timeline's unique index and rolls back, as ours.
+    .catch((e: unknown) => {
+      if (isUniqueViolation(e, "externalId")) return "duplicate" as const;
+      throw e;
     });
-    await tx.$executeRaw`UPDATE "CartItem" SET "quantity" = "quantity" - (SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ${order.id} AND oi."productId" = "CartItem"."productId") WHERE "cartId" = ${order.cartId} AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ${order.id})`;
-    await tx.$executeRaw`DELETE FROM "CartItem" WHERE "cartId" = ${order.cartId} AND "quantity" <= 0`;
-    await tx.orderEvent.create({
-      data: {
-        orderId: order.id,
-        source: "webhook",
-        type: "BENCH",
-        externalId: webhookId,
-        verified: true,
-        payload: raw.slice(0, 200),
-        statusFrom: order.status,
-        statusTo: data.status,
-      },
-    });
-  });
-  return json({ ok: true });
+  if (found === "duplicate") return json({ ok: true, duplicate: true });
+  return found ? json({ ok: true }) : json({ error: "order not found" }, 404);
 }
 
 /**

@@ -48,6 +48,16 @@ export async function rawStatus(req: Request) {
   return found ? json(found) : json({ error: "order not found" }, 404);
 }
 
+/** A repeated webhook-id fails the timeline's unique index and rolls back, as ours. */
+function unlessRepeated<T>(work: () => T): T | "duplicate" {
+  try {
+    return work();
+  } catch (e) {
+    if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return "duplicate";
+    throw e;
+  }
+}
+
 const rawRecorded = (sql: Statement, externalId: string) => !!sql(`SELECT 1 FROM "OrderEvent" WHERE "externalId" = ? LIMIT 1`).get(externalId);
 
 export async function rawWebhookDup(req: Request) {
@@ -62,36 +72,36 @@ export async function rawWebhookFresh(req: Request) {
   const webhookId = req.headers.get("webhook-id") ?? "";
   const reported = data.payments[data.payments.length - 1];
   const outcome = await rawSqlite((sql) => {
-    if (rawRecorded(sql, webhookId)) return "duplicate";
-    const found = sql(`SELECT "id" FROM "Order" WHERE "pluralOrderId" = ? LIMIT 1`).get(data.order_id) as { id: string } | undefined;
-    if (!found) return "not found";
-    transaction(sql, () => {
-      const order = sql(`SELECT * FROM "Order" WHERE "id" = ? LIMIT 1`).get(found.id) as OrderRow;
-      const payments = sql(`SELECT * FROM "Payment" WHERE "orderId" = ?`).all(order.id) as Array<{ id: string; pluralPaymentId: string | null }>;
-      const at = now();
-      sql(`UPDATE "Order" SET "status" = ?, "updatedAt" = ? WHERE "id" = ? AND "status" = ?`).run(data.status, at, order.id, order.status);
-      const payment = payments.find((p) => p.pluralPaymentId === reported?.id);
-      if (payment && reported) sql(`UPDATE "Payment" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?`).run(reported.status, at, payment.id);
-      const statuses = [...REFUNDABLE_STATUSES, "AUTHORIZED"];
-      sql(
-        `SELECT "id" FROM "Order" WHERE "id" <> ? AND "amountInPaise" = ? AND "status" IN (${statuses.map(() => "?").join(", ")}) AND "createdAt" >= ? AND ("cartId" = ? OR "customerEmail" = ?) ORDER BY "createdAt" DESC LIMIT 10`,
-      ).all(
-        order.id,
-        order.amountInPaise,
-        ...statuses,
-        new Date(new Date(order.createdAt).getTime() - 24 * 60 * 60 * 1000).toISOString().replace("Z", "+00:00"),
-        order.cartId,
-        order.customerEmail,
-      );
-      sql(
-        `UPDATE "CartItem" SET "quantity" = "quantity" - (SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ? AND oi."productId" = "CartItem"."productId") WHERE "cartId" = ? AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ?)`,
-      ).run(order.id, order.cartId, order.id);
-      sql(`DELETE FROM "CartItem" WHERE "cartId" = ? AND "quantity" <= 0`).run(order.cartId);
-      sql(
-        `INSERT INTO "OrderEvent" ("id", "orderId", "source", "type", "externalId", "verified", "payload", "statusFrom", "statusTo", "createdAt") VALUES (?, ?, 'webhook', 'BENCH', ?, 1, ?, ?, ?, ?)`,
-      ).run(newId(), order.id, webhookId, raw.slice(0, 200), order.status, data.status, at);
-    });
-    return "applied";
+    return unlessRepeated(() =>
+      transaction(sql, () => {
+        const order = sql(`SELECT * FROM "Order" WHERE "pluralOrderId" = ? LIMIT 1`).get(data.order_id) as OrderRow | undefined;
+        if (!order) return "not found";
+        const payments = sql(`SELECT * FROM "Payment" WHERE "orderId" = ?`).all(order.id) as Array<{ id: string; pluralPaymentId: string | null }>;
+        const at = now();
+        sql(`UPDATE "Order" SET "status" = ?, "updatedAt" = ? WHERE "id" = ? AND "status" = ?`).run(data.status, at, order.id, order.status);
+        const payment = payments.find((p) => p.pluralPaymentId === reported?.id);
+        if (payment && reported) sql(`UPDATE "Payment" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?`).run(reported.status, at, payment.id);
+        const statuses = [...REFUNDABLE_STATUSES, "AUTHORIZED"];
+        sql(
+          `SELECT "id" FROM "Order" WHERE "id" <> ? AND "amountInPaise" = ? AND "status" IN (${statuses.map(() => "?").join(", ")}) AND "createdAt" >= ? AND ("cartId" = ? OR "customerEmail" = ?) ORDER BY "createdAt" DESC LIMIT 10`,
+        ).all(
+          order.id,
+          order.amountInPaise,
+          ...statuses,
+          new Date(new Date(order.createdAt).getTime() - 24 * 60 * 60 * 1000).toISOString().replace("Z", "+00:00"),
+          order.cartId,
+          order.customerEmail,
+        );
+        sql(
+          `UPDATE "CartItem" SET "quantity" = "quantity" - (SELECT SUM(oi."quantity") FROM "OrderItem" oi WHERE oi."orderId" = ? AND oi."productId" = "CartItem"."productId") WHERE "cartId" = ? AND "productId" IN (SELECT "productId" FROM "OrderItem" WHERE "orderId" = ?)`,
+        ).run(order.id, order.cartId, order.id);
+        sql(`DELETE FROM "CartItem" WHERE "cartId" = ? AND "quantity" <= 0`).run(order.cartId);
+        sql(
+          `INSERT INTO "OrderEvent" ("id", "orderId", "source", "type", "externalId", "verified", "payload", "statusFrom", "statusTo", "createdAt") VALUES (?, ?, 'webhook', 'BENCH', ?, 1, ?, ?, ?, ?)`,
+        ).run(newId(), order.id, webhookId, raw.slice(0, 200), order.status, data.status, at);
+        return "applied" as const;
+      }),
+    );
   });
   if (outcome === "not found") return json({ error: "order not found" }, 404);
   return json(outcome === "duplicate" ? { ok: true, duplicate: true } : { ok: true });
