@@ -232,9 +232,9 @@ try {
       }),
       raw: () => ({
         next: (ctx) => ({ method: "POST", path: "/api/bench/raw-place-order", headers: { cookie: (ctx.cookie = nextCart()) } }),
-        check(s, body, _h, ctx) {
+        check(s, body, headers, ctx) {
           if (s !== 200) return false;
-          placed.push({ ...JSON.parse(body), cookie: ctx.cookie });
+          placed.push({ ...JSON.parse(body), cookie: cartCookie(header(headers, "set-cookie")) ?? ctx.cookie });
           return true;
         },
       }),

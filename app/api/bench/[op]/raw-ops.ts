@@ -109,7 +109,10 @@ export async function rawWebhookFresh(req: Request) {
 
 export async function rawPlaceOrder(req: Request) {
   const token = /(?:^|;\s*)cart=([^;]+)/.exec(req.headers.get("cookie") ?? "")?.[1] ?? "";
-  const rotated = cartTokenHash(newCartToken());
+  // The cart's new token goes back to the shopper (as checkout's does), so that our own start-payment,
+  // which proves ownership by it, can pay for orders this twin placed.
+  const rotated = newCartToken();
+  const rotatedHash = cartTokenHash(rotated);
   const address = JSON.stringify({ address1: "1 Bench Road", city: "Pune", state: "MH", pincode: "411001" });
   const order = await rawSqlite((sql) => {
     const items = sql(
@@ -126,7 +129,7 @@ export async function rawPlaceOrder(req: Request) {
     transaction(sql, () => {
       sql(
         `INSERT INTO "Order" ("id", "merchantOrderReference", "cartId", "ownerHash", "amountInPaise", "customerName", "customerEmail", "customerMobile", "billingAddress", "shippingAddress", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, 'Bench Mark', ?, '9876543210', ?, ?, ?, ?)`,
-      ).run(row.id, row.ref, cartId, rotated, row.amountInPaise, `bench-${cartId}@example.com`, address, address, at, at);
+      ).run(row.id, row.ref, cartId, rotatedHash, row.amountInPaise, `bench-${cartId}@example.com`, address, address, at, at);
       const item = sql(`INSERT INTO "OrderItem" ("id", "orderId", "productId", "name", "unitPriceInPaise", "quantity") VALUES (?, ?, ?, ?, ?, ?)`);
       for (const i of items) item.run(newId(), row.id, i.productId, i.name, i.priceInPaise, i.quantity);
       sql(
@@ -134,8 +137,8 @@ export async function rawPlaceOrder(req: Request) {
       ).run(newId(), row.id, at);
     });
     transaction(sql, () => {
-      sql(`UPDATE "Cart" SET "tokenHash" = ?, "updatedAt" = ? WHERE "id" = ?`).run(rotated, at, cartId);
-      sql(`UPDATE "Order" SET "ownerHash" = ? WHERE "cartId" = ?`).run(rotated, cartId);
+      sql(`UPDATE "Cart" SET "tokenHash" = ?, "updatedAt" = ? WHERE "id" = ?`).run(rotatedHash, at, cartId);
+      sql(`UPDATE "Order" SET "ownerHash" = ? WHERE "cartId" = ?`).run(rotatedHash, cartId);
     });
     return row;
   });
@@ -164,7 +167,9 @@ export async function rawPlaceOrder(req: Request) {
       ).run(newId(), order.id, current.status, created.status, at);
     }),
   );
-  return json({ orderId: order.id, ref: order.ref });
+  const res = json({ orderId: order.id, ref: order.ref });
+  res.headers.set("set-cookie", `cart=${rotated}; Path=/; HttpOnly; SameSite=Lax`);
+  return res;
 }
 
 export async function rawStartPayment(req: Request) {

@@ -95,6 +95,9 @@ describe("bare baseline routes", () => {
     const cart = await db().cart.findUniqueOrThrow({ where: { id: cartId } });
     expect(cart.tokenHash).not.toBe(cartTokenHash(token));
     expect(order.ownerHash).toBe(cart.tokenHash);
+    // …and the shopper is handed the new token, as checkout does: our own routes take it as the owner's.
+    const handed = /^cart=([^;]+)/.exec(placed.headers.get("set-cookie") ?? "")?.[1];
+    expect(handed && cartTokenHash(handed)).toBe(cart.tokenHash);
     expect(sb.orderByReference(ref).order_id).toBe(order.pluralOrderId);
     expect((await call("POST", "raw-place-order", { headers: { cookie: "cart=none" } })).status).toBe(400);
 
