@@ -3,7 +3,7 @@
  * npm run bench:cpu [-- options], defaults shown:
  *   --checkouts 12 --warm 2     paid browser checkouts measured, after this many unmeasured
  *   --reps 40 --rounds 5        requests per page and round (sequential, keep-alive), rounds (median taken)
- *   --only checkout,pages       --port 3520 (the store; +1 the sandbox service, +2 the bare Next app)
+ *   --only checkout,pages,actions   --port 3520 (the store; +1 the sandbox service, +2 the bare Next app)
  *
  * Server CPU, read from /proc/<pid>/stat (utime + stime, the kernel's own count, 10 ms ticks) of
  * the `next start` process, on a production build (`npx next build` first):
@@ -17,6 +17,11 @@
  * 2. **Per request**, after a warm-up: home and a product page (with a shopper's cart cookie), the
  *    health check, a static file, a 404, beside a bare Next app (bench/bare-next.mjs: a dynamic
  *    page listing 6 products, and its 404) started in the same run. Ratios to the bare page.
+ * 3. **Per server action**, one at a time: placing an order (the checkout form posted as a browser
+ *    without JavaScript does) and starting a QR payment (the pay page's action), beside their twins
+ *    in app/api/bench (a route handler doing the same database work and Plural call; and the same
+ *    statements in raw SQL). What the gap between ours and the twin costs: Next's action layer, the
+ *    front door, validation, rate limits and logging, apart from the work itself.
  *
  * The Plural sandbox runs as a service of its own (as `npm run sandbox`), so the store's process
  * does only the store's work; its CPU is reported apart. The in-server reconciliation sweep is off
@@ -29,9 +34,10 @@ import os from "node:os";
 import path from "node:path";
 import { startBareNext } from "./bare-next.mjs";
 import { submitCheckout } from "./browser-shopper.mjs";
+import { actionsCpu } from "./cpu/actions.mjs";
 import { args, fmt, launchChromium, machine, machineLine, saveResults, Shopper, startSandboxService, startStore, table, sleep } from "./harness.mjs";
 
-const opt = args({ checkouts: 12, warm: 2, reps: 40, rounds: 5, only: "checkout,pages", port: 3520, keep: false, profile: "" });
+const opt = args({ checkouts: 12, warm: 2, reps: 40, rounds: 5, only: "checkout,pages,actions", port: 3520, keep: false, profile: "" });
 const only = new Set(opt.only.split(","));
 const TICK_MS = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim() || 100);
 
@@ -159,7 +165,8 @@ const store = await startStore({
   env: {
     PLURAL_BASE_URL: `${sandbox.base}/sandbox`,
     RECONCILE_INTERVAL_MS: "0",
-    BENCH_ROUTES: "0",
+    // The twins of part 3 (app/api/bench); nothing else reaches them.
+    BENCH_ROUTES: only.has("actions") ? "1" : "0",
     // --profile DIR: a V8 CPU profile of the store (written when it stops), for chrome://inspect or scripts
     ...(opt.profile ? { NODE_OPTIONS: `--import ${path.join(import.meta.dirname, "cpu-profile.mjs")}`, BENCH_CPU_PROFILE_DIR: path.resolve(opt.profile) } : {}),
   },
@@ -314,6 +321,8 @@ Where a checkout's ${fmt.ms(results.checkout.storeCpuMsPerCheckout)} ms of store
       "goals: home and product ≤ 1.5 × the bare page; /api/health and /favicon.ico ≤ 1.5 × their bare twin (its JSON route handler, its file in public/)",
     );
   }
+
+  if (only.has("actions")) await actionsCpu({ store, sandbox, opt, results, cpuMs, median });
 } finally {
   results.machineAfter = machine();
   console.log(`load average at the end: ${results.machineAfter.loadavg.join(" ")}`);
