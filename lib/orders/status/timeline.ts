@@ -10,7 +10,8 @@ import { processGlobal } from "@/lib/process-global";
  * redelivery is recognised without a read. Plural retries a webhook until it sees a 2xx, so the
  * same id often comes back within seconds. Only ids already committed go in (a timeline entry is
  * never deleted), so a hit is always right; a miss (another instance wrote it, or it was forgotten)
- * costs the one indexed read. The oldest are forgotten past RECENT_IDS. One set per process,
+ * is caught by the unique index, at a read (isRecorded) or at the write itself (webhooks: the
+ * transaction rolls back). The oldest are forgotten past RECENT_IDS. One set per process,
  * whatever Next bundle asks (processGlobal).
  */
 const RECENT_IDS = 10_000;
@@ -33,7 +34,7 @@ export function seenRecently(externalId: string): boolean {
  * (live-status.ts): a raw statement costs Prisma less than a compiled query.
  */
 export async function isRecorded(externalId: string): Promise<boolean> {
-  if (recent.has(externalId)) return true;
+  if (seenRecently(externalId)) return true;
   const found = await timelineHasExternalId(externalId);
   if (found) rememberRecorded(externalId);
   return found;

@@ -41,7 +41,7 @@ export async function webhookFresh(req: Request) {
   const { data } = JSON.parse(raw) as { data: { order_id: string; status: string; payments: Array<{ id: string; status: string }> } };
   const webhookId = req.headers.get("webhook-id") ?? "";
   const reported = data.payments[data.payments.length - 1];
-  const found = await db()
+  const outcome = await db()
     .$transaction(async (tx) => {
       const order = await tx.order.findUnique({ where: { pluralOrderId: data.order_id }, include: { payments: true } });
       if (!order) return false;
@@ -81,8 +81,8 @@ export async function webhookFresh(req: Request) {
       if (isUniqueViolation(e, "externalId")) return "duplicate" as const;
       throw e;
     });
-  if (found === "duplicate") return json({ ok: true, duplicate: true });
-  return found ? json({ ok: true }) : json({ error: "order not found" }, 404);
+  if (outcome === "duplicate") return json({ ok: true, duplicate: true });
+  return outcome ? json({ ok: true }) : json({ error: "order not found" }, 404);
 }
 
 /**

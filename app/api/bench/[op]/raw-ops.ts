@@ -53,7 +53,8 @@ function unlessRepeated<T>(work: () => T): T | "duplicate" {
   try {
     return work();
   } catch (e) {
-    if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return "duplicate";
+    const { code, message } = e as { code?: string; message?: string };
+    if (code === "SQLITE_CONSTRAINT_UNIQUE" && message?.includes("OrderEvent.externalId")) return "duplicate";
     throw e;
   }
 }
