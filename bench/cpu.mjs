@@ -68,14 +68,20 @@ function request(base, p, headers = {}) {
   });
 }
 
+/** Server CPU per call of `n` sequential calls of `fn`, in ms. */
+async function cpuPerCall(pid, fn, n) {
+  await sleep(50);
+  const before = cpuMs(pid);
+  for (let i = 0; i < n; i++) await fn();
+  await sleep(50); // what the server does after the answer (logging, cleanup) counts too
+  return (cpuMs(pid) - before) / n;
+}
+
 /** Server CPU per request of `reps` sequential requests, in ms (and the statuses seen). */
 async function cpuPerRequest(pid, base, p, headers, reps) {
   const statuses = new Set();
-  await sleep(50);
-  const before = cpuMs(pid);
-  for (let i = 0; i < reps; i++) statuses.add(await request(base, p, headers));
-  await sleep(50); // what the server does after the answer (logging, cleanup) counts too
-  return { ms: (cpuMs(pid) - before) / reps, statuses: [...statuses] };
+  const ms = await cpuPerCall(pid, async () => statuses.add(await request(base, p, headers)), reps);
+  return { ms, statuses: [...statuses] };
 }
 
 /** What kind of request Chromium made, by how the store sees it. */
@@ -322,7 +328,7 @@ Where a checkout's ${fmt.ms(results.checkout.storeCpuMsPerCheckout)} ms of store
     );
   }
 
-  if (only.has("actions")) await actionsCpu({ store, sandbox, opt, results, cpuMs, median });
+  if (only.has("actions")) await actionsCpu({ store, sandbox, opt, results, cpuPerCall, median });
 } finally {
   results.machineAfter = machine();
   console.log(`load average at the end: ${results.machineAfter.loadavg.join(" ")}`);
