@@ -41,6 +41,15 @@ describe("addresses and ranges", () => {
     expect(addressMatcher([])("10.0.0.1")).toBe(false);
   });
 
+  it("builds a list's matcher once, and a changed configuration (a new list) gets its own", () => {
+    const trusted = parseAddressList("127.0.0.1").cidrs;
+    expect(addressMatcher(trusted)).toBe(addressMatcher(trusted));
+    const changed = parseAddressList("10.0.0.0/8").cidrs;
+    expect(addressMatcher(changed)("127.0.0.1")).toBe(false);
+    expect(addressMatcher(changed)("10.9.9.9")).toBe(true);
+    expect(addressMatcher(trusted)("127.0.0.1")).toBe(true);
+  });
+
   it("counts an IPv6 client by its /64", () => {
     expect(throttleUnit("203.0.113.7")).toBe("203.0.113.7");
     expect(throttleUnit("2001:db8:1:2::5")).toBe("2001:db8:1:2::/64");
